@@ -1,0 +1,282 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * dipc-perf: a testpmd-style benchmark client for dipc-server.
+ *
+ *   dipc-perf [EAL args] -- --mode latency|throughput|oneway [options]
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_cycles.h>
+#include <rte_eal.h>
+#include <rte_errno.h>
+
+#include "dipc_eal.h"
+#include "perf.h"
+
+static const struct perf_mode *const modes[] = {
+	&perf_mode_latency,
+	&perf_mode_throughput,
+	&perf_mode_oneway,
+	NULL,
+};
+
+static void
+usage(FILE *f)
+{
+	unsigned int i;
+
+	fprintf(f,
+		"Usage: dipc-perf [EAL args] -- [options]\n"
+		"  EAL args are optional: a client attaches as a DPDK secondary with defaults\n"
+		"  (--file-prefix=dipc ...); give --file-prefix to reach another server.\n"
+		"Options:\n"
+		"  --mode MODE        benchmark mode (default latency):\n");
+	for (i = 0; modes[i] != NULL; i++)
+		fprintf(f, "                       %-11s %s\n", modes[i]->name, modes[i]->help);
+	fprintf(f,
+		"  --size N           body bytes per message (default 64)\n"
+		"  --burst N          messages per send/receive burst (default 32, max %d)\n"
+		"  --window N         requests in flight per connection, throughput (default 32)\n"
+		"  --duration S       seconds measured (default 5)\n"
+		"  --warmup S         seconds run before measuring (default 1)\n"
+		"  --count N          stop after N messages instead of --duration\n"
+		"  --connections N    connections, used in turn (default 1, max %d)\n"
+		"  --timeout MS       connect and call timeout (default 1000)\n"
+		"  --verify           fill bodies with a pattern and check echoes byte for byte\n"
+		"  --json             print one JSON object instead of the summary\n"
+		"  --help\n"
+		"Exit status: 0 ok; 1 bad echoes or error responses; 2 bad usage;\n"
+		"3 cannot connect; 4 the server stopped or died during the run.\n",
+		PERF_MAX_BURST, PERF_MAX_CONNS);
+}
+
+static int
+parse_u64(const char *name, const char *s, uint64_t min, uint64_t max, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || s[0] == '-' || v < min || v > max) {
+		fprintf(stderr, "dipc-perf: --%s: '%s' is not a number in %" PRIu64 "..%" PRIu64
+				"\n", name, s, min, max);
+		return -EINVAL;
+	}
+	*out = v;
+	return 0;
+}
+
+static int
+parse_seconds(const char *name, const char *s, double *out)
+{
+	char *end;
+	double v = strtod(s, &end);
+
+	if (end == s || *end != '\0' || !(v >= 0 && v <= 86400)) {
+		fprintf(stderr, "dipc-perf: --%s: '%s' is not a number of seconds in 0..86400\n",
+			name, s);
+		return -EINVAL;
+	}
+	*out = v;
+	return 0;
+}
+
+static int
+parse_args(int argc, char **argv, struct perf_opts *o, const struct perf_mode **mode)
+{
+	static const struct option longopts[] = {
+		{ "mode", required_argument, NULL, 'm' },
+		{ "size", required_argument, NULL, 's' },
+		{ "burst", required_argument, NULL, 'b' },
+		{ "window", required_argument, NULL, 'w' },
+		{ "duration", required_argument, NULL, 'd' },
+		{ "warmup", required_argument, NULL, 'W' },
+		{ "count", required_argument, NULL, 'n' },
+		{ "connections", required_argument, NULL, 'c' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "verify", no_argument, NULL, 'v' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	uint64_t v;
+	int opt, i, ret = 0;
+
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'm':
+			*mode = NULL;
+			for (i = 0; modes[i] != NULL; i++)
+				if (strcmp(modes[i]->name, optarg) == 0)
+					*mode = modes[i];
+			if (*mode == NULL) {
+				fprintf(stderr, "dipc-perf: --mode: unknown mode '%s'\n", optarg);
+				return -EINVAL;
+			}
+			break;
+		case 's':
+			ret = parse_u64("size", optarg, 1, 65535, &v);
+			o->size = (uint32_t)v;
+			break;
+		case 'b':
+			ret = parse_u64("burst", optarg, 1, PERF_MAX_BURST, &v);
+			o->burst = (uint32_t)v;
+			break;
+		case 'w':
+			ret = parse_u64("window", optarg, 1, 65536, &v);
+			o->window = (uint32_t)v;
+			break;
+		case 'd':
+			ret = parse_seconds("duration", optarg, &o->duration);
+			break;
+		case 'W':
+			ret = parse_seconds("warmup", optarg, &o->warmup);
+			break;
+		case 'n':
+			ret = parse_u64("count", optarg, 1, UINT64_MAX, &o->count);
+			break;
+		case 'c':
+			ret = parse_u64("connections", optarg, 1, PERF_MAX_CONNS, &v);
+			o->connections = (uint32_t)v;
+			break;
+		case 't':
+			ret = parse_u64("timeout", optarg, 1, 3600000, &v);
+			o->timeout_ms = (uint32_t)v;
+			break;
+		case 'v':
+			o->verify = 1;
+			break;
+		case 'j':
+			o->json = 1;
+			break;
+		case 'h':
+			usage(stdout);
+			exit(0);
+		default:
+			usage(stderr);
+			return -EINVAL;
+		}
+		if (ret != 0)
+			return ret;
+	}
+	if (optind < argc) {
+		fprintf(stderr, "dipc-perf: unexpected argument '%s'\n", argv[optind]);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static void
+print_result(const struct perf_opts *o, const struct perf_result *r)
+{
+	double rate = r->elapsed_s > 0 ? (double)r->messages / r->elapsed_s : 0;
+	double gbit = rate * o->size * 8 / 1e9;
+	const struct perf_hist *h = r->hist;
+
+	if (o->json) {
+		printf("{\"tool\":\"dipc-perf\",\"mode\":\"%s\",\"size\":%u,\"burst\":%u,"
+		       "\"window\":%u,\"connections\":%u,\"duration_s\":%.3f,"
+		       "\"messages\":%" PRIu64 ",\"errors\":%" PRIu64 ",\"msgs_per_s\":%.0f,"
+		       "\"gbit_per_s\":%.3f",
+		       o->mode, o->size, o->burst, o->window, o->connections, r->elapsed_s,
+		       r->messages, r->errors, rate, gbit);
+		if (h != NULL && h->count != 0)
+			printf(",\"lat_ns\":{\"min\":%" PRIu64 ",\"p50\":%" PRIu64 ",\"p90\":%" PRIu64
+			       ",\"p99\":%" PRIu64 ",\"p999\":%" PRIu64 ",\"max\":%" PRIu64
+			       ",\"mean\":%.0f}",
+			       h->min, hist_percentile(h, 50), hist_percentile(h, 90),
+			       hist_percentile(h, 99), hist_percentile(h, 99.9), h->max,
+			       h->sum / (double)h->count);
+		printf("}\n");
+		return;
+	}
+	printf("\n  ---------------------- dipc-perf: %s ----------------------\n", o->mode);
+	printf("  connections: %-6u size: %u B   burst: %u   window: %u\n", o->connections,
+	       o->size, o->burst, o->window);
+	printf("  messages:    %-14" PRIu64 " errors: %-10" PRIu64 " time: %.3f s\n",
+	       r->messages, r->errors, r->elapsed_s);
+	printf("  rate:        %.0f msg/s   %.3f Gbit/s (body bytes)\n", rate, gbit);
+	if (h != NULL && h->count != 0) {
+		printf("  latency ns:  min %" PRIu64 "  p50 %" PRIu64 "  p90 %" PRIu64
+		       "  p99 %" PRIu64 "  p99.9 %" PRIu64 "  max %" PRIu64 "  mean %.0f\n",
+		       h->min, hist_percentile(h, 50), hist_percentile(h, 90),
+		       hist_percentile(h, 99), hist_percentile(h, 99.9), h->max,
+		       h->sum / (double)h->count);
+	}
+	printf("  ------------------------------------------------------------------\n");
+}
+
+int
+main(int argc, char **argv)
+{
+	struct perf_opts o = {
+		.mode = "latency", .size = 64, .burst = 32, .window = 32, .duration = 5,
+		.warmup = 1, .connections = 1, .timeout_ms = 1000,
+	};
+	const struct perf_mode *mode = &perf_mode_latency;
+	struct dipc_client *conns[PERF_MAX_CONNS] = { NULL };
+	struct perf_result r = { 0 };
+	struct perf_hist hist;
+	uint32_t i;
+	int ret, status = 0;
+
+	/* Check the application arguments before attaching to the server. */
+	ret = dipc_eal_argc(argc, argv);
+	if (ret < argc) {
+		/* getopt wants a program name in front: lend it the "--" slot. */
+		argv[ret] = argv[0];
+		if (parse_args(argc - ret, argv + ret, &o, &mode) != 0)
+			return 2;
+		argv[ret] = (char *)(uintptr_t)"--";
+	}
+	o.mode = mode->name;
+	if (o.window < o.burst && mode == &perf_mode_throughput)
+		o.burst = o.window;
+
+	ret = dipc_client_eal_init(argc, argv);
+	if (ret < 0) {
+		fprintf(stderr, "dipc-perf: %s\n", dipc_client_strerror(ret));
+		return 3;
+	}
+	for (i = 0; i < o.connections; i++) {
+		conns[i] = dipc_client_connect(o.timeout_ms);
+		if (conns[i] == NULL) {
+			fprintf(stderr, "dipc-perf: connection %u: %s\n", i,
+				dipc_client_strerror(rte_errno));
+			status = 3;
+			goto out;
+		}
+	}
+	if (o.size > dipc_client_max_body(conns[0])) {
+		fprintf(stderr, "dipc-perf: --size %u is larger than the server's largest body, "
+				"%u bytes\n", o.size, dipc_client_max_body(conns[0]));
+		status = 2;
+		goto out;
+	}
+	hist_init(&hist);
+	if (mode == &perf_mode_latency)
+		r.hist = &hist;
+	mode->run(&o, conns, &r);
+	print_result(&o, &r);
+	if (r.server_status != 0) {
+		fprintf(stderr, "dipc-perf: stopped early: %s\n",
+			dipc_client_strerror(r.server_status));
+		status = 4;
+	} else if (r.errors != 0) {
+		fprintf(stderr, "dipc-perf: %" PRIu64 " bad responses\n", r.errors);
+		status = 1;
+	}
+out:
+	for (i = 0; i < o.connections; i++)
+		if (conns[i] != NULL)
+			dipc_client_close(conns[i]);
+	rte_eal_cleanup();
+	return status;
+}

@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef DIPC_PERF_H
+#define DIPC_PERF_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "dipc_client.h"
+
+#define PERF_MAX_CONNS 64
+#define PERF_MAX_BURST 512
+
+struct perf_opts {
+	const char *mode;
+	uint32_t size;        /* body bytes */
+	uint32_t burst;
+	uint32_t window;
+	double duration;      /* seconds measured */
+	double warmup;        /* seconds before measuring */
+	uint64_t count;       /* stop after this many messages (0: duration) */
+	uint32_t connections;
+	uint32_t timeout_ms;
+	int verify;           /* check echoed bodies byte for byte */
+	int json;
+};
+
+/* Log-linear latency histogram: 64 sub-buckets per power of two of ns. */
+#define HIST_SUB_BITS 6
+#define HIST_SUB (1u << HIST_SUB_BITS)
+#define HIST_BUCKETS (40 * HIST_SUB)
+struct perf_hist {
+	uint64_t bucket[HIST_BUCKETS];
+	uint64_t count;
+	uint64_t min;
+	uint64_t max;
+	double sum;
+};
+void hist_init(struct perf_hist *h);
+void hist_add(struct perf_hist *h, uint64_t ns);
+uint64_t hist_percentile(const struct perf_hist *h, double pct);
+
+struct perf_result {
+	uint64_t messages;   /* completed: round trips, or one-way sends */
+	uint64_t errors;     /* error responses, bad echoes */
+	double elapsed_s;    /* measured interval */
+	struct perf_hist *hist; /* latency mode only */
+	int server_status;   /* 0, or -ESHUTDOWN / -ECONNRESET / -ETIMEDOUT */
+};
+
+/* One benchmark mode (testpmd's fwd_engine, sized down). */
+struct perf_mode {
+	const char *name;
+	const char *help;
+	int (*run)(const struct perf_opts *o, struct dipc_client **conns, struct perf_result *r);
+};
+
+extern const struct perf_mode perf_mode_latency;
+extern const struct perf_mode perf_mode_throughput;
+extern const struct perf_mode perf_mode_oneway;
+
+/* Seconds as TSC cycles, and cycles as ns. */
+uint64_t perf_cycles(double seconds);
+double perf_ns(uint64_t cycles);
+
+/* Fill and check a body with a pattern derived from the stream id. */
+void perf_fill(void *body, uint32_t len, uint32_t stream_id);
+int perf_check(const void *body, uint32_t len, uint32_t stream_id);
+
+/* Server gone or stopping? Checks every connection; 0 if all is well. */
+int perf_check_server(struct dipc_client **conns, uint32_t n);
+
+#endif /* DIPC_PERF_H */

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <string.h>
+
+#include <rte_cycles.h>
+
+#include "perf.h"
+
+uint64_t
+perf_cycles(double seconds)
+{
+	return (uint64_t)(seconds * (double)rte_get_tsc_hz());
+}
+
+double
+perf_ns(uint64_t cycles)
+{
+	return (double)cycles * 1e9 / (double)rte_get_tsc_hz();
+}
+
+/* A cheap pattern that differs per stream and per byte position. */
+void
+perf_fill(void *body, uint32_t len, uint32_t stream_id)
+{
+	uint8_t *p = body;
+	uint32_t i;
+
+	for (i = 0; i < len; i++)
+		p[i] = (uint8_t)(stream_id * 31u + i * 7u);
+}
+
+int
+perf_check(const void *body, uint32_t len, uint32_t stream_id)
+{
+	const uint8_t *p = body;
+	uint32_t i;
+
+	for (i = 0; i < len; i++)
+		if (p[i] != (uint8_t)(stream_id * 31u + i * 7u))
+			return -1;
+	return 0;
+}
+
+int
+perf_check_server(struct dipc_client **conns, uint32_t n)
+{
+	uint32_t i;
+	int ret;
+
+	for (i = 0; i < n; i++) {
+		ret = dipc_client_check(conns[i]);
+		if (ret != 0)
+			return ret;
+	}
+	return 0;
+}

@@ -1,0 +1,153 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * dipc-server: the DPDK primary that hosts dipc's shared memory, worker
+ * lcores and built-in services.
+ *
+ *   dipc-server [EAL args] -- [--config FILE] [--OPTION VALUE ...]
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_lcore.h>
+
+#include "dipc_config.h"
+#include "dipc_eal.h"
+#include "dipc_ring_proto.h"
+#include "dipc_server.h"
+
+/* 32 TiB: above ASan's shadow (which ends below 16 TiB), far from mmap's
+ * top-down area near 128 TiB. */
+#define DIPC_BASE_VIRTADDR "0x200000000000"
+
+static struct dipc_server *server;
+static volatile sig_atomic_t stop_early;
+
+static void
+on_signal(int sig __rte_unused)
+{
+	/* Only set flags: this runs inside whatever the process was doing. */
+	stop_early = 1;
+	if (server != NULL)
+		dipc_server_stop(server);
+}
+
+static int
+init_eal(int argc, char **argv)
+{
+	static const struct dipc_eal_default defs[] = {
+		{ "--proc-type=primary", { "--proc-type", NULL } },
+		{ "--file-prefix=" DIPC_DEFAULT_FILE_PREFIX, { "--file-prefix", NULL } },
+		/* No NIC transport yet: do not grab PCI devices. */
+		{ "--no-pci", { "--no-pci", "-a", "-b", "--allow" } },
+		/* Secondaries must map hugepage memory at the primary's addresses.
+		 * EAL's default hint lands next to the shared libraries, where a
+		 * client's own mappings (or ASan's shadow) often already are; a
+		 * fixed base high in the address space is free in every process. */
+		{ "--base-virtaddr=" DIPC_BASE_VIRTADDR, { "--base-virtaddr", NULL } },
+	};
+	char *args[DIPC_EAL_MAX_ARGS + 1];
+	const char *prefix;
+	int n, pid, ret;
+
+	n = dipc_eal_args_merge(argc, argv, defs, RTE_DIM(defs), args);
+	if (n < 0) {
+		fprintf(stderr, "dipc-server: too many EAL arguments\n");
+		return -E2BIG;
+	}
+	prefix = dipc_eal_arg_value(n, args, "--file-prefix");
+	pid = dipc_eal_primary_pid(prefix);
+	if (pid > 0) {
+		fprintf(stderr, "dipc-server: another DPDK primary (pid %d) already runs on file "
+				"prefix '%s'; stop it or give this server another --file-prefix\n",
+			pid, prefix);
+		return -EEXIST;
+	}
+	ret = rte_eal_init(n, args);
+	if (ret < 0) {
+		fprintf(stderr, "dipc-server: cannot initialise DPDK EAL (%s).\n"
+				"  Check the EAL arguments above, and that 2 MB hugepages are "
+				"reserved and mounted:\n"
+				"    grep Huge /proc/meminfo; dpdk-hugepages.py -s\n"
+				"  To reserve them as root: tools/setup.sh, or "
+				"dpdk-hugepages.py -p 2M --setup 1G\n",
+			rte_strerror(rte_errno));
+		return -EINVAL;
+	}
+	return dipc_eal_argc(argc, argv);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct dipc_server_config cfg;
+	char err[512];
+	int ret, skip, help = 0;
+	unsigned int in_use;
+
+	/* The run directory and hugepage files are ours alone (DESIGN: trust). */
+	umask(077);
+
+	/* Parse the application arguments before EAL, so a bad option costs
+	 * no hugepage and --help works on any machine. */
+	skip = dipc_eal_argc(argc, argv);
+	dipc_config_defaults(&cfg);
+	if (skip < argc) {
+		argv[skip] = argv[0];
+		ret = dipc_config_parse_args(&cfg, argc - skip, argv + skip, &help, err,
+					     sizeof(err));
+		argv[skip] = (char *)(uintptr_t)"--";
+		if (ret != 0) {
+			fprintf(stderr, "dipc-server: %s\n", err);
+			fprintf(stderr, "Try 'dipc-server -- --help'.\n");
+			return 2;
+		}
+	}
+	if (help) {
+		dipc_config_usage(stdout, "dipc-server");
+		return 0;
+	}
+	if (dipc_config_check(&cfg, err, sizeof(err)) != 0) {
+		fprintf(stderr, "dipc-server: %s\n", err);
+		return 2;
+	}
+
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+
+	ret = init_eal(argc, argv);
+	if (ret < 0)
+		return 1;
+
+	server = dipc_server_create(&cfg);
+	if (server == NULL) {
+		fprintf(stderr, "dipc-server: cannot create the server: %s\n",
+			rte_strerror(rte_errno));
+		rte_eal_cleanup();
+		return 1;
+	}
+	if (stop_early)
+		dipc_server_stop(server);
+	printf("dipc-server: ready: pid %d, %u worker(s), %u connections, ring %u, pool %u x %u B, "
+	       "idle %s\n",
+	       getpid(), dipc_server_nb_workers(server), cfg.max_conns, cfg.ring_size, cfg.pool_size, cfg.data_room,
+	       cfg.idle == DIPC_IDLE_BUSY ? "busy" : "backoff");
+	fflush(stdout);
+
+	ret = dipc_server_run(server);
+	dipc_server_dump(stdout, server);
+	in_use = dipc_server_mbufs_in_use(server);
+	if (in_use != 0)
+		printf("dipc-server: %u mbufs were not returned to the pool\n", in_use);
+	dipc_server_free(server);
+	server = NULL;
+	rte_eal_cleanup();
+	printf("dipc-server: stopped\n");
+	return ret == 0 ? 0 : 1;
+}

@@ -1,0 +1,171 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef DIPC_RING_PROTO_H
+#define DIPC_RING_PROTO_H
+
+/**
+ * @file
+ * Shared-memory layout of the ring transport: the only coupling between the
+ * dipc server (DPDK primary) and its clients (DPDK secondaries).
+ *
+ * The primary creates, in hugepage memory:
+ * - the memzone DIPC_SHM_MZ_NAME holding struct dipc_shm and the connection
+ *   table that follows it;
+ * - the mbuf pool DIPC_POOL_NAME;
+ * - for each connection slot i, a request ring (client -> server) named
+ *   DIPC_REQ_RING_FMT and a response ring (server -> client) named
+ *   DIPC_RSP_RING_FMT, both single-producer/single-consumer.
+ *
+ * Secondaries look these up by name and never create or free them. Nothing
+ * here holds a pointer: rings and pools are found by name, slots by index.
+ *
+ * Connection slot life cycle (who moves it, in brackets):
+ * @code
+ *  FREE --(client CAS)--> CLAIMING --(client)--> REQUESTED
+ *  REQUESTED --(control)--> ACTIVE | REFUSED
+ *  REFUSED --(client reads reason)--> FREE
+ *  ACTIVE --(client)--> CLOSE_REQ --(control, after the worker let go)--> FREE
+ * @endcode
+ */
+
+#include <stdint.h>
+
+#include <rte_common.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Name of the memzone holding struct dipc_shm. */
+#define DIPC_SHM_MZ_NAME "dipc_shm"
+/** Name of the mbuf pool (size class 0; more classes come with the codec). */
+#define DIPC_POOL_NAME "dipc_pool_0"
+/** Request ring name template, by slot index. */
+#define DIPC_REQ_RING_FMT "dipc_req_%u"
+/** Response ring name template, by slot index. */
+#define DIPC_RSP_RING_FMT "dipc_rsp_%u"
+/** Default EAL file prefix shared by server and clients. */
+#define DIPC_DEFAULT_FILE_PREFIX "dipc"
+
+/** "DIPCSHM\0" as a little-endian 64-bit integer. */
+#define DIPC_SHM_MAGIC 0x004d485343504944ull
+/** Version of this layout. Bumped on any incompatible change. */
+#define DIPC_SHM_ABI_VERSION 1
+
+/** Server states, in dipc_shm.state. */
+enum dipc_server_state {
+	DIPC_SERVER_STARTING = 0, /**< memzone created, not admitting yet */
+	DIPC_SERVER_RUNNING = 1,  /**< admitting and serving */
+	DIPC_SERVER_STOPPING = 2, /**< refusing new connections, draining */
+	DIPC_SERVER_STOPPED = 3,  /**< workers stopped; no more responses */
+};
+
+/** Connection slot states, in dipc_shm_conn.state. */
+enum dipc_conn_state {
+	DIPC_CONN_FREE = 0,
+	DIPC_CONN_CLAIMING = 1,  /**< a client won the slot and fills the request */
+	DIPC_CONN_REQUESTED = 2, /**< waiting for the control lcore */
+	DIPC_CONN_ACTIVE = 3,    /**< admitted; rings in use */
+	DIPC_CONN_REFUSED = 4,   /**< refused; reason in refuse_reason */
+	DIPC_CONN_CLOSE_REQ = 5, /**< client is done; server reclaims */
+};
+
+/**
+ * One connection slot. Fields are grouped by writer so that no two
+ * processes write the same cache line on the fast path.
+ */
+struct dipc_shm_conn {
+	/* Admission: written by the client while CLAIMING/REQUESTED and by the
+	 * control lcore while deciding; the state word orders the hand-off. */
+	uint32_t state;          /**< enum dipc_conn_state */
+	int32_t client_pid;      /**< pid of the client that holds the slot */
+	uint16_t client_version; /**< message protocol version the client speaks */
+	uint16_t worker;         /**< index of the worker that owns the slot */
+	int32_t refuse_reason;   /**< negative errno when REFUSED */
+	uint32_t generation;     /**< bumped on every admission */
+	uint32_t worker_detached; /**< set by the worker once it stopped polling */
+
+	/* Written only by the owning worker. */
+	struct {
+		uint64_t rx_msgs;      /**< requests dequeued */
+		uint64_t tx_msgs;      /**< responses enqueued */
+		uint64_t invalid_msgs; /**< requests that failed validation */
+		uint64_t rsp_full;     /**< polls skipped because the response ring was full */
+	} server __rte_cache_aligned;
+
+	/* Written only by the client. */
+	struct {
+		uint64_t tx_msgs; /**< requests enqueued */
+		uint64_t rx_msgs; /**< responses dequeued */
+	} client __rte_cache_aligned;
+} __rte_cache_aligned;
+
+/** The memzone DIPC_SHM_MZ_NAME: server identity, config snapshot, slots. */
+struct dipc_shm {
+	uint64_t magic;        /**< DIPC_SHM_MAGIC */
+	uint32_t abi_version;  /**< DIPC_SHM_ABI_VERSION */
+	uint32_t state;        /**< enum dipc_server_state */
+	uint64_t epoch;        /**< unique per server start; a change means restart */
+	int32_t server_pid;    /**< pid of the primary */
+	uint16_t msg_version_min; /**< oldest message version served */
+	uint16_t msg_version_max; /**< newest message version served */
+	uint32_t max_conns;    /**< slots in conns[] */
+	uint32_t ring_size;    /**< entries per ring */
+	uint32_t nb_workers;   /**< worker lcores */
+	uint32_t pool_size;    /**< mbufs in DIPC_POOL_NAME */
+	uint32_t data_room;    /**< mbuf data room, headroom included */
+
+	/* Written only by the control lcore. */
+	struct {
+		uint64_t admitted;
+		uint64_t refused;
+		uint64_t closed;
+	} control __rte_cache_aligned;
+
+	struct dipc_shm_conn conns[] __rte_cache_aligned; /**< max_conns slots */
+};
+
+_Static_assert(sizeof(struct dipc_shm_conn) == 3 * RTE_CACHE_LINE_SIZE,
+	       "a slot is three cache lines: admission, server, client");
+
+/**
+ * Load a state word written by another process.
+ *
+ * Acquire: the fields the writer filled before publishing the state are
+ * visible once the new state is.
+ */
+static __rte_always_inline uint32_t
+dipc_shm_load_state(const uint32_t *state)
+{
+	return __atomic_load_n(state, __ATOMIC_ACQUIRE);
+}
+
+/**
+ * Publish a state word to another process.
+ *
+ * Release: every field written before this store is visible to a reader
+ * that sees the new state.
+ */
+static __rte_always_inline void
+dipc_shm_store_state(uint32_t *state, uint32_t value)
+{
+	__atomic_store_n(state, value, __ATOMIC_RELEASE);
+}
+
+/**
+ * Move a state word from one value to another if nobody else moved it.
+ *
+ * @return
+ *   1 if the state was @p from and is now @p to, 0 otherwise.
+ */
+static __rte_always_inline int
+dipc_shm_cas_state(uint32_t *state, uint32_t from, uint32_t to)
+{
+	return __atomic_compare_exchange_n(state, &from, to, 0, __ATOMIC_ACQ_REL,
+					   __ATOMIC_ACQUIRE);
+}
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* DIPC_RING_PROTO_H */

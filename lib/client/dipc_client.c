@@ -1,0 +1,464 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <errno.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <rte_cycles.h>
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_log.h>
+#include <rte_mempool.h>
+
+#include "dipc_client.h"
+#include "dipc_eal.h"
+#include "dipc_ring_transport.h"
+
+RTE_LOG_REGISTER(dipc_client_logtype, dipc.lib.client, NOTICE);
+#define CLIENT_LOG(level, fmt, ...) \
+	rte_log(RTE_LOG_##level, dipc_client_logtype, "dipc client: " fmt "\n", ##__VA_ARGS__)
+
+/* Objects the connection keeps in its own cache: enough for a window of
+ * bursts without touching the shared ring of the pool on every message. */
+#define CLIENT_CACHE_SIZE 256
+/* How long dipc_client_call() spins before it yields the CPU in each wait,
+ * so several clients on a small machine do not starve the worker. */
+#define CLIENT_SPIN_US 50
+
+struct dipc_client {
+	struct rte_ring *req;
+	struct rte_ring *rsp;
+	struct rte_mempool *pool;
+	struct rte_mempool_cache *cache;
+	struct dipc_shm *shm;
+	struct dipc_shm_conn *conn;
+	uint32_t slot;
+	uint32_t next_stream_id;
+	uint32_t generation;
+	int32_t server_pid;
+	uint64_t epoch;
+	uint64_t tsc_hz;
+	uint64_t next_pid_check; /* tsc of the next liveness check */
+};
+
+int
+dipc_client_eal_init(int argc, char **argv)
+{
+	char lcores[96], *args[DIPC_EAL_MAX_ARGS + 1];
+	static char lcores_arg[128];
+	const char *prefix;
+	cpu_set_t cpus;
+	int n, ret, pid, cpu, len;
+	struct dipc_eal_default defs[] = {
+		{ "--proc-type=secondary", { "--proc-type", NULL } },
+		{ "--file-prefix=" DIPC_DEFAULT_FILE_PREFIX, { "--file-prefix", NULL } },
+		{ "--no-pci", { "--no-pci", "-a", "-b", "--allow" } },
+		{ "--no-telemetry", { "--no-telemetry", "--telemetry", NULL } },
+		{ "--log-level=lib.eal:error", { "--log-level", NULL } },
+		{ lcores_arg, { "-l", "--lcores", "-c", NULL } },
+	};
+
+	/* An lcore id no server uses (servers take low ids), mapped to the
+	 * CPUs this process may already run on, so taskset still works. */
+	if (sched_getaffinity(0, sizeof(cpus), &cpus) != 0)
+		return -errno;
+	len = 0;
+	for (cpu = 0; cpu < CPU_SETSIZE && len < (int)sizeof(lcores) - 8; cpu++)
+		if (CPU_ISSET(cpu, &cpus))
+			len += snprintf(lcores + len, sizeof(lcores) - len, "%s%d",
+					len ? "," : "", cpu);
+	snprintf(lcores_arg, sizeof(lcores_arg), "--lcores=%d@(%s)",
+		 RTE_MAX_LCORE - 1 - (int)(getpid() % 32), lcores);
+
+	n = dipc_eal_args_merge(argc, argv, defs, RTE_DIM(defs), args);
+	if (n < 0)
+		return n;
+
+	prefix = dipc_eal_arg_value(n, args, "--file-prefix");
+	if (prefix == NULL)
+		prefix = DIPC_DEFAULT_FILE_PREFIX;
+	pid = dipc_eal_primary_pid(prefix);
+	if (pid == 0) {
+		fprintf(stderr, "dipc client: %s (file prefix '%s')\n",
+			dipc_client_strerror(ECONNREFUSED), prefix);
+		return -ECONNREFUSED;
+	}
+
+	ret = rte_eal_init(n, args);
+	if (ret < 0) {
+		ret = rte_errno != 0 ? -rte_errno : -EINVAL;
+		fprintf(stderr, "dipc client: cannot attach to the server as a DPDK secondary "
+				"(file prefix '%s'): %s\n", prefix, rte_strerror(-ret));
+		return ret;
+	}
+	return dipc_eal_argc(argc, argv) < argc ? dipc_eal_argc(argc, argv) : argc - 1;
+}
+
+static int
+server_alive(const struct dipc_client *c)
+{
+	return !(kill(c->server_pid, 0) != 0 && errno == ESRCH);
+}
+
+static int
+check_shm(struct dipc_shm *shm, int32_t pid)
+{
+	uint32_t state = dipc_shm_load_state(&shm->state);
+
+	if (state == DIPC_SERVER_STOPPING || state == DIPC_SERVER_STOPPED)
+		return -ESHUTDOWN;
+	if (kill(pid, 0) != 0 && errno == ESRCH)
+		return -ECONNRESET;
+	return 0;
+}
+
+/* Give the CPU away in a slow-path wait: sleep (connect) or yield (call). */
+static void
+wait_a_little(uint64_t started, uint64_t tsc_hz)
+{
+	if (rte_rdtsc() - started < tsc_hz / 1000000 * CLIENT_SPIN_US)
+		rte_pause();
+	else
+		sched_yield();
+}
+
+static int
+claim_slot(struct dipc_shm *shm, uint32_t *slot)
+{
+	uint32_t i, n = shm->max_conns;
+
+	for (i = 0; i < n; i++) {
+		struct dipc_shm_conn *conn = &shm->conns[i];
+
+		if (dipc_shm_load_state(&conn->state) != DIPC_CONN_FREE)
+			continue;
+		if (!dipc_shm_cas_state(&conn->state, DIPC_CONN_FREE, DIPC_CONN_CLAIMING))
+			continue;
+		conn->client_pid = getpid();
+		conn->client_version = DIPC_MSG_VERSION;
+		conn->refuse_reason = 0;
+		dipc_shm_store_state(&conn->state, DIPC_CONN_REQUESTED);
+		*slot = i;
+		return 0;
+	}
+	return -EBUSY;
+}
+
+/* Wait for the control lcore to answer our request on @slot. */
+static int
+await_admission(struct dipc_shm *shm, uint32_t slot, uint64_t deadline)
+{
+	struct dipc_shm_conn *conn = &shm->conns[slot];
+	uint32_t state;
+	int ret;
+
+	for (;;) {
+		state = dipc_shm_load_state(&conn->state);
+		if (state == DIPC_CONN_ACTIVE)
+			return 0;
+		if (state == DIPC_CONN_REFUSED) {
+			ret = conn->refuse_reason < 0 ? conn->refuse_reason : -ECONNREFUSED;
+			dipc_shm_store_state(&conn->state, DIPC_CONN_FREE);
+			return ret;
+		}
+		ret = check_shm(shm, shm->server_pid);
+		if (ret == 0 && rte_rdtsc() > deadline)
+			ret = -ETIMEDOUT;
+		if (ret != 0) {
+			/* Withdraw, unless the control lcore decided meanwhile. */
+			if (dipc_shm_cas_state(&conn->state, DIPC_CONN_REQUESTED, DIPC_CONN_FREE))
+				return ret;
+			continue;
+		}
+		rte_delay_us_sleep(20);
+	}
+}
+
+struct dipc_client *
+dipc_client_connect(unsigned int timeout_ms)
+{
+	uint64_t hz = rte_get_tsc_hz(), deadline = rte_rdtsc() + hz / 1000 * timeout_ms;
+	struct dipc_client *c = NULL;
+	struct dipc_shm *shm;
+	uint32_t slot;
+	int ret;
+
+	if (rte_eal_process_type() == RTE_PROC_INVALID) {
+		ret = -EINVAL;
+		goto fail;
+	}
+	shm = dipc_ring_shm_lookup();
+	if (shm == NULL) {
+		/* EAL attached, so a primary runs, but it is not a dipc server
+		 * (ENOENT) or not a compatible one. */
+		ret = rte_errno == ENOENT ? -ECONNREFUSED : -rte_errno;
+		goto fail;
+	}
+	/* A server still setting up becomes RUNNING within milliseconds. */
+	while (dipc_shm_load_state(&shm->state) == DIPC_SERVER_STARTING) {
+		if (rte_rdtsc() > deadline) {
+			ret = -ETIMEDOUT;
+			goto fail;
+		}
+		rte_delay_us_sleep(100);
+	}
+	ret = check_shm(shm, shm->server_pid);
+	if (ret != 0)
+		goto fail;
+	if (DIPC_MSG_VERSION < shm->msg_version_min || DIPC_MSG_VERSION > shm->msg_version_max) {
+		ret = -EPROTONOSUPPORT;
+		goto fail;
+	}
+
+	c = calloc(1, sizeof(*c));
+	if (c == NULL) {
+		ret = -ENOMEM;
+		goto fail;
+	}
+	c->shm = shm;
+	c->server_pid = shm->server_pid;
+	c->epoch = shm->epoch;
+	c->tsc_hz = hz;
+	c->next_stream_id = 1;
+	c->pool = rte_mempool_lookup(DIPC_POOL_NAME);
+	if (c->pool == NULL) {
+		ret = -EPROTO;
+		goto fail;
+	}
+	c->cache = rte_mempool_cache_create(CLIENT_CACHE_SIZE, SOCKET_ID_ANY);
+	if (c->cache == NULL) {
+		ret = -ENOMEM;
+		goto fail;
+	}
+
+	ret = claim_slot(shm, &slot);
+	if (ret != 0)
+		goto fail;
+	ret = await_admission(shm, slot, deadline);
+	if (ret != 0)
+		goto fail;
+	c->slot = slot;
+	c->conn = &shm->conns[slot];
+	c->generation = c->conn->generation;
+	ret = dipc_ring_conn_lookup(slot, &c->req, &c->rsp);
+	if (ret != 0) {
+		dipc_shm_store_state(&c->conn->state, DIPC_CONN_CLOSE_REQ);
+		ret = -EPROTO;
+		goto fail;
+	}
+	return c;
+fail:
+	if (c != NULL) {
+		if (c->cache != NULL)
+			rte_mempool_cache_free(c->cache);
+		free(c);
+	}
+	CLIENT_LOG(DEBUG, "connect failed: %s", dipc_client_strerror(ret));
+	rte_errno = -ret;
+	return NULL;
+}
+
+int
+dipc_client_close(struct dipc_client *c)
+{
+	if (c == NULL)
+		return -EINVAL;
+	rte_mempool_cache_flush(c->cache, c->pool);
+	rte_mempool_cache_free(c->cache);
+	/* The server drains both rings once its worker has let go. */
+	if (dipc_shm_load_state(&c->conn->state) == DIPC_CONN_ACTIVE)
+		dipc_shm_store_state(&c->conn->state, DIPC_CONN_CLOSE_REQ);
+	free(c);
+	return 0;
+}
+
+static inline struct rte_mbuf *
+msg_alloc(struct dipc_client *c, uint8_t flags, uint16_t method, uint32_t body_len)
+{
+	struct rte_mbuf *m;
+
+	if (rte_mempool_generic_get(c->pool, (void **)&m, 1, c->cache) != 0)
+		return NULL;
+	rte_pktmbuf_reset(m);
+	if (dipc_msg_init(m, flags, method, c->next_stream_id, body_len) != 0) {
+		rte_mempool_generic_put(c->pool, (void **)&m, 1, c->cache);
+		return NULL;
+	}
+	c->next_stream_id++;
+	return m;
+}
+
+struct rte_mbuf *
+dipc_client_msg_alloc(struct dipc_client *c, uint16_t method, uint32_t body_len)
+{
+	return msg_alloc(c, DIPC_MSG_F_REQUEST, method, body_len);
+}
+
+struct rte_mbuf *
+dipc_client_msg_alloc_oneway(struct dipc_client *c, uint16_t method, uint32_t body_len)
+{
+	return msg_alloc(c, DIPC_MSG_F_REQUEST | DIPC_MSG_F_ONEWAY, method, body_len);
+}
+
+void
+dipc_client_msg_free(struct dipc_client *c, struct rte_mbuf *m)
+{
+	struct rte_mbuf *next;
+
+	while (m != NULL) {
+		next = m->next;
+		m = rte_pktmbuf_prefree_seg(m);
+		if (m != NULL) {
+			/* Only our pool's objects may go through our cache. */
+			rte_mempool_generic_put(m->pool, (void **)&m, 1,
+						m->pool == c->pool ? c->cache : NULL);
+		}
+		m = next;
+	}
+}
+
+void
+dipc_client_msg_free_bulk(struct dipc_client *c, struct rte_mbuf **m, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		dipc_client_msg_free(c, m[i]);
+}
+
+uint32_t
+dipc_client_max_body(const struct dipc_client *c)
+{
+	return c->shm->data_room - RTE_PKTMBUF_HEADROOM - DIPC_MSG_HDR_LEN;
+}
+
+uint16_t
+dipc_client_send_burst(struct dipc_client *c, struct rte_mbuf **m, uint16_t n)
+{
+	uint16_t sent = dipc_ring_tx_burst(c->req, m, n);
+
+	c->conn->client.tx_msgs += sent;
+	return sent;
+}
+
+uint16_t
+dipc_client_recv_burst(struct dipc_client *c, struct rte_mbuf **m, uint16_t n)
+{
+	uint16_t got = dipc_ring_rx_burst(c->rsp, m, n);
+
+	c->conn->client.rx_msgs += got;
+	return got;
+}
+
+int
+dipc_client_check(struct dipc_client *c)
+{
+	uint32_t state = dipc_shm_load_state(&c->shm->state);
+	uint64_t now;
+
+	if (state == DIPC_SERVER_STOPPING || state == DIPC_SERVER_STOPPED)
+		return -ESHUTDOWN;
+	if (c->shm->epoch != c->epoch || c->conn->generation != c->generation ||
+	    dipc_shm_load_state(&c->conn->state) != DIPC_CONN_ACTIVE)
+		return -ECONNRESET;
+	now = rte_rdtsc();
+	if (now >= c->next_pid_check) {
+		c->next_pid_check = now + c->tsc_hz / 1000;
+		if (!server_alive(c))
+			return -ECONNRESET;
+	}
+	return 0;
+}
+
+int
+dipc_client_call(struct dipc_client *c, struct rte_mbuf *req, struct rte_mbuf **rsp,
+		 unsigned int timeout_ms)
+{
+	uint64_t start, deadline;
+	struct rte_mbuf *m;
+	uint32_t stream_id;
+	int ret;
+
+	if (c == NULL || req == NULL || rsp == NULL) {
+		if (c != NULL && req != NULL)
+			dipc_client_msg_free(c, req);
+		return -EINVAL;
+	}
+	*rsp = NULL;
+	stream_id = dipc_msg_hdr(req)->stream_id;
+	start = rte_rdtsc();
+	deadline = start + c->tsc_hz / 1000 * timeout_ms;
+
+	while (dipc_client_send_burst(c, &req, 1) == 0) {
+		ret = dipc_client_check(c);
+		if (ret == 0 && rte_rdtsc() > deadline)
+			ret = -ETIMEDOUT;
+		if (ret != 0) {
+			dipc_client_msg_free(c, req);
+			return ret;
+		}
+		wait_a_little(start, c->tsc_hz);
+	}
+	for (;;) {
+		if (dipc_client_recv_burst(c, &m, 1) == 1) {
+			if (dipc_msg_validate_response(m) != DIPC_STATUS_OK) {
+				dipc_client_msg_free(c, m);
+				return -EPROTO;
+			}
+			if (dipc_msg_hdr(m)->stream_id == stream_id) {
+				*rsp = m;
+				return 0;
+			}
+			/* A late answer to an earlier call that timed out. */
+			dipc_client_msg_free(c, m);
+			continue;
+		}
+		ret = dipc_client_check(c);
+		if (ret == 0 && rte_rdtsc() > deadline)
+			ret = -ETIMEDOUT;
+		if (ret != 0)
+			return ret;
+		wait_a_little(start, c->tsc_hz);
+	}
+}
+
+uint32_t
+dipc_client_msg_stream_id(const struct dipc_client *c)
+{
+	return c->next_stream_id;
+}
+
+unsigned int
+dipc_client_slot(const struct dipc_client *c)
+{
+	return c->slot;
+}
+
+const char *
+dipc_client_strerror(int err)
+{
+	switch (err < 0 ? -err : err) {
+	case 0:
+		return "success";
+	case ECONNREFUSED:
+		return "no dipc server is running (start dipc-server, with the same --file-prefix)";
+	case ESHUTDOWN:
+		return "the dipc server is shutting down or has stopped";
+	case ECONNRESET:
+		return "the dipc server died or was restarted";
+	case EBUSY:
+		return "no free connection: every slot of the server is taken "
+		       "(raise max_connections)";
+	case EPROTONOSUPPORT:
+		return "protocol version mismatch between client and server";
+	case ETIMEDOUT:
+		return "timed out waiting for the dipc server";
+	case EPROTO:
+		return "the shared memory or a message is not what this dipc version expects";
+	default:
+		return strerror(err < 0 ? -err : err);
+	}
+}

@@ -1,0 +1,221 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef DIPC_CLIENT_H
+#define DIPC_CLIENT_H
+
+/**
+ * @file
+ * dipc client API.
+ *
+ * A client is a DPDK secondary process attached to a running dipc-server.
+ * The usual sequence is:
+ * @code
+ *   dipc_client_eal_init(argc, argv);          // secondary, with defaults
+ *   c = dipc_client_connect(1000);             // a slot and its ring pair
+ *   m = dipc_client_msg_alloc(c, DIPC_METHOD_ECHO, len);
+ *   memcpy(dipc_msg_body(m), data, len);
+ *   dipc_client_call(c, m, &rsp, 1000);        // or send_burst/recv_burst
+ *   dipc_client_msg_free(c, rsp);
+ *   dipc_client_close(c);
+ * @endcode
+ *
+ * Errors: functions returning int return 0 (or a count) on success and a
+ * negative errno on failure; dipc_client_connect() returns NULL and sets
+ * rte_errno. The errno values that name a dipc condition are:
+ * - ECONNREFUSED: no server is running (no primary on the file prefix);
+ * - ESHUTDOWN: the server is shutting down or has stopped;
+ * - ECONNRESET: the server died or was restarted (pid gone, epoch changed);
+ * - EBUSY: every connection slot is taken;
+ * - EPROTONOSUPPORT: the server does not speak this protocol version;
+ * - ETIMEDOUT: no answer within the timeout.
+ * dipc_client_strerror() describes each of them in dipc's terms.
+ *
+ * Threading: a struct dipc_client is used by one thread at a time. Its
+ * mbufs come from the shared pool through a mempool cache owned by the
+ * connection, never through the lcore cache of an lcore id.
+ *
+ * The burst functions and message helpers make no system call, no
+ * allocation from the heap and take no lock.
+ */
+
+#include <stdint.h>
+
+#include <rte_mbuf.h>
+
+#include "dipc_msg.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct dipc_client;
+
+/**
+ * Initialise DPDK's EAL as a secondary process with dipc's defaults.
+ *
+ * The defaults are: --proc-type=secondary, --file-prefix=dipc, --no-pci,
+ * --no-telemetry, a quiet EAL log, and an lcore id no dipc server uses,
+ * mapped to the CPUs the process may already run on. Any of these given in
+ * @p argv replaces the default.
+ *
+ * @param argc
+ *   Number of EAL arguments in @p argv (argv[0] is the program name).
+ * @param argv
+ *   EAL arguments, as for rte_eal_init(); may stop at "--".
+ * @return
+ *   The number of arguments consumed (as rte_eal_init()), or a negative errno:
+ *   - -ECONNREFUSED: no dipc server runs on that file prefix;
+ *   - -EINVAL: a bad EAL argument;
+ *   - -EALREADY: EAL is already initialised;
+ *   - another negative errno reported by EAL.
+ */
+int dipc_client_eal_init(int argc, char **argv);
+
+/**
+ * Connect to the server: claim a slot and wait for the control lcore.
+ *
+ * @param timeout_ms
+ *   How long to wait for admission.
+ * @return
+ *   A connection, or NULL with rte_errno set to ECONNREFUSED, ESHUTDOWN,
+ *   ECONNRESET, EBUSY, EPROTONOSUPPORT, ETIMEDOUT, ENOMEM, or EPROTO (the
+ *   shared memory is not a dipc server's).
+ */
+struct dipc_client *dipc_client_connect(unsigned int timeout_ms);
+
+/**
+ * Close a connection: free what the client holds and hand the slot back.
+ *
+ * Responses not yet received are freed by the server when it reclaims the
+ * slot. @p c is invalid afterwards.
+ *
+ * @return
+ *   0, or -EINVAL if @p c is NULL.
+ */
+int dipc_client_close(struct dipc_client *c);
+
+/**
+ * Allocate a request message with its header written.
+ *
+ * The stream id is the next one of this connection (see
+ * dipc_client_msg_stream_id()). The body is left for the caller to fill
+ * through dipc_msg_body().
+ *
+ * @param c
+ *   The connection.
+ * @param method
+ *   The method to call.
+ * @param body_len
+ *   Body length in bytes.
+ * @return
+ *   The mbuf, or NULL if the pool is empty or the body does not fit one
+ *   mbuf (see dipc_client_max_body()).
+ */
+struct rte_mbuf *dipc_client_msg_alloc(struct dipc_client *c, uint16_t method,
+				       uint32_t body_len);
+
+/**
+ * Allocate a one-way request (DIPC_MSG_F_ONEWAY): no response will come.
+ *
+ * @return
+ *   As dipc_client_msg_alloc().
+ */
+struct rte_mbuf *dipc_client_msg_alloc_oneway(struct dipc_client *c, uint16_t method,
+					      uint32_t body_len);
+
+/**
+ * Return a message to the pool through the connection's cache.
+ */
+void dipc_client_msg_free(struct dipc_client *c, struct rte_mbuf *m);
+
+/**
+ * Return several messages to the pool through the connection's cache.
+ */
+void dipc_client_msg_free_bulk(struct dipc_client *c, struct rte_mbuf **m, unsigned int n);
+
+/**
+ * Largest body one message can carry.
+ */
+uint32_t dipc_client_max_body(const struct dipc_client *c);
+
+/**
+ * Send up to @p n requests.
+ *
+ * @return
+ *   Number sent (0..n); the caller still owns the mbufs not sent (the
+ *   request ring is full: back off and retry, or free them).
+ */
+uint16_t dipc_client_send_burst(struct dipc_client *c, struct rte_mbuf **m, uint16_t n);
+
+/**
+ * Receive up to @p n responses, in the order the server sent them.
+ *
+ * Responses to different streams may come back in any order; match them by
+ * dipc_msg_hdr(m)->stream_id. The caller owns the mbufs received.
+ *
+ * @return
+ *   Number received (0..n).
+ */
+uint16_t dipc_client_recv_burst(struct dipc_client *c, struct rte_mbuf **m, uint16_t n);
+
+/**
+ * Call a method and wait for its response.
+ *
+ * Sends @p req (ownership passes to the library whatever the result) and
+ * waits for the response with the same stream id. Responses to other
+ * streams that arrive meanwhile (late answers to earlier calls that timed
+ * out) are freed.
+ *
+ * @param c
+ *   The connection.
+ * @param req
+ *   A request from dipc_client_msg_alloc().
+ * @param[out] rsp
+ *   The response; the caller frees it. A DIPC_MSG_F_ERROR response is
+ *   returned here too, with the result 0: read its status.
+ * @param timeout_ms
+ *   How long to wait.
+ * @return
+ *   0, or -ETIMEDOUT, -ESHUTDOWN, -ECONNRESET, -EPROTO (a malformed
+ *   response), -EINVAL.
+ */
+int dipc_client_call(struct dipc_client *c, struct rte_mbuf *req, struct rte_mbuf **rsp,
+		     unsigned int timeout_ms);
+
+/**
+ * Check that the server is still there to answer.
+ *
+ * Reads the shared state and, at most once a millisecond, checks that the
+ * server process is alive. Call it when a receive loop comes back empty.
+ *
+ * @return
+ *   0 if the server is running, -ESHUTDOWN if it is stopping or stopped,
+ *   -ECONNRESET if it died or was replaced.
+ */
+int dipc_client_check(struct dipc_client *c);
+
+/**
+ * Stream id the next allocated request will carry.
+ */
+uint32_t dipc_client_msg_stream_id(const struct dipc_client *c);
+
+/**
+ * Slot index of the connection in the server's table.
+ */
+unsigned int dipc_client_slot(const struct dipc_client *c);
+
+/**
+ * Describe an error code in dipc's terms.
+ *
+ * @param err
+ *   An errno value, positive or negative.
+ * @return
+ *   A constant string, e.g. "no dipc server is running (is dipc-server
+ *   started with the same --file-prefix?)" for ECONNREFUSED.
+ */
+const char *dipc_client_strerror(int err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* DIPC_CLIENT_H */

@@ -1,0 +1,215 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef DIPC_CONFIG_H
+#define DIPC_CONFIG_H
+
+/**
+ * @file
+ * dipc server configuration.
+ *
+ * A struct dipc_server_config is filled in three layers, each over the
+ * previous one: built-in defaults (dipc_config_defaults()), an INI file
+ * (dipc_config_load(), read with rte_cfgfile), and command-line options
+ * (dipc_config_set(), dipc_config_parse_args()). Every option has an INI
+ * name ([section] key) and a command-line name (--name); both, with the
+ * range and default, are listed by dipc_config_usage().
+ *
+ * INI syntax: "[section]" headers, "key = value" lines, comments starting
+ * with ';' or '#', and blank lines. A ';' also starts a comment after a
+ * value. Sections and keys are case sensitive; every key may appear once.
+ * Numbers are decimal.
+ *
+ * Errors are returned as negative errno values with a one-line message in a
+ * caller-supplied buffer (truncated to fit; always NUL-terminated when
+ * errlen > 0; err may be NULL when errlen is 0).
+ *
+ * None of these functions needs rte_eal_init(). They are not thread-safe
+ * with respect to the same struct, but keep no global state.
+ */
+
+#include <stdint.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** What a worker lcore does when a poll finds no work. */
+enum dipc_idle_policy {
+	DIPC_IDLE_BUSY = 0,    /**< "busy": keep polling, never sleep */
+	DIPC_IDLE_BACKOFF = 1, /**< "backoff": spin with rte_pause(), then sleep */
+};
+
+/** Server configuration. All fields are set by dipc_config_defaults(). */
+struct dipc_server_config {
+	/** [server] max_connections: 1..4096, default 64. */
+	uint32_t max_conns;
+	/**
+	 * [server] workers: worker lcores to use, 0 = every worker lcore
+	 * given to EAL; 0..127, default 0.
+	 */
+	uint32_t workers;
+	/** [ring] size: ring entries, a power of two, 64..65536, default 1024. */
+	uint32_t ring_size;
+	/** [mempool] mbufs: mbufs in the pool, 1024..4194304, default 16383. */
+	uint32_t pool_size;
+	/** [mempool] cache: per-lcore mempool cache, 0..512, default 256. */
+	uint32_t pool_cache;
+	/**
+	 * [mempool] data_room: mbuf data room in bytes including the
+	 * 128-byte headroom, 256..65535, default 2176.
+	 */
+	uint32_t data_room;
+	/** [worker] burst: messages per dequeue, 1..512, default 32. */
+	uint32_t burst;
+	/** [worker] idle: "busy" or "backoff", default backoff. */
+	enum dipc_idle_policy idle;
+	/**
+	 * [worker] idle_spins: empty polls with rte_pause() before sleeping,
+	 * 0..100000000, default 10000.
+	 */
+	uint32_t idle_spins;
+	/**
+	 * [worker] idle_sleep_us: sleep per idle poll once spinning is over,
+	 * 1..100000, default 20.
+	 */
+	uint32_t idle_sleep_us;
+	/** [control] poll_us: control lcore period, 10..1000000, default 100. */
+	uint32_t control_poll_us;
+	/**
+	 * [control] drain_ms: on shutdown, how long workers keep serving and
+	 * the server waits for clients to close, 0..60000, default 1000.
+	 */
+	uint32_t drain_ms;
+};
+
+/**
+ * Fill a configuration with the built-in defaults.
+ *
+ * @param cfg
+ *   Configuration to overwrite entirely.
+ */
+void dipc_config_defaults(struct dipc_server_config *cfg);
+
+/**
+ * Load an INI file over a configuration.
+ *
+ * Only the options present in the file change; the others keep their
+ * current value. The file is checked line by line first, so every error
+ * names its line; values are then read with rte_cfgfile. Nothing in cfg
+ * changes unless the whole file is valid. Cross-option constraints are not
+ * checked here (the command line may still change them): call
+ * dipc_config_check() once everything is applied.
+ *
+ * @param cfg
+ *   Configuration to update.
+ * @param path
+ *   INI file to read.
+ * @param err
+ *   Buffer for the error message, e.g.
+ *   "PATH:LINE: key 'ring.size': 1000 is not a power of two",
+ *   "PATH:LINE: unknown section [foo]", or "PATH: cannot open: REASON".
+ * @param errlen
+ *   Size of err.
+ * @return
+ *   0 on success, -ENOENT if the file cannot be opened or read, -EINVAL on
+ *   a syntax error, unknown section or key, duplicate key, empty value or
+ *   bad value.
+ */
+int dipc_config_load(struct dipc_server_config *cfg, const char *path, char *err,
+		     size_t errlen);
+
+/**
+ * Set one option.
+ *
+ * @param cfg
+ *   Configuration to update; unchanged on error.
+ * @param name
+ *   Command-line name without dashes (e.g. "ring-size") or INI name
+ *   "section.key" (e.g. "ring.size").
+ * @param value
+ *   Value text: a decimal number, or a policy name for "idle".
+ * @param err
+ *   Buffer for the error message: "--ring-size: REASON" for a bad value,
+ *   "unknown option 'NAME'" for an unknown name.
+ * @param errlen
+ *   Size of err.
+ * @return
+ *   0 on success, -EINVAL on an unknown name or bad value.
+ */
+int dipc_config_set(struct dipc_server_config *cfg, const char *name, const char *value,
+		    char *err, size_t errlen);
+
+/**
+ * Parse the application arguments.
+ *
+ * Accepts "--config FILE" (loaded first wherever it appears, so every other
+ * option overrides it), "--NAME VALUE" or "--NAME=VALUE" for every option,
+ * and "--help" / "-h". After applying everything, dipc_config_check() is run.
+ * Parsing is done by hand (getopt is not used), so the function can be
+ * called any number of times.
+ *
+ * @param cfg
+ *   Configuration to update (normally holding the defaults); unchanged on
+ *   error or when help is requested.
+ * @param argc
+ *   Argument count.
+ * @param argv
+ *   Arguments; argv[0] is the program name (as left by rte_eal_init()).
+ * @param help
+ *   Set to 1 if --help was given (nothing else is then applied), else 0.
+ * @param err
+ *   Buffer for the error message.
+ * @param errlen
+ *   Size of err.
+ * @return
+ *   0 on success or help, -EINVAL on an unknown option, missing value, bad
+ *   value, stray positional argument, failed check, or -ENOENT if the
+ *   --config file cannot be opened.
+ */
+int dipc_config_parse_args(struct dipc_server_config *cfg, int argc, char **argv, int *help,
+			   char *err, size_t errlen);
+
+/**
+ * Check the constraints between options.
+ *
+ * Currently: the mempool cache must be at most pool_size / 1.5, as
+ * rte_pktmbuf_pool_create() requires.
+ *
+ * @param cfg
+ *   Configuration to check.
+ * @param err
+ *   Buffer for the error message, e.g. "mbuf cache 512 is too large for
+ *   1024 mbufs (at most pool_size / 1.5)".
+ * @param errlen
+ *   Size of err.
+ * @return
+ *   0 if consistent, -EINVAL otherwise.
+ */
+int dipc_config_check(const struct dipc_server_config *cfg, char *err, size_t errlen);
+
+/**
+ * Print the usage text: every option with its INI name, range and default.
+ *
+ * @param f
+ *   Stream to write to.
+ * @param prog
+ *   Program name for the first line.
+ */
+void dipc_config_usage(FILE *f, const char *prog);
+
+/**
+ * Print a configuration as an INI file that dipc_config_load() accepts.
+ *
+ * @param f
+ *   Stream to write to.
+ * @param cfg
+ *   Configuration to print.
+ */
+void dipc_config_dump(FILE *f, const struct dipc_server_config *cfg);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* DIPC_CONFIG_H */

@@ -1,0 +1,139 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "dipc_eal.h"
+
+#define DIM_REPLACED (sizeof(((struct dipc_eal_default *)0)->replaced_by) / sizeof(char *))
+
+int
+dipc_eal_argc(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--") == 0)
+			return i;
+	return argc;
+}
+
+/* Does argv[i] name @opt, either alone or as "opt=value"? */
+static const char *
+arg_matches(const char *arg, const char *opt)
+{
+	size_t n = strlen(opt);
+
+	if (strncmp(arg, opt, n) != 0)
+		return NULL;
+	if (arg[n] == '\0' || arg[n] == '=')
+		return arg + n;
+	/* Short options take their value glued on too: "-l0-1". */
+	if (opt[0] == '-' && opt[1] != '-' && opt[2] == '\0')
+		return arg + n;
+	return NULL;
+}
+
+const char *
+dipc_eal_arg_value(int argc, char **argv, const char *opt)
+{
+	int n = dipc_eal_argc(argc, argv), i;
+	const char *rest;
+
+	for (i = 1; i < n; i++) {
+		rest = arg_matches(argv[i], opt);
+		if (rest == NULL)
+			continue;
+		if (*rest == '=')
+			return rest + 1;
+		if (*rest != '\0')
+			return rest;
+		return i + 1 < n ? argv[i + 1] : NULL;
+	}
+	return NULL;
+}
+
+static int
+arg_present(int n, char **argv, const char *opt)
+{
+	int i;
+
+	for (i = 1; i < n; i++)
+		if (arg_matches(argv[i], opt) != NULL)
+			return 1;
+	return 0;
+}
+
+int
+dipc_eal_args_merge(int argc, char **argv, const struct dipc_eal_default *defs,
+		    unsigned int nb_defs, char **out)
+{
+	int n = dipc_eal_argc(argc, argv), i, k = 0;
+	unsigned int d, r;
+
+	out[k++] = argv[0];
+	for (d = 0; d < nb_defs; d++) {
+		int replaced = 0;
+
+		for (r = 0; r < DIM_REPLACED && defs[d].replaced_by[r] != NULL; r++)
+			replaced |= arg_present(n, argv, defs[d].replaced_by[r]);
+		if (replaced)
+			continue;
+		if (k >= DIPC_EAL_MAX_ARGS)
+			return -E2BIG;
+		out[k++] = (char *)(uintptr_t)defs[d].arg;
+	}
+	for (i = 1; i < n; i++) {
+		if (k >= DIPC_EAL_MAX_ARGS)
+			return -E2BIG;
+		out[k++] = argv[i];
+	}
+	out[k] = NULL;
+	return k;
+}
+
+int
+dipc_eal_runtime_dir(const char *file_prefix, char *buf, size_t len)
+{
+	const char *base = "/var/run";
+	int n;
+
+	if (getuid() != 0) {
+		base = getenv("XDG_RUNTIME_DIR");
+		if (base == NULL)
+			base = "/tmp";
+	}
+	n = snprintf(buf, len, "%s/dpdk/%s", base, file_prefix);
+	if (n < 0 || (size_t)n >= len)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+int
+dipc_eal_primary_pid(const char *file_prefix)
+{
+	char dir[512], path[600];
+	struct flock lk;
+	int fd, ret;
+
+	ret = dipc_eal_runtime_dir(file_prefix, dir, sizeof(dir));
+	if (ret < 0)
+		return ret;
+	snprintf(path, sizeof(path), "%s/config", dir);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? 0 : -errno;
+	/* A primary holds a write lock on part of its config file for its
+	 * whole life; F_GETLK over the whole file reports it and its owner. */
+	memset(&lk, 0, sizeof(lk));
+	lk.l_type = F_WRLCK;
+	lk.l_whence = SEEK_SET;
+	ret = fcntl(fd, F_GETLK, &lk);
+	ret = ret < 0 ? -errno : (lk.l_type == F_UNLCK ? 0 : (int)lk.l_pid);
+	close(fd);
+	return ret;
+}

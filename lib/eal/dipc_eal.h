@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef DIPC_EAL_H
+#define DIPC_EAL_H
+
+/**
+ * @file
+ * EAL argument helpers shared by the dipc server and clients: default EAL
+ * arguments that a user's own arguments override, and finding out, before
+ * rte_eal_init(), whether a primary process already runs on a file prefix.
+ */
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Most arguments dipc_eal_args_merge() can produce. */
+#define DIPC_EAL_MAX_ARGS 128
+
+/** A default EAL argument and the user arguments that replace it. */
+struct dipc_eal_default {
+	const char *arg;           /**< e.g. "--file-prefix=dipc" */
+	const char *replaced_by[4]; /**< option names, e.g. "--file-prefix"; NULL-terminated */
+};
+
+/**
+ * Number of EAL arguments: the index of "--" in @p argv, or @p argc.
+ */
+int dipc_eal_argc(int argc, char **argv);
+
+/**
+ * Value of an EAL option given as "--opt=value", "--opt value" or, for
+ * short options, "-o value".
+ *
+ * @return
+ *   Pointer into @p argv, or NULL if the option is absent (or has no value).
+ */
+const char *dipc_eal_arg_value(int argc, char **argv, const char *opt);
+
+/**
+ * Build the argument vector for rte_eal_init(): argv[0], then each default
+ * that no user argument replaces, then the user's EAL arguments (those
+ * before "--").
+ *
+ * @param argc
+ *   The caller's argc.
+ * @param argv
+ *   The caller's argv.
+ * @param defs
+ *   Defaults.
+ * @param nb_defs
+ *   Number of defaults.
+ * @param[out] out
+ *   Array of at least DIPC_EAL_MAX_ARGS + 1 entries; NULL-terminated.
+ * @return
+ *   The new argc, or -E2BIG if the result would not fit.
+ */
+int dipc_eal_args_merge(int argc, char **argv, const struct dipc_eal_default *defs,
+			unsigned int nb_defs, char **out);
+
+/**
+ * Runtime directory EAL uses for a file prefix (as EAL computes it:
+ * /var/run/dpdk/PREFIX for root, $XDG_RUNTIME_DIR/dpdk/PREFIX or
+ * /tmp/dpdk/PREFIX otherwise).
+ *
+ * @return
+ *   0, or -ENAMETOOLONG.
+ */
+int dipc_eal_runtime_dir(const char *file_prefix, char *buf, size_t len);
+
+/**
+ * Pid of the primary process running on a file prefix.
+ *
+ * Looks at the lock a running primary holds on its runtime config file,
+ * without mapping or changing anything.
+ *
+ * @return
+ *   The pid (> 0); 0 if no primary runs (no config file, or nobody holds
+ *   its lock: a stale file from a crashed primary); or a negative errno.
+ */
+int dipc_eal_primary_pid(const char *file_prefix);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* DIPC_EAL_H */

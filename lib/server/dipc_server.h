@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef DIPC_SERVER_H
+#define DIPC_SERVER_H
+
+/**
+ * @file
+ * dipc server: the DPDK primary side. Any application can be a dipc server
+ * by linking this library after rte_eal_init() as a primary:
+ * @code
+ *   s = dipc_server_create(&cfg);   // memzone, pool, rings, workers' state
+ *   dipc_server_run(s);             // control loop on this lcore until stopped
+ *   dipc_server_free(s);
+ * @endcode
+ * The lcore that calls dipc_server_run() is the control lcore (admission,
+ * closing); every other lcore given to EAL (or the first cfg->workers of
+ * them) is a worker lcore that polls the connections it owns.
+ */
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include <rte_mbuf.h>
+
+#include "dipc_config.h"
+#include "dipc_msg.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct dipc_server;
+
+/** What a handler did with a request. */
+enum dipc_handler_result {
+	DIPC_HANDLER_RESPOND = 0, /**< the mbuf now holds the response: send it */
+	DIPC_HANDLER_CONSUMED = 1, /**< the handler kept or freed the mbuf */
+};
+
+/**
+ * A method handler, run on a worker lcore for each valid request.
+ *
+ * It must not block. To answer, it rewrites the request in place into the
+ * response (dipc_msg_hdr() flags, body) and returns DIPC_HANDLER_RESPOND.
+ * A negative return is an enum dipc_status negated: the worker answers
+ * with that error.
+ */
+typedef int (*dipc_server_handler_t)(struct rte_mbuf *m, void *arg);
+
+/** Highest method id a handler can be registered for. */
+#define DIPC_SERVER_MAX_METHOD 255
+
+/**
+ * Create the server's shared objects (primary process only).
+ *
+ * @param cfg
+ *   Validated configuration (copied).
+ * @return
+ *   The server, or NULL with rte_errno set: EINVAL (no worker lcore, bad
+ *   config), EEXIST (a dipc memzone already exists), ENOMEM, or another
+ *   errno from the memzone, mempool or ring creation.
+ */
+struct dipc_server *dipc_server_create(const struct dipc_server_config *cfg);
+
+/**
+ * Register a handler for a method. Echo and sink are built in.
+ *
+ * @return
+ *   0, or -EINVAL for method 0 or above DIPC_SERVER_MAX_METHOD, or
+ *   -EBUSY once the server runs.
+ */
+int dipc_server_register(struct dipc_server *s, uint16_t method, dipc_server_handler_t fn,
+			 void *arg);
+
+/**
+ * Run: launch the workers, admit clients and serve until dipc_server_stop();
+ * then stop admitting, let the workers drain, mark the shared state
+ * stopped, wait (up to drain_ms) for clients to close and reclaim their
+ * slots.
+ *
+ * @return
+ *   0, or a negative errno if workers could not be launched.
+ */
+int dipc_server_run(struct dipc_server *s);
+
+/**
+ * Ask a running server to stop. Async-signal-safe: it only sets a flag.
+ */
+void dipc_server_stop(struct dipc_server *s);
+
+/**
+ * Mbufs of the pool that are not back in it (neither in the pool nor in
+ * an lcore cache). 0 after a clean shutdown.
+ */
+unsigned int dipc_server_mbufs_in_use(const struct dipc_server *s);
+
+/**
+ * Number of worker lcores the server polls with.
+ */
+unsigned int dipc_server_nb_workers(const struct dipc_server *s);
+
+/**
+ * Print a summary of the server's counters.
+ */
+void dipc_server_dump(FILE *f, const struct dipc_server *s);
+
+/**
+ * Free every shared object the server created. Workers must have stopped.
+ */
+void dipc_server_free(struct dipc_server *s);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* DIPC_SERVER_H */

@@ -1,0 +1,264 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Description: a dipc client process driven by the integration tests.
+ *
+ *   dipc_test_client [EAL args] -- MODE [ARG]
+ *
+ * Modes:
+ *   calls N     N synchronous echo calls, body sizes 0..1024 cycling, each
+ *               response checked byte for byte
+ *   busy        echo calls until the server goes away; exit 4 on shutdown
+ *   malformed   send each kind of malformed request, check the error
+ *               responses, then check the connection still works
+ *   hold S      connect and hold the connection S seconds
+ *   badversion  claim a slot speaking protocol version 99 (by hand, in
+ *               shared memory) and report the server's refusal
+ *
+ * Exit codes: 0 ok, 1 a check failed, 3 cannot connect, 4 server went away.
+ * It prints "test-client: ..." lines the tests assert on.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <rte_cycles.h>
+#include <rte_eal.h>
+#include <rte_errno.h>
+
+#include "dipc_client.h"
+#include "dipc_ring_transport.h"
+
+#define TIMEOUT_MS 5000
+
+static void
+fill(uint8_t *p, uint32_t len, uint32_t seed)
+{
+	uint32_t i;
+
+	for (i = 0; i < len; i++)
+		p[i] = (uint8_t)(seed + i * 13u);
+}
+
+static int
+check(const uint8_t *p, uint32_t len, uint32_t seed)
+{
+	uint32_t i;
+
+	for (i = 0; i < len; i++)
+		if (p[i] != (uint8_t)(seed + i * 13u))
+			return -1;
+	return 0;
+}
+
+/* One echo call of @len bytes; 0 ok, 1 bad answer, -errno on failure. */
+static int
+echo_call(struct dipc_client *c, uint32_t len, uint32_t seed)
+{
+	struct rte_mbuf *m = dipc_client_msg_alloc(c, DIPC_METHOD_ECHO, len), *rsp;
+	const struct dipc_msg_hdr *h;
+	int ret;
+
+	if (m == NULL)
+		return -ENOBUFS;
+	fill(dipc_msg_body(m), len, seed);
+	ret = dipc_client_call(c, m, &rsp, TIMEOUT_MS);
+	if (ret != 0)
+		return ret;
+	h = dipc_msg_hdr(rsp);
+	ret = h->status != DIPC_STATUS_OK || h->body_len != len ||
+	      rte_pktmbuf_data_len(rsp) != DIPC_MSG_HDR_LEN + len ||
+	      check(dipc_msg_body(rsp), len, seed) != 0;
+	if (ret)
+		printf("test-client: bad echo: status %u, body_len %u (want %u)\n", h->status,
+		       h->body_len, len);
+	dipc_client_msg_free(c, rsp);
+	return ret;
+}
+
+static int
+mode_calls(struct dipc_client *c, unsigned long n)
+{
+	unsigned long i;
+	int ret;
+
+	for (i = 0; i < n; i++) {
+		ret = echo_call(c, (uint32_t)(i % 1025), (uint32_t)i);
+		if (ret != 0) {
+			printf("test-client: call %lu failed: %s\n", i,
+			       ret < 0 ? dipc_client_strerror(ret) : "bad echo");
+			return ret < 0 ? 4 : 1;
+		}
+	}
+	printf("test-client: %lu echo calls ok\n", n);
+	return 0;
+}
+
+static int
+mode_busy(struct dipc_client *c)
+{
+	unsigned long i;
+	int ret;
+
+	printf("test-client: busy\n");
+	fflush(stdout);
+	for (i = 0;; i++) {
+		ret = echo_call(c, 64, (uint32_t)i);
+		if (ret > 0)
+			return 1;
+		if (ret < 0) {
+			printf("test-client: after %lu calls: %s\n", i, dipc_client_strerror(ret));
+			return ret == -ESHUTDOWN || ret == -ECONNRESET ? 4 : 1;
+		}
+	}
+}
+
+/* Send @m raw and wait for its error response. */
+static int
+expect_error(struct dipc_client *c, struct rte_mbuf *m, uint32_t stream_id,
+	     enum dipc_status want, const char *what)
+{
+	uint64_t deadline = rte_rdtsc() + rte_get_tsc_hz() * 5;
+	const struct dipc_msg_hdr *h;
+	struct rte_mbuf *rsp;
+	int ok;
+
+	if (dipc_client_send_burst(c, &m, 1) != 1) {
+		dipc_client_msg_free(c, m);
+		return 1;
+	}
+	while (dipc_client_recv_burst(c, &rsp, 1) == 0) {
+		if (rte_rdtsc() > deadline || dipc_client_check(c) != 0) {
+			printf("test-client: %s: no response\n", what);
+			return 1;
+		}
+	}
+	h = dipc_msg_hdr(rsp);
+	ok = dipc_msg_validate_response(rsp) == DIPC_STATUS_OK &&
+	     (h->flags & DIPC_MSG_F_ERROR) && h->status == want && h->stream_id == stream_id;
+	printf("test-client: %s: status %u (%s)%s\n", what, h->status,
+	       dipc_msg_status_str(h->status), ok ? "" : " UNEXPECTED");
+	dipc_client_msg_free(c, rsp);
+	return !ok;
+}
+
+static int
+mode_malformed(struct dipc_client *c)
+{
+	struct rte_mbuf *m;
+	struct dipc_msg_hdr *h;
+	uint32_t sid;
+	int fails = 0;
+
+#define MALFORMED(what, want, mutate)                                        \
+	do {                                                                 \
+		m = dipc_client_msg_alloc(c, DIPC_METHOD_ECHO, 32);          \
+		h = dipc_msg_hdr(m);                                         \
+		sid = h->stream_id;                                          \
+		mutate;                                                      \
+		fails += expect_error(c, m, sid, want, what);                \
+	} while (0)
+
+	MALFORMED("bad magic", DIPC_STATUS_BAD_MAGIC, h->magic = 0xdeadbeef);
+	MALFORMED("bad version", DIPC_STATUS_BAD_VERSION, h->version = 9);
+	MALFORMED("body_len too long", DIPC_STATUS_BAD_LENGTH, h->body_len = 33);
+	MALFORMED("body_len too short", DIPC_STATUS_BAD_LENGTH, h->body_len = 31);
+	MALFORMED("body_len huge", DIPC_STATUS_BAD_LENGTH, h->body_len = UINT32_MAX);
+	MALFORMED("pkt_len disagrees", DIPC_STATUS_BAD_LENGTH, m->pkt_len += 5);
+	MALFORMED("response flag", DIPC_STATUS_BAD_FLAGS, h->flags = DIPC_MSG_F_RESPONSE);
+	MALFORMED("unknown flag", DIPC_STATUS_BAD_FLAGS, h->flags |= 0x80);
+	MALFORMED("unknown method", DIPC_STATUS_UNKNOWN_METHOD, h->method = 200);
+	MALFORMED("method zero", DIPC_STATUS_UNKNOWN_METHOD, h->method = 0);
+	MALFORMED("method above table", DIPC_STATUS_UNKNOWN_METHOD, h->method = 65535);
+	/* Shorter than a header: the stream id cannot be read back. */
+	MALFORMED("truncated header", DIPC_STATUS_BAD_LENGTH,
+		  (m->data_len = 10, m->pkt_len = 10, sid = 0));
+#undef MALFORMED
+
+	/* The connection still works. */
+	fails += echo_call(c, 100, 7) != 0;
+	fails += mode_calls(c, 1000) != 0;
+	printf("test-client: malformed %s\n", fails ? "FAILED" : "ok");
+	return fails ? 1 : 0;
+}
+
+static int
+mode_badversion(void)
+{
+	struct dipc_shm *shm = dipc_ring_shm_lookup();
+	uint64_t deadline = rte_rdtsc() + rte_get_tsc_hz() * 5;
+	struct dipc_shm_conn *conn;
+	uint32_t i, state;
+
+	if (shm == NULL)
+		return 3;
+	for (i = 0; i < shm->max_conns; i++)
+		if (dipc_shm_cas_state(&shm->conns[i].state, DIPC_CONN_FREE, DIPC_CONN_CLAIMING))
+			break;
+	if (i == shm->max_conns)
+		return 3;
+	conn = &shm->conns[i];
+	conn->client_pid = getpid();
+	conn->client_version = 99;
+	dipc_shm_store_state(&conn->state, DIPC_CONN_REQUESTED);
+	while ((state = dipc_shm_load_state(&conn->state)) == DIPC_CONN_REQUESTED) {
+		if (rte_rdtsc() > deadline) {
+			printf("test-client: no answer to version 99\n");
+			return 1;
+		}
+		rte_delay_us_sleep(100);
+	}
+	printf("test-client: version 99: %s: %s\n",
+	       state == DIPC_CONN_REFUSED ? "refused" : "ADMITTED",
+	       dipc_client_strerror(conn->refuse_reason));
+	dipc_shm_store_state(&conn->state, DIPC_CONN_FREE);
+	return state == DIPC_CONN_REFUSED && conn->refuse_reason == -EPROTONOSUPPORT ? 0 : 1;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct dipc_client *c;
+	const char *mode;
+	int ret;
+
+	ret = dipc_client_eal_init(argc, argv);
+	if (ret < 0) {
+		printf("test-client: eal: %s\n", dipc_client_strerror(ret));
+		return 3;
+	}
+	argc -= ret;
+	argv += ret;
+	if (argc < 2) {
+		fprintf(stderr, "usage: dipc_test_client [EAL args] -- MODE [ARG]\n");
+		return 2;
+	}
+	mode = argv[1];
+	if (strcmp(mode, "badversion") == 0) {
+		ret = mode_badversion();
+		rte_eal_cleanup();
+		return ret;
+	}
+	c = dipc_client_connect(TIMEOUT_MS);
+	if (c == NULL) {
+		printf("test-client: connect: %s\n", dipc_client_strerror(rte_errno));
+		rte_eal_cleanup();
+		return 3;
+	}
+	printf("test-client: connected on slot %u\n", dipc_client_slot(c));
+	fflush(stdout);
+	if (strcmp(mode, "calls") == 0 && argc > 2)
+		ret = mode_calls(c, strtoul(argv[2], NULL, 10));
+	else if (strcmp(mode, "busy") == 0)
+		ret = mode_busy(c);
+	else if (strcmp(mode, "malformed") == 0)
+		ret = mode_malformed(c);
+	else if (strcmp(mode, "hold") == 0 && argc > 2)
+		ret = (sleep((unsigned int)atoi(argv[2])), 0);
+	else
+		ret = 2;
+	dipc_client_close(c);
+	rte_eal_cleanup();
+	return ret;
+}

@@ -1,0 +1,386 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "dipc_eal.h"
+#include "harness.h"
+
+static unsigned int harness_seq;
+
+const char *
+harness_bin(const char *env, const char *fallback)
+{
+	const char *v = getenv(env);
+
+	return v != NULL ? v : fallback;
+}
+
+static long
+meminfo(const char *key)
+{
+	char line[256];
+	long v = -1;
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	if (f == NULL)
+		return -1;
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (strncmp(line, key, strlen(key)) == 0)
+			v = strtol(line + strlen(key), NULL, 10);
+	fclose(f);
+	return v;
+}
+
+/* Call @fn for every hugetlbfs mount point. */
+static int
+hugetlbfs_mounts(void (*fn)(const char *dir, void *arg), void *arg)
+{
+	char dev[256], dir[256], type[64];
+	int n = 0;
+	FILE *f = fopen("/proc/mounts", "r");
+
+	if (f == NULL)
+		return 0;
+	while (fscanf(f, "%255s %255s %63s %*[^\n]", dev, dir, type) == 3) {
+		if (strcmp(type, "hugetlbfs") != 0)
+			continue;
+		n++;
+		if (fn != NULL)
+			fn(dir, arg);
+	}
+	fclose(f);
+	return n;
+}
+
+int
+harness_hugepages_available(void)
+{
+	/* A server needs about 100 pages with the default config. */
+	return meminfo("HugePages_Free:") >= 128 && hugetlbfs_mounts(NULL, NULL) > 0;
+}
+
+int
+harness_init(struct harness *h, const char *name)
+{
+	memset(h, 0, sizeof(*h));
+	snprintf(h->prefix, sizeof(h->prefix), "dipct_%s_%d_%u", name, (int)getpid(),
+		 harness_seq++);
+	snprintf(h->dir, sizeof(h->dir), "/tmp/%s", h->prefix);
+	h->server.pid = 0;
+	h->server.status = -1;
+	if (mkdir(h->dir, 0700) != 0 && errno != EEXIST)
+		return -1;
+	return 0;
+}
+
+int
+harness_spawn(struct harness_proc *p, const char *logpath, int cpu, char *const *argv)
+{
+	pid_t pid;
+	int fd;
+
+	snprintf(p->log, sizeof(p->log), "%s", logpath);
+	p->status = -1;
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		/* If the test dies, so do its processes. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		fd = open(logpath, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		if (fd >= 0) {
+			dup2(fd, 1);
+			dup2(fd, 2);
+			close(fd);
+		}
+		fd = open("/dev/null", O_RDONLY);
+		if (fd >= 0) {
+			dup2(fd, 0);
+			close(fd);
+		}
+		if (cpu >= 0) {
+			cpu_set_t set;
+
+			CPU_ZERO(&set);
+			CPU_SET(cpu, &set);
+			sched_setaffinity(0, sizeof(set), &set);
+		}
+		execv(argv[0], argv);
+		fprintf(stderr, "harness: cannot exec %s: %s\n", argv[0], strerror(errno));
+		_exit(127);
+	}
+	p->pid = pid;
+	return 0;
+}
+
+static int
+decode_status(int st)
+{
+	if (WIFEXITED(st))
+		return WEXITSTATUS(st);
+	if (WIFSIGNALED(st))
+		return 128 + WTERMSIG(st);
+	return -1;
+}
+
+int
+harness_wait(struct harness_proc *p, unsigned int timeout_ms)
+{
+	struct timespec ts = { 0, 5 * 1000 * 1000 };
+	unsigned int waited = 0;
+	int st;
+	pid_t r;
+
+	if (p->pid <= 0)
+		return p->status;
+	for (;;) {
+		r = waitpid(p->pid, &st, WNOHANG);
+		if (r == p->pid) {
+			p->status = decode_status(st);
+			p->pid = 0;
+			return p->status;
+		}
+		if (r < 0) {
+			p->pid = 0;
+			return p->status;
+		}
+		if (waited >= timeout_ms)
+			break;
+		nanosleep(&ts, NULL);
+		waited += 5;
+	}
+	/* Overstayed: the test fails on the -1, and nothing is left behind. */
+	kill(p->pid, SIGKILL);
+	waitpid(p->pid, &st, 0);
+	p->pid = 0;
+	p->status = decode_status(st);
+	return -1;
+}
+
+int
+harness_log_contains(const struct harness_proc *p, const char *text)
+{
+	char buf[1 << 16];
+	size_t n;
+	FILE *f = fopen(p->log, "r");
+
+	if (f == NULL)
+		return 0;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	return strstr(buf, text) != NULL;
+}
+
+int
+harness_wait_log(struct harness_proc *p, const char *text, unsigned int timeout_ms)
+{
+	unsigned int waited;
+	int st;
+
+	for (waited = 0; waited < timeout_ms; waited += 10) {
+		if (harness_log_contains(p, text))
+			return 1;
+		if (p->pid <= 0 || waitpid(p->pid, &st, WNOHANG) == p->pid) {
+			if (p->pid > 0) {
+				p->status = decode_status(st);
+				p->pid = 0;
+			}
+			return harness_log_contains(p, text);
+		}
+		usleep(10000);
+	}
+	return 0;
+}
+
+void
+harness_dump_log(const struct harness_proc *p)
+{
+	char line[512];
+	FILE *f = fopen(p->log, "r");
+
+	if (f == NULL)
+		return;
+	fprintf(stderr, "---- %s ----\n", p->log);
+	while (fgets(line, sizeof(line), f) != NULL)
+		fputs(line, stderr);
+	fclose(f);
+}
+
+static int
+build_argv(char **out, int max, const char *bin, const char *const *eal,
+	   const char *const *app)
+{
+	int n = 0;
+
+	out[n++] = (char *)(uintptr_t)bin;
+	while (eal != NULL && *eal != NULL && n < max - 2)
+		out[n++] = (char *)(uintptr_t)*eal++;
+	out[n++] = (char *)(uintptr_t)"--";
+	while (app != NULL && *app != NULL && n < max - 1)
+		out[n++] = (char *)(uintptr_t)*app++;
+	out[n] = NULL;
+	return n;
+}
+
+int
+harness_spawn_server(struct harness *h, struct harness_proc *p, const char *prefix,
+		     const char *const *eal_args, const char *const *app_args)
+{
+	char prefix_arg[128], log[512], *argv[64];
+	const char *eal[32];
+	int n = 0;
+
+	snprintf(prefix_arg, sizeof(prefix_arg), "--file-prefix=%s", prefix);
+	eal[n++] = "-l";
+	eal[n++] = "0-1";
+	eal[n++] = prefix_arg;
+	while (eal_args != NULL && *eal_args != NULL && n < 30)
+		eal[n++] = *eal_args++;
+	eal[n] = NULL;
+	snprintf(log, sizeof(log), "%s/server-%d.log", h->dir, (int)(p - &h->server));
+	build_argv(argv, 64, harness_bin("DIPC_SERVER", "app/dipc-server"), eal, app_args);
+	return harness_spawn(p, log, -1, argv);
+}
+
+int
+harness_start_server(struct harness *h, const char *const *app_args)
+{
+	const char *args[32];
+	int n = 0;
+
+	/* Back off when idle: tests share two cores with their clients. */
+	args[n++] = "--idle";
+	args[n++] = "backoff";
+	while (app_args != NULL && *app_args != NULL && n < 30)
+		args[n++] = *app_args++;
+	args[n] = NULL;
+	if (harness_spawn_server(h, &h->server, h->prefix, NULL, args) != 0)
+		return -1;
+	if (harness_wait_log(&h->server, "dipc-server: ready", 15000))
+		return 0;
+	harness_dump_log(&h->server);
+	return -1;
+}
+
+int
+harness_start_client(struct harness *h, const char *const *app_args)
+{
+	char prefix_arg[128], log[512], *argv[64];
+	const char *eal[] = { prefix_arg, NULL };
+	unsigned int i = h->nb_clients;
+
+	if (i >= sizeof(h->clients) / sizeof(h->clients[0]))
+		return -1;
+	snprintf(prefix_arg, sizeof(prefix_arg), "--file-prefix=%s", h->prefix);
+	snprintf(log, sizeof(log), "%s/client-%u.log", h->dir, i);
+	build_argv(argv, 64, harness_bin("DIPC_TEST_CLIENT", "tests/dipc_test_client"), eal,
+		   app_args);
+	/* Clients share CPU 0 with the control lcore; the worker has CPU 1. */
+	if (harness_spawn(&h->clients[i], log, 0, argv) != 0)
+		return -1;
+	h->nb_clients++;
+	return (int)i;
+}
+
+int
+harness_stop_server(struct harness *h)
+{
+	if (h->server.pid > 0)
+		kill(h->server.pid, SIGTERM);
+	return harness_wait(&h->server, 15000);
+}
+
+int
+harness_pool_full(const struct harness *h)
+{
+	char line[512];
+	unsigned int free_n, size;
+	int full = 0;
+	FILE *f = fopen(h->server.log, "r");
+
+	if (f == NULL)
+		return 0;
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (sscanf(line, "dipc-server: pool dipc_pool_0: %u of %u mbufs free", &free_n,
+			   &size) == 2)
+			full = free_n == size && size > 0;
+	fclose(f);
+	return full;
+}
+
+static void
+remove_prefixed(const char *dir, void *arg)
+{
+	const char *prefix = arg;
+	char path[1024], name[128];
+	struct dirent *e;
+	DIR *d = opendir(dir);
+
+	if (d == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		snprintf(name, sizeof(name), "%smap_", prefix);
+		if (strncmp(e->d_name, name, strlen(name)) != 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		unlink(path);
+	}
+	closedir(d);
+}
+
+static void
+remove_tree(const char *dir)
+{
+	char path[1024];
+	struct dirent *e;
+	DIR *d = opendir(dir);
+
+	if (d == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		unlink(path);
+	}
+	closedir(d);
+	rmdir(dir);
+}
+
+void
+harness_cleanup(struct harness *h)
+{
+	char path[512];
+	unsigned int i;
+
+	for (i = 0; i < h->nb_clients; i++)
+		if (h->clients[i].pid > 0) {
+			kill(h->clients[i].pid, SIGKILL);
+			harness_wait(&h->clients[i], 5000);
+		}
+	if (h->server.pid > 0) {
+		kill(h->server.pid, SIGKILL);
+		harness_wait(&h->server, 5000);
+	}
+	/* Hugepage files are named PREFIXmap_N; the EAL runtime dir is
+	 * /var/run/dpdk/PREFIX. */
+	hugetlbfs_mounts(remove_prefixed, h->prefix);
+	if (dipc_eal_runtime_dir(h->prefix, path, sizeof(path)) == 0)
+		remove_tree(path);
+	if (getenv("DIPC_TEST_KEEP_LOGS") == NULL)
+		remove_tree(h->dir);
+}

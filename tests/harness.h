@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef DIPC_TEST_HARNESS_H
+#define DIPC_TEST_HARNESS_H
+
+/*
+ * Process harness for the integration tests: start a real dipc-server and
+ * real client processes on real hugepages, each with its own file prefix
+ * and run directory, and remove every trace of them afterwards, pass or
+ * fail. Only processes the harness started are signalled, by pid.
+ */
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#define HARNESS_SKIP 77
+
+struct harness_proc {
+	pid_t pid;
+	char log[512];  /* stdout+stderr of the process */
+	int status;     /* exit code once reaped; -1 running; 128+sig if killed */
+};
+
+struct harness {
+	char prefix[64];   /* EAL --file-prefix */
+	char dir[256];     /* run directory for logs */
+	struct harness_proc server;
+	struct harness_proc clients[16];
+	unsigned int nb_clients;
+};
+
+/* 1 if 2 MB hugepages are reserved, free and mounted. */
+int harness_hugepages_available(void);
+
+/* Fresh prefix and run directory. */
+int harness_init(struct harness *h, const char *name);
+
+/* Start dipc-server (pinned: control lcore 0, worker lcore 1) with extra
+ * application arguments (NULL-terminated), wait until it says ready.
+ * Returns 0, or -1 if it exited or did not get ready in 15 s. */
+int harness_start_server(struct harness *h, const char *const *app_args);
+
+/* Start a server process without waiting for it (for failure cases). */
+int harness_spawn_server(struct harness *h, struct harness_proc *p, const char *prefix,
+			 const char *const *eal_args, const char *const *app_args);
+
+/* Start a test client on CPU 0 with the harness prefix and these app
+ * arguments (NULL-terminated). Returns its index or -1. */
+int harness_start_client(struct harness *h, const char *const *app_args);
+
+/* Start any program with argv (NULL-terminated), on CPU @cpu (-1: any). */
+int harness_spawn(struct harness_proc *p, const char *logpath, int cpu, char *const *argv);
+
+/* Wait up to @timeout_ms for a process; kill it (SIGKILL) if it overstays.
+ * Returns its exit status (128+sig if signalled), or -1 on timeout. */
+int harness_wait(struct harness_proc *p, unsigned int timeout_ms);
+
+/* SIGTERM the server, wait up to 15 s; returns its exit status. */
+int harness_stop_server(struct harness *h);
+
+/* Wait up to @timeout_ms for @text in a process's log. Returns 1 if it
+ * appeared, 0 on timeout or if the process exited first. */
+int harness_wait_log(struct harness_proc *p, const char *text, unsigned int timeout_ms);
+
+/* 1 if the process's log contains @text. */
+int harness_log_contains(const struct harness_proc *p, const char *text);
+
+/* Print a process's log to stderr (for failing tests). */
+void harness_dump_log(const struct harness_proc *p);
+
+/* 1 if the server's final report says every mbuf is back in the pool. */
+int harness_pool_full(const struct harness *h);
+
+/* Kill whatever is still running, remove hugepage files, the EAL runtime
+ * directory and the run directory. Safe to call twice. */
+void harness_cleanup(struct harness *h);
+
+/* Path of a built binary, from the environment set by meson. */
+const char *harness_bin(const char *env, const char *fallback);
+
+#endif /* DIPC_TEST_HARNESS_H */

@@ -1,0 +1,297 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Description: end-to-end tests with a real dipc-server (DPDK primary) and
+ * real client processes (DPDK secondaries) on real hugepages. Each test
+ * starts its own processes on its own file prefix and removes them, their
+ * hugepage files and run directories afterwards, also when it fails.
+ * Exits 77 (skip) only when hugepages cannot be had.
+ */
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "harness.h"
+
+static struct harness current;
+
+/* Killed by a timeout or ^C: leave no hugepage file or directory behind
+ * (the processes die with us through PR_SET_PDEATHSIG). */
+static void
+on_signal(int sig)
+{
+	harness_cleanup(&current);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static int
+setup(void **state)
+{
+	if (harness_init(&current, "it") != 0)
+		return -1;
+	*state = &current;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	harness_cleanup(*state);
+	return 0;
+}
+
+/* Wait for client @i; on an unexpected result show its log. */
+static void
+expect_client(struct harness *h, int i, int want, unsigned int timeout_ms)
+{
+	int st = harness_wait(&h->clients[i], timeout_ms);
+
+	if (st != want)
+		harness_dump_log(&h->clients[i]);
+	assert_int_equal(st, want);
+}
+
+static void
+expect_clean_stop(struct harness *h)
+{
+	int st = harness_stop_server(h);
+
+	if (st != 0 || !harness_pool_full(h))
+		harness_dump_log(&h->server);
+	assert_int_equal(st, 0);
+	assert_true(harness_log_contains(&h->server, "dipc-server: stopped"));
+	assert_true(harness_pool_full(h));
+}
+
+static void
+test_million_echo_calls(void **state)
+{
+	struct harness *h = *state;
+	const char *args[] = { "calls", "1000000", NULL };
+	int c;
+
+	assert_int_equal(harness_start_server(h, NULL), 0);
+	c = harness_start_client(h, args);
+	assert_true(c >= 0);
+	expect_client(h, c, 0, 240000);
+	assert_true(harness_log_contains(&h->clients[c], "1000000 echo calls ok"));
+	expect_clean_stop(h);
+	assert_true(harness_log_contains(&h->server, "invalid 0"));
+}
+
+static void
+test_eight_clients(void **state)
+{
+	struct harness *h = *state;
+	const char *args[] = { "calls", "20000", NULL };
+	int i, c[8];
+
+	assert_int_equal(harness_start_server(h, NULL), 0);
+	for (i = 0; i < 8; i++) {
+		c[i] = harness_start_client(h, args);
+		assert_true(c[i] >= 0);
+	}
+	for (i = 0; i < 8; i++) {
+		expect_client(h, c[i], 0, 120000);
+		assert_true(harness_log_contains(&h->clients[c[i]], "20000 echo calls ok"));
+	}
+	expect_clean_stop(h);
+	assert_true(harness_log_contains(&h->server, "admitted 8, refused 0, closed 8"));
+}
+
+static void
+test_no_server(void **state)
+{
+	struct harness *h = *state;
+	const char *args[] = { "calls", "1", NULL };
+	struct timespec t0, t1;
+	int c;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	c = harness_start_client(h, args);
+	assert_true(c >= 0);
+	expect_client(h, c, 3, 10000);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	assert_true(harness_log_contains(&h->clients[c], "no dipc server is running"));
+	/* Well within the client's 5 s connect timeout. */
+	assert_true(t1.tv_sec - t0.tv_sec < 5);
+}
+
+static void
+test_second_server_refused(void **state)
+{
+	struct harness *h = *state;
+	struct harness_proc second = { 0 };
+	const char *calls[] = { "calls", "1000", NULL };
+	char pidtext[64];
+	int c, st;
+
+	assert_int_equal(harness_start_server(h, NULL), 0);
+	assert_int_equal(harness_spawn_server(h, &second, h->prefix, NULL, NULL), 0);
+	st = harness_wait(&second, 15000);
+	if (st != 1)
+		harness_dump_log(&second);
+	assert_int_equal(st, 1);
+	snprintf(pidtext, sizeof(pidtext), "another DPDK primary (pid %d) already runs",
+		 (int)h->server.pid);
+	assert_true(harness_log_contains(&second, pidtext));
+	/* The first server is unharmed. */
+	c = harness_start_client(h, calls);
+	expect_client(h, c, 0, 60000);
+	expect_clean_stop(h);
+}
+
+static void
+test_sigterm_while_busy(void **state)
+{
+	struct harness *h = *state;
+	const char *busy[] = { "busy", NULL };
+	int i, c[3];
+
+	assert_int_equal(harness_start_server(h, NULL), 0);
+	for (i = 0; i < 3; i++)
+		c[i] = harness_start_client(h, busy);
+	for (i = 0; i < 3; i++)
+		assert_true(harness_wait_log(&h->clients[c[i]], "test-client: busy", 20000));
+	usleep(300000);
+	expect_clean_stop(h);
+	for (i = 0; i < 3; i++) {
+		expect_client(h, c[i], 4, 10000);
+		assert_true(harness_log_contains(&h->clients[c[i]], "shutting down") ||
+			    harness_log_contains(&h->clients[c[i]], "has stopped"));
+	}
+}
+
+static void
+test_malformed_messages(void **state)
+{
+	struct harness *h = *state;
+	const char *malformed[] = { "malformed", NULL };
+	const char *calls[] = { "calls", "1000", NULL };
+	int c, d;
+
+	assert_int_equal(harness_start_server(h, NULL), 0);
+	/* A well-behaved neighbour keeps working meanwhile. */
+	d = harness_start_client(h, calls);
+	c = harness_start_client(h, malformed);
+	expect_client(h, c, 0, 60000);
+	expect_client(h, d, 0, 60000);
+	assert_true(harness_log_contains(&h->clients[c], "malformed ok"));
+	expect_clean_stop(h);
+	assert_true(harness_log_contains(&h->server, "invalid 12,"));
+}
+
+static void
+test_no_free_connection(void **state)
+{
+	struct harness *h = *state;
+	const char *srv[] = { "--max-connections", "1", NULL };
+	const char *hold[] = { "hold", "3", NULL };
+	const char *calls[] = { "calls", "1", NULL };
+	int a, b;
+
+	assert_int_equal(harness_start_server(h, srv), 0);
+	a = harness_start_client(h, hold);
+	assert_true(harness_wait_log(&h->clients[a], "connected on slot", 20000));
+	b = harness_start_client(h, calls);
+	expect_client(h, b, 3, 20000);
+	assert_true(harness_log_contains(&h->clients[b], "no free connection"));
+	expect_client(h, a, 0, 20000);
+	expect_clean_stop(h);
+}
+
+static void
+test_version_mismatch_refused(void **state)
+{
+	struct harness *h = *state;
+	const char *bad[] = { "badversion", NULL };
+	const char *calls[] = { "calls", "10", NULL };
+	int c;
+
+	assert_int_equal(harness_start_server(h, NULL), 0);
+	c = harness_start_client(h, bad);
+	expect_client(h, c, 0, 20000);
+	assert_true(harness_log_contains(&h->clients[c], "refused: protocol version mismatch"));
+	c = harness_start_client(h, calls);
+	expect_client(h, c, 0, 20000);
+	expect_clean_stop(h);
+	assert_true(harness_log_contains(&h->server, "refused 1"));
+}
+
+static void
+test_bad_server_arguments(void **state)
+{
+	struct harness *h = *state;
+	const char *bad_eal[] = { "--no-such-eal-option", NULL };
+	const char *bad_app[] = { "--ring-size", "1000", NULL };
+	const char *bad_opt[] = { "--no-such-option", "1", NULL };
+	struct harness_proc p = { 0 };
+
+	assert_int_equal(harness_spawn_server(h, &p, h->prefix, bad_eal, NULL), 0);
+	assert_int_not_equal(harness_wait(&p, 15000), 0);
+	assert_true(harness_log_contains(&p, "cannot initialise DPDK EAL"));
+
+	assert_int_equal(harness_spawn_server(h, &p, h->prefix, NULL, bad_app), 0);
+	assert_int_equal(harness_wait(&p, 15000), 2);
+	assert_true(harness_log_contains(&p, "not a power of two"));
+
+	assert_int_equal(harness_spawn_server(h, &p, h->prefix, NULL, bad_opt), 0);
+	assert_int_equal(harness_wait(&p, 15000), 2);
+	assert_true(harness_log_contains(&p, "no-such-option"));
+}
+
+static void
+test_bad_config_file(void **state)
+{
+	struct harness *h = *state;
+	struct harness_proc p = { 0 };
+	char path[600];
+	const char *app[] = { "--config", path, NULL };
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/bad.ini", h->dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f, "[server]\nmax_connections = 8\n[worker]\nidle = sometimes\n");
+	fclose(f);
+	assert_int_equal(harness_spawn_server(h, &p, h->prefix, NULL, app), 0);
+	assert_int_equal(harness_wait(&p, 15000), 2);
+	assert_true(harness_log_contains(&p, "bad.ini:4"));
+	assert_true(harness_log_contains(&p, "worker.idle"));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_million_echo_calls, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_eight_clients, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_no_server, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_second_server_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sigterm_while_busy, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_malformed_messages, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_no_free_connection, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_version_mismatch_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bad_server_arguments, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bad_config_file, setup, teardown),
+	};
+
+	if (!harness_hugepages_available()) {
+		fprintf(stderr, "SKIP: no free 2 MB hugepages (reserve them with "
+				"tools/setup.sh or dpdk-hugepages.py -p 2M --setup 1G)\n");
+		return HARNESS_SKIP;
+	}
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGTERM, on_signal);
+	signal(SIGINT, on_signal);
+	return cmocka_run_group_tests_name("integration", tests, NULL, NULL);
+}
