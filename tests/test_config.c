@@ -97,6 +97,7 @@ test_defaults(void **state __rte_unused)
 	assert_int_equal(cfg.idle_spins, 10000);
 	assert_int_equal(cfg.idle_sleep_us, 20);
 	assert_int_equal(cfg.control_poll_us, 100);
+	assert_int_equal(cfg.control_idle_poll_us, 2000);
 	assert_int_equal(cfg.drain_ms, 1000);
 	assert_int_equal(dipc_config_check(&cfg, err, sizeof(err)), 0);
 }
@@ -277,6 +278,8 @@ static const struct {
 	  offsetof(struct dipc_server_config, idle_sleep_us), 100000 },
 	{ "control-poll-us", "control.poll_us", "10",
 	  offsetof(struct dipc_server_config, control_poll_us), 10 },
+	{ "control-idle-poll-us", "control.idle_poll_us", "1000000",
+	  offsetof(struct dipc_server_config, control_idle_poll_us), 1000000 },
 	{ "drain-ms", "control.drain_ms", "60000",
 	  offsetof(struct dipc_server_config, drain_ms), 60000 },
 };

@@ -20,24 +20,22 @@ static uint32_t
 send_some(const struct perf_opts *o, struct dipc_client *c, uint32_t n, int oneway)
 {
 	struct rte_mbuf *m[PERF_MAX_BURST];
-	uint32_t i, k = 0;
+	uint32_t i;
 	uint16_t sent;
 
+	if (dipc_client_msg_alloc_bulk(c, m, n, oneway ? DIPC_METHOD_SINK : DIPC_METHOD_ECHO,
+				       o->size, oneway ? DIPC_MSG_F_ONEWAY : 0) != 0)
+		return 0;
 	for (i = 0; i < n; i++) {
-		m[k] = oneway ? dipc_client_msg_alloc_oneway(c, DIPC_METHOD_SINK, o->size) :
-				dipc_client_msg_alloc(c, DIPC_METHOD_ECHO, o->size);
-		if (m[k] == NULL)
-			break;
 		if (o->verify)
-			perf_fill(dipc_msg_body(m[k]), o->size, dipc_msg_hdr(m[k])->stream_id);
+			perf_fill(dipc_msg_body(m[i]), o->size, dipc_msg_hdr(m[i])->stream_id);
 		else
-			*(uint8_t *)dipc_msg_body(m[k]) = (uint8_t)i;
-		k++;
+			*(uint8_t *)dipc_msg_body(m[i]) = (uint8_t)i;
 	}
-	sent = dipc_client_send_burst(c, m, (uint16_t)k);
+	sent = dipc_client_send_burst(c, m, (uint16_t)n);
 	/* The ring was full: hand back what did not fit. */
-	if (sent < k)
-		dipc_client_msg_free_bulk(c, m + sent, k - sent);
+	if (sent < n)
+		dipc_client_msg_free_bulk(c, m + sent, n - sent);
 	return sent;
 }
 

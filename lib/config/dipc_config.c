@@ -75,7 +75,10 @@ static const struct opt_desc opts[] = {
 	OPT("worker", "idle_sleep_us", "idle-sleep-us", OPT_U32, 1, 100000, 20,
 	    idle_sleep_us, NULL, "microseconds a backoff worker sleeps per idle poll"),
 	OPT("control", "poll_us", "control-poll-us", OPT_U32, 10, 1000000, 100,
-	    control_poll_us, NULL, "control lcore period in microseconds"),
+	    control_poll_us, NULL, "control lcore period in microseconds while clients come and go"),
+	OPT("control", "idle_poll_us", "control-idle-poll-us", OPT_U32, 10, 1000000, 2000,
+	    control_idle_poll_us, NULL,
+	    "control lcore period in microseconds once nothing changed for a while"),
 	OPT("control", "drain_ms", "drain-ms", OPT_U32, 0, 60000, 1000,
 	    drain_ms, NULL, "on shutdown, milliseconds to keep serving and wait for clients"),
 };

@@ -74,8 +74,17 @@ struct dipc_server_config {
 	 * 1..100000, default 20.
 	 */
 	uint32_t idle_sleep_us;
-	/** [control] poll_us: control lcore period, 10..1000000, default 100. */
+	/**
+	 * [control] poll_us: control lcore period while connections are being
+	 * admitted or closed, 10..1000000, default 100.
+	 */
 	uint32_t control_poll_us;
+	/**
+	 * [control] idle_poll_us: control lcore period once nothing changed for
+	 * a while, 10..1000000, default 2000. Waking less often keeps the
+	 * control lcore off a CPU it shares with clients or workers.
+	 */
+	uint32_t control_idle_poll_us;
 	/**
 	 * [control] drain_ms: on shutdown, how long workers keep serving and
 	 * the server waits for clients to close, 0..60000, default 1000.

@@ -37,10 +37,8 @@ sink_handler(struct rte_mbuf *m, void *arg __rte_unused)
 {
 	struct dipc_msg_hdr *h = dipc_msg_hdr(m);
 
-	if (h->flags & DIPC_MSG_F_ONEWAY) {
-		rte_pktmbuf_free(m);
-		return DIPC_HANDLER_CONSUMED;
-	}
+	if (h->flags & DIPC_MSG_F_ONEWAY)
+		return DIPC_HANDLER_DROP;
 	h->flags = DIPC_MSG_F_RESPONSE;
 	h->body_len = 0;
 	m->data_len = DIPC_MSG_HDR_LEN;
@@ -334,21 +332,29 @@ close_slot(struct dipc_server *s, uint32_t slot, int workers_stopped)
 }
 
 /* One pass of the control lcore over the connection table. Returns the
- * number of slots still in use. */
+ * number of slots still in use; *busy is set if a slot changed hands or is
+ * changing. */
 static unsigned int
-control_pass(struct dipc_server *s, int stopping, int workers_stopped)
+control_pass(struct dipc_server *s, int stopping, int workers_stopped, int *busy)
 {
 	unsigned int i, in_use = 0;
 
+	*busy = 0;
 	for (i = 0; i < s->cfg.max_conns; i++) {
 		struct dipc_shm_conn *conn = s->slots[i].conn;
 
 		switch (dipc_shm_load_state(&conn->state)) {
 		case DIPC_CONN_REQUESTED:
 			admit(s, i, stopping);
+			*busy = 1;
 			break;
 		case DIPC_CONN_CLOSE_REQ:
 			close_slot(s, i, workers_stopped);
+			*busy = 1;
+			break;
+		case DIPC_CONN_CLAIMING:
+		case DIPC_CONN_REFUSED:
+			*busy = 1;
 			break;
 		case DIPC_CONN_ACTIVE:
 			/* After shutdown a client that died will never close. */
@@ -383,9 +389,13 @@ int
 dipc_server_run(struct dipc_server *s)
 {
 	const uint64_t hz = rte_get_tsc_hz();
+	/* Poll fast while slots change hands, slowly once they have not for
+	 * this many passes, so the control lcore rarely preempts a client or
+	 * worker that shares its CPU. */
+	const unsigned int fast_passes = 100;
+	unsigned int i, in_use, quiet = 0;
 	uint64_t deadline;
-	unsigned int i, in_use;
-	int ret;
+	int ret, busy;
 
 	s->running = 1;
 	for (i = 0; i < s->nb_workers; i++) {
@@ -402,8 +412,10 @@ dipc_server_run(struct dipc_server *s)
 	dipc_shm_store_state(&s->shm->state, DIPC_SERVER_RUNNING);
 
 	while (!s->stop_requested) {
-		control_pass(s, 0, 0);
-		rte_delay_us_sleep(s->cfg.control_poll_us);
+		control_pass(s, 0, 0, &busy);
+		quiet = busy ? 0 : quiet + 1;
+		rte_delay_us_sleep(quiet < fast_passes ? s->cfg.control_poll_us :
+							 s->cfg.control_idle_poll_us);
 	}
 
 	/* Shutdown: refuse new clients, let workers answer what is queued. */
@@ -411,7 +423,7 @@ dipc_server_run(struct dipc_server *s)
 	dipc_shm_store_state(&s->shm->state, DIPC_SERVER_STOPPING);
 	deadline = rte_get_timer_cycles() + hz / 1000 * s->cfg.drain_ms;
 	while (requests_pending(s) && rte_get_timer_cycles() < deadline) {
-		control_pass(s, 1, 0);
+		control_pass(s, 1, 0, &busy);
 		rte_delay_us_sleep(s->cfg.control_poll_us);
 	}
 	s->workers_quit = 1;
@@ -420,7 +432,7 @@ dipc_server_run(struct dipc_server *s)
 
 	/* Clients see STOPPED and close; reclaim their slots as they do. */
 	do {
-		in_use = control_pass(s, 1, 1);
+		in_use = control_pass(s, 1, 1, &busy);
 		if (in_use == 0)
 			break;
 		rte_delay_us_sleep(s->cfg.control_poll_us);

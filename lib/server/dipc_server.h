@@ -34,6 +34,7 @@ struct dipc_server;
 enum dipc_handler_result {
 	DIPC_HANDLER_RESPOND = 0, /**< the mbuf now holds the response: send it */
 	DIPC_HANDLER_CONSUMED = 1, /**< the handler kept or freed the mbuf */
+	DIPC_HANDLER_DROP = 2,     /**< no answer: the worker frees the mbuf (in bulk) */
 };
 
 /**

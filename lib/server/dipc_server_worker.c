@@ -55,7 +55,9 @@ worker_commands(struct dipc_server *s, struct server_worker *w)
 	}
 }
 
-/* Validate and dispatch one request. Returns 1 if @m is a response to send. */
+/* Validate and dispatch one request. Returns DIPC_HANDLER_RESPOND if @m is
+ * now a response to send, DIPC_HANDLER_DROP if it is to be freed, or
+ * DIPC_HANDLER_CONSUMED if the handler took it. */
 static __rte_always_inline int
 handle_request(struct dipc_server *s, struct rte_mbuf *m, struct dipc_shm_conn *conn)
 {
@@ -69,15 +71,11 @@ handle_request(struct dipc_server *s, struct rte_mbuf *m, struct dipc_shm_conn *
 		sm = h->method <= DIPC_SERVER_MAX_METHOD ? &s->methods[h->method] : NULL;
 		if (likely(sm != NULL && sm->fn != NULL)) {
 			ret = sm->fn(m, sm->arg);
-			if (ret == DIPC_HANDLER_CONSUMED)
-				return 0;
-			if (likely(ret == DIPC_HANDLER_RESPOND)) {
-				if (h->flags & DIPC_MSG_F_ONEWAY) {
-					rte_pktmbuf_free(m);
-					return 0;
-				}
-				return 1;
-			}
+			if (likely(ret == DIPC_HANDLER_RESPOND))
+				return h->flags & DIPC_MSG_F_ONEWAY ? DIPC_HANDLER_DROP :
+								      DIPC_HANDLER_RESPOND;
+			if (ret == DIPC_HANDLER_CONSUMED || ret == DIPC_HANDLER_DROP)
+				return ret;
 			status = ret < 0 && -ret < DIPC_STATUS_MAX ? (enum dipc_status)-ret :
 								     DIPC_STATUS_UNKNOWN_METHOD;
 		} else {
@@ -86,16 +84,17 @@ handle_request(struct dipc_server *s, struct rte_mbuf *m, struct dipc_shm_conn *
 	}
 	conn->server.invalid_msgs++;
 	dipc_msg_make_error(m, status);
-	return 1;
+	return DIPC_HANDLER_RESPOND;
 }
 
 /* Poll one connection: a burst in, a burst out. Returns messages handled. */
 static __rte_always_inline unsigned int
 poll_slot(struct dipc_server *s, struct server_slot *ss, unsigned int burst)
 {
-	struct rte_mbuf *rx[SERVER_MAX_BURST];
+	struct rte_mbuf *rx[SERVER_MAX_BURST], *drop[SERVER_MAX_BURST];
 	struct dipc_shm_conn *conn = ss->conn;
-	unsigned int n, i, nb_tx = 0, sent;
+	unsigned int n, i, nb_tx = 0, nb_drop = 0, sent;
+	int ret;
 
 	/* Backpressure: while the client has not drained its responses we
 	 * read none of its requests, so nothing is dropped. */
@@ -120,10 +119,15 @@ poll_slot(struct dipc_server *s, struct server_slot *ss, unsigned int burst)
 			conn->server.invalid_msgs++;
 			continue;
 		}
-		if (handle_request(s, rx[i], conn))
+		ret = handle_request(s, rx[i], conn);
+		if (ret == DIPC_HANDLER_RESPOND)
 			rx[nb_tx++] = rx[i];
+		else if (ret == DIPC_HANDLER_DROP)
+			drop[nb_drop++] = rx[i];
 	}
 	conn->server.rx_msgs += n;
+	if (nb_drop != 0)
+		rte_pktmbuf_free_bulk(drop, nb_drop);
 	if (nb_tx == 0)
 		return n;
 	sent = dipc_ring_tx_burst(ss->rsp, rx, nb_tx);
