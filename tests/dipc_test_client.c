@@ -8,6 +8,8 @@
  *   calls N     N synchronous echo calls, body sizes 0..1024 cycling, each
  *               response checked byte for byte
  *   busy        echo calls until the server goes away; exit 4 on shutdown
+ *   stallable   echo calls with a 300 ms timeout until one fails; exit 5
+ *               on a timeout, 4 if the server went away
  *   malformed   send each kind of malformed request, check the error
  *               responses, then check the connection still works
  *   hold S      connect and hold the connection S seconds
@@ -31,6 +33,8 @@
 #include "dipc_ring_transport.h"
 
 #define TIMEOUT_MS 5000
+
+static unsigned int call_timeout_ms = TIMEOUT_MS;
 
 static void
 fill(uint8_t *p, uint32_t len, uint32_t seed)
@@ -63,7 +67,7 @@ echo_call(struct dipc_client *c, uint32_t len, uint32_t seed)
 	if (m == NULL)
 		return -ENOBUFS;
 	fill(dipc_msg_body(m), len, seed);
-	ret = dipc_client_call(c, m, &rsp, TIMEOUT_MS);
+	ret = dipc_client_call(c, m, &rsp, call_timeout_ms);
 	if (ret != 0)
 		return ret;
 	h = dipc_msg_hdr(rsp);
@@ -109,6 +113,8 @@ mode_busy(struct dipc_client *c)
 			return 1;
 		if (ret < 0) {
 			printf("test-client: after %lu calls: %s\n", i, dipc_client_strerror(ret));
+			if (ret == -ETIMEDOUT)
+				return 5;
 			return ret == -ESHUTDOWN || ret == -ECONNRESET ? 4 : 1;
 		}
 	}
@@ -240,11 +246,12 @@ main(int argc, char **argv)
 		rte_eal_cleanup();
 		return ret;
 	}
-	c = dipc_client_connect(TIMEOUT_MS);
+	c = dipc_client_connect(getenv("DIPC_TEST_CONNECT_MS") != NULL ?
+					(unsigned int)atoi(getenv("DIPC_TEST_CONNECT_MS")) : TIMEOUT_MS);
 	if (c == NULL) {
 		printf("test-client: connect: %s\n", dipc_client_strerror(rte_errno));
 		rte_eal_cleanup();
-		return 3;
+		return rte_errno == ETIMEDOUT ? 5 : 3;
 	}
 	printf("test-client: connected on slot %u\n", dipc_client_slot(c));
 	fflush(stdout);
@@ -252,6 +259,8 @@ main(int argc, char **argv)
 		ret = mode_calls(c, strtoul(argv[2], NULL, 10));
 	else if (strcmp(mode, "busy") == 0)
 		ret = mode_busy(c);
+	else if (strcmp(mode, "stallable") == 0)
+		ret = (call_timeout_ms = 300, mode_busy(c));
 	else if (strcmp(mode, "malformed") == 0)
 		ret = mode_malformed(c);
 	else if (strcmp(mode, "hold") == 0 && argc > 2)
