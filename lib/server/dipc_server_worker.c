@@ -146,11 +146,17 @@ dipc_server_worker_main(void *arg)
 	const int backoff = s->cfg.idle == DIPC_IDLE_BACKOFF;
 	const uint32_t idle_spins = s->cfg.idle_spins;
 	const unsigned int sleep_us = s->cfg.idle_sleep_us;
-	uint32_t idle = 0, i;
-	unsigned int work;
+	uint32_t idle = 0, i, busy_streak = 0;
+	unsigned int work = 0;
 
 	while (!s->workers_quit) {
-		worker_commands(s, w);
+		/* Commands (a connection added or removed) are rare: look for
+		 * them when idle, and only every 64 polls while busy, so a busy
+		 * worker does not read the control lcore's ring every poll. */
+		if (work == 0 || ++busy_streak == 64) {
+			busy_streak = 0;
+			worker_commands(s, w);
+		}
 		work = 0;
 		for (i = 0; i < w->nb_slots; i++)
 			work += poll_slot(s, &s->slots[w->slots[i]], burst);
