@@ -251,7 +251,7 @@ harness_spawn_server(struct harness *h, struct harness_proc *p, const char *pref
 	while (eal_args != NULL && *eal_args != NULL && n < 30)
 		eal[n++] = *eal_args++;
 	eal[n] = NULL;
-	snprintf(log, sizeof(log), "%s/server-%d.log", h->dir, (int)(p - &h->server));
+	snprintf(log, sizeof(log), "%s/server-%u.log", h->dir, h->nb_servers++);
 	build_argv(argv, 64, harness_bin("DIPC_SERVER", "app/dipc-server"), eal, app_args);
 	return harness_spawn(p, log, -1, argv);
 }

@@ -26,6 +26,7 @@ struct harness {
 	struct harness_proc server;
 	struct harness_proc clients[16];
 	unsigned int nb_clients;
+	unsigned int nb_servers; /* server processes spawned, for log names */
 };
 
 /* 1 if 2 MB hugepages are reserved, free and mounted. */

@@ -32,35 +32,17 @@ for b in dipc-server dipc-perf dipc-ringbench dipc-cacheprobe; do
 	[ -x "$bin/$b" ] || { echo "bench: $bin/$b missing: run tools/setup.sh" >&2; exit 1; }
 done
 
-server=""
 log=$(mktemp /tmp/dipc-bench-server.XXXXXX.log)
-stop_server() {
-	[ -n "$server" ] || return 0
-	kill -TERM "$server" 2>/dev/null || true
-	for _ in $(seq 100); do kill -0 "$server" 2>/dev/null || break; sleep 0.1; done
-	kill -KILL "$server" 2>/dev/null || true
-	wait "$server" 2>/dev/null || true
-	server=""
-}
+. "$top/tools/lib.sh"
 cleanup() {
-	stop_server
+	stop_bg
 	rm -f "$log" /dev/hugepages/dipcbench*map_* 2>/dev/null || true
 	rm -rf /var/run/dpdk/dipcbench /var/run/dpdk/dipcbench_rb
 }
 trap cleanup EXIT
 
 start_server() { # ready-text cmd...
-	local ready=$1; shift
-	"$@" >"$log" 2>&1 &
-	server=$!
-	for _ in $(seq 200); do
-		grep -q "$ready" "$log" && return 0
-		kill -0 "$server" 2>/dev/null || break
-		sleep 0.05
-	done
-	cat "$log" >&2
-	echo "bench: server did not start: $*" >&2
-	exit 1
+	start_bg "$log" "$@" || exit 1
 }
 
 tag() { # system run json -> json with system and run added
@@ -76,7 +58,7 @@ run_raw() {
 			--role client --mode "$mode" --size "$size" --burst 32 --window 32 \
 			--duration "$duration" --warmup 1 --json)" >>"$out"
 	done
-	stop_server
+	stop_bg
 }
 
 run_dipc() {
@@ -88,7 +70,7 @@ run_dipc() {
 			--mode "$mode" --size "$size" --burst 32 --window 32 \
 			--duration "$duration" --warmup 1 --json)" >>"$out"
 	done
-	stop_server
+	stop_bg
 }
 
 for run in $(seq "$runs"); do

@@ -82,7 +82,7 @@ struct dipc_shm_conn {
 	uint16_t worker;         /**< index of the worker that owns the slot */
 	int32_t refuse_reason;   /**< negative errno when REFUSED */
 	uint32_t generation;     /**< bumped on every admission */
-	uint32_t worker_detached; /**< set by the worker once it stopped polling */
+	uint32_t reserved;       /**< 0 */
 
 	/* Written only by the owning worker. */
 	struct {

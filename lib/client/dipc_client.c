@@ -94,7 +94,10 @@ dipc_client_eal_init(int argc, char **argv)
 				"(file prefix '%s'): %s\n", prefix, rte_strerror(-ret));
 		return ret;
 	}
-	return dipc_eal_argc(argc, argv) < argc ? dipc_eal_argc(argc, argv) : argc - 1;
+	/* As rte_eal_init(): argv + ret is where "--" stood, so the caller's
+	 * argv[ret + 1] is its first own argument. */
+	n = dipc_eal_argc(argc, argv);
+	return n < argc ? n : argc - 1;
 }
 
 static int

@@ -162,20 +162,14 @@ dipc_msg_init(struct rte_mbuf *m, uint8_t flags, uint16_t method, uint32_t strea
 }
 
 /**
- * Validate a received request in place.
- *
- * Checks, in order: the first segment holds a whole header, magic, version,
- * flags (a request, no unknown bits, no response bits), and that body_len
- * matches the mbuf exactly (single segment in version 1). The method is not
- * checked here: which methods exist is the server's business.
- *
- * @param m
- *   The received mbuf.
- * @return
- *   DIPC_STATUS_OK, or the first DIPC_STATUS_BAD_* that applies.
+ * @internal
+ * Checks shared by requests and responses: a whole header in the first
+ * segment, magic, version, known flag bits, the direction bits masked by
+ * @p dir_mask equal to @p dir, and body_len matching the mbuf exactly
+ * (single segment in version 1).
  */
 static __rte_always_inline enum dipc_status
-dipc_msg_validate_request(const struct rte_mbuf *m)
+__dipc_msg_validate(const struct rte_mbuf *m, uint8_t dir_mask, uint8_t dir)
 {
 	const struct dipc_msg_hdr *h;
 	uint32_t data_len = m->data_len;
@@ -187,14 +181,49 @@ dipc_msg_validate_request(const struct rte_mbuf *m)
 		return DIPC_STATUS_BAD_MAGIC;
 	if (h->version != DIPC_MSG_VERSION)
 		return DIPC_STATUS_BAD_VERSION;
-	if ((h->flags & ~DIPC_MSG_F_ALL) != 0 ||
-	    (h->flags & (DIPC_MSG_F_REQUEST | DIPC_MSG_F_RESPONSE | DIPC_MSG_F_ERROR)) !=
-		    DIPC_MSG_F_REQUEST)
+	if ((h->flags & ~DIPC_MSG_F_ALL) != 0 || (h->flags & dir_mask) != dir)
 		return DIPC_STATUS_BAD_FLAGS;
 	if (m->nb_segs != 1 || m->pkt_len != data_len ||
 	    h->body_len != data_len - DIPC_MSG_HDR_LEN)
 		return DIPC_STATUS_BAD_LENGTH;
 	return DIPC_STATUS_OK;
+}
+
+/**
+ * Validate a received request in place.
+ *
+ * Checks, in order: the first segment holds a whole header, magic, version,
+ * flags (a request, no unknown bits, no response or error bits), and that
+ * body_len matches the mbuf exactly (single segment in version 1). The
+ * method is not checked here: which methods exist is the server's business.
+ *
+ * @param m
+ *   The received mbuf.
+ * @return
+ *   DIPC_STATUS_OK, or the first DIPC_STATUS_BAD_* that applies.
+ */
+static __rte_always_inline enum dipc_status
+dipc_msg_validate_request(const struct rte_mbuf *m)
+{
+	return __dipc_msg_validate(m, DIPC_MSG_F_REQUEST | DIPC_MSG_F_RESPONSE | DIPC_MSG_F_ERROR,
+				   DIPC_MSG_F_REQUEST);
+}
+
+/**
+ * Validate a received response in place (client side): as
+ * dipc_msg_validate_request(), but the message must be a response (with or
+ * without the error bit).
+ *
+ * @param m
+ *   The received mbuf.
+ * @return
+ *   DIPC_STATUS_OK, or the first DIPC_STATUS_BAD_* that applies.
+ */
+static __rte_always_inline enum dipc_status
+dipc_msg_validate_response(const struct rte_mbuf *m)
+{
+	return __dipc_msg_validate(m, DIPC_MSG_F_REQUEST | DIPC_MSG_F_RESPONSE,
+				   DIPC_MSG_F_RESPONSE);
 }
 
 /**
@@ -236,36 +265,6 @@ dipc_msg_make_error(struct rte_mbuf *m, enum dipc_status status)
 	h->csum = 0;
 	m->data_len = DIPC_MSG_HDR_LEN;
 	m->pkt_len = DIPC_MSG_HDR_LEN;
-}
-
-/**
- * Validate a received response in place (client side).
- *
- * @param m
- *   The received mbuf.
- * @return
- *   DIPC_STATUS_OK, or the first DIPC_STATUS_BAD_* that applies.
- */
-static __rte_always_inline enum dipc_status
-dipc_msg_validate_response(const struct rte_mbuf *m)
-{
-	const struct dipc_msg_hdr *h;
-	uint32_t data_len = m->data_len;
-
-	if (data_len < DIPC_MSG_HDR_LEN)
-		return DIPC_STATUS_BAD_LENGTH;
-	h = rte_pktmbuf_mtod(m, const struct dipc_msg_hdr *);
-	if (h->magic != DIPC_MSG_MAGIC)
-		return DIPC_STATUS_BAD_MAGIC;
-	if (h->version != DIPC_MSG_VERSION)
-		return DIPC_STATUS_BAD_VERSION;
-	if ((h->flags & ~DIPC_MSG_F_ALL) != 0 ||
-	    (h->flags & (DIPC_MSG_F_REQUEST | DIPC_MSG_F_RESPONSE)) != DIPC_MSG_F_RESPONSE)
-		return DIPC_STATUS_BAD_FLAGS;
-	if (m->nb_segs != 1 || m->pkt_len != data_len ||
-	    h->body_len != data_len - DIPC_MSG_HDR_LEN)
-		return DIPC_STATUS_BAD_LENGTH;
-	return DIPC_STATUS_OK;
 }
 
 /**

@@ -280,8 +280,10 @@ admit(struct dipc_server *s, uint32_t slot, int stopping)
 	ss->nb_pending = 0;
 	memset(&conn->server, 0, sizeof(conn->server));
 	memset(&conn->client, 0, sizeof(conn->client));
+	ss->worker = w->index;
+	ss->client_pid = conn->client_pid;
 	conn->worker = (uint16_t)w->index;
-	conn->worker_detached = 0;
+	ss->detached = 0;
 	conn->generation++;
 	if (send_worker_cmd(w, WORKER_CMD(WORKER_CMD_ADD, slot)) != 0) {
 		/* Cannot happen: the ring holds two commands per slot. */
@@ -302,7 +304,7 @@ close_slot(struct dipc_server *s, uint32_t slot, int workers_stopped)
 {
 	struct server_slot *ss = &s->slots[slot];
 	struct dipc_shm_conn *conn = ss->conn;
-	struct server_worker *w = &s->workers[conn->worker % s->nb_workers];
+	struct server_worker *w = &s->workers[ss->worker];
 
 	if (!workers_stopped) {
 		if (!ss->closing) {
@@ -310,7 +312,7 @@ close_slot(struct dipc_server *s, uint32_t slot, int workers_stopped)
 				return;
 			ss->closing = 1;
 		}
-		if (!dipc_shm_load_state(&conn->worker_detached))
+		if (!__atomic_load_n(&ss->detached, __ATOMIC_ACQUIRE))
 			return;
 	} else {
 		/* Workers are gone: do their part of the clean-up. */
@@ -326,7 +328,7 @@ close_slot(struct dipc_server *s, uint32_t slot, int workers_stopped)
 	ss->closing = 0;
 	w->nb_assigned--;
 	s->shm->control.closed++;
-	SERVER_LOG(INFO, "closed slot %u of pid %d", slot, conn->client_pid);
+	SERVER_LOG(INFO, "closed slot %u of pid %d", slot, ss->client_pid);
 	conn->client_pid = 0;
 	dipc_shm_store_state(&conn->state, DIPC_CONN_FREE);
 }
@@ -358,7 +360,8 @@ control_pass(struct dipc_server *s, int stopping, int workers_stopped, int *busy
 			break;
 		case DIPC_CONN_ACTIVE:
 			/* After shutdown a client that died will never close. */
-			if (workers_stopped && kill(conn->client_pid, 0) != 0 && errno == ESRCH)
+			if (workers_stopped && kill(s->slots[i].client_pid, 0) != 0 &&
+			    errno == ESRCH)
 				dipc_shm_store_state(&conn->state, DIPC_CONN_CLOSE_REQ);
 			break;
 		default:

@@ -35,7 +35,9 @@ worker_remove(struct dipc_server *s, struct server_worker *w, uint32_t slot)
 	rte_pktmbuf_free_bulk(ss->pending, ss->nb_pending);
 	ss->nb_pending = 0;
 	dipc_ring_drain(ss->req);
-	dipc_shm_store_state(&ss->conn->worker_detached, 1);
+	/* Release: the drained ring and pending array are the control
+	 * lcore's once it sees this. */
+	__atomic_store_n(&ss->detached, 1, __ATOMIC_RELEASE);
 }
 
 static void

@@ -32,8 +32,14 @@ struct server_slot {
 	struct rte_ring *rsp;
 	struct dipc_shm_conn *conn;
 	int socket;
+	/* Private copies taken at admission: what a client writes into its
+	 * shared slot afterwards cannot steer the control lcore. */
+	uint32_t worker;           /* index of the owning worker */
+	int32_t client_pid;        /* pid admitted */
 	uint16_t nb_pending;       /* responses the ring had no room for */
 	uint8_t closing;           /* control: REMOVE sent, waiting for detach */
+	uint32_t detached;         /* worker: stopped polling (process-private, so
+				    * no client can fake it) */
 	struct rte_mbuf **pending; /* [burst] */
 };
 

@@ -1,0 +1,33 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# Shell helpers shared by the tools/ scripts. Source it; it defines:
+#   start_bg LOG READY-TEXT CMD...  start CMD in the background, its output in
+#                                   LOG; wait up to 10 s for READY-TEXT in LOG;
+#                                   sets $server to its pid
+#   stop_bg                         SIGTERM $server, wait up to 10 s, then
+#                                   SIGKILL; only the pid we started
+
+server=""
+
+start_bg() {
+	local log=$1 ready=$2
+	shift 2
+	"$@" >"$log" 2>&1 &
+	server=$!
+	for _ in $(seq 200); do
+		grep -q "$ready" "$log" && return 0
+		kill -0 "$server" 2>/dev/null || break
+		sleep 0.05
+	done
+	cat "$log" >&2
+	echo "$(basename "$0"): did not start: $*" >&2
+	return 1
+}
+
+stop_bg() {
+	[ -n "$server" ] || return 0
+	kill -TERM "$server" 2>/dev/null || true
+	for _ in $(seq 100); do kill -0 "$server" 2>/dev/null || break; sleep 0.1; done
+	kill -KILL "$server" 2>/dev/null || true
+	wait "$server" 2>/dev/null || true
+	server=""
+}
