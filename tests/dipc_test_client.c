@@ -171,7 +171,18 @@ mode_malformed(struct dipc_client *c)
 	MALFORMED("body_len too long", DIPC_STATUS_BAD_LENGTH, h->body_len = 33);
 	MALFORMED("body_len too short", DIPC_STATUS_BAD_LENGTH, h->body_len = 31);
 	MALFORMED("body_len huge", DIPC_STATUS_BAD_LENGTH, h->body_len = UINT32_MAX);
-	MALFORMED("pkt_len disagrees", DIPC_STATUS_BAD_LENGTH, m->pkt_len += 5);
+	/* Corrupted mbuf metadata: the server repairs the mbuf before it
+	 * answers, so the header (and its stream id) is gone. */
+	MALFORMED("pkt_len disagrees", DIPC_STATUS_BAD_MBUF, (m->pkt_len += 5, sid = 0));
+	MALFORMED("refcnt 2", DIPC_STATUS_BAD_MBUF, (rte_mbuf_refcnt_set(m, 2), sid = 0));
+	MALFORMED("nb_segs 2", DIPC_STATUS_BAD_MBUF, (m->nb_segs = 2, sid = 0));
+	MALFORMED("buf_len", DIPC_STATUS_BAD_MBUF, (m->buf_len = 60000, sid = 0));
+	MALFORMED("buf_addr", DIPC_STATUS_BAD_MBUF,
+		  (m->buf_addr = (char *)m->buf_addr + 4096, sid = 0));
+	MALFORMED("pool pointer", DIPC_STATUS_BAD_MBUF,
+		  (m->pool = (struct rte_mempool *)(uintptr_t)0x1234, sid = 0));
+	MALFORMED("data_off past the buffer", DIPC_STATUS_BAD_MBUF,
+		  (m->data_off = 60000, sid = 0));
 	MALFORMED("response flag", DIPC_STATUS_BAD_FLAGS, h->flags = DIPC_MSG_F_RESPONSE);
 	MALFORMED("unknown flag", DIPC_STATUS_BAD_FLAGS, h->flags |= 0x80);
 	MALFORMED("unknown method", DIPC_STATUS_UNKNOWN_METHOD, h->method = 200);

@@ -274,7 +274,8 @@ test_malformed_messages(void **state)
 	expect_client(h, d, 0, 60000);
 	assert_true(harness_log_contains(&h->clients[c], "malformed ok"));
 	expect_clean_stop(h);
-	assert_true(harness_log_contains(&h->server, "invalid 12,"));
+	assert_true(harness_log_contains(&h->server, "invalid 18,"));
+	assert_true(harness_log_contains(&h->server, "rejected 7: mbuf metadata corrupted"));
 }
 
 static void

@@ -9,6 +9,7 @@ static const char *const status_names[DIPC_STATUS_MAX] = {
 	[DIPC_STATUS_BAD_FLAGS] = "bad flags",
 	[DIPC_STATUS_UNKNOWN_METHOD] = "unknown method",
 	[DIPC_STATUS_SHUTTING_DOWN] = "server shutting down",
+	[DIPC_STATUS_BAD_MBUF] = "mbuf metadata corrupted",
 };
 
 const char *

@@ -67,6 +67,7 @@ enum dipc_status {
 	DIPC_STATUS_BAD_FLAGS = 4,      /**< not a request, or unknown flag bits */
 	DIPC_STATUS_UNKNOWN_METHOD = 5, /**< no handler for the method */
 	DIPC_STATUS_SHUTTING_DOWN = 6,  /**< server is stopping */
+	DIPC_STATUS_BAD_MBUF = 7,       /**< mbuf metadata corrupted (repaired by the server) */
 	DIPC_STATUS_MAX
 };
 

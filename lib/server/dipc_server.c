@@ -121,6 +121,72 @@ create_slots(struct dipc_server *s)
 	return 0;
 }
 
+static void
+map_bounds(struct rte_mempool *mp __rte_unused, void *arg, void *obj,
+	   unsigned int idx __rte_unused)
+{
+	struct server_pool_map *pm = arg;
+	uintptr_t a = (uintptr_t)obj;
+
+	if (pm->base == 0 || a < pm->base)
+		pm->base = a;
+	if (a + RTE_CACHE_LINE_SIZE > pm->span)
+		pm->span = a + RTE_CACHE_LINE_SIZE; /* an end address until fixed up */
+}
+
+static void
+map_mark(struct rte_mempool *mp __rte_unused, void *arg, void *obj,
+	 unsigned int idx __rte_unused)
+{
+	struct server_pool_map *pm = arg;
+	size_t word;
+	uint64_t bit = server_map_bit(pm, obj, &word);
+
+	pm->objects[word] |= bit;
+}
+
+static uint64_t *
+map_bitmap(const struct server_pool_map *pm, int socket)
+{
+	return rte_zmalloc_socket("dipc_pool_map", pm->nb_words * sizeof(uint64_t),
+				  RTE_CACHE_LINE_SIZE, socket);
+}
+
+/* Build the map of the pool's objects, and the per-worker and control
+ * bitmaps and drain arrays that go with it. */
+static int
+create_pool_map(struct dipc_server *s, int socket)
+{
+	struct server_pool_map *pm = &s->pool_map;
+	unsigned int i;
+
+	pm->pool = s->pool;
+	pm->buf_offset = sizeof(struct rte_mbuf) + rte_pktmbuf_priv_size(s->pool);
+	pm->buf_len = rte_pktmbuf_data_room_size(s->pool);
+	rte_mempool_obj_iter(s->pool, map_bounds, pm);
+	pm->span -= pm->base;
+	pm->nb_words = pm->span / RTE_CACHE_LINE_SIZE / 64 + 1;
+	pm->objects = map_bitmap(pm, socket);
+	s->control_seen = map_bitmap(pm, socket);
+	s->control_scratch = rte_zmalloc_socket("dipc_scratch",
+						s->cfg.ring_size * sizeof(struct rte_mbuf *), 0,
+						socket);
+	if (pm->objects == NULL || s->control_seen == NULL || s->control_scratch == NULL)
+		return -ENOMEM;
+	rte_mempool_obj_iter(s->pool, map_mark, pm);
+	for (i = 0; i < s->nb_workers; i++) {
+		struct server_worker *w = &s->workers[i];
+
+		w->held = map_bitmap(pm, w->socket);
+		w->scratch = rte_zmalloc_socket("dipc_scratch",
+						s->cfg.ring_size * sizeof(struct rte_mbuf *), 0,
+						w->socket);
+		if (w->held == NULL || w->scratch == NULL)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
 struct dipc_server *
 dipc_server_create(const struct dipc_server_config *cfg)
 {
@@ -188,6 +254,9 @@ dipc_server_create(const struct dipc_server_config *cfg)
 			   rte_strerror(rte_errno));
 		goto fail;
 	}
+	ret = create_pool_map(s, socket);
+	if (ret != 0)
+		goto fail;
 	ret = create_slots(s);
 	if (ret != 0)
 		goto fail;
@@ -273,8 +342,11 @@ admit(struct dipc_server *s, uint32_t slot, int stopping)
 		return;
 	}
 	w = pick_worker(s, ss);
-	/* The rings were drained when the slot was last closed; reset also
-	 * rewinds their indices so a reused slot starts like a new one. */
+	/* The rings were drained when the slot was last closed, but a client
+	 * that kept sending after its close left mbufs there: return them,
+	 * then rewind the indices so a reused slot starts like a new one. */
+	server_drain_untrusted(&s->pool_map, ss->req, s->control_seen, s->control_scratch);
+	server_drain_untrusted(&s->pool_map, ss->rsp, s->control_seen, s->control_scratch);
 	rte_ring_reset(ss->req);
 	rte_ring_reset(ss->rsp);
 	ss->nb_pending = 0;
@@ -291,51 +363,63 @@ admit(struct dipc_server *s, uint32_t slot, int stopping)
 		return;
 	}
 	w->nb_assigned++;
+	ss->state = SLOT_ACTIVE;
 	s->shm->control.admitted++;
 	dipc_shm_store_state(&conn->state, DIPC_CONN_ACTIVE);
 	SERVER_LOG(INFO, "admitted pid %d on slot %u, worker %u (lcore %u)", conn->client_pid,
 		   slot, w->index, w->lcore);
 }
 
-/* A slot whose client asked to close: have its worker let go, then drain
- * what the client will never read and hand the slot back. */
+/* Start closing an admitted slot: its worker lets go first. */
 static void
-close_slot(struct dipc_server *s, uint32_t slot, int workers_stopped)
+begin_close(struct dipc_server *s, uint32_t slot, int workers_stopped)
+{
+	struct server_slot *ss = &s->slots[slot];
+
+	if (!workers_stopped &&
+	    send_worker_cmd(&s->workers[ss->worker], WORKER_CMD(WORKER_CMD_REMOVE, slot)) != 0)
+		return; /* cannot happen (room for two commands per slot); retry */
+	ss->state = SLOT_CLOSING;
+}
+
+/* Finish closing once the worker let go: drain what the client will never
+ * read and hand the slot back. */
+static void
+finish_close(struct dipc_server *s, uint32_t slot, int workers_stopped)
 {
 	struct server_slot *ss = &s->slots[slot];
 	struct dipc_shm_conn *conn = ss->conn;
-	struct server_worker *w = &s->workers[ss->worker];
 
-	if (!workers_stopped) {
-		if (!ss->closing) {
-			if (send_worker_cmd(w, WORKER_CMD(WORKER_CMD_REMOVE, slot)) != 0)
-				return;
-			ss->closing = 1;
-		}
-		if (!__atomic_load_n(&ss->detached, __ATOMIC_ACQUIRE))
-			return;
-	} else {
-		/* Workers are gone: do their part of the clean-up. */
+	if (!workers_stopped && !__atomic_load_n(&ss->detached, __ATOMIC_ACQUIRE))
+		return;
+	if (workers_stopped && !__atomic_load_n(&ss->detached, __ATOMIC_ACQUIRE)) {
+		/* Workers are gone: do their part of the clean-up. Pending
+		 * responses are unique (the worker checked them in). */
+		server_drain_untrusted(&s->pool_map, ss->req, s->control_seen,
+				       s->control_scratch);
 		rte_pktmbuf_free_bulk(ss->pending, ss->nb_pending);
 		ss->nb_pending = 0;
-		dipc_ring_drain(ss->req);
 	}
-	dipc_ring_drain(ss->rsp);
+	server_drain_untrusted(&s->pool_map, ss->rsp, s->control_seen, s->control_scratch);
 	s->closed.rx_msgs += conn->server.rx_msgs;
 	s->closed.tx_msgs += conn->server.tx_msgs;
 	s->closed.invalid_msgs += conn->server.invalid_msgs;
 	s->closed.rsp_full += conn->server.rsp_full;
-	ss->closing = 0;
-	w->nb_assigned--;
+	s->workers[ss->worker].nb_assigned--;
 	s->shm->control.closed++;
 	SERVER_LOG(INFO, "closed slot %u of pid %d", slot, ss->client_pid);
+	ss->state = SLOT_FREE;
 	conn->client_pid = 0;
 	dipc_shm_store_state(&conn->state, DIPC_CONN_FREE);
 }
 
-/* One pass of the control lcore over the connection table. Returns the
- * number of slots still in use; *busy is set if a slot changed hands or is
- * changing. */
+/*
+ * One pass of the control lcore over the connection table. Decisions come
+ * from the control lcore's own view of each slot; the shared state word is
+ * only what the client asks for, and a value that makes no sense for the
+ * slot (a client writing its state by mistake) closes or resets it.
+ * Returns the number of slots in use; *busy is set if a slot is changing.
+ */
 static unsigned int
 control_pass(struct dipc_server *s, int stopping, int workers_stopped, int *busy)
 {
@@ -343,31 +427,41 @@ control_pass(struct dipc_server *s, int stopping, int workers_stopped, int *busy
 
 	*busy = 0;
 	for (i = 0; i < s->cfg.max_conns; i++) {
-		struct dipc_shm_conn *conn = s->slots[i].conn;
+		struct server_slot *ss = &s->slots[i];
+		uint32_t shared = dipc_shm_load_state(&ss->conn->state);
 
-		switch (dipc_shm_load_state(&conn->state)) {
-		case DIPC_CONN_REQUESTED:
-			admit(s, i, stopping);
+		switch (ss->state) {
+		case SLOT_FREE:
+			if (shared == DIPC_CONN_REQUESTED) {
+				admit(s, i, stopping);
+				*busy = 1;
+			} else if (shared == DIPC_CONN_CLAIMING || shared == DIPC_CONN_REFUSED) {
+				*busy = 1; /* a client is mid-way: leave it be */
+			} else if (shared != DIPC_CONN_FREE) {
+				/* Never admitted here: nobody may claim it is. */
+				s->bad_slot_state++;
+				dipc_shm_store_state(&ss->conn->state, DIPC_CONN_FREE);
+			}
+			break;
+		case SLOT_ACTIVE:
+			if (shared == DIPC_CONN_ACTIVE) {
+				/* After shutdown a client that died will never close. */
+				if (workers_stopped && kill(ss->client_pid, 0) != 0 &&
+				    errno == ESRCH)
+					begin_close(s, i, workers_stopped);
+				break;
+			}
+			if (shared != DIPC_CONN_CLOSE_REQ)
+				s->bad_slot_state++;
+			begin_close(s, i, workers_stopped);
 			*busy = 1;
 			break;
-		case DIPC_CONN_CLOSE_REQ:
-			close_slot(s, i, workers_stopped);
+		case SLOT_CLOSING:
+			finish_close(s, i, workers_stopped);
 			*busy = 1;
-			break;
-		case DIPC_CONN_CLAIMING:
-		case DIPC_CONN_REFUSED:
-			*busy = 1;
-			break;
-		case DIPC_CONN_ACTIVE:
-			/* After shutdown a client that died will never close. */
-			if (workers_stopped && kill(s->slots[i].client_pid, 0) != 0 &&
-			    errno == ESRCH)
-				dipc_shm_store_state(&conn->state, DIPC_CONN_CLOSE_REQ);
-			break;
-		default:
 			break;
 		}
-		if (dipc_shm_load_state(&conn->state) != DIPC_CONN_FREE)
+		if (ss->state != SLOT_FREE || dipc_shm_load_state(&ss->conn->state) != DIPC_CONN_FREE)
 			in_use++;
 	}
 	return in_use;
@@ -381,7 +475,7 @@ requests_pending(const struct dipc_server *s)
 	for (i = 0; i < s->cfg.max_conns; i++) {
 		const struct server_slot *ss = &s->slots[i];
 
-		if (dipc_shm_load_state(&ss->conn->state) == DIPC_CONN_ACTIVE &&
+		if (ss->state == SLOT_ACTIVE &&
 		    (rte_ring_count(ss->req) != 0 || ss->nb_pending != 0))
 			return 1;
 	}
@@ -452,6 +546,35 @@ dipc_server_mbufs_in_use(const struct dipc_server *s)
 	return s->pool->size - rte_mempool_avail_count(s->pool);
 }
 
+/* Rejected messages by reason, summed over workers; only reasons seen. */
+static void
+dump_rejects(FILE *f, const struct dipc_server *s)
+{
+	static const char *const drop_names[SERVER_DROP_MAX] = {
+		[SERVER_DROP_NOT_MBUF] = "not an mbuf of the dipc pool (not touched)",
+		[SERVER_DROP_DUPLICATE] = "same mbuf twice (second one not touched)",
+	};
+	uint64_t n;
+	unsigned int r, i;
+
+	for (r = 1; r < DIPC_STATUS_MAX; r++) {
+		for (n = 0, i = 0; i < s->nb_workers; i++)
+			n += s->workers[i].invalid[r];
+		if (n != 0)
+			fprintf(f, "dipc-server: rejected %" PRIu64 ": %s (answered)\n", n,
+				dipc_msg_status_str(r));
+	}
+	for (r = 0; r < SERVER_DROP_MAX; r++) {
+		for (n = 0, i = 0; i < s->nb_workers; i++)
+			n += s->workers[i].dropped[r];
+		if (n != 0)
+			fprintf(f, "dipc-server: rejected %" PRIu64 ": %s\n", n, drop_names[r]);
+	}
+	if (s->bad_slot_state != 0)
+		fprintf(f, "dipc-server: slot states corrupted by clients: %" PRIu64 "\n",
+			s->bad_slot_state);
+}
+
 unsigned int
 dipc_server_nb_workers(const struct dipc_server *s)
 {
@@ -486,6 +609,7 @@ dipc_server_dump(FILE *f, const struct dipc_server *s)
 			   ", idle sleeps %" PRIu64 "\n",
 			i, s->workers[i].lcore, s->workers[i].polls, s->workers[i].busy_polls,
 			s->workers[i].idle_sleeps);
+	dump_rejects(f, s);
 	fprintf(f, "dipc-server: pool %s: %u of %u mbufs free\n", s->pool->name,
 		rte_mempool_avail_count(s->pool), s->pool->size);
 }
@@ -505,8 +629,13 @@ dipc_server_free(struct dipc_server *s)
 		}
 		rte_free(s->slots);
 	}
+	rte_free(s->pool_map.objects);
+	rte_free(s->control_seen);
+	rte_free(s->control_scratch);
 	if (s->workers != NULL) {
 		for (i = 0; i < s->nb_workers; i++) {
+			rte_free(s->workers[i].held);
+			rte_free(s->workers[i].scratch);
 			rte_free(s->workers[i].slots);
 			rte_ring_free(s->workers[i].cmd);
 		}

@@ -18,6 +18,16 @@ worker_add(struct server_worker *w, uint32_t slot)
 	w->slots[w->nb_slots++] = slot;
 }
 
+/* The mbuf left this worker's hands (sent, dropped or taken by a handler). */
+static __rte_always_inline void
+release(struct server_worker *w, const struct server_pool_map *pm, const struct rte_mbuf *m)
+{
+	size_t word;
+	uint64_t bit = server_map_bit(pm, m, &word);
+
+	w->held[word] &= ~bit;
+}
+
 static void
 worker_remove(struct dipc_server *s, struct server_worker *w, uint32_t slot)
 {
@@ -32,9 +42,11 @@ worker_remove(struct dipc_server *s, struct server_worker *w, uint32_t slot)
 	}
 	/* We are the request ring's consumer and the pending array's owner:
 	 * give back what the client sent and what it will never read. */
+	server_drain_untrusted(&s->pool_map, ss->req, w->held, w->scratch);
+	for (i = 0; i < ss->nb_pending; i++)
+		release(w, &s->pool_map, ss->pending[i]);
 	rte_pktmbuf_free_bulk(ss->pending, ss->nb_pending);
 	ss->nb_pending = 0;
-	dipc_ring_drain(ss->req);
 	/* Release: the drained ring and pending array are the control
 	 * lcore's once it sees this. */
 	__atomic_store_n(&ss->detached, 1, __ATOMIC_RELEASE);
@@ -57,11 +69,12 @@ worker_commands(struct dipc_server *s, struct server_worker *w)
 	}
 }
 
-/* Validate and dispatch one request. Returns DIPC_HANDLER_RESPOND if @m is
- * now a response to send, DIPC_HANDLER_DROP if it is to be freed, or
- * DIPC_HANDLER_CONSUMED if the handler took it. */
+/* Validate the header and dispatch one request whose mbuf is known good.
+ * Returns DIPC_HANDLER_RESPOND if @m is now a response to send,
+ * DIPC_HANDLER_DROP if it is to be freed, DIPC_HANDLER_CONSUMED if the
+ * handler took it, or a negated enum dipc_status to answer with. */
 static __rte_always_inline int
-handle_request(struct dipc_server *s, struct rte_mbuf *m, struct dipc_shm_conn *conn)
+handle_request(struct dipc_server *s, struct rte_mbuf *m)
 {
 	enum dipc_status status = dipc_msg_validate_request(m);
 	struct dipc_msg_hdr *h;
@@ -84,24 +97,56 @@ handle_request(struct dipc_server *s, struct rte_mbuf *m, struct dipc_shm_conn *
 			status = DIPC_STATUS_UNKNOWN_METHOD;
 		}
 	}
-	conn->server.invalid_msgs++;
-	dipc_msg_make_error(m, status);
-	return DIPC_HANDLER_RESPOND;
+	return -(int)status;
+}
+
+/*
+ * Check what a client put in its ring before touching it: the pointer must
+ * be an object of the dipc pool (checked on the pool map, without a
+ * dereference), not already in this worker's hands, and its metadata must
+ * be intact. Returns 0 to handle it, a negated status to answer with (the
+ * mbuf is ours and repaired), or 1 to skip it (not ours to touch).
+ */
+static __rte_always_inline int
+admit_mbuf(struct server_worker *w, const struct server_pool_map *pm, struct rte_mbuf *m)
+{
+	size_t word;
+	uint64_t bit;
+
+	if (unlikely(!server_mbuf_is_object(pm, m))) {
+		w->dropped[SERVER_DROP_NOT_MBUF]++;
+		return 1;
+	}
+	bit = server_map_bit(pm, m, &word);
+	if (unlikely(w->held[word] & bit)) {
+		w->dropped[SERVER_DROP_DUPLICATE]++;
+		return 1;
+	}
+	w->held[word] |= bit;
+	if (unlikely(!server_mbuf_fields_ok(pm, m))) {
+		server_mbuf_repair(pm, m);
+		return -DIPC_STATUS_BAD_MBUF;
+	}
+	return 0;
 }
 
 /* Poll one connection: a burst in, a burst out. Returns messages handled. */
 static __rte_always_inline unsigned int
-poll_slot(struct dipc_server *s, struct server_slot *ss, unsigned int burst)
+poll_slot(struct dipc_server *s, struct server_worker *w, struct server_slot *ss,
+	  unsigned int burst)
 {
+	const struct server_pool_map *pm = &s->pool_map;
 	struct rte_mbuf *rx[SERVER_MAX_BURST], *drop[SERVER_MAX_BURST];
 	struct dipc_shm_conn *conn = ss->conn;
-	unsigned int n, i, nb_tx = 0, nb_drop = 0, sent;
+	unsigned int n, i, nb_tx = 0, nb_drop = 0, sent, bad = 0;
 	int ret;
 
 	/* Backpressure: while the client has not drained its responses we
 	 * read none of its requests, so nothing is dropped. */
 	if (unlikely(ss->nb_pending != 0)) {
 		sent = dipc_ring_tx_burst(ss->rsp, ss->pending, ss->nb_pending);
+		for (i = 0; i < sent; i++)
+			release(w, pm, ss->pending[i]);
 		conn->server.tx_msgs += sent;
 		if (sent < ss->nb_pending) {
 			for (i = sent; i < ss->nb_pending; i++)
@@ -117,22 +162,43 @@ poll_slot(struct dipc_server *s, struct server_slot *ss, unsigned int burst)
 	if (n == 0)
 		return 0;
 	for (i = 0; i < n; i++) {
-		if (unlikely(rx[i] == NULL)) {
-			conn->server.invalid_msgs++;
+		struct rte_mbuf *m = rx[i];
+
+		ret = admit_mbuf(w, pm, m);
+		if (unlikely(ret == 1)) {
+			bad++;
 			continue;
 		}
-		ret = handle_request(s, rx[i], conn);
-		if (ret == DIPC_HANDLER_RESPOND)
-			rx[nb_tx++] = rx[i];
-		else if (ret == DIPC_HANDLER_DROP)
-			drop[nb_drop++] = rx[i];
+		if (likely(ret == 0))
+			ret = handle_request(s, m);
+		if (likely(ret == DIPC_HANDLER_RESPOND)) {
+			rx[nb_tx++] = m;
+		} else if (ret == DIPC_HANDLER_DROP) {
+			release(w, pm, m);
+			drop[nb_drop++] = m;
+		} else if (ret == DIPC_HANDLER_CONSUMED) {
+			release(w, pm, m);
+		} else {
+			/* Invalid: answer with the reason, reusing the mbuf. */
+			w->invalid[-ret < DIPC_STATUS_MAX ? -ret : DIPC_STATUS_UNKNOWN_METHOD]++;
+			bad++;
+			dipc_msg_make_error(m, (enum dipc_status)-ret);
+			rx[nb_tx++] = m;
+		}
 	}
 	conn->server.rx_msgs += n;
+	if (unlikely(bad != 0))
+		conn->server.invalid_msgs += bad;
+	/* Their metadata was checked (one segment, refcnt 1, our pool), so
+	 * they go straight back to the pool without following m->next, which
+	 * sits on a cache line this path never reads. */
 	if (nb_drop != 0)
-		rte_pktmbuf_free_bulk(drop, nb_drop);
+		rte_mempool_put_bulk(pm->pool, (void **)drop, nb_drop);
 	if (nb_tx == 0)
 		return n;
 	sent = dipc_ring_tx_burst(ss->rsp, rx, nb_tx);
+	for (i = 0; i < sent; i++)
+		release(w, pm, rx[i]);
 	conn->server.tx_msgs += sent;
 	for (i = sent; i < nb_tx; i++)
 		ss->pending[ss->nb_pending++] = rx[i];
@@ -161,7 +227,7 @@ dipc_server_worker_main(void *arg)
 		}
 		work = 0;
 		for (i = 0; i < w->nb_slots; i++)
-			work += poll_slot(s, &s->slots[w->slots[i]], burst);
+			work += poll_slot(s, w, &s->slots[w->slots[i]], burst);
 		w->polls++;
 		if (work != 0) {
 			w->busy_polls++;
@@ -180,4 +246,50 @@ dipc_server_worker_main(void *arg)
 	/* Take the last commands (a REMOVE must still be acknowledged). */
 	worker_commands(s, w);
 	return 0;
+}
+
+void
+server_mbuf_repair(const struct server_pool_map *pm, struct rte_mbuf *m)
+{
+	/* buf_iova is left alone: nothing in dipc uses it yet, and the only
+	 * way to recompute it reads the object header, also client-writable. */
+	m->buf_addr = (char *)m + pm->buf_offset;
+	m->buf_len = pm->buf_len;
+	m->pool = pm->pool;
+	m->next = NULL;
+	m->nb_segs = 1;
+	rte_mbuf_refcnt_set(m, 1);
+	rte_pktmbuf_reset(m);
+}
+
+unsigned int
+server_drain_untrusted(const struct server_pool_map *pm, struct rte_ring *r, uint64_t *seen,
+		       struct rte_mbuf **scratch)
+{
+	unsigned int n, i, k = 0;
+	size_t word;
+	uint64_t bit;
+
+	/* Everything first, so a pointer that comes twice is seen twice. */
+	n = rte_ring_sc_dequeue_burst(r, (void **)scratch, rte_ring_get_capacity(r), NULL);
+	for (i = 0; i < n; i++) {
+		struct rte_mbuf *m = scratch[i];
+
+		if (!server_mbuf_is_object(pm, m))
+			continue;
+		bit = server_map_bit(pm, m, &word);
+		if (seen[word] & bit)
+			continue;
+		seen[word] |= bit;
+		scratch[k++] = m;
+	}
+	for (i = 0; i < k; i++) {
+		bit = server_map_bit(pm, scratch[i], &word);
+		seen[word] &= ~bit;
+		if (!server_mbuf_fields_ok(pm, scratch[i]))
+			server_mbuf_repair(pm, scratch[i]);
+		scratch[i]->next = NULL;
+	}
+	rte_mempool_put_bulk(pm->pool, (void **)scratch, k);
+	return n;
 }
