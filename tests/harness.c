@@ -279,6 +279,14 @@ harness_start_server(struct harness *h, const char *const *app_args)
 int
 harness_start_client(struct harness *h, const char *const *app_args)
 {
+	return harness_start_client_bin(h, "DIPC_TEST_CLIENT", "tests/dipc_test_client",
+					app_args);
+}
+
+int
+harness_start_client_bin(struct harness *h, const char *env, const char *fallback,
+			 const char *const *app_args)
+{
 	char prefix_arg[128], log[512], *argv[64];
 	const char *eal[] = { prefix_arg, NULL };
 	unsigned int i = h->nb_clients;
@@ -287,8 +295,7 @@ harness_start_client(struct harness *h, const char *const *app_args)
 		return -1;
 	snprintf(prefix_arg, sizeof(prefix_arg), "--file-prefix=%s", h->prefix);
 	snprintf(log, sizeof(log), "%s/client-%u.log", h->dir, i);
-	build_argv(argv, 64, harness_bin("DIPC_TEST_CLIENT", "tests/dipc_test_client"), eal,
-		   app_args);
+	build_argv(argv, 64, harness_bin(env, fallback), eal, app_args);
 	/* Clients share CPU 0 with the control lcore; the worker has CPU 1. */
 	if (harness_spawn(&h->clients[i], log, 0, argv) != 0)
 		return -1;

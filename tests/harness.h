@@ -48,6 +48,11 @@ int harness_spawn_server(struct harness *h, struct harness_proc *p, const char *
  * arguments (NULL-terminated). Returns its index or -1. */
 int harness_start_client(struct harness *h, const char *const *app_args);
 
+/* Start a program from the environment variable @env (a client binary)
+ * on CPU 0 with the harness prefix and these app arguments. */
+int harness_start_client_bin(struct harness *h, const char *env, const char *fallback,
+			     const char *const *app_args);
+
 /* Start any program with argv (NULL-terminated), on CPU @cpu (-1: any). */
 int harness_spawn(struct harness_proc *p, const char *logpath, int cpu, char *const *argv);
 

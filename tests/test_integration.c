@@ -279,6 +279,31 @@ test_malformed_messages(void **state)
 }
 
 static void
+test_hostile_client(void **state)
+{
+	struct harness *h = *state;
+	const char *calls[] = { "calls", "20000", NULL };
+	const char *seed[] = { "7", NULL };
+	int good, bad;
+
+	assert_int_equal(harness_start_server(h, NULL), 0);
+	good = harness_start_client(h, calls);
+	bad = harness_start_client_bin(h, "DIPC_HOSTILE_CLIENT", "tests/dipc_hostile_client",
+				       seed);
+	expect_client(h, bad, 0, 60000);
+	assert_true(harness_log_contains(&h->clients[bad], "hostile: done"));
+	/* The well-behaved neighbour was served throughout. */
+	expect_client(h, good, 0, 60000);
+	/* The server is up, counted each kind, and lost no mbuf. */
+	expect_clean_stop(h);
+	assert_true(harness_log_contains(&h->server,
+					 "rejected 7: not an mbuf of the dipc pool"));
+	assert_true(harness_log_contains(&h->server, "rejected 1: same mbuf twice"));
+	assert_true(harness_log_contains(&h->server, "rejected 4: mbuf metadata corrupted"));
+	assert_true(harness_log_contains(&h->server, "slot states corrupted by clients: 1"));
+}
+
+static void
 test_no_free_connection(void **state)
 {
 	struct harness *h = *state;
@@ -372,6 +397,7 @@ main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_no_hugepages, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_malformed_messages, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_hostile_client, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_free_connection, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_version_mismatch_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_server_arguments, setup, teardown),

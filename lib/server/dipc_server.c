@@ -536,6 +536,16 @@ dipc_server_run(struct dipc_server *s)
 	} while (rte_get_timer_cycles() < deadline + hz / 1000 * s->cfg.drain_ms);
 	if (in_use != 0)
 		SERVER_LOG(WARNING, "%u connection(s) still open at exit", in_use);
+	/* A client may have written into the rings of a free slot (after its
+	 * close): take back what is there, so the pool count is exact. */
+	for (i = 0; i < s->cfg.max_conns; i++) {
+		if (s->slots[i].state != SLOT_FREE)
+			continue;
+		server_drain_untrusted(&s->pool_map, s->slots[i].req, s->control_seen,
+				       s->control_scratch);
+		server_drain_untrusted(&s->pool_map, s->slots[i].rsp, s->control_seen,
+				       s->control_scratch);
+	}
 	s->running = 0;
 	return 0;
 }
