@@ -13,6 +13,8 @@
  *   malformed   send each kind of malformed request, check the error
  *               responses, then check the connection still works
  *   hold S      connect and hold the connection S seconds
+ *   api         the client API's error paths, late and malformed answers
+ *   sink N      N one-way messages to the sink, then a sink call
  *   badversion  claim a slot speaking protocol version 99 (by hand, in
  *               shared memory) and report the server's refusal
  *
@@ -120,6 +122,16 @@ mode_busy(struct dipc_client *c)
 	}
 }
 
+/* Send @n messages, waiting for room in the ring. */
+static void
+send_all_or_free(struct dipc_client *c, struct rte_mbuf **m, unsigned int n)
+{
+	unsigned int sent = 0;
+
+	while (sent < n)
+		sent += dipc_client_send_burst(c, m + sent, (uint16_t)(n - sent));
+}
+
 /* Send @m raw and wait for its error response. */
 static int
 expect_error(struct dipc_client *c, struct rte_mbuf *m, uint32_t stream_id,
@@ -200,6 +212,119 @@ mode_malformed(struct dipc_client *c)
 	return fails ? 1 : 0;
 }
 
+#define EXPECT(cond)                                                        \
+	do {                                                                \
+		if (!(cond)) {                                              \
+			printf("test-client: line %d: %s\n", __LINE__, #cond); \
+			fails++;                                            \
+		}                                                           \
+	} while (0)
+
+/* Wait for one response (any stream) and return it, or NULL. */
+static struct rte_mbuf *
+recv_one(struct dipc_client *c)
+{
+	uint64_t deadline = rte_rdtsc() + rte_get_tsc_hz() * 5;
+	struct rte_mbuf *m;
+
+	while (dipc_client_recv_burst(c, &m, 1) == 0)
+		if (rte_rdtsc() > deadline)
+			return NULL;
+	return m;
+}
+
+static int
+mode_api(struct dipc_client *c)
+{
+	struct rte_mbuf *m, *rsp, *many[4];
+	struct rte_ring *req, *rsp_ring;
+	uint32_t sid;
+	int fails = 0;
+
+	/* Arguments. */
+	EXPECT(dipc_client_call(NULL, NULL, &rsp, 10) == -EINVAL);
+	m = dipc_client_msg_alloc(c, DIPC_METHOD_ECHO, 8);
+	EXPECT(dipc_client_call(c, m, NULL, 10) == -EINVAL); /* frees m */
+	EXPECT(dipc_client_msg_alloc(c, DIPC_METHOD_ECHO, dipc_client_max_body(c) + 1) == NULL);
+	EXPECT(dipc_client_msg_alloc_bulk(c, many, 4, DIPC_METHOD_ECHO, 8, DIPC_MSG_F_ERROR) ==
+	       -EINVAL);
+	EXPECT(dipc_client_msg_alloc_bulk(c, many, 4, DIPC_METHOD_ECHO,
+					  dipc_client_max_body(c) + 1, 0) == -ENOSPC);
+	/* More than the whole pool: nothing is taken. */
+	{
+		static struct rte_mbuf *all[40000];
+
+		EXPECT(dipc_client_msg_alloc_bulk(c, all, 40000, DIPC_METHOD_ECHO, 8, 0) ==
+		       -ENOBUFS);
+	}
+	sid = dipc_client_msg_stream_id(c);
+	m = dipc_client_msg_alloc(c, DIPC_METHOD_ECHO, 8);
+	EXPECT(dipc_msg_hdr(m)->stream_id == sid && dipc_client_msg_stream_id(c) == sid + 1);
+	dipc_client_msg_free(c, m);
+
+	/* Error text: each dipc condition in its own words. */
+	EXPECT(strcmp(dipc_client_strerror(0), "success") == 0);
+	EXPECT(strstr(dipc_client_strerror(-EPROTO), "not what this dipc version") != NULL);
+	EXPECT(strstr(dipc_client_strerror(ECONNREFUSED), "no dipc server") != NULL);
+	EXPECT(strcmp(dipc_client_strerror(-ENOENT), strerror(ENOENT)) == 0);
+
+	/* A late answer to an earlier request is skipped by the next call. */
+	m = dipc_client_msg_alloc(c, DIPC_METHOD_ECHO, 8);
+	EXPECT(dipc_client_send_burst(c, &m, 1) == 1);
+	m = dipc_client_msg_alloc(c, DIPC_METHOD_ECHO, 8);
+	sid = dipc_msg_hdr(m)->stream_id;
+	EXPECT(dipc_client_call(c, m, &rsp, 5000) == 0);
+	EXPECT(rsp != NULL && dipc_msg_hdr(rsp)->stream_id == sid);
+	if (rsp != NULL)
+		dipc_client_msg_free(c, rsp);
+
+	/* A malformed answer (planted in our own response ring) is EPROTO. */
+	EXPECT(dipc_ring_conn_lookup(dipc_client_slot(c), &req, &rsp_ring) == 0);
+	m = dipc_client_msg_alloc(c, DIPC_METHOD_ECHO, 8); /* a request, not a response */
+	EXPECT(rte_ring_sp_enqueue(rsp_ring, m) == 0);
+	m = dipc_client_msg_alloc(c, DIPC_METHOD_ECHO, 8);
+	EXPECT(dipc_client_call(c, m, &rsp, 5000) == -EPROTO);
+	/* The real answer to that call still comes; collect it. */
+	rsp = recv_one(c);
+	EXPECT(rsp != NULL);
+	if (rsp != NULL)
+		dipc_client_msg_free(c, rsp);
+
+	printf("test-client: api %s\n", fails ? "FAILED" : "ok");
+	return fails ? 1 : 0;
+}
+
+static int
+mode_sink(struct dipc_client *c, unsigned long n)
+{
+	struct rte_mbuf *m[32], *rsp;
+	unsigned long sent = 0;
+	int fails = 0, k;
+
+	while (sent < n) {
+		k = (int)RTE_MIN(n - sent, 32ul);
+		if (sent % 64 == 0) {
+			m[0] = dipc_client_msg_alloc_oneway(c, DIPC_METHOD_SINK, 16);
+			k = m[0] != NULL;
+		} else if (dipc_client_msg_alloc_bulk(c, m, (unsigned int)k, DIPC_METHOD_SINK, 16,
+						      DIPC_MSG_F_ONEWAY) != 0) {
+			k = 0;
+		}
+		send_all_or_free(c, m, (unsigned int)k);
+		sent += (unsigned long)k;
+	}
+	/* One-way messages get no answer; a sink call gets an empty OK. */
+	m[0] = dipc_client_msg_alloc(c, DIPC_METHOD_SINK, 16);
+	EXPECT(dipc_client_call(c, m[0], &rsp, 5000) == 0);
+	EXPECT(rsp != NULL && dipc_msg_hdr(rsp)->body_len == 0 &&
+	       dipc_msg_hdr(rsp)->status == DIPC_STATUS_OK);
+	if (rsp != NULL)
+		dipc_client_msg_free(c, rsp);
+	EXPECT(dipc_client_recv_burst(c, m, 32) == 0);
+	printf("test-client: sink %lu %s\n", n, fails ? "FAILED" : "ok");
+	return fails ? 1 : 0;
+}
+
 static int
 mode_badversion(void)
 {
@@ -237,7 +362,7 @@ int
 main(int argc, char **argv)
 {
 	struct dipc_client *c;
-	const char *mode;
+	const char *mode, *connect_ms;
 	int ret;
 
 	ret = dipc_client_eal_init(argc, argv);
@@ -257,8 +382,9 @@ main(int argc, char **argv)
 		rte_eal_cleanup();
 		return ret;
 	}
-	c = dipc_client_connect(getenv("DIPC_TEST_CONNECT_MS") != NULL ?
-					(unsigned int)atoi(getenv("DIPC_TEST_CONNECT_MS")) : TIMEOUT_MS);
+	connect_ms = getenv("DIPC_TEST_CONNECT_MS");
+	c = dipc_client_connect(connect_ms != NULL ? (unsigned int)strtoul(connect_ms, NULL, 10) :
+						     TIMEOUT_MS);
 	if (c == NULL) {
 		printf("test-client: connect: %s\n", dipc_client_strerror(rte_errno));
 		rte_eal_cleanup();
@@ -274,8 +400,12 @@ main(int argc, char **argv)
 		ret = (call_timeout_ms = 300, mode_busy(c));
 	else if (strcmp(mode, "malformed") == 0)
 		ret = mode_malformed(c);
+	else if (strcmp(mode, "api") == 0)
+		ret = mode_api(c);
+	else if (strcmp(mode, "sink") == 0 && argc > 2)
+		ret = mode_sink(c, strtoul(argv[2], NULL, 10));
 	else if (strcmp(mode, "hold") == 0 && argc > 2)
-		ret = (sleep((unsigned int)atoi(argv[2])), 0);
+		ret = (sleep((unsigned int)strtoul(argv[2], NULL, 10)), 0);
 	else
 		ret = 2;
 	dipc_client_close(c);

@@ -76,6 +76,14 @@ void harness_dump_log(const struct harness_proc *p);
 /* 1 if the server's final report says every mbuf is back in the pool. */
 int harness_pool_full(const struct harness *h);
 
+/* SIGKILL every process of @h that still runs. Async-signal-safe. */
+void harness_kill_all(const struct harness *h);
+
+/* Remove what earlier test runs that died left: hugepage files, EAL
+ * runtime directories and run directories of prefixes "dipct_NAME_PID_N"
+ * whose PID no longer runs. */
+void harness_cleanup_stale(void);
+
 /* Kill whatever is still running, remove hugepage files, the EAL runtime
  * directory and the run directory. Safe to call twice. */
 void harness_cleanup(struct harness *h);

@@ -231,7 +231,7 @@ test_bad_lines(void **state __rte_unused)
 		  "3: key 'worker.foo': unknown key");
 	/* Longer than rte_cfgfile can read. */
 	memset(line, ' ', sizeof(line));
-	memcpy(line, "[ring]\n;", 8);
+	memcpy(line, "[ring]\n;", 8); /* NOLINT(bugprone-not-null-terminated-result): on purpose */
 	memcpy(line + sizeof(line) - 2, "\n", 2);
 	check_bad(line, "2: line is longer than 320 characters");
 }
@@ -250,6 +250,51 @@ test_missing_file(void **state __rte_unused)
 	assert_defaults(&cfg);
 	/* A NULL/0 error buffer is allowed. */
 	assert_int_equal(dipc_config_load(&cfg, path, NULL, 0), -ENOENT);
+}
+
+/* Input that is not a config file at all, or lines rte_cfgfile would
+ * mangle: refused with where and why. */
+static void
+test_odd_input(void **state __rte_unused)
+{
+	struct dipc_server_config cfg;
+	char path[PATH_MAX], err[PATH_MAX + 256] = "", value[300], *argv[3];
+	int help = 0;
+	FILE *f;
+
+	dipc_config_defaults(&cfg);
+	/* A directory opens but cannot be read. */
+	assert_int_equal(dipc_config_load(&cfg, tmpdir, err, sizeof(err)), -ENOENT);
+	assert_non_null(strstr(err, "cannot read"));
+	assert_defaults(&cfg);
+
+	/* A NUL byte inside a line. */
+	snprintf(path, sizeof(path), "%s/nul.ini", tmpdir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fwrite("[ring]\nsize = 1\0" "024\n", 1, 18, f);
+	fclose(f);
+	assert_int_equal(dipc_config_load(&cfg, path, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "nul.ini:2: line contains a NUL byte"));
+	unlink(path);
+
+	/* A value longer than rte_cfgfile keeps. */
+	memset(value, '1', sizeof(value));
+	value[260] = '\0';
+	snprintf(err, sizeof(err), "[ring]\nsize = %s\n", value);
+	check_bad(err, "2: key 'ring.size': value is longer than 255 characters");
+
+	/* An option name longer than any option. */
+	memset(value, 'x', sizeof(value));
+	value[0] = '-';
+	value[1] = '-';
+	value[200] = '\0';
+	argv[0] = (char *)(uintptr_t)"dipc-server";
+	argv[1] = value;
+	argv[2] = NULL;
+	assert_int_equal(dipc_config_parse_args(&cfg, 2, argv, &help, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "unknown option '--xxx"));
+	assert_defaults(&cfg);
 }
 
 /* Every option by both names. */
@@ -544,6 +589,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_good_lines),
 		cmocka_unit_test(test_bad_lines),
 		cmocka_unit_test(test_missing_file),
+		cmocka_unit_test(test_odd_input),
 		cmocka_unit_test(test_set),
 		cmocka_unit_test(test_parse_args),
 		cmocka_unit_test(test_check),

@@ -23,12 +23,14 @@
 
 static struct harness current;
 
-/* Killed by a timeout or ^C: leave no hugepage file or directory behind
- * (the processes die with us through PR_SET_PDEATHSIG). */
+/* Killed by a timeout or ^C: stop our processes (kill() is async-signal-
+ * safe; they also die with us through PR_SET_PDEATHSIG). Their files are
+ * removed by the next run's harness_cleanup_stale(). */
 static void
 on_signal(int sig)
 {
-	harness_cleanup(&current);
+	/* NOLINTNEXTLINE(bugprone-signal-handler,cert-sig30-c): only kill(2) */
+	harness_kill_all(&current);
 	signal(sig, SIG_DFL);
 	raise(sig);
 }
@@ -155,9 +157,12 @@ test_sigterm_while_busy(void **state)
 {
 	struct harness *h = *state;
 	const char *busy[] = { "busy", NULL };
+	/* Three spinning clients share CPU 0 with the control lcore: give them
+	 * more than the default second to notice and close. */
+	const char *srv[] = { "--drain-ms", "5000", NULL };
 	int i, c[3];
 
-	assert_int_equal(harness_start_server(h, NULL), 0);
+	assert_int_equal(harness_start_server(h, srv), 0);
 	for (i = 0; i < 3; i++)
 		c[i] = harness_start_client(h, busy);
 	for (i = 0; i < 3; i++)
@@ -304,6 +309,56 @@ test_hostile_client(void **state)
 }
 
 static void
+test_client_api_and_sink(void **state)
+{
+	struct harness *h = *state;
+	const char *api[] = { "api", NULL };
+	const char *sink[] = { "sink", "100000", NULL };
+	int c;
+
+	assert_int_equal(harness_start_server(h, NULL), 0);
+	c = harness_start_client(h, api);
+	expect_client(h, c, 0, 60000);
+	assert_true(harness_log_contains(&h->clients[c], "api ok"));
+	c = harness_start_client(h, sink);
+	expect_client(h, c, 0, 60000);
+	assert_true(harness_log_contains(&h->clients[c], "sink 100000 ok"));
+	expect_clean_stop(h);
+	/* api sent 3 requests (3 answers); sink 100000 one-way messages and
+	 * one call (1 answer). */
+	assert_true(harness_log_contains(&h->server, "messages rx 100004, tx 4, invalid 0,"));
+}
+
+static void
+test_not_a_dipc_server(void **state)
+{
+	struct harness *h = *state;
+	const char *calls[] = { "calls", "1", NULL };
+	char prefix_arg[128];
+	char *argv[] = { (char *)(uintptr_t)harness_bin("DIPC_RINGBENCH", "app/dipc-ringbench"),
+			 (char *)(uintptr_t)"-l", (char *)(uintptr_t)"1", prefix_arg,
+			 (char *)(uintptr_t)"--no-pci",
+			 /* As dipc-server does, so secondaries (ASan ones too) can map it. */
+			 (char *)(uintptr_t)"--base-virtaddr=0x200000000000", (char *)(uintptr_t)"--",
+			 (char *)(uintptr_t)"--role", (char *)(uintptr_t)"server",
+			 (char *)(uintptr_t)"--idle", (char *)(uintptr_t)"backoff", NULL };
+	char log[512];
+	int c;
+
+	/* Another DPDK primary on the prefix, one that is not a dipc server. */
+	snprintf(prefix_arg, sizeof(prefix_arg), "--file-prefix=%s", h->prefix);
+	snprintf(log, sizeof(log), "%s/other-primary.log", h->dir);
+	assert_int_equal(harness_spawn(&h->server, log, -1, argv), 0);
+	assert_true(harness_wait_log(&h->server, "server: ready", 15000));
+	c = harness_start_client(h, calls);
+	expect_client(h, c, 3, 20000);
+	if (!harness_log_contains(&h->clients[c], "no dipc server is running"))
+		harness_dump_log(&h->clients[c]);
+	assert_true(harness_log_contains(&h->clients[c], "no dipc server is running"));
+	assert_int_equal(harness_stop_server(h), 0);
+}
+
+static void
 test_no_free_connection(void **state)
 {
 	struct harness *h = *state;
@@ -347,6 +402,8 @@ test_bad_server_arguments(void **state)
 	const char *bad_eal[] = { "--no-such-eal-option", NULL };
 	const char *bad_app[] = { "--ring-size", "1000", NULL };
 	const char *bad_opt[] = { "--no-such-option", "1", NULL };
+	const char *more_workers[] = { "--workers", "2", NULL };
+	const char *huge_pool[] = { "--mbufs", "4000000", "--data-room", "65535", NULL };
 	struct harness_proc p = { 0 };
 
 	assert_int_equal(harness_spawn_server(h, &p, h->prefix, bad_eal, NULL), 0);
@@ -360,6 +417,15 @@ test_bad_server_arguments(void **state)
 	assert_int_equal(harness_spawn_server(h, &p, h->prefix, NULL, bad_opt), 0);
 	assert_int_equal(harness_wait(&p, 15000), 2);
 	assert_true(harness_log_contains(&p, "no-such-option"));
+
+	/* Valid options the machine cannot honour: refused after EAL, with
+	 * what is missing. */
+	assert_int_equal(harness_spawn_server(h, &p, h->prefix, NULL, more_workers), 0);
+	assert_int_equal(harness_wait(&p, 15000), 1);
+	assert_true(harness_log_contains(&p, "needs 2 worker lcore(s)"));
+	assert_int_equal(harness_spawn_server(h, &p, h->prefix, NULL, huge_pool), 0);
+	assert_int_equal(harness_wait(&p, 60000), 1);
+	assert_true(harness_log_contains(&p, "not enough free hugepage memory"));
 }
 
 static void
@@ -398,6 +464,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_no_hugepages, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_malformed_messages, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hostile_client, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_client_api_and_sink, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_not_a_dipc_server, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_free_connection, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_version_mismatch_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_server_arguments, setup, teardown),
@@ -409,6 +477,7 @@ main(void)
 				"tools/setup.sh or dpdk-hugepages.py -p 2M --setup 1G)\n");
 		return HARNESS_SKIP;
 	}
+	harness_cleanup_stale();
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGTERM, on_signal);
 	signal(SIGINT, on_signal);

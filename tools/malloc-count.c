@@ -20,11 +20,14 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+/* glibc's own allocator entry points: the reserved names are the point. */
+/* NOLINTBEGIN(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp) */
 extern void *__libc_malloc(size_t);
 extern void *__libc_calloc(size_t, size_t);
 extern void *__libc_realloc(void *, size_t);
 extern void *__libc_memalign(size_t, size_t);
 extern void __libc_free(void *);
+/* NOLINTEND(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp) */
 
 #define SLOTS 4096
 
@@ -147,8 +150,10 @@ report(void)
 	const char *want = getenv("MALLOC_COUNT_THREADS");
 	char name[64];
 	struct dirent *e;
+	char *end;
 	DIR *d;
-	int i, tid;
+	long tid;
+	int i;
 
 	for (i = 0; i < SLOTS; i++) {
 		if (table[i].tid == 0)
@@ -162,16 +167,17 @@ report(void)
 	/* Threads that never called the heap have no slot: report them too. */
 	d = opendir("/proc/self/task");
 	while (d != NULL && (e = readdir(d)) != NULL) {
-		tid = atoi(e->d_name);
-		if (tid <= 0)
+		/* Only the numeric entries are threads ("." and ".." are not). */
+		tid = strtol(e->d_name, &end, 10);
+		if (end == e->d_name || *end != '\0' || tid <= 0 || tid > INT32_MAX)
 			continue;
 		for (i = 0; i < SLOTS && table[i].tid != tid; i++)
 			;
 		if (i < SLOTS)
 			continue;
-		thread_name(tid, name, sizeof(name));
+		thread_name((int)tid, name, sizeof(name));
 		if (strncmp(name, want, strlen(want)) == 0)
-			fprintf(stderr, "malloc-count: tid %d (%s): 0 allocations, 0 frees\n", tid,
+			fprintf(stderr, "malloc-count: tid %ld (%s): 0 allocations, 0 frees\n", tid,
 				name);
 	}
 	if (d != NULL)

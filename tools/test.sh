@@ -2,8 +2,11 @@
 # SPDX-License-Identifier: BSD-3-Clause
 #
 # The whole test suite: set up (packages, hugepages), build, and run every
-# unit and integration test; then the same with ASan+UBSan. Ends with one
-# line counting the test cases of both runs: "tests: N passed, N failed".
+# unit and integration test; then the same with ASan+UBSan; then static
+# analysis (tools/static-analysis.sh) and the line-coverage gate
+# (tools/coverage.sh), one counted test each; then 20 s of each libFuzzer
+# target (tools/fuzz.sh), one counted test each. Ends with one line counting
+# the test cases of all of them: "tests: N passed, N failed".
 #
 # Usage: tools/test.sh [--no-sanitize]
 set -uo pipefail
@@ -26,11 +29,42 @@ if $sanitize; then
 	rc=$((rc | $?))
 fi
 
+# Whole-tree checks, one counted test each (added to the count below).
+steps_passed=0
+steps_failed=0
+step() {
+	if "$@"; then
+		steps_passed=$((steps_passed + 1))
+	else
+		steps_failed=$((steps_failed + 1))
+		rc=$((rc | 1))
+	fi
+}
+step "$top/tools/static-analysis.sh"
+step "$top/tools/coverage.sh"
+
+# libFuzzer targets, a short run each (tools/fuzz.sh, docs/FUZZING.md): one
+# counted test per target, or one failure if the fuzzers cannot run at all.
+fuzz_log=$(mktemp)
+"$top/tools/fuzz.sh" --seconds 20 2>&1 | tee "$fuzz_log"
+fuzz_rc=${PIPESTATUS[0]}
+fuzz_counts=$(sed -n 's/^fuzz: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' "$fuzz_log" | tail -n 1)
+rm -f "$fuzz_log"
+read -r fuzz_passed fuzz_failed <<<"${fuzz_counts:-0 0}"
+if [ "$fuzz_rc" -ne 0 ]; then
+	rc=$((rc | 1))
+	[ "$fuzz_failed" -gt 0 ] || fuzz_failed=1
+fi
+steps_passed=$((steps_passed + fuzz_passed))
+steps_failed=$((steps_failed + fuzz_failed))
+
 # Count cmocka cases from meson's JSON logs; an executable that died before
 # cmocka's summary counts as one failure, a skipped one (exit 77) as skipped.
-python3 - "${builds[@]}" <<'PY'
-import json, re, sys
-passed = failed = skipped = 0
+STEPS_PASSED=$steps_passed STEPS_FAILED=$steps_failed python3 - "${builds[@]}" <<'PY'
+import json, os, re, sys
+passed = int(os.environ["STEPS_PASSED"])
+failed = int(os.environ["STEPS_FAILED"])
+skipped = 0
 for build in sys.argv[1:]:
     for line in open(f"{build}/meson-logs/testlog.json"):
         t = json.loads(line)

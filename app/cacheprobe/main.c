@@ -20,6 +20,8 @@
 #include <time.h>
 
 #define BATCHES 20
+/* Keeps 2 * rounds * BATCHES (the counter's last value) far from overflow. */
+#define MAX_ROUNDS 1000000000ull
 
 static struct {
 	volatile uint64_t turn __attribute__((aligned(64)));
@@ -28,14 +30,66 @@ static struct {
 static int cpu_a, cpu_b = 1;
 static uint64_t rounds = 100000;
 
+/* A figure from CPUs other than the ones named is worse than none: exit. */
 static void
 pin(int cpu)
 {
 	cpu_set_t set;
+	int ret;
 
 	CPU_ZERO(&set);
 	CPU_SET(cpu, &set);
-	pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
+	ret = pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
+	if (ret != 0) {
+		fprintf(stderr, "dipc-cacheprobe: cannot run on CPU %d: %s\n", cpu, strerror(ret));
+		exit(1);
+	}
+}
+
+/* A CPU number from s, in 0..CPU_SETSIZE-1; *end after it. -1 if none. */
+static int
+parse_cpu(const char *s, char **end)
+{
+	long v;
+
+	errno = 0;
+	v = strtol(s, end, 10);
+	if (errno != 0 || *end == s || v < 0 || v >= CPU_SETSIZE)
+		return -1;
+	return (int)v;
+}
+
+/* "A,B" into cpu_a and cpu_b. */
+static int
+parse_cpus(const char *s)
+{
+	char *end;
+	int a, b;
+
+	a = parse_cpu(s, &end);
+	if (a < 0 || *end != ',')
+		return -1;
+	b = parse_cpu(end + 1, &end);
+	if (b < 0 || *end != '\0')
+		return -1;
+	cpu_a = a;
+	cpu_b = b;
+	return 0;
+}
+
+/* 1..MAX_ROUNDS into rounds. */
+static int
+parse_rounds(const char *s)
+{
+	unsigned long long v;
+	char *end;
+
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || s[0] == '-' || v == 0 || v > MAX_ROUNDS)
+		return -1;
+	rounds = v;
+	return 0;
 }
 
 static uint64_t
@@ -79,19 +133,19 @@ main(int argc, char **argv)
 	int i, json = 0;
 
 	for (i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--json") == 0)
+		if (strcmp(argv[i], "--json") == 0) {
 			json = 1;
-		else if (strcmp(argv[i], "--cpus") == 0 && i + 1 < argc &&
-			 sscanf(argv[++i], "%d,%d", &cpu_a, &cpu_b) == 2)
 			continue;
-		else if (strcmp(argv[i], "--rounds") == 0 && i + 1 < argc &&
-			 (rounds = strtoull(argv[++i], NULL, 10)) > 0)
-			continue;
-		else {
-			fprintf(stderr, "usage: dipc-cacheprobe [--cpus A,B] [--rounds N] "
-					"[--json]\n");
-			return 2;
 		}
+		if (i + 1 < argc &&
+		    ((strcmp(argv[i], "--cpus") == 0 && parse_cpus(argv[i + 1]) == 0) ||
+		     (strcmp(argv[i], "--rounds") == 0 && parse_rounds(argv[i + 1]) == 0))) {
+			i++;
+			continue;
+		}
+		fprintf(stderr, "usage: dipc-cacheprobe [--cpus A,B] [--rounds 1..%llu] [--json]\n",
+			MAX_ROUNDS);
+		return 2;
 	}
 	total = 2 * rounds * BATCHES + 1;
 	line.turn = 0;

@@ -105,7 +105,7 @@ parse_args(int argc, char **argv, struct perf_opts *o, const struct perf_mode **
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	uint64_t v;
+	uint64_t v = 0; /* copied out before ret is checked */
 	int opt, i, ret = 0;
 
 	optind = 1;

@@ -180,15 +180,15 @@ usage(FILE *f)
 		"\n"
 		"Server (DPDK primary; creates rb_pool, rb_req, rb_rsp, rb_ctl):\n"
 		"  --idle busy|backoff  busy: poll without sleeping (default); backoff: after\n"
-		"                       %u empty polls, sleep %u us per empty poll\n"
+		"                       %d empty polls, sleep %d us per empty poll\n"
 		"Client (DPDK secondary; --proc-type=secondary is added if not given):\n"
 		"  --mode pingpong      one round trip at a time; latency percentiles. A round\n"
 		"                       trip is timed from mbuf get to free of the echo\n"
 		"  --mode oneway        bursts to the server, which frees them; msgs/s\n"
 		"  --mode window        keep --window requests in flight; round trips/s\n"
-		"  --size N             bytes per message, %u..%u (default 64)\n"
-		"  --burst N            enqueue/dequeue burst, 1..%u (default 32)\n"
-		"  --window N           requests in flight in window mode, 1..%u (default 32)\n"
+		"  --size N             bytes per message, %d..%d (default 64)\n"
+		"  --burst N            enqueue/dequeue burst, 1..%d (default 32)\n"
+		"  --window N           requests in flight in window mode, 1..%d (default 32)\n"
 		"  --duration S         measured seconds (default 5)\n"
 		"  --warmup S           unmeasured seconds first (default 1)\n"
 		"  --json               print one JSON object on one line\n"
@@ -519,9 +519,11 @@ server_main(const struct rb_opts *o)
 	uint32_t empty = 0;
 	uint32_t mode;
 	int32_t owner;
+	/* DPDK takes socket ids as int but rte_socket_id() returns unsigned. */
+	int socket = (int)rte_socket_id();
 	int ret = 1;
 
-	mz = rte_memzone_reserve(RB_CTL_NAME, sizeof(struct rb_ctl), rte_socket_id(), 0);
+	mz = rte_memzone_reserve(RB_CTL_NAME, sizeof(struct rb_ctl), socket, 0);
 	if (mz == NULL) {
 		fprintf(stderr, RB_NAME ": cannot reserve memzone " RB_CTL_NAME ": %s\n",
 			rte_strerror(rte_errno));
@@ -531,16 +533,14 @@ server_main(const struct rb_opts *o)
 	memset(ctl, 0, sizeof(*ctl));
 
 	pool = rte_pktmbuf_pool_create(RB_POOL_NAME, RB_POOL_SIZE, RB_POOL_CACHE, 0,
-				       RTE_MBUF_DEFAULT_BUF_SIZE, rte_socket_id());
+				       RTE_MBUF_DEFAULT_BUF_SIZE, socket);
 	if (pool == NULL) {
 		fprintf(stderr, RB_NAME ": cannot create mbuf pool " RB_POOL_NAME ": %s\n",
 			rte_strerror(rte_errno));
 		goto out;
 	}
-	req = rte_ring_create(RB_REQ_NAME, RB_RING_SIZE, rte_socket_id(),
-			      RING_F_SP_ENQ | RING_F_SC_DEQ);
-	rsp = rte_ring_create(RB_RSP_NAME, RB_RING_SIZE, rte_socket_id(),
-			      RING_F_SP_ENQ | RING_F_SC_DEQ);
+	req = rte_ring_create(RB_REQ_NAME, RB_RING_SIZE, socket, RING_F_SP_ENQ | RING_F_SC_DEQ);
+	rsp = rte_ring_create(RB_RSP_NAME, RB_RING_SIZE, socket, RING_F_SP_ENQ | RING_F_SC_DEQ);
 	if (req == NULL || rsp == NULL) {
 		fprintf(stderr, RB_NAME ": cannot create rings: %s\n", rte_strerror(rte_errno));
 		goto out;
@@ -550,7 +550,7 @@ server_main(const struct rb_opts *o)
 	ctl->server_cpu = pinned_cpu();
 	__atomic_store_n(&ctl->magic, RB_CTL_MAGIC, __ATOMIC_RELEASE);
 	printf(RB_NAME " server: ready on lcore %u (pid %d, idle %s); pool " RB_POOL_NAME
-	       " %u mbufs, rings " RB_REQ_NAME "/" RB_RSP_NAME " %u\n",
+	       " %d mbufs, rings " RB_REQ_NAME "/" RB_RSP_NAME " %d\n",
 	       rte_lcore_id(), (int)getpid(), o->backoff ? "backoff" : "busy",
 	       RB_POOL_SIZE, RB_RING_SIZE);
 
@@ -598,7 +598,7 @@ hist_index(uint64_t v)
 {
 	unsigned int shift;
 
-	if (v < 2 * RB_HIST_SUB)
+	if (v < 2 * (uint64_t)RB_HIST_SUB)
 		return (unsigned int)v;
 	shift = 63 - (unsigned int)__builtin_clzll(v) - RB_HIST_SUB_BITS;
 	return shift * RB_HIST_SUB + (unsigned int)(v >> shift);
@@ -1021,7 +1021,7 @@ client_main(const struct rb_opts *o)
 		fprintf(stderr, RB_NAME ": warning: client and server both run on CPU %d; "
 			"pin them apart with -l\n", cpu);
 
-	c.cache = rte_mempool_cache_create(RB_POOL_CACHE, rte_socket_id());
+	c.cache = rte_mempool_cache_create(RB_POOL_CACHE, (int)rte_socket_id());
 	if (c.cache == NULL) {
 		fprintf(stderr, RB_NAME ": cannot create a mempool cache: %s\n",
 			rte_strerror(rte_errno));

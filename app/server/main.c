@@ -34,8 +34,10 @@ on_signal(int sig __rte_unused)
 {
 	/* Only set flags: this runs inside whatever the process was doing. */
 	stop_early = 1;
-	if (server != NULL)
+	if (server != NULL) {
+		/* NOLINTNEXTLINE(bugprone-signal-handler,cert-sig30-c): stores one sig_atomic_t */
 		dipc_server_stop(server);
+	}
 }
 
 static int

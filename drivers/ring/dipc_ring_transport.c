@@ -59,20 +59,6 @@ dipc_ring_conn_lookup(unsigned int slot, struct rte_ring **req, struct rte_ring 
 	return 0;
 }
 
-unsigned int
-dipc_ring_drain(struct rte_ring *r)
-{
-	struct rte_mbuf *m[32];
-	unsigned int n, i, total = 0;
-
-	while ((n = rte_ring_sc_dequeue_burst(r, (void **)m, RTE_DIM(m), NULL)) != 0) {
-		for (i = 0; i < n; i++)
-			rte_pktmbuf_free(m[i]);
-		total += n;
-	}
-	return total;
-}
-
 struct dipc_shm *
 dipc_ring_shm_lookup(void)
 {

@@ -49,16 +49,6 @@ int dipc_ring_conn_create(unsigned int slot, unsigned int size, int socket_id,
 int dipc_ring_conn_lookup(unsigned int slot, struct rte_ring **req, struct rte_ring **rsp);
 
 /**
- * Dequeue every mbuf left in a ring and free it to its pool.
- *
- * The caller must be the ring's only consumer at that moment.
- *
- * @return
- *   Number of mbufs freed.
- */
-unsigned int dipc_ring_drain(struct rte_ring *r);
-
-/**
  * Look up and check the server's shared state (any process).
  *
  * @return

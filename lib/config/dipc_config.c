@@ -49,8 +49,9 @@ static const char *const idle_names[] = {
 };
 
 #define OPT(sec, k, c, t, lo, hi, d, field, n, h) { \
-	.section = sec, .key = k, .cli = c, .type = t, .min = lo, .max = hi, .def = d, \
-	.offset = offsetof(struct dipc_server_config, field), .names = n, .help = h }
+	.section = (sec), .key = (k), .cli = (c), .type = (t), .min = (lo), .max = (hi), \
+	.def = (d), .offset = offsetof(struct dipc_server_config, field), .names = (n), \
+	.help = (h) }
 
 /* Ordered by section: dump and usage print a section header on each change. */
 static const struct opt_desc opts[] = {
@@ -434,7 +435,7 @@ scan_file(const char *path, unsigned int lines[NB_OPTS], bool *fatal, char *err,
 	}
 
 	if (bad == 0 && ferror(f)) {
-		set_err(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+		set_err(err, errlen, "%s: cannot read: %s", path, strerror(errno));
 		bad = -ENOENT;
 	}
 	free(line);
@@ -633,7 +634,8 @@ dipc_config_parse_args(struct dipc_server_config *cfg, int argc, char **argv, in
 		ret = split_arg(argc, argv, &i, name, sizeof(name), &value, err, errlen);
 		if (ret != 0)
 			return ret;
-		if (strcmp(name, "config") == 0)
+		/* --config is loaded; --help (value NULL) returned in pass 1. */
+		if (strcmp(name, "config") == 0 || value == NULL)
 			continue;
 		ret = dipc_config_set(&tmp, name, value, err, errlen);
 		if (ret != 0)

@@ -183,13 +183,15 @@ int dipc_config_parse_args(struct dipc_server_config *cfg, int argc, char **argv
  * Check the constraints between options.
  *
  * Currently: the mempool cache must be at most pool_size / 1.5, as
- * rte_pktmbuf_pool_create() requires.
+ * rte_pktmbuf_pool_create() requires. With today's ranges (mbufs >= 1024,
+ * cache <= 512) options alone cannot break it; the check guards a
+ * configuration built by code, and any future change of the ranges.
  *
  * @param cfg
  *   Configuration to check.
  * @param err
  *   Buffer for the error message, e.g. "mbuf cache 512 is too large for
- *   1024 mbufs (at most pool_size / 1.5)".
+ *   512 mbufs (at most pool_size / 1.5)".
  * @param errlen
  *   Size of err.
  * @return

@@ -253,8 +253,8 @@ dipc_msg_make_error(struct rte_mbuf *m, enum dipc_status status)
 	if (m->nb_segs > 1) {
 		rte_pktmbuf_free(m->next);
 		m->next = NULL;
-		m->nb_segs = 1;
 	}
+	m->nb_segs = 1; /* also mends a (corrupt) 0 */
 	h->magic = DIPC_MSG_MAGIC;
 	h->version = DIPC_MSG_VERSION;
 	h->flags = DIPC_MSG_F_RESPONSE | DIPC_MSG_F_ERROR;

@@ -249,9 +249,11 @@ dipc_server_create(const struct dipc_server_config *cfg)
 					  (uint16_t)cfg->data_room, socket);
 	if (s->pool == NULL) {
 		ret = -rte_errno;
-		SERVER_LOG(ERR, "cannot create mbuf pool %s (%u mbufs of %u bytes): %s",
+		SERVER_LOG(ERR, "cannot create mbuf pool %s (%u mbufs of %u bytes): %s%s",
 			   DIPC_POOL_NAME, cfg->pool_size, cfg->data_room,
-			   rte_strerror(rte_errno));
+			   rte_strerror(rte_errno),
+			   rte_errno == ENOMEM ? " (not enough free hugepage memory: see "
+						 "dpdk-hugepages.py -s, or lower mbufs/data_room)" : "");
 		goto fail;
 	}
 	ret = create_pool_map(s, socket);
@@ -261,8 +263,8 @@ dipc_server_create(const struct dipc_server_config *cfg)
 	if (ret != 0)
 		goto fail;
 
-	s->methods[DIPC_METHOD_ECHO].fn = echo_handler;
-	s->methods[DIPC_METHOD_SINK].fn = sink_handler;
+	dipc_server_register(s, DIPC_METHOD_ECHO, echo_handler, NULL);
+	dipc_server_register(s, DIPC_METHOD_SINK, sink_handler, NULL);
 	return s;
 fail:
 	dipc_server_free(s);
@@ -534,8 +536,18 @@ dipc_server_run(struct dipc_server *s)
 			break;
 		rte_delay_us_sleep(s->cfg.control_poll_us);
 	} while (rte_get_timer_cycles() < deadline + hz / 1000 * s->cfg.drain_ms);
-	if (in_use != 0)
+	if (in_use != 0) {
 		SERVER_LOG(WARNING, "%u connection(s) still open at exit", in_use);
+		for (i = 0; i < s->cfg.max_conns; i++) {
+			const struct server_slot *ss = &s->slots[i];
+			uint32_t shared = dipc_shm_load_state(&ss->conn->state);
+
+			if (ss->state != SLOT_FREE || shared != DIPC_CONN_FREE)
+				SERVER_LOG(WARNING, "  slot %u: state %u/%u, pid %d (%s)", i,
+					   ss->state, shared, ss->client_pid,
+					   kill(ss->client_pid, 0) == 0 ? "alive" : "gone");
+		}
+	}
 	/* A client may have written into the rings of a free slot (after its
 	 * close): take back what is there, so the pool count is exact. */
 	for (i = 0; i < s->cfg.max_conns; i++) {

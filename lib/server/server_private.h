@@ -2,6 +2,8 @@
 #ifndef DIPC_SERVER_PRIVATE_H
 #define DIPC_SERVER_PRIVATE_H
 
+#include <signal.h>
+
 #include <rte_log.h>
 #include <rte_memzone.h>
 #include <rte_mempool.h>
@@ -118,7 +120,7 @@ struct dipc_server {
 		uint64_t invalid_msgs;
 		uint64_t rsp_full;
 	} closed;
-	volatile int stop_requested; /* set by dipc_server_stop() */
+	volatile sig_atomic_t stop_requested; /* set by dipc_server_stop(), a signal handler */
 	volatile int workers_quit;   /* set by the control lcore */
 	int running;
 };

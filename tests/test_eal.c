@@ -1,0 +1,191 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Description: unit tests of the EAL argument helpers: finding options in
+ * every form EAL accepts, merging defaults with the user's arguments, the
+ * runtime directory, and finding a running primary by its lock. No EAL.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "dipc_eal.h"
+
+#define ARGV(...) ((char *[]){ __VA_ARGS__, NULL })
+#define ARGC(v) ((int)(sizeof(v) / sizeof((v)[0])) - 1)
+
+static void
+test_argc(void **state)
+{
+	char **a = ARGV("prog", "-l", "0", "--", "--mode", "x");
+	char **b = ARGV("prog", "-l", "0");
+
+	(void)state;
+	assert_int_equal(dipc_eal_argc(6, a), 3);
+	assert_int_equal(dipc_eal_argc(3, b), 3);
+	assert_int_equal(dipc_eal_argc(1, b), 1);
+}
+
+static void
+test_arg_value_forms(void **state)
+{
+	char **eq = ARGV("p", "--file-prefix=abc");
+	char **sep = ARGV("p", "--file-prefix", "abc");
+	char **glued = ARGV("p", "-l0-1");
+	char **spaced = ARGV("p", "-l", "0-1");
+	char **missing = ARGV("p", "--file-prefix");
+	char **after = ARGV("p", "--", "--file-prefix=app");
+	char **longer = ARGV("p", "--file-prefixes=x");
+
+	(void)state;
+	assert_string_equal(dipc_eal_arg_value(2, eq, "--file-prefix"), "abc");
+	assert_string_equal(dipc_eal_arg_value(3, sep, "--file-prefix"), "abc");
+	assert_string_equal(dipc_eal_arg_value(2, glued, "-l"), "0-1");
+	assert_string_equal(dipc_eal_arg_value(3, spaced, "-l"), "0-1");
+	assert_null(dipc_eal_arg_value(2, missing, "--file-prefix"));
+	/* Application arguments after "--" are not EAL's. */
+	assert_null(dipc_eal_arg_value(3, after, "--file-prefix"));
+	/* A longer option is another option. */
+	assert_null(dipc_eal_arg_value(2, longer, "--file-prefix"));
+	assert_null(dipc_eal_arg_value(2, eq, "-l"));
+}
+
+static const struct dipc_eal_default defs[] = {
+	{ "--proc-type=secondary", { "--proc-type", NULL } },
+	{ "--file-prefix=dipc", { "--file-prefix", NULL } },
+	{ "--no-pci", { "--no-pci", "-a", "-b", "--allow" } },
+};
+
+static void
+test_merge(void **state)
+{
+	char *out[DIPC_EAL_MAX_ARGS + 1];
+	char **none = ARGV("prog", "--", "app");
+	char **some = ARGV("prog", "--file-prefix", "mine", "-a", "0000:01:00.0", "--", "x");
+	int n;
+
+	(void)state;
+	n = dipc_eal_args_merge(3, none, defs, 3, out);
+	assert_int_equal(n, 4);
+	assert_string_equal(out[0], "prog");
+	assert_string_equal(out[1], "--proc-type=secondary");
+	assert_string_equal(out[2], "--file-prefix=dipc");
+	assert_string_equal(out[3], "--no-pci");
+	assert_null(out[4]);
+
+	/* The user's own --file-prefix and -a replace two defaults. */
+	n = dipc_eal_args_merge(7, some, defs, 3, out);
+	assert_int_equal(n, 6);
+	assert_string_equal(out[1], "--proc-type=secondary");
+	assert_string_equal(out[2], "--file-prefix");
+	assert_string_equal(out[3], "mine");
+	assert_string_equal(out[4], "-a");
+	assert_null(out[6]);
+}
+
+static void
+test_merge_too_many(void **state)
+{
+	char *many[DIPC_EAL_MAX_ARGS + 2], *out[DIPC_EAL_MAX_ARGS + 1];
+	int i;
+
+	(void)state;
+	many[0] = "prog";
+	for (i = 1; i < DIPC_EAL_MAX_ARGS + 1; i++)
+		many[i] = "-v";
+	many[DIPC_EAL_MAX_ARGS + 1] = NULL;
+	assert_int_equal(dipc_eal_args_merge(DIPC_EAL_MAX_ARGS + 1, many, defs, 3, out), -E2BIG);
+	/* Defaults alone can overflow too. */
+	assert_int_equal(dipc_eal_args_merge(DIPC_EAL_MAX_ARGS - 1, many, defs, 3, out), -E2BIG);
+}
+
+static void
+test_runtime_dir(void **state)
+{
+	char buf[64], longname[200];
+
+	(void)state;
+	assert_int_equal(dipc_eal_runtime_dir("abc", buf, sizeof(buf)), 0);
+	if (getuid() == 0)
+		assert_string_equal(buf, "/var/run/dpdk/abc");
+	else
+		assert_non_null(strstr(buf, "/dpdk/abc"));
+	memset(longname, 'x', sizeof(longname) - 1);
+	longname[sizeof(longname) - 1] = '\0';
+	assert_int_equal(dipc_eal_runtime_dir(longname, buf, sizeof(buf)), -ENAMETOOLONG);
+}
+
+static void
+test_primary_pid(void **state)
+{
+	char prefix[64], dir[512], path[600], c;
+	int fds[2], fd;
+	pid_t child;
+
+	(void)state;
+	snprintf(prefix, sizeof(prefix), "dipct_eal_%d_0", (int)getpid());
+	assert_int_equal(dipc_eal_runtime_dir(prefix, dir, sizeof(dir)), 0);
+	/* No config file: no primary. */
+	assert_int_equal(dipc_eal_primary_pid(prefix), 0);
+
+	mkdir(dir, 0700);
+	snprintf(path, sizeof(path), "%s/config", dir);
+	fd = open(path, O_RDWR | O_CREAT, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(ftruncate(fd, 4096), 0);
+	/* A file nobody holds: what a crashed primary leaves. */
+	assert_int_equal(dipc_eal_primary_pid(prefix), 0);
+
+	/* A process holding a write lock on part of it, as a primary does. */
+	assert_int_equal(pipe(fds), 0);
+	child = fork();
+	assert_true(child >= 0);
+	if (child == 0) {
+		struct flock lk = { .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 128,
+				    .l_len = 64 };
+
+		if (fcntl(fd, F_SETLK, &lk) != 0)
+			_exit(1);
+		if (write(fds[1], "L", 1) != 1)
+			_exit(1);
+		pause();
+		_exit(0);
+	}
+	assert_int_equal(read(fds[0], &c, 1), 1);
+	assert_int_equal(dipc_eal_primary_pid(prefix), child);
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
+	assert_int_equal(dipc_eal_primary_pid(prefix), 0);
+
+	close(fd);
+	close(fds[0]);
+	close(fds[1]);
+	unlink(path);
+	rmdir(dir);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_argc),
+		cmocka_unit_test(test_arg_value_forms),
+		cmocka_unit_test(test_merge),
+		cmocka_unit_test(test_merge_too_many),
+		cmocka_unit_test(test_runtime_dir),
+		cmocka_unit_test(test_primary_pid),
+	};
+
+	return cmocka_run_group_tests_name("eal", tests, NULL, NULL);
+}

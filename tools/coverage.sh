@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# Line coverage of lib/ and drivers/ by the whole meson test suite (unit and
+# integration; every process, server and clients, adds its .gcda counts).
+# Builds with gcc -Db_coverage=true at -O0 in build-cov, runs the tests,
+# prints a per-file table and, per function, the lines no test ran, and
+# writes build-cov/coverage/index.html (annotated sources) and
+# build-cov/coverage.txt. Exits 1 when the suite fails or line coverage of
+# lib/ + drivers/ is under 90%, 2 when it cannot build or measure.
+#
+# Usage: tools/coverage.sh [--build-dir DIR]
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+build="$top/build-cov"
+min=90
+
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--build-dir) build=$(realpath -m "$2"); shift 2 ;;
+	-h|--help) sed -n '3,12p' "$0"; exit 0 ;;
+	*) echo "coverage: unknown option '$1'" >&2; exit 2 ;;
+	esac
+done
+
+say() { echo "coverage: $*"; }
+die() { echo "coverage: error: $*" >&2; exit 2; }
+
+command -v gcovr >/dev/null || die "gcovr not found (apt-get install gcovr)"
+start=$SECONDS
+
+# -O0: every source line keeps its own code, so a line counts as run only
+# when it ran. gcc: gcovr reads gcc's .gcda through gcov.
+opts=(-Db_coverage=true -Dbuildtype=debug -Dsanitize=false -Dtests=true)
+if [ ! -f "$build/build.ninja" ]; then
+	CC=gcc meson setup "$build" "$top" "${opts[@]}" >/dev/null ||
+		die "meson setup failed (see $build/meson-logs/meson-log.txt)"
+else
+	meson configure "$build" "${opts[@]}" >/dev/null || die "meson configure $build failed"
+fi
+ninja -C "$build" >/dev/null || { ninja -C "$build"; die "build failed"; }
+
+# Counts of this run only.
+find "$build" -name '*.gcda' -delete
+meson test -C "$build" --print-errorlogs >"$build/coverage-tests.log" 2>&1
+tests_rc=$?
+if [ "$tests_rc" -ne 0 ]; then
+	cat "$build/coverage-tests.log"
+	say "the test suite failed in $build (exit $tests_rc): coverage below is partial"
+fi
+
+# gcovr filters are regexes on paths relative to --root: lib/ and drivers/
+# only (not tests/, app/, tools/ nor DPDK's inline headers).
+mkdir -p "$build/coverage"
+gcovr --root "$top" --object-directory "$build" -j "$(nproc)" \
+	--filter 'lib/' --filter 'drivers/' \
+	--json "$build/coverage.json" \
+	--txt "$build/coverage.txt" \
+	--html-details "$build/coverage/index.html" --html-title "dipc coverage" ||
+	die "gcovr failed"
+cat "$build/coverage.txt"
+
+# Per function, the lines no test ran; then the gate.
+python3 - "$build/coverage.json" "$min" "$top" <<'PY'
+import json, os, re, sys
+
+data = json.load(open(sys.argv[1]))
+minimum = float(sys.argv[2])
+total = covered = 0
+print("uncovered lines, by function:")
+for f in sorted(data["files"], key=lambda f: f["file"]):
+    # DPDK style puts a function's name at the start of a line; gcov does
+    # not list the (always) inlined ones, so read the names from the source.
+    funcs = []
+    with open(os.path.join(sys.argv[3], f["file"])) as src:
+        for n, text in enumerate(src, 1):
+            m = re.match(r"([A-Za-z_]\w*)\(", text)
+            if m:
+                funcs.append((n, m.group(1)))
+    missed = {}
+    for ln in f["lines"]:
+        if ln.get("gcovr/noncode"):
+            continue
+        total += 1
+        if ln["count"] > 0:
+            covered += 1
+            continue
+        name = "(file scope)"
+        for start, fn in funcs:
+            if start <= ln["line_number"]:
+                name = fn
+        missed.setdefault(name, []).append(ln["line_number"])
+    for name, lines in sorted(missed.items(), key=lambda kv: kv[1][0]):
+        ranges, first = [], None
+        for i, n in enumerate(lines):
+            if first is None:
+                first = n
+            if i + 1 == len(lines) or lines[i + 1] != n + 1:
+                ranges.append(str(first) if first == n else f"{first}-{n}")
+                first = None
+        print(f"  {f['file']}: {name}(): {len(lines)} line(s): {','.join(ranges)}")
+pct = 100.0 * covered / total if total else 0.0
+verdict = "OK" if pct >= minimum else "FAILED"
+print(f"coverage: lib/ + drivers/: {pct:.1f}% of lines ({covered} of {total}), "
+      f"minimum {minimum:.0f}%: {verdict}")
+sys.exit(0 if pct >= minimum else 1)
+PY
+gate_rc=$?
+[ "$gate_rc" -le 1 ] || die "cannot read $build/coverage.json"
+say "report: $build/coverage/index.html, $build/coverage.txt; $((SECONDS - start)) s"
+if [ "$tests_rc" -ne 0 ] || [ "$gate_rc" -ne 0 ]; then
+	exit 1
+fi
+exit 0
