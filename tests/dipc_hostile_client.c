@@ -15,9 +15,16 @@
  * can compare them with the server's per-reason counters, and exits 0 if
  * the server answered what it should have.
  *
- *   dipc_hostile_client [EAL args] -- [SEED]
+ *   dipc_hostile_client [EAL args] -- [SEED [ROUNDS [PAUSE_MS]]]
+ *
+ * ROUNDS (default 1) repeats the whole sequence, PAUSE_MS apart
+ * (tools/hostile-bench.sh uses it to measure a neighbour's latency).
+ * ROUNDS 0 only sleeps and wakes every 10 us until SIGTERM, touching no
+ * dipc object: the bench's control for what such a neighbour costs by
+ * itself on a shared CPU.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +39,13 @@
 #include "dipc_ring_transport.h"
 
 static unsigned int failures;
+static volatile sig_atomic_t stop; /* SIGTERM/SIGINT: finish the round, then stop */
+
+static void
+on_signal(int sig __attribute__((unused)))
+{
+	stop = 1;
+}
 
 #define CHECK(cond, ...)                                   \
 	do {                                               \
@@ -171,22 +185,15 @@ flood_without_reading(struct dipc_client *c, unsigned int n)
 	printf("hostile: flood %u\n", sent);
 }
 
-int
-main(int argc, char **argv)
+/* One round of every misbehaviour; returns 0, or 3 if it cannot connect. */
+static int
+one_round(void)
 {
 	struct rte_mbuf *late[8];
 	struct rte_ring *req, *rsp;
 	struct dipc_client *c;
 	struct dipc_shm *shm;
 	unsigned int slot, i;
-	int ret;
-
-	ret = dipc_client_eal_init(argc, argv);
-	if (ret < 0)
-		return 3;
-	argc -= ret;
-	argv += ret;
-	srand(argc > 1 ? (unsigned int)strtoul(argv[1], NULL, 10) : 1);
 
 	c = dipc_client_connect(5000);
 	if (c == NULL) {
@@ -203,8 +210,11 @@ main(int argc, char **argv)
 
 	/* Messages after close, straight into the old slot's rings. */
 	slot = dipc_client_slot(c);
-	if (dipc_client_msg_alloc_bulk(c, late, RTE_DIM(late), DIPC_METHOD_ECHO, 8, 0) != 0)
-		return 1;
+	if (dipc_client_msg_alloc_bulk(c, late, RTE_DIM(late), DIPC_METHOD_ECHO, 8, 0) != 0) {
+		failures++;
+		dipc_client_close(c);
+		return 0;
+	}
 	dipc_client_close(c);
 	if (dipc_ring_conn_lookup(slot, &req, &rsp) == 0)
 		rte_ring_sp_enqueue_burst(req, (void **)late, RTE_DIM(late), NULL);
@@ -222,8 +232,44 @@ main(int argc, char **argv)
 		rte_delay_us_sleep(10000);
 	CHECK(dipc_client_check(c) == -ECONNRESET, "slot with a corrupted state not reclaimed");
 	dipc_client_close(c);
+	return 0;
+}
 
-	printf("hostile: %s\n", failures ? "FAILED" : "done");
+int
+main(int argc, char **argv)
+{
+	unsigned long rounds = 1, pause_ms = 0, r;
+	int ret;
+
+	ret = dipc_client_eal_init(argc, argv);
+	if (ret < 0)
+		return 3;
+	argc -= ret;
+	argv += ret;
+	srand(argc > 1 ? (unsigned int)strtoul(argv[1], NULL, 10) : 1);
+	if (argc > 2)
+		rounds = strtoul(argv[2], NULL, 10);
+	if (argc > 3)
+		pause_ms = strtoul(argv[3], NULL, 10);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	signal(SIGTERM, on_signal);
+	signal(SIGINT, on_signal);
+
+	if (rounds == 0) {
+		while (!stop)
+			rte_delay_us_sleep(10);
+		printf("hostile: sleep-wake only, done\n");
+		rte_eal_cleanup();
+		return 0;
+	}
+	for (r = 0; r < rounds && failures == 0 && !stop; r++) {
+		ret = one_round();
+		if (ret != 0)
+			return ret;
+		if (pause_ms != 0)
+			rte_delay_us_sleep((unsigned int)(pause_ms * 1000));
+	}
+	printf("hostile: %lu round(s) %s\n", r, failures ? "FAILED" : "done");
 	rte_eal_cleanup();
 	return failures ? 1 : 0;
 }
