@@ -231,7 +231,37 @@ one_round(void)
 	for (i = 0; i < 500 && dipc_client_check(c) == 0; i++)
 		rte_delay_us_sleep(10000);
 	CHECK(dipc_client_check(c) == -ECONNRESET, "slot with a corrupted state not reclaimed");
-	dipc_client_close(c);
+	/* Connect until a new connection gets the freed slot (keeping the
+	 * others open meanwhile); closing the stale connection late must not
+	 * close that new owner. */
+	{
+		struct dipc_client *extra[64], *c2 = NULL;
+		struct rte_mbuf *m, *rsp = NULL;
+		unsigned int nb_extra = 0, k;
+
+		slot = dipc_client_slot(c);
+		while (nb_extra < RTE_DIM(extra)) {
+			c2 = dipc_client_connect(5000);
+			if (c2 == NULL || dipc_client_slot(c2) == slot)
+				break;
+			extra[nb_extra++] = c2;
+			c2 = NULL;
+		}
+		CHECK(c2 != NULL, "never got slot %u back", slot);
+		dipc_client_close(c);
+		if (c2 != NULL) {
+			m = dipc_client_msg_alloc(c2, DIPC_METHOD_ECHO, 8);
+			if (m != NULL && dipc_client_call(c2, m, &rsp, 2000) == 0)
+				printf("hostile: stale close of slot %u, new owner unharmed\n", slot);
+			else
+				CHECK(0, "a stale close of slot %u closed the slot's new owner", slot);
+			if (rsp != NULL)
+				dipc_client_msg_free(c2, rsp);
+			dipc_client_close(c2);
+		}
+		for (k = 0; k < nb_extra; k++)
+			dipc_client_close(extra[k]);
+	}
 	return 0;
 }
 

@@ -297,6 +297,7 @@ test_hostile_client(void **state)
 				       seed);
 	expect_client(h, bad, 0, 60000);
 	assert_true(harness_log_contains(&h->clients[bad], "hostile: 1 round(s) done"));
+	assert_true(harness_log_contains(&h->clients[bad], "new owner unharmed"));
 	/* The well-behaved neighbour was served throughout. */
 	expect_client(h, good, 0, 60000);
 	/* The server is up, counted each kind, and lost no mbuf. */

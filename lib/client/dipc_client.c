@@ -101,9 +101,9 @@ dipc_client_eal_init(int argc, char **argv)
 }
 
 static int
-server_alive(const struct dipc_client *c)
+pid_gone(int32_t pid)
 {
-	return !(kill(c->server_pid, 0) != 0 && errno == ESRCH);
+	return kill(pid, 0) != 0 && errno == ESRCH;
 }
 
 static int
@@ -113,12 +113,12 @@ check_shm(struct dipc_shm *shm, int32_t pid)
 
 	if (state == DIPC_SERVER_STOPPING || state == DIPC_SERVER_STOPPED)
 		return -ESHUTDOWN;
-	if (kill(pid, 0) != 0 && errno == ESRCH)
+	if (pid_gone(pid))
 		return -ECONNRESET;
 	return 0;
 }
 
-/* Give the CPU away in a slow-path wait: sleep (connect) or yield (call). */
+/* Give the CPU away in a call's wait: spin a little first, then yield. */
 static void
 wait_a_little(uint64_t started, uint64_t tsc_hz)
 {
@@ -271,9 +271,11 @@ dipc_client_close(struct dipc_client *c)
 		return -EINVAL;
 	rte_mempool_cache_flush(c->cache, c->pool);
 	rte_mempool_cache_free(c->cache);
-	/* The server drains both rings once its worker has let go. */
-	if (dipc_shm_load_state(&c->conn->state) == DIPC_CONN_ACTIVE)
-		dipc_shm_store_state(&c->conn->state, DIPC_CONN_CLOSE_REQ);
+	/* The server drains both rings once its worker has let go. Only our
+	 * own admission is ours to close: if the server took the slot back and
+	 * gave it to another client, its generation moved on. */
+	if (c->conn->generation == c->generation)
+		dipc_shm_cas_state(&c->conn->state, DIPC_CONN_ACTIVE, DIPC_CONN_CLOSE_REQ);
 	free(c);
 	return 0;
 }
@@ -409,7 +411,7 @@ dipc_client_check(struct dipc_client *c)
 	now = rte_rdtsc();
 	if (now >= c->next_pid_check) {
 		c->next_pid_check = now + c->tsc_hz / 1000;
-		if (!server_alive(c))
+		if (pid_gone(c->server_pid))
 			return -ECONNRESET;
 	}
 	return 0;
