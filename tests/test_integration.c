@@ -360,6 +360,28 @@ test_not_a_dipc_server(void **state)
 }
 
 static void
+test_shutdown_with_unresponsive_client(void **state)
+{
+	struct harness *h = *state;
+	const char *srv[] = { "--drain-ms", "200", NULL };
+	const char *hold[] = { "hold", "4", NULL };
+	char pidtext[64];
+	int c;
+
+	assert_int_equal(harness_start_server(h, srv), 0);
+	c = harness_start_client(h, hold);
+	assert_true(harness_wait_log(&h->clients[c], "connected on slot", 20000));
+	/* The client sleeps through the shutdown: the server waits drain_ms,
+	 * then exits anyway and names the slot it could not reclaim. */
+	expect_clean_stop(h);
+	assert_true(harness_log_contains(&h->server, "1 connection(s) still open at exit"));
+	snprintf(pidtext, sizeof(pidtext), "pid %d (alive)", (int)h->clients[c].pid);
+	assert_true(harness_log_contains(&h->server, pidtext));
+	/* The client wakes up to a stopped server and still exits cleanly. */
+	expect_client(h, c, 0, 20000);
+}
+
+static void
 test_no_free_connection(void **state)
 {
 	struct harness *h = *state;
@@ -467,6 +489,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_hostile_client, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_client_api_and_sink, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_not_a_dipc_server, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_shutdown_with_unresponsive_client, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_no_free_connection, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_version_mismatch_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_server_arguments, setup, teardown),
