@@ -10,6 +10,7 @@
 #include <rte_cycles.h>
 #include <rte_eal.h>
 #include <rte_errno.h>
+#include <rte_lcore.h>
 #include <rte_log.h>
 #include <rte_mempool.h>
 
@@ -189,7 +190,8 @@ dipc_client_connect(unsigned int timeout_ms)
 	uint32_t slot;
 	int ret;
 
-	if (rte_eal_process_type() == RTE_PROC_INVALID) {
+	/* Before rte_eal_init() EAL knows no lcore, and nothing is mapped. */
+	if (rte_lcore_count() == 0) {
 		ret = -EINVAL;
 		goto fail;
 	}

@@ -77,7 +77,8 @@ int dipc_client_eal_init(int argc, char **argv);
  *   How long to wait for admission.
  * @return
  *   A connection, or NULL with rte_errno set to ECONNREFUSED, ESHUTDOWN,
- *   ECONNRESET, EBUSY, EPROTONOSUPPORT, ETIMEDOUT, ENOMEM, or EPROTO (the
+ *   ECONNRESET, EBUSY, EPROTONOSUPPORT, ETIMEDOUT, ENOMEM, EINVAL (EAL is
+ *   not initialised: call dipc_client_eal_init() first), or EPROTO (the
  *   shared memory is not a dipc server's).
  */
 struct dipc_client *dipc_client_connect(unsigned int timeout_ms);
