@@ -330,26 +330,7 @@ harness_pool_full(const struct harness *h)
 	return full;
 }
 
-static void
-remove_prefixed(const char *dir, void *arg)
-{
-	const char *prefix = arg;
-	char path[1024], name[128];
-	struct dirent *e;
-	DIR *d = opendir(dir);
-
-	if (d == NULL)
-		return;
-	while ((e = readdir(d)) != NULL) {
-		snprintf(name, sizeof(name), "%smap_", prefix);
-		if (strncmp(e->d_name, name, strlen(name)) != 0)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-		unlink(path);
-	}
-	closedir(d);
-}
-
+/* A directory and its files (run and EAL runtime directories are flat). */
 static void
 remove_tree(const char *dir)
 {
@@ -359,14 +340,50 @@ remove_tree(const char *dir)
 
 	if (d == NULL)
 		return;
-	while ((e = readdir(d)) != NULL) {
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-		unlink(path);
-	}
+	while ((e = readdir(d)) != NULL)
+		if (snprintf(path, sizeof(path), "%s/%s", dir, e->d_name) < (int)sizeof(path))
+			unlink(path); /* fails harmlessly on . and .. */
 	closedir(d);
 	rmdir(dir);
+}
+
+/* Remove the entries of @dir that @match accepts; a directory goes with
+ * its files. */
+static void
+remove_matching(const char *dir, int (*match)(const char *name, const void *arg),
+		const void *arg)
+{
+	char path[1024];
+	struct dirent *e;
+	DIR *d = opendir(dir);
+
+	if (d == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0 ||
+		    !match(e->d_name, arg))
+			continue;
+		if (snprintf(path, sizeof(path), "%s/%s", dir, e->d_name) >= (int)sizeof(path))
+			continue; /* not a path the harness made */
+		if (unlink(path) != 0 && errno == EISDIR)
+			remove_tree(path);
+	}
+	closedir(d);
+}
+
+/* Hugepage files of a prefix: PREFIXmap_N. */
+static int
+match_hugefile(const char *name, const void *prefix)
+{
+	size_t n = strlen(prefix);
+
+	return strncmp(name, prefix, n) == 0 && strncmp(name + n, "map_", 4) == 0;
+}
+
+static void
+remove_hugefiles(const char *dir, void *prefix)
+{
+	remove_matching(dir, match_hugefile, prefix);
 }
 
 void
@@ -383,7 +400,7 @@ harness_kill_all(const struct harness *h)
 
 /* Is @name "dipct_<word>_<pid>_..." with a pid that is gone? */
 static int
-stale_name(const char *name)
+match_stale(const char *name, const void *arg __attribute__((unused)))
 {
 	const char *p;
 	long pid;
@@ -398,30 +415,9 @@ stale_name(const char *name)
 }
 
 static void
-remove_stale_in(const char *dir, int trees)
+remove_stale(const char *dir, void *arg __attribute__((unused)))
 {
-	char path[1024];
-	struct dirent *e;
-	DIR *d = opendir(dir);
-
-	if (d == NULL)
-		return;
-	while ((e = readdir(d)) != NULL) {
-		if (!stale_name(e->d_name))
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-		if (trees)
-			remove_tree(path);
-		else
-			unlink(path);
-	}
-	closedir(d);
-}
-
-static void
-remove_stale_hugefiles(const char *dir, void *arg __attribute__((unused)))
-{
-	remove_stale_in(dir, 0);
+	remove_matching(dir, match_stale, NULL);
 }
 
 void
@@ -429,10 +425,10 @@ harness_cleanup_stale(void)
 {
 	char dir[512];
 
-	hugetlbfs_mounts(remove_stale_hugefiles, NULL);
+	hugetlbfs_mounts(remove_stale, NULL);
 	if (dipc_eal_runtime_dir("", dir, sizeof(dir)) == 0)
-		remove_stale_in(dir, 1);
-	remove_stale_in("/tmp", 1);
+		remove_stale(dir, NULL);
+	remove_stale("/tmp", NULL);
 }
 
 void
@@ -452,7 +448,7 @@ harness_cleanup(struct harness *h)
 	}
 	/* Hugepage files are named PREFIXmap_N; the EAL runtime dir is
 	 * /var/run/dpdk/PREFIX. */
-	hugetlbfs_mounts(remove_prefixed, h->prefix);
+	hugetlbfs_mounts(remove_hugefiles, h->prefix);
 	if (dipc_eal_runtime_dir(h->prefix, path, sizeof(path)) == 0)
 		remove_tree(path);
 	if (getenv("DIPC_TEST_KEEP_LOGS") == NULL)

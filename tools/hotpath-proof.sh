@@ -28,7 +28,8 @@ command -v strace >/dev/null || { echo "hotpath-proof: strace missing: run tools
 
 work=$(mktemp -d /tmp/dipc-proof.XXXXXX)
 prefix=dipcproof_$$
-server=""; tracer=""
+. "$top/tools/lib.sh"
+tracer=""
 cleanup() {
 	[ -n "$tracer" ] && kill -INT "$tracer" 2>/dev/null || true
 	[ -n "$server" ] && kill -KILL "$server" 2>/dev/null || true
@@ -38,11 +39,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-LD_PRELOAD="$preload" MALLOC_COUNT_THREADS=rte-worker \
-	"$bin/dipc-server" -l 0-1 --file-prefix "$prefix" -- --idle busy >"$work/server.log" 2>&1 &
-server=$!
-for _ in $(seq 200); do grep -q "dipc-server: ready" "$work/server.log" && break; sleep 0.05; done
-grep -q "dipc-server: ready" "$work/server.log" || { cat "$work/server.log"; exit 1; }
+start_bg "$work/server.log" "dipc-server: ready" env LD_PRELOAD="$preload" \
+	MALLOC_COUNT_THREADS=rte-worker \
+	"$bin/dipc-server" -l 0-1 --file-prefix "$prefix" -- --idle busy || exit 1
 
 worker=""
 for t in /proc/$server/task/*; do
@@ -59,14 +58,12 @@ for mode in throughput latency oneway; do
 done
 
 kill -INT "$tracer"; wait "$tracer" 2>/dev/null || true; tracer=""
-kill -TERM "$server"; wait "$server" 2>/dev/null || true; server=""
+stop_bg
 grep -q "attached" "$work/strace.err" || { cat "$work/strace.err"; echo "hotpath-proof: strace did not attach"; exit 1; }
 
 # Control: the same strace on an idle backoff worker must count its sleeps.
-"$bin/dipc-server" -l 0-1 --file-prefix "$prefix" -- --idle backoff --idle-spins 0 \
-	>"$work/control.log" 2>&1 &
-server=$!
-for _ in $(seq 200); do grep -q "dipc-server: ready" "$work/control.log" && break; sleep 0.05; done
+start_bg "$work/control.log" "dipc-server: ready" "$bin/dipc-server" -l 0-1 \
+	--file-prefix "$prefix" -- --idle backoff --idle-spins 0 || exit 1
 cworker=""
 for t in /proc/$server/task/*; do
 	[ "$(cat "$t/comm")" = "rte-worker-1" ] && cworker=$(basename "$t")
@@ -75,7 +72,7 @@ strace -c -p "$cworker" -o "$work/control-strace.txt" 2>/dev/null &
 tracer=$!
 sleep 1
 kill -INT "$tracer"; wait "$tracer" 2>/dev/null || true; tracer=""
-kill -TERM "$server"; wait "$server" 2>/dev/null || true; server=""
+stop_bg
 control_calls=$(awk '$NF == "total" {print $(NF-2) ~ /^[0-9]+$/ ? $(NF-2) : $(NF-1)}' "$work/control-strace.txt")
 main_allocs=$(sed -n 's/^malloc-count: tid [0-9]* (dipc-server): \([0-9]*\) allocations.*/\1/p' "$work/server.log" | head -n 1)
 
