@@ -56,6 +56,19 @@ on_signal(int sig __attribute__((unused)))
 		}                                          \
 	} while (0)
 
+/* An mbuf for a request; a well-behaved server always has one for us. */
+static struct rte_mbuf *
+must_alloc(struct dipc_client *c, uint32_t len)
+{
+	struct rte_mbuf *m = dipc_client_msg_alloc(c, DIPC_METHOD_ECHO, len);
+
+	if (m == NULL) {
+		printf("hostile: FAILED: no mbuf: %s\n", dipc_client_strerror(rte_errno));
+		exit(1);
+	}
+	return m;
+}
+
 /* Receive @n responses (any content), free them; returns how many came. */
 static unsigned int
 collect(struct dipc_client *c, unsigned int n, unsigned int *errors)
@@ -95,7 +108,7 @@ random_headers(struct dipc_client *c, unsigned int n)
 	for (i = 0; i < n; i++) {
 		uint8_t *p;
 
-		m = dipc_client_msg_alloc(c, DIPC_METHOD_ECHO, 64);
+		m = must_alloc(c, 64);
 		p = rte_pktmbuf_mtod(m, uint8_t *);
 		for (j = 0; j < DIPC_MSG_HDR_LEN + 64; j++)
 			p[j] = (uint8_t)rand(); /* NOLINT(cert-msc30-c,cert-msc50-cpp): reproducible by seed */
@@ -111,14 +124,14 @@ bad_metadata(struct dipc_client *c)
 	struct rte_mbuf *m[4];
 	unsigned int errors = 0;
 
-	m[0] = dipc_client_msg_alloc(c, DIPC_METHOD_ECHO, 16);
+	m[0] = must_alloc(c, 16);
 	m[0]->data_len = 60000; /* larger than the mbuf */
 	m[0]->pkt_len = 60000;
-	m[1] = dipc_client_msg_alloc(c, DIPC_METHOD_ECHO, 16);
+	m[1] = must_alloc(c, 16);
 	m[1]->buf_len = 65535;
-	m[2] = dipc_client_msg_alloc(c, DIPC_METHOD_ECHO, 16);
+	m[2] = must_alloc(c, 16);
 	m[2]->pool = (struct rte_mempool *)(uintptr_t)0xdead0000;
-	m[3] = dipc_client_msg_alloc(c, DIPC_METHOD_ECHO, 16);
+	m[3] = must_alloc(c, 16);
 	m[3]->next = (struct rte_mbuf *)(uintptr_t)0x10; /* never followed */
 	m[3]->nb_segs = 3;
 	send_all(c, m, 4);
@@ -130,7 +143,7 @@ bad_metadata(struct dipc_client *c)
 static void
 not_mbufs(struct dipc_client *c)
 {
-	struct rte_mbuf *good = dipc_client_msg_alloc(c, DIPC_METHOD_ECHO, 8);
+	struct rte_mbuf *good = must_alloc(c, 8);
 	int on_stack;
 	void *heap = malloc(256);
 	struct rte_mbuf *bad[] = {
@@ -155,7 +168,7 @@ not_mbufs(struct dipc_client *c)
 static void
 same_mbuf_twice(struct dipc_client *c)
 {
-	struct rte_mbuf *m = dipc_client_msg_alloc(c, DIPC_METHOD_ECHO, 8), *two[2] = { m, m };
+	struct rte_mbuf *m = must_alloc(c, 8), *two[2] = { m, m };
 	unsigned int errors = 0;
 
 	send_all(c, two, 2);
@@ -190,7 +203,7 @@ static int
 one_round(void)
 {
 	struct rte_mbuf *late[8];
-	struct rte_ring *req, *rsp;
+	struct dipc_ring_conn rings;
 	struct dipc_client *c;
 	struct dipc_shm *shm;
 	unsigned int slot, i;
@@ -216,8 +229,8 @@ one_round(void)
 		return 0;
 	}
 	dipc_client_close(c);
-	if (dipc_ring_conn_lookup(slot, &req, &rsp) == 0)
-		rte_ring_sp_enqueue_burst(req, (void **)late, RTE_DIM(late), NULL);
+	if (dipc_ring_conn_lookup(slot, &rings) == 0)
+		rte_ring_sp_enqueue_burst(rings.req, (void **)late, RTE_DIM(late), NULL);
 	printf("hostile: after close %zu\n", RTE_DIM(late));
 
 	/* A new connection whose shared state word we then scribble on. */

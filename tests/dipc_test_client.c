@@ -15,6 +15,10 @@
  *   hold S      connect and hold the connection S seconds
  *   api         the client API's error paths, late and malformed answers
  *   sink N      N one-way messages to the sink, then a sink call
+ *   window N R  R rounds of: N echo requests in flight, then all N
+ *               responses (each checked), freed at once; N above what the
+ *               server first lends makes the client ask for more, and
+ *               freeing N at once makes it give some back
  *   badversion  claim a slot speaking protocol version 99 (by hand, in
  *               shared memory) and report the server's refusal
  *
@@ -237,7 +241,7 @@ static int
 mode_api(struct dipc_client *c)
 {
 	struct rte_mbuf *m, *rsp, *many[4];
-	struct rte_ring *req, *rsp_ring;
+	struct dipc_ring_conn rings;
 	uint32_t sid;
 	int fails = 0;
 
@@ -279,9 +283,9 @@ mode_api(struct dipc_client *c)
 		dipc_client_msg_free(c, rsp);
 
 	/* A malformed answer (planted in our own response ring) is EPROTO. */
-	EXPECT(dipc_ring_conn_lookup(dipc_client_slot(c), &req, &rsp_ring) == 0);
+	EXPECT(dipc_ring_conn_lookup(dipc_client_slot(c), &rings) == 0);
 	m = dipc_client_msg_alloc(c, DIPC_METHOD_ECHO, 8); /* a request, not a response */
-	EXPECT(rte_ring_sp_enqueue(rsp_ring, m) == 0);
+	EXPECT(rte_ring_sp_enqueue(rings.rsp, m) == 0);
 	m = dipc_client_msg_alloc(c, DIPC_METHOD_ECHO, 8);
 	EXPECT(dipc_client_call(c, m, &rsp, 5000) == -EPROTO);
 	/* The real answer to that call still comes; collect it. */
@@ -322,6 +326,49 @@ mode_sink(struct dipc_client *c, unsigned long n)
 		dipc_client_msg_free(c, rsp);
 	EXPECT(dipc_client_recv_burst(c, m, 32) == 0);
 	printf("test-client: sink %lu %s\n", n, fails ? "FAILED" : "ok");
+	return fails ? 1 : 0;
+}
+
+static int
+mode_window(struct dipc_client *c, unsigned int n, unsigned long rounds)
+{
+	struct rte_mbuf *m[64], **rsp = calloc(n, sizeof(struct rte_mbuf *));
+	unsigned long r;
+	unsigned int sent, got, k, i;
+	uint32_t first, body;
+	int fails = 0;
+
+	if (rsp == NULL)
+		return 1;
+	for (r = 0; r < rounds && fails == 0; r++) {
+		first = dipc_client_msg_stream_id(c);
+		for (sent = 0; sent < n; sent += k) {
+			k = RTE_MIN(n - sent, (unsigned int)RTE_DIM(m));
+			if (dipc_client_msg_alloc_bulk(c, m, k, DIPC_METHOD_ECHO, 8, 0) != 0) {
+				printf("test-client: window: no mbufs after %u\n", sent);
+				fails++;
+				break;
+			}
+			for (i = 0; i < k; i++) {
+				body = first + sent + i;
+				memcpy(dipc_msg_body(m[i]), &body, sizeof(body));
+			}
+			send_all_or_free(c, m, k);
+		}
+		for (got = 0; got < sent;) {
+			k = dipc_client_recv_burst(c, rsp + got, (uint16_t)(sent - got));
+			for (i = got; i < got + k; i++) {
+				memcpy(&body, dipc_msg_body(rsp[i]), sizeof(body));
+				EXPECT(body == dipc_msg_hdr(rsp[i])->stream_id);
+			}
+			got += k;
+			if (k == 0 && dipc_client_check(c) != 0)
+				return 4;
+		}
+		dipc_client_msg_free_bulk(c, rsp, got);
+	}
+	free(rsp);
+	printf("test-client: window %u x %lu %s\n", n, rounds, fails ? "FAILED" : "ok");
 	return fails ? 1 : 0;
 }
 
@@ -404,6 +451,9 @@ main(int argc, char **argv)
 		ret = mode_api(c);
 	else if (strcmp(mode, "sink") == 0 && argc > 2)
 		ret = mode_sink(c, strtoul(argv[2], NULL, 10));
+	else if (strcmp(mode, "window") == 0 && argc > 3)
+		ret = mode_window(c, (unsigned int)strtoul(argv[2], NULL, 10),
+				  strtoul(argv[3], NULL, 10));
 	else if (strcmp(mode, "hold") == 0 && argc > 2)
 		ret = (sleep((unsigned int)strtoul(argv[2], NULL, 10)), 0);
 	else

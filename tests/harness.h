@@ -26,7 +26,14 @@ struct harness {
 	struct harness_proc server;
 	struct harness_proc clients[16];
 	unsigned int nb_clients;
+	unsigned int nb_spawned; /* client processes spawned, for log names */
 	unsigned int nb_servers; /* server processes spawned, for log names */
+};
+
+/* What the server printed for one SIGUSR1 (dipc_server_dump()). */
+struct harness_dump {
+	unsigned long admitted, refused, closed, dead, open;
+	unsigned int pool_free, pool_size, lent;
 };
 
 /* 1 if 2 MB hugepages are reserved, free and mounted. */
@@ -73,7 +80,12 @@ int harness_log_contains(const struct harness_proc *p, const char *text);
 /* Print a process's log to stderr (for failing tests). */
 void harness_dump_log(const struct harness_proc *p);
 
-/* 1 if the server's final report says every mbuf is back in the pool. */
+/* Ask the running server for its counters (SIGUSR1) and parse the
+ * report it prints. Returns 0, or -1 if none came within @timeout_ms. */
+int harness_server_dump(struct harness *h, struct harness_dump *d, unsigned int timeout_ms);
+
+/* 1 if the server's final report says every mbuf is back in the pool or
+ * lent to a connection still open. */
 int harness_pool_full(const struct harness *h);
 
 /* SIGKILL every process of @h that still runs. Async-signal-safe. */

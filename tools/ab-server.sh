@@ -11,15 +11,19 @@
 # with another setting:
 #   tools/ab-server.sh --mode throughput --a-bin /tmp/dipc-server-old
 #   tools/ab-server.sh --mode latency --a-args "--control-idle-poll-us 100"
+# When the shared-memory layout changed between the two, give each side its
+# own dipc-perf too (--a-perf/--b-perf, from the same build as the server).
 #
 # Usage: tools/ab-server.sh --mode latency|throughput|oneway [--metric M] [--pairs N]
-#          [--duration S] [--a-bin PATH] [--a-args "..."] [--b-bin PATH] [--b-args "..."]
+#          [--duration S] [--a-bin PATH] [--a-args "..."] [--a-perf PATH]
+#          [--b-bin PATH] [--b-args "..."] [--b-perf PATH]
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 bin="$top/build/app"
 mode=""; pairs=6; duration=2; metric=""
 a_bin="$bin/dipc-server"; b_bin="$bin/dipc-server"; a_args=""; b_args=""
+a_perf="$bin/dipc-perf"; b_perf="$bin/dipc-perf"
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--mode) mode=$2; shift 2 ;;
@@ -30,6 +34,8 @@ while [ $# -gt 0 ]; do
 	--a-args) a_args=$2; shift 2 ;;
 	--b-bin) b_bin=$2; shift 2 ;;
 	--b-args) b_args=$2; shift 2 ;;
+	--a-perf) a_perf=$2; shift 2 ;;
+	--b-perf) b_perf=$2; shift 2 ;;
 	*) echo "ab-server: unknown option '$1'" >&2; exit 2 ;;
 	esac
 done
@@ -42,14 +48,14 @@ work=$(mktemp -d /tmp/dipc-ab.XXXXXX)
 . "$top/tools/lib.sh"
 trap 'stop_bg; rm -rf "/var/run/dpdk/$prefix" "$work"' EXIT
 
-run() { # label binary args
+run() { # label server args perf
 	local probe value
 	probe=$("$bin/dipc-cacheprobe" --json |
 		python3 -c 'import json,sys; print(json.load(sys.stdin)["rtt_ns"]["median"])')
 	# shellcheck disable=SC2086
 	start_bg "$work/server.log" "dipc-server: ready" "$2" -l 0-1 --file-prefix "$prefix" -- \
 		--idle busy $3 || exit 1
-	value=$(taskset -c 0 "$bin/dipc-perf" --file-prefix "$prefix" -- --mode "$mode" \
+	value=$(taskset -c 0 "$4" --file-prefix "$prefix" -- --mode "$mode" \
 		--duration "$duration" --warmup 0.5 --json |
 		python3 -c 'import json,sys; d=json.load(sys.stdin); m=sys.argv[1]; print(int(d[m] if m in d else d["lat_ns"][m]))' "$metric")
 	stop_bg
@@ -57,8 +63,8 @@ run() { # label binary args
 }
 
 for _ in $(seq "$pairs"); do
-	run A "$a_bin" "$a_args"
-	run B "$b_bin" "$b_args"
+	run A "$a_bin" "$a_args" "$a_perf"
+	run B "$b_bin" "$b_args" "$b_perf"
 done
 python3 - "$work/results" "$metric" <<'PY'
 import statistics, sys

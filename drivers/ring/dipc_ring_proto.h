@@ -11,9 +11,17 @@
  * - the memzone DIPC_SHM_MZ_NAME holding struct dipc_shm and the connection
  *   table that follows it;
  * - the mbuf pool DIPC_POOL_NAME;
- * - for each connection slot i, a request ring (client -> server) named
- *   DIPC_REQ_RING_FMT and a response ring (server -> client) named
- *   DIPC_RSP_RING_FMT, both single-producer/single-consumer.
+ * - for each connection slot i, four single-producer/single-consumer rings:
+ *   requests (client -> server, DIPC_REQ_RING_FMT), responses (server ->
+ *   client, DIPC_RSP_RING_FMT), mbufs the server lends the client
+ *   (DIPC_ALLOC_RING_FMT) and mbufs the client gives back
+ *   (DIPC_FREE_RING_FMT).
+ *
+ * A client never takes from or puts into the mbuf pool itself: every mbuf
+ * it holds was lent by the server (alloc ring, or a response), and goes back
+ * through the server (a request, or the free ring). So the server knows
+ * exactly which mbufs each connection holds, and takes them all back when
+ * the connection closes or its process dies.
  *
  * Secondaries look these up by name and never create or free them. Nothing
  * here holds a pointer: rings and pools are found by name, slots by index.
@@ -24,7 +32,11 @@
  *  REQUESTED --(control)--> ACTIVE | REFUSED
  *  REFUSED --(client reads reason)--> FREE
  *  ACTIVE --(client)--> CLOSE_REQ --(control, after the worker let go)--> FREE
+ *  ACTIVE --(client process dies; control)--> FREE
  * @endcode
+ *
+ * When a slot goes back to FREE the server has taken back every mbuf it lent
+ * to the connection, wherever it was.
  */
 
 #include <stdint.h>
@@ -43,13 +55,17 @@ extern "C" {
 #define DIPC_REQ_RING_FMT "dipc_req_%u"
 /** Response ring name template, by slot index. */
 #define DIPC_RSP_RING_FMT "dipc_rsp_%u"
+/** Ring of mbufs lent to the client, by slot index. */
+#define DIPC_ALLOC_RING_FMT "dipc_alc_%u"
+/** Ring of mbufs the client gives back, by slot index. */
+#define DIPC_FREE_RING_FMT "dipc_fre_%u"
 /** Default EAL file prefix shared by server and clients. */
 #define DIPC_DEFAULT_FILE_PREFIX "dipc"
 
 /** "DIPCSHM\0" as a little-endian 64-bit integer. */
 #define DIPC_SHM_MAGIC 0x004d485343504944ull
 /** Version of this layout. Bumped on any incompatible change. */
-#define DIPC_SHM_ABI_VERSION 1
+#define DIPC_SHM_ABI_VERSION 2
 
 /** Server states, in dipc_shm.state. */
 enum dipc_server_state {
@@ -82,7 +98,12 @@ struct dipc_shm_conn {
 	uint16_t worker;         /**< index of the worker that owns the slot */
 	int32_t refuse_reason;   /**< negative errno when REFUSED */
 	uint32_t generation;     /**< bumped on every admission */
-	uint32_t reserved;       /**< 0 */
+	/**
+	 * Bumped by the client when it ran out of free mbufs: the owning
+	 * worker then lends it more, up to dipc_shm.conn_mbufs. On this
+	 * rarely written line so that the worker can read it every poll.
+	 */
+	uint32_t lend_want;
 
 	/* Written only by the owning worker. */
 	struct {
@@ -90,6 +111,8 @@ struct dipc_shm_conn {
 		uint64_t tx_msgs;      /**< responses enqueued */
 		uint64_t invalid_msgs; /**< requests that failed validation */
 		uint64_t rsp_full;     /**< polls skipped because the response ring was full */
+		uint64_t given_back;   /**< mbufs the client gave back on its free ring */
+		uint64_t lend_refused; /**< lend_want seen with conn_mbufs already lent */
 	} server __rte_cache_aligned;
 
 	/* Written only by the client. */
@@ -113,12 +136,15 @@ struct dipc_shm {
 	uint32_t nb_workers;   /**< worker lcores */
 	uint32_t pool_size;    /**< mbufs in DIPC_POOL_NAME */
 	uint32_t data_room;    /**< mbuf data room, headroom included */
+	uint32_t conn_mbufs;   /**< most mbufs one connection may hold */
 
 	/* Written only by the control lcore. */
 	struct {
 		uint64_t admitted;
 		uint64_t refused;
 		uint64_t closed;
+		uint64_t dead;           /**< connections whose process died */
+		uint64_t reclaimed_mbufs; /**< mbufs taken back from closed connections */
 	} control __rte_cache_aligned;
 
 	struct dipc_shm_conn conns[] __rte_cache_aligned; /**< max_conns slots */

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
 
 #include <rte_errno.h>
 #include <rte_log.h>
@@ -12,50 +13,66 @@ RTE_LOG_REGISTER(dipc_ring_logtype, dipc.drv.ring, NOTICE);
 #define RING_LOG(level, fmt, ...) \
 	rte_log(RTE_LOG_##level, dipc_ring_logtype, "dipc ring: " fmt "\n", ##__VA_ARGS__)
 
-static void
-ring_names(unsigned int slot, char *req, char *rsp)
+static const char *const ring_fmts[] = {
+	DIPC_REQ_RING_FMT, DIPC_RSP_RING_FMT, DIPC_ALLOC_RING_FMT, DIPC_FREE_RING_FMT,
+};
+
+static struct rte_ring **
+ring_ptr(struct dipc_ring_conn *rings, unsigned int i)
 {
-	snprintf(req, RTE_RING_NAMESIZE, DIPC_REQ_RING_FMT, slot);
-	snprintf(rsp, RTE_RING_NAMESIZE, DIPC_RSP_RING_FMT, slot);
+	struct rte_ring **p[] = { &rings->req, &rings->rsp, &rings->alloc, &rings->free };
+
+	return p[i];
 }
 
 int
 dipc_ring_conn_create(unsigned int slot, unsigned int size, int socket_id,
-		      struct rte_ring **req, struct rte_ring **rsp)
+		      struct dipc_ring_conn *rings)
 {
-	char req_name[RTE_RING_NAMESIZE], rsp_name[RTE_RING_NAMESIZE];
 	const unsigned int flags = RING_F_SP_ENQ | RING_F_SC_DEQ;
+	char name[RTE_RING_NAMESIZE];
+	unsigned int i;
 	int ret;
 
-	ring_names(slot, req_name, rsp_name);
-	*req = rte_ring_create(req_name, size, socket_id, flags);
-	if (*req == NULL)
-		goto fail;
-	*rsp = rte_ring_create(rsp_name, size, socket_id, flags);
-	if (*rsp == NULL) {
-		ret = -rte_errno;
-		rte_ring_free(*req);
-		*req = NULL;
-		rte_errno = -ret;
-		goto fail;
+	memset(rings, 0, sizeof(*rings));
+	for (i = 0; i < RTE_DIM(ring_fmts); i++) {
+		snprintf(name, sizeof(name), ring_fmts[i], slot);
+		*ring_ptr(rings, i) = rte_ring_create(name, size, socket_id, flags);
+		if (*ring_ptr(rings, i) == NULL) {
+			ret = -rte_errno;
+			RING_LOG(ERR, "cannot create ring %s (size %u, socket %d): %s", name, size,
+				 socket_id, rte_strerror(-ret));
+			dipc_ring_conn_free(rings);
+			rte_errno = -ret;
+			return ret;
+		}
 	}
 	return 0;
-fail:
-	RING_LOG(ERR, "cannot create rings of slot %u (size %u, socket %d): %s", slot, size,
-		 socket_id, rte_strerror(rte_errno));
-	return -rte_errno;
+}
+
+void
+dipc_ring_conn_free(struct dipc_ring_conn *rings)
+{
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(ring_fmts); i++) {
+		rte_ring_free(*ring_ptr(rings, i));
+		*ring_ptr(rings, i) = NULL;
+	}
 }
 
 int
-dipc_ring_conn_lookup(unsigned int slot, struct rte_ring **req, struct rte_ring **rsp)
+dipc_ring_conn_lookup(unsigned int slot, struct dipc_ring_conn *rings)
 {
-	char req_name[RTE_RING_NAMESIZE], rsp_name[RTE_RING_NAMESIZE];
+	char name[RTE_RING_NAMESIZE];
+	unsigned int i;
 
-	ring_names(slot, req_name, rsp_name);
-	*req = rte_ring_lookup(req_name);
-	*rsp = rte_ring_lookup(rsp_name);
-	if (*req == NULL || *rsp == NULL)
-		return -ENOENT;
+	for (i = 0; i < RTE_DIM(ring_fmts); i++) {
+		snprintf(name, sizeof(name), ring_fmts[i], slot);
+		*ring_ptr(rings, i) = rte_ring_lookup(name);
+		if (*ring_ptr(rings, i) == NULL)
+			return -ENOENT;
+	}
 	return 0;
 }
 

@@ -21,8 +21,16 @@
 extern "C" {
 #endif
 
+/** The four rings of one connection slot (see dipc_ring_proto.h). */
+struct dipc_ring_conn {
+	struct rte_ring *req;   /**< requests, client -> server */
+	struct rte_ring *rsp;   /**< responses, server -> client */
+	struct rte_ring *alloc; /**< mbufs lent to the client, server -> client */
+	struct rte_ring *free;  /**< mbufs given back, client -> server */
+};
+
 /**
- * Create the request and response rings of one slot (primary only).
+ * Create the rings of one slot (primary only).
  *
  * @param slot
  *   Slot index; names the rings.
@@ -30,23 +38,26 @@ extern "C" {
  *   Ring size, a power of two; the usable capacity is size - 1.
  * @param socket_id
  *   NUMA socket of the lcores that use the rings.
- * @param[out] req
- *   The request ring.
- * @param[out] rsp
- *   The response ring.
+ * @param[out] rings
+ *   The rings; all NULL on failure.
  * @return
  *   0, or -rte_errno of rte_ring_create() (-EEXIST, -ENOMEM, -EINVAL, ...).
  */
 int dipc_ring_conn_create(unsigned int slot, unsigned int size, int socket_id,
-			  struct rte_ring **req, struct rte_ring **rsp);
+			  struct dipc_ring_conn *rings);
+
+/**
+ * Free the rings of one slot (primary only); NULL rings are skipped.
+ */
+void dipc_ring_conn_free(struct dipc_ring_conn *rings);
 
 /**
  * Look up the rings of one slot (any process).
  *
  * @return
- *   0, or -ENOENT if either ring does not exist.
+ *   0, or -ENOENT if a ring does not exist.
  */
-int dipc_ring_conn_lookup(unsigned int slot, struct rte_ring **req, struct rte_ring **rsp);
+int dipc_ring_conn_lookup(unsigned int slot, struct dipc_ring_conn *rings);
 
 /**
  * Look up and check the server's shared state (any process).

@@ -22,18 +22,32 @@ RTE_LOG_REGISTER(dipc_client_logtype, dipc.lib.client, NOTICE);
 #define CLIENT_LOG(level, fmt, ...) \
 	rte_log(RTE_LOG_##level, dipc_client_logtype, "dipc client: " fmt "\n", ##__VA_ARGS__)
 
-/* Objects the connection keeps in its own cache: enough for a window of
- * bursts without touching the shared ring of the pool on every message. */
-#define CLIENT_CACHE_SIZE 256
+/* Most mbufs taken from the alloc ring at once. */
+#define CLIENT_REFILL 64u
+/* Most free mbufs a connection keeps before it gives half of them back to
+ * the server (and so to the pool), plus CLIENT_REFILL. */
+#define CLIENT_STASH 512u
+/* How long an alloc waits for the server to lend more mbufs, when the
+ * connection holds fewer than conn_mbufs: the worker answers within a poll,
+ * but on a loaded machine it may not get a CPU for a while. */
+#define CLIENT_LEND_WAIT_MS 200
 /* How long dipc_client_call() spins before it yields the CPU in each wait,
  * so several clients on a small machine do not starve the worker. */
 #define CLIENT_SPIN_US 50
 
+/*
+ * The client never takes from or puts into the pool: the server lends it
+ * mbufs (alloc ring, or in responses) and takes them back (requests, free
+ * ring), so it knows exactly what a connection holds. Free mbufs wait in
+ * the stash, a private stack, until the next alloc.
+ */
 struct dipc_client {
-	struct rte_ring *req;
-	struct rte_ring *rsp;
+	struct dipc_ring_conn rings;
 	struct rte_mempool *pool;
-	struct rte_mempool_cache *cache;
+	struct rte_mbuf **stash; /* [stash_cap] */
+	uint32_t nb_stash;
+	uint32_t stash_cap;
+	uint32_t held;           /* mbufs lent to us, wherever they are on our side */
 	struct dipc_shm *shm;
 	struct dipc_shm_conn *conn;
 	uint32_t slot;
@@ -233,8 +247,10 @@ dipc_client_connect(unsigned int timeout_ms)
 		ret = -EPROTO;
 		goto fail;
 	}
-	c->cache = rte_mempool_cache_create(CLIENT_CACHE_SIZE, SOCKET_ID_ANY);
-	if (c->cache == NULL) {
+	/* Room for a refill on top of the most it keeps. */
+	c->stash_cap = RTE_MIN(shm->conn_mbufs, CLIENT_STASH) + CLIENT_REFILL;
+	c->stash = calloc(c->stash_cap, sizeof(struct rte_mbuf *));
+	if (c->stash == NULL) {
 		ret = -ENOMEM;
 		goto fail;
 	}
@@ -248,7 +264,7 @@ dipc_client_connect(unsigned int timeout_ms)
 	c->slot = slot;
 	c->conn = &shm->conns[slot];
 	c->generation = c->conn->generation;
-	ret = dipc_ring_conn_lookup(slot, &c->req, &c->rsp);
+	ret = dipc_ring_conn_lookup(slot, &c->rings);
 	if (ret != 0) {
 		dipc_shm_store_state(&c->conn->state, DIPC_CONN_CLOSE_REQ);
 		ret = -EPROTO;
@@ -257,8 +273,7 @@ dipc_client_connect(unsigned int timeout_ms)
 	return c;
 fail:
 	if (c != NULL) {
-		if (c->cache != NULL)
-			rte_mempool_cache_free(c->cache);
+		free(c->stash);
 		free(c);
 	}
 	CLIENT_LOG(DEBUG, "connect failed: %s", dipc_client_strerror(ret));
@@ -271,15 +286,86 @@ dipc_client_close(struct dipc_client *c)
 {
 	if (c == NULL)
 		return -EINVAL;
-	rte_mempool_cache_flush(c->cache, c->pool);
-	rte_mempool_cache_free(c->cache);
-	/* The server drains both rings once its worker has let go. Only our
+	/* Every mbuf the server lent us, in the stash, in the rings or still
+	 * in the caller's hands, goes back to the pool when the server takes
+	 * the slot back: nothing to return here. Only our
 	 * own admission is ours to close: if the server took the slot back and
 	 * gave it to another client, its generation moved on. */
 	if (c->conn->generation == c->generation)
 		dipc_shm_cas_state(&c->conn->state, DIPC_CONN_ACTIVE, DIPC_CONN_CLOSE_REQ);
+	free(c->stash);
 	free(c);
 	return 0;
+}
+
+static unsigned int
+take_lent(struct dipc_client *c, unsigned int n)
+{
+	unsigned int room = c->stash_cap - c->nb_stash, got;
+
+	got = rte_ring_sc_dequeue_burst(c->rings.alloc, (void **)(c->stash + c->nb_stash),
+					RTE_MIN(room, RTE_MAX(n, CLIENT_REFILL)), NULL);
+	c->nb_stash += got;
+	c->held += got;
+	return got;
+}
+
+/* Out of lent mbufs: ask the server for more (it doubles the share, up to
+ * conn_mbufs) and wait a little for them. */
+static int
+ask_for_more(struct dipc_client *c, unsigned int n)
+{
+	uint64_t start = rte_rdtsc(), deadline = start + c->tsc_hz / 1000 * CLIENT_LEND_WAIT_MS;
+
+	uint64_t refused = __atomic_load_n(&c->conn->server.lend_refused, __ATOMIC_ACQUIRE);
+
+	if (c->held + (n - c->nb_stash) > c->shm->conn_mbufs)
+		return -ENOBUFS; /* the most the server lends one connection */
+	__atomic_fetch_add(&c->conn->lend_want, 1, __ATOMIC_RELEASE);
+	do {
+		take_lent(c, n - c->nb_stash);
+		if (c->nb_stash >= n)
+			return 0;
+		/* The rest of our share is in flight: no more to come. */
+		if (__atomic_load_n(&c->conn->server.lend_refused, __ATOMIC_ACQUIRE) != refused)
+			break;
+		if (dipc_client_check(c) != 0)
+			break;
+		wait_a_little(start, c->tsc_hz);
+	} while (rte_rdtsc() < deadline);
+	return -ENOBUFS; /* the pool ran low, or the worker is stuck */
+}
+
+/* Make sure the stash holds @n mbufs, taking what the server lent. */
+static __rte_always_inline int
+stash_fill(struct dipc_client *c, unsigned int n)
+{
+	if (likely(c->nb_stash >= n))
+		return 0;
+	take_lent(c, n - c->nb_stash);
+	if (likely(c->nb_stash >= n))
+		return 0;
+	return ask_for_more(c, n);
+}
+
+/* Keep a free mbuf for the next alloc; past the stash's room, give half
+ * of it back to the server, which puts it in the pool for other
+ * connections. */
+static __rte_always_inline void
+stash_put(struct dipc_client *c, struct rte_mbuf *m)
+{
+	unsigned int half, back;
+
+	if (unlikely(c->nb_stash == c->stash_cap)) {
+		half = c->stash_cap / 2;
+		back = rte_ring_sp_enqueue_burst(c->rings.free,
+						 (void **)(c->stash + c->nb_stash - half), half, NULL);
+		c->nb_stash -= back;
+		c->held -= back;
+		if (back == 0)
+			return; /* still lent to us: the server takes it back at close */
+	}
+	c->stash[c->nb_stash++] = m;
 }
 
 static inline struct rte_mbuf *
@@ -287,13 +373,18 @@ msg_alloc(struct dipc_client *c, uint8_t flags, uint16_t method, uint32_t body_l
 {
 	struct rte_mbuf *m;
 
-	if (rte_mempool_generic_get(c->pool, (void **)&m, 1, c->cache) != 0)
-		return NULL;
-	rte_pktmbuf_reset(m);
-	if (dipc_msg_init(m, flags, method, c->next_stream_id, body_len) != 0) {
-		rte_mempool_generic_put(c->pool, (void **)&m, 1, c->cache);
+	if (body_len > dipc_client_max_body(c)) {
+		rte_errno = ENOSPC;
 		return NULL;
 	}
+	if (stash_fill(c, 1) != 0) {
+		rte_errno = ENOBUFS;
+		return NULL;
+	}
+	m = c->stash[--c->nb_stash];
+	rte_pktmbuf_reset(m);
+	/* Cannot fail: every mbuf of the pool has max_body of room. */
+	dipc_msg_init(m, flags, method, c->next_stream_id, body_len);
 	c->next_stream_id++;
 	return m;
 }
@@ -321,11 +412,11 @@ dipc_client_msg_alloc_bulk(struct dipc_client *c, struct rte_mbuf **m, unsigned 
 		return -EINVAL;
 	if (body_len > dipc_client_max_body(c))
 		return -ENOSPC;
-	if (rte_mempool_generic_get(c->pool, (void **)m, n, c->cache) != 0)
+	if (n > c->stash_cap || stash_fill(c, n) != 0)
 		return -ENOBUFS;
 	for (i = 0; i < n; i++) {
+		m[i] = c->stash[--c->nb_stash];
 		rte_pktmbuf_reset(m[i]);
-		/* Cannot fail: every mbuf of the pool has max_body of room. */
 		dipc_msg_init(m[i], hdr_flags, method, c->next_stream_id++, body_len);
 	}
 	return 0;
@@ -340,9 +431,10 @@ dipc_client_msg_free(struct dipc_client *c, struct rte_mbuf *m)
 		next = m->next;
 		m = rte_pktmbuf_prefree_seg(m);
 		if (m != NULL) {
-			/* Only our pool's objects may go through our cache. */
-			rte_mempool_generic_put(m->pool, (void **)&m, 1,
-						m->pool == c->pool ? c->cache : NULL);
+			if (likely(m->pool == c->pool))
+				stash_put(c, m);
+			else
+				rte_mbuf_raw_free(m); /* not the server's: its own pool */
 		}
 		m = next;
 	}
@@ -351,28 +443,19 @@ dipc_client_msg_free(struct dipc_client *c, struct rte_mbuf *m)
 void
 dipc_client_msg_free_bulk(struct dipc_client *c, struct rte_mbuf **m, unsigned int n)
 {
-	void *objs[64];
-	unsigned int i, k = 0;
+	unsigned int i;
 
 	for (i = 0; i < n; i++) {
 		struct rte_mbuf *f = m[i];
 
-		/* The common case, one segment of our pool, goes back in one
-		 * put per 64; anything else takes the general path. */
-		if (f->next == NULL && f->pool == c->pool) {
-			f = rte_pktmbuf_prefree_seg(f);
-			if (f != NULL)
-				objs[k++] = f;
-			if (k == RTE_DIM(objs)) {
-				rte_mempool_generic_put(c->pool, objs, k, c->cache);
-				k = 0;
-			}
-		} else {
+		/* The common case, one segment of our pool, is a push on the
+		 * stash; anything else takes the general path. */
+		if (likely(f->next == NULL && f->pool == c->pool &&
+			   rte_mbuf_refcnt_read(f) == 1 && c->nb_stash < c->stash_cap))
+			c->stash[c->nb_stash++] = f;
+		else
 			dipc_client_msg_free(c, f);
-		}
 	}
-	if (k != 0)
-		rte_mempool_generic_put(c->pool, objs, k, c->cache);
 }
 
 uint32_t
@@ -384,8 +467,9 @@ dipc_client_max_body(const struct dipc_client *c)
 uint16_t
 dipc_client_send_burst(struct dipc_client *c, struct rte_mbuf **m, uint16_t n)
 {
-	uint16_t sent = dipc_ring_tx_burst(c->req, m, n);
+	uint16_t sent = dipc_ring_tx_burst(c->rings.req, m, n);
 
+	c->held -= sent;
 	c->conn->client.tx_msgs += sent;
 	return sent;
 }
@@ -393,8 +477,9 @@ dipc_client_send_burst(struct dipc_client *c, struct rte_mbuf **m, uint16_t n)
 uint16_t
 dipc_client_recv_burst(struct dipc_client *c, struct rte_mbuf **m, uint16_t n)
 {
-	uint16_t got = dipc_ring_rx_burst(c->rsp, m, n);
+	uint16_t got = dipc_ring_rx_burst(c->rings.rsp, m, n);
 
+	c->held += got;
 	c->conn->client.rx_msgs += got;
 	return got;
 }

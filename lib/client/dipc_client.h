@@ -84,10 +84,12 @@ int dipc_client_eal_init(int argc, char **argv);
 struct dipc_client *dipc_client_connect(unsigned int timeout_ms);
 
 /**
- * Close a connection: free what the client holds and hand the slot back.
+ * Close a connection and hand the slot back.
  *
- * Responses not yet received are freed by the server when it reclaims the
- * slot. @p c is invalid afterwards.
+ * Every mbuf of the connection goes back to the pool when the server takes
+ * the slot back: free ones, responses not yet received, and any the caller
+ * still holds, which it must not touch afterwards. @p c is invalid
+ * afterwards.
  *
  * @return
  *   0, or -EINVAL if @p c is NULL.
@@ -107,9 +109,16 @@ int dipc_client_close(struct dipc_client *c);
  *   The method to call.
  * @param body_len
  *   Body length in bytes.
+ * The mbufs of a connection are lent to it by the server, up to the
+ * server's conn_mbufs: a message belongs to the connection it was
+ * allocated on (or received on), and is sent or freed there only.
+ *
  * @return
- *   The mbuf, or NULL if the pool is empty or the body does not fit one
- *   mbuf (see dipc_client_max_body()).
+ *   The mbuf, or NULL with rte_errno set: ENOBUFS if the connection has no
+ *   free mbuf (conn_mbufs of them are in flight or in the caller's hands, or
+ *   the server's pool ran low; the call waits up to 200 ms for the server
+ *   to lend more first), ENOSPC if the body does not fit one mbuf (see
+ *   dipc_client_max_body()).
  */
 struct rte_mbuf *dipc_client_msg_alloc(struct dipc_client *c, uint16_t method,
 				       uint32_t body_len);
@@ -127,7 +136,7 @@ struct rte_mbuf *dipc_client_msg_alloc_oneway(struct dipc_client *c, uint16_t me
  * Allocate @p n requests at once, all or none, headers written.
  *
  * Each gets the next stream id in turn. Cheaper per message than
- * dipc_client_msg_alloc(): one trip to the connection's cache for the lot.
+ * dipc_client_msg_alloc(): one trip to the connection's free mbufs for the lot.
  *
  * @param c
  *   The connection.
@@ -142,19 +151,21 @@ struct rte_mbuf *dipc_client_msg_alloc_oneway(struct dipc_client *c, uint16_t me
  * @param flags
  *   0, or DIPC_MSG_F_ONEWAY.
  * @return
- *   0; -ENOBUFS if the pool cannot give @p n mbufs; -ENOSPC if the body
+ *   0; -ENOBUFS if the connection has not @p n free mbufs (see
+ *   dipc_client_msg_alloc()); -ENOSPC if the body
  *   does not fit one mbuf; -EINVAL for other flags.
  */
 int dipc_client_msg_alloc_bulk(struct dipc_client *c, struct rte_mbuf **m, unsigned int n,
 			       uint16_t method, uint32_t body_len, unsigned int flags);
 
 /**
- * Return a message to the pool through the connection's cache.
+ * Free a message of this connection (a request not sent, or a response):
+ * it is kept for the connection's next alloc, or given back to the server.
  */
 void dipc_client_msg_free(struct dipc_client *c, struct rte_mbuf *m);
 
 /**
- * Return several messages to the pool through the connection's cache.
+ * Free several messages of this connection, as dipc_client_msg_free().
  */
 void dipc_client_msg_free_bulk(struct dipc_client *c, struct rte_mbuf **m, unsigned int n);
 

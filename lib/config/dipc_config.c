@@ -57,6 +57,8 @@ static const char *const idle_names[] = {
 static const struct opt_desc opts[] = {
 	OPT("server", "max_connections", "max-connections", OPT_U32, 1, 4096, 64,
 	    max_conns, NULL, "most client connections at once"),
+	OPT("server", "conn_mbufs", "conn-mbufs", OPT_U32, 8, 65536, 2048,
+	    conn_mbufs, NULL, "most mbufs one connection may hold (lent, in flight, unread)"),
 	OPT("server", "workers", "workers", OPT_U32, 0, 127, 0,
 	    workers, NULL, "worker lcores to use, 0 = every worker lcore given to EAL"),
 	OPT("ring", "size", "ring-size", OPT_POW2, 64, 65536, 1024,

@@ -45,6 +45,12 @@ struct dipc_server_config {
 	/** [server] max_connections: 1..4096, default 64. */
 	uint32_t max_conns;
 	/**
+	 * [server] conn_mbufs: most mbufs one connection may hold at once,
+	 * lent, in flight or unread; the server lends more as it uses them,
+	 * up to this; 8..65536, default 2048.
+	 */
+	uint32_t conn_mbufs;
+	/**
 	 * [server] workers: worker lcores to use, 0 = every worker lcore
 	 * given to EAL; 0..127, default 0.
 	 */

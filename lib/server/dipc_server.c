@@ -8,6 +8,8 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -50,7 +52,7 @@ static int
 create_workers(struct dipc_server *s)
 {
 	unsigned int lcore, n = 0, max = s->cfg.workers;
-	char name[RTE_RING_NAMESIZE];
+	size_t qs_len;
 
 	RTE_LCORE_FOREACH_WORKER(lcore) {
 		if (max != 0 && n == max)
@@ -80,15 +82,14 @@ create_workers(struct dipc_server *s)
 		w->socket = (int)rte_lcore_to_socket_id(lcore);
 		w->slots = rte_zmalloc_socket("dipc_worker_slots",
 					      s->cfg.max_conns * sizeof(uint32_t), 0, w->socket);
-		snprintf(name, sizeof(name), "dipc_wcmd_%u", n);
-		/* Each slot has at most an ADD and a REMOVE in flight. */
-		w->cmd = rte_ring_create_elem(name, sizeof(uint32_t),
-					      rte_align32pow2(2 * s->cfg.max_conns + 1), w->socket,
-					      RING_F_SP_ENQ | RING_F_SC_DEQ);
-		if (w->slots == NULL || w->cmd == NULL)
+		if (w->slots == NULL)
 			return -ENOMEM;
 		n++;
 	}
+	qs_len = rte_rcu_qsbr_get_memsize(s->nb_workers);
+	s->qsbr = rte_zmalloc("dipc_qsbr", qs_len, RTE_CACHE_LINE_SIZE);
+	if (s->qsbr == NULL || rte_rcu_qsbr_init(s->qsbr, s->nb_workers) != 0)
+		return -ENOMEM;
 	return 0;
 }
 
@@ -109,7 +110,8 @@ create_slots(struct dipc_server *s)
 		 * given to a worker that sits next to its rings. */
 		ss->socket = s->workers[i % s->nb_workers].socket;
 		ss->conn = &s->shm->conns[i];
-		ret = dipc_ring_conn_create(i, s->cfg.ring_size, ss->socket, &ss->req, &ss->rsp);
+		ss->pidfd = -1;
+		ret = dipc_ring_conn_create(i, s->cfg.ring_size, ss->socket, &ss->rings);
 		if (ret != 0)
 			return ret;
 		ss->pending = rte_zmalloc_socket("dipc_pending",
@@ -143,6 +145,7 @@ map_mark(struct rte_mempool *mp __rte_unused, void *arg, void *obj,
 	uint64_t bit = server_map_bit(pm, obj, &word);
 
 	pm->objects[word] |= bit;
+	pm->obj_lines[pm->nb_objs++] = ((uintptr_t)obj - pm->base) / RTE_CACHE_LINE_SIZE;
 }
 
 static uint64_t *
@@ -152,8 +155,8 @@ map_bitmap(const struct server_pool_map *pm, int socket)
 				  RTE_CACHE_LINE_SIZE, socket);
 }
 
-/* Build the map of the pool's objects, and the per-worker and control
- * bitmaps and drain arrays that go with it. */
+/* Build the map of the pool's objects, the owner table and the arrays
+ * that go with them. */
 static int
 create_pool_map(struct dipc_server *s, int socket)
 {
@@ -167,21 +170,23 @@ create_pool_map(struct dipc_server *s, int socket)
 	pm->span -= pm->base;
 	pm->nb_words = pm->span / RTE_CACHE_LINE_SIZE / 64 + 1;
 	pm->objects = map_bitmap(pm, socket);
-	s->control_seen = map_bitmap(pm, socket);
+	/* Private heap memory, not hugepages: no client can map it. */
+	pm->owner = calloc(pm->span / RTE_CACHE_LINE_SIZE + 1, sizeof(uint16_t));
+	pm->obj_lines = calloc(s->pool->size, sizeof(uint32_t));
 	s->control_scratch = rte_zmalloc_socket("dipc_scratch",
-						s->cfg.ring_size * sizeof(struct rte_mbuf *), 0,
+						s->pool->size * sizeof(struct rte_mbuf *), 0,
 						socket);
-	if (pm->objects == NULL || s->control_seen == NULL || s->control_scratch == NULL)
+	if (pm->objects == NULL || pm->owner == NULL || pm->obj_lines == NULL ||
+	    s->control_scratch == NULL)
 		return -ENOMEM;
 	rte_mempool_obj_iter(s->pool, map_mark, pm);
 	for (i = 0; i < s->nb_workers; i++) {
 		struct server_worker *w = &s->workers[i];
 
-		w->held = map_bitmap(pm, w->socket);
 		w->scratch = rte_zmalloc_socket("dipc_scratch",
-						s->cfg.ring_size * sizeof(struct rte_mbuf *), 0,
+						SERVER_MAX_BURST * sizeof(struct rte_mbuf *), 0,
 						w->socket);
-		if (w->held == NULL || w->scratch == NULL)
+		if (w->scratch == NULL)
 			return -ENOMEM;
 	}
 	return 0;
@@ -200,7 +205,7 @@ dipc_server_create(const struct dipc_server_config *cfg)
 		rte_errno = EINVAL;
 		return NULL;
 	}
-	if (cfg->burst > SERVER_MAX_BURST) {
+	if (cfg->burst > SERVER_MAX_BURST || cfg->max_conns > SERVER_MAX_CONNS) {
 		rte_errno = EINVAL;
 		return NULL;
 	}
@@ -215,6 +220,12 @@ dipc_server_create(const struct dipc_server_config *cfg)
 		return NULL;
 	}
 	s->cfg = *cfg;
+	s->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (s->epfd < 0) {
+		ret = -errno;
+		SERVER_LOG(ERR, "epoll_create1: %s", strerror(errno));
+		goto fail;
+	}
 	ret = create_workers(s);
 	if (ret != 0)
 		goto fail;
@@ -244,6 +255,7 @@ dipc_server_create(const struct dipc_server_config *cfg)
 	s->shm->nb_workers = s->nb_workers;
 	s->shm->pool_size = cfg->pool_size;
 	s->shm->data_room = cfg->data_room;
+	s->shm->conn_mbufs = cfg->conn_mbufs;
 
 	s->pool = rte_pktmbuf_pool_create(DIPC_POOL_NAME, cfg->pool_size, cfg->pool_cache, 0,
 					  (uint16_t)cfg->data_room, socket);
@@ -290,13 +302,13 @@ dipc_server_stop(struct dipc_server *s)
 	s->stop_requested = 1;
 }
 
-static int
-send_worker_cmd(struct server_worker *w, uint32_t cmd)
+void
+dipc_server_request_dump(struct dipc_server *s)
 {
-	return rte_ring_sp_enqueue_elem(w->cmd, &cmd, sizeof(cmd));
+	s->dump_requested = 1;
 }
 
-/* The least loaded worker on the slot's socket, else the least loaded one. */
+/* The worker with the fewest slots on the slot's socket, else anywhere. */
 static struct server_worker *
 pick_worker(struct dipc_server *s, const struct server_slot *ss)
 {
@@ -309,11 +321,43 @@ pick_worker(struct dipc_server *s, const struct server_slot *ss)
 
 			if (pass == 0 && w->socket != ss->socket)
 				continue;
-			if (best == NULL || w->nb_assigned < best->nb_assigned)
+			if (best == NULL || w->nb_slots < best->nb_slots)
 				best = w;
 		}
 	}
 	return best;
+}
+
+/* Publish a slot in a worker's list (control lcore only). */
+static void
+worker_list_add(struct server_worker *w, uint32_t slot)
+{
+	__atomic_store_n(&w->slots[w->nb_slots], slot, __ATOMIC_RELAXED);
+	/* Release: the slot's state, set up before, is visible to the worker
+	 * once it sees the new count. */
+	__atomic_store_n(&w->nb_slots, w->nb_slots + 1, __ATOMIC_RELEASE);
+}
+
+/* Take a slot out of a worker's list; the worker may poll it until its
+ * next quiescent state. */
+static void
+worker_list_remove(struct server_worker *w, uint32_t slot)
+{
+	uint32_t i, last = w->nb_slots - 1;
+
+	for (i = 0; i < w->nb_slots; i++) {
+		if (w->slots[i] != slot)
+			continue;
+		__atomic_store_n(&w->slots[i], w->slots[last], __ATOMIC_RELAXED);
+		__atomic_store_n(&w->nb_slots, last, __ATOMIC_RELEASE);
+		return;
+	}
+}
+
+static int
+pidfd_open(pid_t pid)
+{
+	return (int)syscall(SYS_pidfd_open, pid, 0);
 }
 
 static void
@@ -324,11 +368,28 @@ refuse(struct dipc_server *s, struct dipc_shm_conn *conn, int reason)
 	dipc_shm_store_state(&conn->state, DIPC_CONN_REFUSED);
 }
 
+/* Lend a new connection its first mbufs (control lcore, before a worker
+ * owns the slot). */
+static void
+initial_lend(struct dipc_server *s, struct server_slot *ss, uint32_t slot)
+{
+	struct rte_mbuf **m = s->control_scratch;
+	unsigned int n = RTE_MIN(ss->lend_target, rte_ring_get_capacity(ss->rings.alloc)), i;
+
+	while (n != 0 && rte_mempool_get_bulk(s->pool, (void **)m, n) != 0)
+		n /= 2; /* a pool that runs low lends less; the worker lends more later */
+	for (i = 0; i < n; i++)
+		server_lend(&s->pool_map, m[i], OWNER_SLOT(slot));
+	rte_ring_sp_enqueue_bulk(ss->rings.alloc, (void **)m, n, NULL);
+	ss->lent = n;
+}
+
 static void
 admit(struct dipc_server *s, uint32_t slot, int stopping)
 {
 	struct server_slot *ss = &s->slots[slot];
 	struct dipc_shm_conn *conn = ss->conn;
+	struct epoll_event ev = { .events = EPOLLIN };
 	struct server_worker *w;
 
 	if (stopping) {
@@ -343,28 +404,37 @@ admit(struct dipc_server *s, uint32_t slot, int stopping)
 		refuse(s, conn, -EPROTONOSUPPORT);
 		return;
 	}
+	ss->client_pid = conn->client_pid;
+	/* The process itself tells us when it dies, however it dies. */
+	ss->pidfd = pidfd_open(ss->client_pid);
+	ev.data.u32 = slot;
+	if (ss->pidfd < 0 || epoll_ctl(s->epfd, EPOLL_CTL_ADD, ss->pidfd, &ev) != 0) {
+		SERVER_LOG(NOTICE, "refused pid %d on slot %u: cannot watch the process: %s",
+			   ss->client_pid, slot, strerror(errno));
+		if (ss->pidfd >= 0)
+			close(ss->pidfd);
+		ss->pidfd = -1;
+		refuse(s, conn, errno == ESRCH ? -ESRCH : -EAGAIN);
+		return;
+	}
 	w = pick_worker(s, ss);
-	/* The rings were drained when the slot was last closed, but a client
-	 * that kept sending after its close left mbufs there: return them,
-	 * then rewind the indices so a reused slot starts like a new one. */
-	server_drain_untrusted(&s->pool_map, ss->req, s->control_seen, s->control_scratch);
-	server_drain_untrusted(&s->pool_map, ss->rsp, s->control_seen, s->control_scratch);
-	rte_ring_reset(ss->req);
-	rte_ring_reset(ss->rsp);
+	/* Whatever a client left in the rings after its slot was taken back
+	 * was lent to nobody now: drop the pointers, rewind the indices. */
+	rte_ring_reset(ss->rings.req);
+	rte_ring_reset(ss->rings.rsp);
+	rte_ring_reset(ss->rings.alloc);
+	rte_ring_reset(ss->rings.free);
 	ss->nb_pending = 0;
+	ss->dead = 0;
+	ss->lend_want_seen = conn->lend_want;
+	ss->lend_target = RTE_MIN((uint32_t)SERVER_INITIAL_LEND, s->cfg.conn_mbufs);
+	initial_lend(s, ss, slot);
 	memset(&conn->server, 0, sizeof(conn->server));
 	memset(&conn->client, 0, sizeof(conn->client));
 	ss->worker = w->index;
-	ss->client_pid = conn->client_pid;
 	conn->worker = (uint16_t)w->index;
-	ss->detached = 0;
 	conn->generation++;
-	if (send_worker_cmd(w, WORKER_CMD(WORKER_CMD_ADD, slot)) != 0) {
-		/* Cannot happen: the ring holds two commands per slot. */
-		refuse(s, conn, -EBUSY);
-		return;
-	}
-	w->nb_assigned++;
+	worker_list_add(w, slot);
 	ss->state = SLOT_ACTIVE;
 	s->shm->control.admitted++;
 	dipc_shm_store_state(&conn->state, DIPC_CONN_ACTIVE);
@@ -378,41 +448,102 @@ begin_close(struct dipc_server *s, uint32_t slot, int workers_stopped)
 {
 	struct server_slot *ss = &s->slots[slot];
 
-	if (!workers_stopped &&
-	    send_worker_cmd(&s->workers[ss->worker], WORKER_CMD(WORKER_CMD_REMOVE, slot)) != 0)
-		return; /* cannot happen (room for two commands per slot); retry */
+	if (!workers_stopped) {
+		worker_list_remove(&s->workers[ss->worker], slot);
+		ss->qs_token = rte_rcu_qsbr_start(s->qsbr);
+	}
 	ss->state = SLOT_CLOSING;
 }
 
-/* Finish closing once the worker let go: drain what the client will never
- * read and hand the slot back. */
+/* Finish closing once the worker quiesced: nobody touches the slot any
+ * more, so take back every mbuf lent to it and hand the slot back. */
 static void
 finish_close(struct dipc_server *s, uint32_t slot, int workers_stopped)
 {
 	struct server_slot *ss = &s->slots[slot];
 	struct dipc_shm_conn *conn = ss->conn;
+	unsigned int n;
 
-	if (!workers_stopped && !__atomic_load_n(&ss->detached, __ATOMIC_ACQUIRE))
+	if (!workers_stopped && rte_rcu_qsbr_check(s->qsbr, ss->qs_token, false) != 1)
 		return;
-	if (workers_stopped && !__atomic_load_n(&ss->detached, __ATOMIC_ACQUIRE)) {
-		/* Workers are gone: do their part of the clean-up. Pending
-		 * responses are unique (the worker checked them in). */
-		server_drain_untrusted(&s->pool_map, ss->req, s->control_seen,
-				       s->control_scratch);
-		rte_pktmbuf_free_bulk(ss->pending, ss->nb_pending);
-		ss->nb_pending = 0;
-	}
-	server_drain_untrusted(&s->pool_map, ss->rsp, s->control_seen, s->control_scratch);
+	/* Responses the worker held back are the server's (not lent). */
+	if (ss->nb_pending != 0)
+		rte_mempool_put_bulk(s->pool, (void **)ss->pending, ss->nb_pending);
+	ss->nb_pending = 0;
+	n = server_sweep_slot(s, slot);
+	if (n != ss->lent)
+		SERVER_LOG(WARNING, "slot %u: took back %u mbufs, %u were lent", slot, n, ss->lent);
+	ss->lent = 0;
+	rte_ring_reset(ss->rings.req);
+	rte_ring_reset(ss->rings.rsp);
+	rte_ring_reset(ss->rings.alloc);
+	rte_ring_reset(ss->rings.free);
+	s->shm->control.reclaimed_mbufs += n;
 	s->closed.rx_msgs += conn->server.rx_msgs;
 	s->closed.tx_msgs += conn->server.tx_msgs;
 	s->closed.invalid_msgs += conn->server.invalid_msgs;
 	s->closed.rsp_full += conn->server.rsp_full;
-	s->workers[ss->worker].nb_assigned--;
+	s->closed.given_back += conn->server.given_back;
+	if (ss->pidfd >= 0) {
+		epoll_ctl(s->epfd, EPOLL_CTL_DEL, ss->pidfd, NULL);
+		close(ss->pidfd);
+		ss->pidfd = -1;
+	}
 	s->shm->control.closed++;
-	SERVER_LOG(INFO, "closed slot %u of pid %d", slot, ss->client_pid);
+	if (ss->dead)
+		s->shm->control.dead++;
+	SERVER_LOG(INFO, "%s slot %u of pid %d: %u mbufs taken back",
+		   ss->dead ? "reclaimed dead" : "closed", slot, ss->client_pid, n);
 	ss->state = SLOT_FREE;
 	conn->client_pid = 0;
 	dipc_shm_store_state(&conn->state, DIPC_CONN_FREE);
+}
+
+/* Clients whose process exited since the last pass: close their slots. */
+static void
+reap_dead(struct dipc_server *s, int workers_stopped)
+{
+	struct epoll_event ev[64];
+	int n, i;
+
+	n = epoll_wait(s->epfd, ev, RTE_DIM(ev), 0);
+	for (i = 0; i < n; i++) {
+		uint32_t slot = ev[i].data.u32;
+		struct server_slot *ss = &s->slots[slot];
+
+		if (ss->state != SLOT_ACTIVE)
+			continue;
+		ss->dead = 1;
+		/* Stop watching now: a dead process stays readable. */
+		epoll_ctl(s->epfd, EPOLL_CTL_DEL, ss->pidfd, NULL);
+		begin_close(s, slot, workers_stopped);
+	}
+}
+
+/* A client that died between claiming a slot and reading its refusal
+ * would hold the slot forever: free it once its process has been gone for
+ * a while (the pid is written just after the claim). */
+static void
+check_stuck_claim(struct dipc_server *s, uint32_t slot)
+{
+	struct server_slot *ss = &s->slots[slot];
+	int32_t pid = ss->conn->client_pid;
+	uint64_t now = rte_get_timer_cycles();
+
+	if (pid > 0 && !(kill(pid, 0) != 0 && errno == ESRCH)) {
+		ss->stuck_since = 0;
+		return;
+	}
+	if (ss->stuck_since == 0) {
+		ss->stuck_since = now;
+		return;
+	}
+	if (now - ss->stuck_since < rte_get_timer_hz() / 10)
+		return;
+	ss->stuck_since = 0;
+	s->shm->control.dead++;
+	SERVER_LOG(INFO, "freed slot %u: claimed by pid %d, which is gone", slot, pid);
+	dipc_shm_store_state(&ss->conn->state, DIPC_CONN_FREE);
 }
 
 /*
@@ -428,6 +559,7 @@ control_pass(struct dipc_server *s, int stopping, int workers_stopped, int *busy
 	unsigned int i, in_use = 0;
 
 	*busy = 0;
+	reap_dead(s, workers_stopped);
 	for (i = 0; i < s->cfg.max_conns; i++) {
 		struct server_slot *ss = &s->slots[i];
 		uint32_t shared = dipc_shm_load_state(&ss->conn->state);
@@ -438,7 +570,8 @@ control_pass(struct dipc_server *s, int stopping, int workers_stopped, int *busy
 				admit(s, i, stopping);
 				*busy = 1;
 			} else if (shared == DIPC_CONN_CLAIMING || shared == DIPC_CONN_REFUSED) {
-				*busy = 1; /* a client is mid-way: leave it be */
+				*busy = 1; /* a client is mid-way: leave it be, unless it died */
+				check_stuck_claim(s, i);
 			} else if (shared != DIPC_CONN_FREE) {
 				/* Never admitted here: nobody may claim it is. */
 				s->bad_slot_state++;
@@ -446,13 +579,8 @@ control_pass(struct dipc_server *s, int stopping, int workers_stopped, int *busy
 			}
 			break;
 		case SLOT_ACTIVE:
-			if (shared == DIPC_CONN_ACTIVE) {
-				/* After shutdown a client that died will never close. */
-				if (workers_stopped && kill(ss->client_pid, 0) != 0 &&
-				    errno == ESRCH)
-					begin_close(s, i, workers_stopped);
+			if (shared == DIPC_CONN_ACTIVE)
 				break;
-			}
 			if (shared != DIPC_CONN_CLOSE_REQ)
 				s->bad_slot_state++;
 			begin_close(s, i, workers_stopped);
@@ -478,7 +606,7 @@ requests_pending(const struct dipc_server *s)
 		const struct server_slot *ss = &s->slots[i];
 
 		if (ss->state == SLOT_ACTIVE &&
-		    (rte_ring_count(ss->req) != 0 || ss->nb_pending != 0))
+		    (rte_ring_count(ss->rings.req) != 0 || ss->nb_pending != 0))
 			return 1;
 	}
 	return 0;
@@ -512,6 +640,11 @@ dipc_server_run(struct dipc_server *s)
 
 	while (!s->stop_requested) {
 		control_pass(s, 0, 0, &busy);
+		if (s->dump_requested) {
+			s->dump_requested = 0;
+			dipc_server_dump(stdout, s);
+			fflush(stdout);
+		}
 		quiet = busy ? 0 : quiet + 1;
 		rte_delay_us_sleep(quiet < fast_passes ? s->cfg.control_poll_us :
 							 s->cfg.control_idle_poll_us);
@@ -548,16 +681,6 @@ dipc_server_run(struct dipc_server *s)
 					   kill(ss->client_pid, 0) == 0 ? "alive" : "gone");
 		}
 	}
-	/* A client may have written into the rings of a free slot (after its
-	 * close): take back what is there, so the pool count is exact. */
-	for (i = 0; i < s->cfg.max_conns; i++) {
-		if (s->slots[i].state != SLOT_FREE)
-			continue;
-		server_drain_untrusted(&s->pool_map, s->slots[i].req, s->control_seen,
-				       s->control_scratch);
-		server_drain_untrusted(&s->pool_map, s->slots[i].rsp, s->control_seen,
-				       s->control_scratch);
-	}
 	s->running = 0;
 	return 0;
 }
@@ -574,7 +697,8 @@ dump_rejects(FILE *f, const struct dipc_server *s)
 {
 	static const char *const drop_names[SERVER_DROP_MAX] = {
 		[SERVER_DROP_NOT_MBUF] = "not an mbuf of the dipc pool (not touched)",
-		[SERVER_DROP_DUPLICATE] = "same mbuf twice (second one not touched)",
+		[SERVER_DROP_NOT_LENT] = "mbuf not lent to that connection: another's, "
+					 "taken back, or sent twice (not touched)",
 	};
 	uint64_t n;
 	unsigned int r, i;
@@ -598,6 +722,17 @@ dump_rejects(FILE *f, const struct dipc_server *s)
 }
 
 unsigned int
+dipc_server_mbufs_lent(const struct dipc_server *s)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < s->cfg.max_conns; i++)
+		if (s->slots[i].state != SLOT_FREE)
+			n += s->slots[i].lent + s->slots[i].nb_pending;
+	return n;
+}
+
+unsigned int
 dipc_server_nb_workers(const struct dipc_server *s)
 {
 	return s->nb_workers;
@@ -607,22 +742,31 @@ void
 dipc_server_dump(FILE *f, const struct dipc_server *s)
 {
 	uint64_t rx = s->closed.rx_msgs, tx = s->closed.tx_msgs;
-	uint64_t invalid = s->closed.invalid_msgs, full = s->closed.rsp_full;
-	unsigned int i;
+	uint64_t invalid = s->closed.invalid_msgs, full = s->closed.rsp_full, lent = 0;
+	uint64_t back = s->closed.given_back;
+	unsigned int i, open = 0;
 
 	for (i = 0; i < s->cfg.max_conns; i++) {
 		const struct dipc_shm_conn *conn = s->slots[i].conn;
 
-		if (dipc_shm_load_state(&conn->state) != DIPC_CONN_ACTIVE)
+		if (s->slots[i].state == SLOT_FREE)
 			continue;
+		open++;
+		/* Racy while workers run: a snapshot for people to read. */
+		lent += s->slots[i].lent + s->slots[i].nb_pending;
 		rx += conn->server.rx_msgs;
 		tx += conn->server.tx_msgs;
 		invalid += conn->server.invalid_msgs;
 		full += conn->server.rsp_full;
+		back += conn->server.given_back;
 	}
 	fprintf(f, "dipc-server: connections admitted %" PRIu64 ", refused %" PRIu64
-		   ", closed %" PRIu64 "\n",
-		s->shm->control.admitted, s->shm->control.refused, s->shm->control.closed);
+		   ", closed %" PRIu64 " (of which dead %" PRIu64 "), open %u\n",
+		s->shm->control.admitted, s->shm->control.refused, s->shm->control.closed,
+		s->shm->control.dead, open);
+	fprintf(f, "dipc-server: mbufs given back by clients %" PRIu64
+		   ", taken back from closed connections %" PRIu64 "\n",
+		back, s->shm->control.reclaimed_mbufs);
 	fprintf(f, "dipc-server: messages rx %" PRIu64 ", tx %" PRIu64
 		   ", invalid %" PRIu64 ", response-ring-full %" PRIu64 "\n",
 		rx, tx, invalid, full);
@@ -632,38 +776,55 @@ dipc_server_dump(FILE *f, const struct dipc_server *s)
 			i, s->workers[i].lcore, s->workers[i].polls, s->workers[i].busy_polls,
 			s->workers[i].idle_sleeps);
 	dump_rejects(f, s);
-	fprintf(f, "dipc-server: pool %s: %u of %u mbufs free\n", s->pool->name,
-		rte_mempool_avail_count(s->pool), s->pool->size);
+	fprintf(f, "dipc-server: pool %s: %u of %u mbufs free, %" PRIu64
+		   " lent to open connections\n", s->pool->name,
+		rte_mempool_avail_count(s->pool), s->pool->size, lent);
 }
 
 void
 dipc_server_free(struct dipc_server *s)
 {
-	unsigned int i;
+	unsigned int i, open = 0;
 
 	if (s == NULL)
 		return;
+	/* A client still attached maps the shared objects: freeing them would
+	 * unmap its pages under it (EAL syncs frees to secondaries), and it
+	 * would crash instead of seeing a stopped server. Leave them; they go
+	 * with the hugepage files once the last process detaches. */
+	for (i = 0; s->slots != NULL && i < s->cfg.max_conns; i++)
+		if (s->slots[i].state != SLOT_FREE)
+			open++;
+	if (open != 0)
+		SERVER_LOG(WARNING, "leaving the shared memory in place for %u client(s) still "
+				    "connected", open);
 	if (s->slots != NULL) {
 		for (i = 0; i < s->cfg.max_conns; i++) {
 			rte_free(s->slots[i].pending);
-			rte_ring_free(s->slots[i].req);
-			rte_ring_free(s->slots[i].rsp);
+			if (open == 0)
+				dipc_ring_conn_free(&s->slots[i].rings);
+			if (s->slots[i].pidfd >= 0)
+				close(s->slots[i].pidfd);
 		}
 		rte_free(s->slots);
 	}
 	rte_free(s->pool_map.objects);
-	rte_free(s->control_seen);
+	free(s->pool_map.owner);
+	free(s->pool_map.obj_lines);
+	rte_free(s->qsbr);
+	if (s->epfd >= 0)
+		close(s->epfd);
 	rte_free(s->control_scratch);
 	if (s->workers != NULL) {
 		for (i = 0; i < s->nb_workers; i++) {
-			rte_free(s->workers[i].held);
 			rte_free(s->workers[i].scratch);
 			rte_free(s->workers[i].slots);
-			rte_ring_free(s->workers[i].cmd);
 		}
 		rte_free(s->workers);
 	}
-	rte_mempool_free(s->pool);
-	rte_memzone_free(s->mz);
+	if (open == 0) {
+		rte_mempool_free(s->pool);
+		rte_memzone_free(s->mz);
+	}
 	rte_free(s);
 }

@@ -89,10 +89,24 @@ int dipc_server_run(struct dipc_server *s);
 void dipc_server_stop(struct dipc_server *s);
 
 /**
+ * Ask a running server to print dipc_server_dump() to stdout on the
+ * control lcore's next pass. Async-signal-safe: it only sets a flag
+ * (dipc-server calls it on SIGUSR1).
+ */
+void dipc_server_request_dump(struct dipc_server *s);
+
+/**
  * Mbufs of the pool that are not back in it (neither in the pool nor in
  * an lcore cache). 0 after a clean shutdown.
  */
 unsigned int dipc_server_mbufs_in_use(const struct dipc_server *s);
+
+/**
+ * Mbufs lent to connections still open (their clients hold them, or they
+ * wait in their rings), and responses held back for them. Exact once
+ * dipc_server_run() has returned; a snapshot while it runs.
+ */
+unsigned int dipc_server_mbufs_lent(const struct dipc_server *s);
 
 /**
  * Number of worker lcores the server polls with.

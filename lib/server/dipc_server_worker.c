@@ -12,61 +12,76 @@
 
 #include "server_private.h"
 
-static void
-worker_add(struct server_worker *w, uint32_t slot)
+/*
+ * Lend mbufs to the client so it can send requests: up to the slot's
+ * target, taking first from @spare (mbufs the server holds and no longer
+ * needs, repaired), then from the pool. Returns how many of @spare it used.
+ */
+static unsigned int
+lend(const struct server_pool_map *pm, struct server_slot *ss, uint32_t slot,
+     struct rte_mbuf **spare, unsigned int nb_spare, struct rte_mbuf **scratch)
 {
-	w->slots[w->nb_slots++] = slot;
-}
+	const uint16_t owner = OWNER_SLOT(slot);
+	unsigned int want, n, from_pool, sent, i;
 
-/* The mbuf left this worker's hands (sent, dropped or taken by a handler). */
-static __rte_always_inline void
-release(struct server_worker *w, const struct server_pool_map *pm, const struct rte_mbuf *m)
-{
-	size_t word;
-	uint64_t bit = server_map_bit(pm, m, &word);
-
-	w->held[word] &= ~bit;
-}
-
-static void
-worker_remove(struct dipc_server *s, struct server_worker *w, uint32_t slot)
-{
-	struct server_slot *ss = &s->slots[slot];
-	uint32_t i;
-
-	for (i = 0; i < w->nb_slots; i++) {
-		if (w->slots[i] == slot) {
-			w->slots[i] = w->slots[--w->nb_slots];
-			break;
-		}
+	if (ss->lent >= ss->lend_target)
+		return 0;
+	want = RTE_MIN(ss->lend_target - ss->lent, rte_ring_free_count(ss->rings.alloc));
+	want = RTE_MIN(want, (unsigned int)SERVER_MAX_BURST);
+	n = RTE_MIN(want, nb_spare);
+	for (i = 0; i < n; i++)
+		scratch[i] = spare[i];
+	from_pool = want - n;
+	if (from_pool != 0 &&
+	    rte_mempool_get_bulk(pm->pool, (void **)(scratch + n), from_pool) == 0)
+		n += from_pool;
+	if (n == 0)
+		return 0;
+	/* Before the enqueue: once in the ring, the client may send it back,
+	 * though only this lcore will ever look. */
+	for (i = 0; i < n; i++) {
+		rte_pktmbuf_reset(scratch[i]);
+		server_lend(pm, scratch[i], owner);
 	}
-	/* We are the request ring's consumer and the pending array's owner:
-	 * give back what the client sent and what it will never read. */
-	server_drain_untrusted(&s->pool_map, ss->req, w->held, w->scratch);
-	for (i = 0; i < ss->nb_pending; i++)
-		release(w, &s->pool_map, ss->pending[i]);
-	rte_pktmbuf_free_bulk(ss->pending, ss->nb_pending);
-	ss->nb_pending = 0;
-	/* Release: the drained ring and pending array are the control
-	 * lcore's once it sees this. */
-	__atomic_store_n(&ss->detached, 1, __ATOMIC_RELEASE);
+	sent = rte_ring_sp_enqueue_burst(ss->rings.alloc, (void **)scratch, n, NULL);
+	for (i = sent; i < n; i++)
+		server_lend(pm, scratch[i], OWNER_SERVER);
+	if (sent < n)
+		rte_mempool_put_bulk(pm->pool, (void **)(scratch + sent), n - sent);
+	ss->lent += sent;
+	return RTE_MIN(nb_spare, sent);
 }
 
+/*
+ * Take back what the client gave back on its free ring (it keeps a bounded
+ * stash of free mbufs and returns the excess), put it in the pool, and aim
+ * to lend the client no more than it now holds.
+ */
 static void
-worker_commands(struct dipc_server *s, struct server_worker *w)
+take_returns(const struct server_pool_map *pm, struct server_worker *w,
+	     struct server_slot *ss, uint32_t slot)
 {
-	uint32_t cmd;
+	struct rte_mbuf *m[SERVER_MAX_BURST];
+	unsigned int n, i, k = 0;
+	int ret;
 
-	while (rte_ring_sc_dequeue_elem(w->cmd, &cmd, sizeof(cmd)) == 0) {
-		uint32_t slot = cmd & 0xffffff;
-
-		if (slot >= s->cfg.max_conns)
+	n = rte_ring_sc_dequeue_burst(ss->rings.free, (void **)m, RTE_DIM(m), NULL);
+	for (i = 0; i < n; i++) {
+		ret = server_take(pm, m[i], OWNER_SLOT(slot));
+		if (ret != 0) {
+			w->dropped[ret - 1]++;
 			continue;
-		if (cmd >> 24 == WORKER_CMD_ADD)
-			worker_add(w, slot);
-		else if (cmd >> 24 == WORKER_CMD_REMOVE)
-			worker_remove(s, w, slot);
+		}
+		if (!server_mbuf_fields_ok(pm, m[i]))
+			server_mbuf_repair(pm, m[i]);
+		m[i]->next = NULL;
+		m[k++] = m[i];
 	}
+	ss->lent -= k;
+	ss->conn->server.given_back += k;
+	ss->lend_target = RTE_MAX(ss->lent, (uint32_t)SERVER_INITIAL_LEND);
+	if (k != 0)
+		rte_mempool_put_bulk(pm->pool, (void **)m, k);
 }
 
 /* Validate the header and dispatch one request whose mbuf is known good.
@@ -102,27 +117,21 @@ handle_request(struct dipc_server *s, struct rte_mbuf *m)
 
 /*
  * Check what a client put in its ring before touching it: the pointer must
- * be an object of the dipc pool (checked on the pool map, without a
- * dereference), not already in this worker's hands, and its metadata must
- * be intact. Returns 0 to handle it, a negated status to answer with (the
+ * be an mbuf of the pool lent to this connection (checked on the pool map
+ * and the owner table, without a dereference), and its metadata must be
+ * intact. Returns 0 to handle it, a negated status to answer with (the
  * mbuf is ours and repaired), or 1 to skip it (not ours to touch).
  */
 static __rte_always_inline int
-admit_mbuf(struct server_worker *w, const struct server_pool_map *pm, struct rte_mbuf *m)
+admit_mbuf(struct server_worker *w, const struct server_pool_map *pm, struct rte_mbuf *m,
+	   uint16_t owner)
 {
-	size_t word;
-	uint64_t bit;
+	int ret = server_take(pm, m, owner);
 
-	if (unlikely(!server_mbuf_is_object(pm, m))) {
-		w->dropped[SERVER_DROP_NOT_MBUF]++;
+	if (unlikely(ret != 0)) {
+		w->dropped[ret - 1]++;
 		return 1;
 	}
-	bit = server_map_bit(pm, m, &word);
-	if (unlikely(w->held[word] & bit)) {
-		w->dropped[SERVER_DROP_DUPLICATE]++;
-		return 1;
-	}
-	w->held[word] |= bit;
 	if (unlikely(!server_mbuf_fields_ok(pm, m))) {
 		server_mbuf_repair(pm, m);
 		return -DIPC_STATUS_BAD_MBUF;
@@ -130,24 +139,51 @@ admit_mbuf(struct server_worker *w, const struct server_pool_map *pm, struct rte
 	return 0;
 }
 
+/* Send responses; what the ring has no room for waits in ss->pending.
+ * Returns how many were sent. */
+static __rte_always_inline unsigned int
+respond(const struct server_pool_map *pm, struct server_slot *ss, uint16_t owner,
+	struct rte_mbuf **m, unsigned int n)
+{
+	unsigned int sent = dipc_ring_tx_burst(ss->rings.rsp, m, n), i;
+
+	/* After the enqueue is fine: only this lcore takes from the slot. */
+	for (i = 0; i < sent; i++)
+		server_lend(pm, m[i], owner);
+	ss->lent += sent;
+	ss->conn->server.tx_msgs += sent;
+	return sent;
+}
+
 /* Poll one connection: a burst in, a burst out. Returns messages handled. */
 static __rte_always_inline unsigned int
-poll_slot(struct dipc_server *s, struct server_worker *w, struct server_slot *ss,
-	  unsigned int burst)
+poll_slot(struct dipc_server *s, struct server_worker *w, uint32_t slot, unsigned int burst)
 {
 	const struct server_pool_map *pm = &s->pool_map;
+	struct server_slot *ss = &s->slots[slot];
 	struct rte_mbuf *rx[SERVER_MAX_BURST], *drop[SERVER_MAX_BURST];
 	struct dipc_shm_conn *conn = ss->conn;
-	unsigned int n, i, nb_tx = 0, nb_drop = 0, sent, bad = 0;
+	const uint16_t owner = OWNER_SLOT(slot);
+	unsigned int n, i, nb_tx = 0, nb_drop = 0, sent, bad = 0, taken = 0, used;
 	int ret;
 
+	/* The client ran out of mbufs: double its share, up to conn_mbufs.
+	 * Read every poll, but the line is rarely written. */
+	if (unlikely(__atomic_load_n(&conn->lend_want, __ATOMIC_RELAXED) != ss->lend_want_seen)) {
+		ss->lend_want_seen = conn->lend_want;
+		ss->lend_target = RTE_MIN(RTE_MAX(ss->lend_target * 2, ss->lent + burst),
+					  s->cfg.conn_mbufs);
+		/* At its share already: tell the client not to wait. */
+		if (ss->lent >= ss->lend_target)
+			__atomic_store_n(&conn->server.lend_refused, conn->server.lend_refused + 1,
+					 __ATOMIC_RELEASE);
+		else
+			lend(pm, ss, slot, NULL, 0, w->scratch);
+	}
 	/* Backpressure: while the client has not drained its responses we
 	 * read none of its requests, so nothing is dropped. */
 	if (unlikely(ss->nb_pending != 0)) {
-		sent = dipc_ring_tx_burst(ss->rsp, ss->pending, ss->nb_pending);
-		for (i = 0; i < sent; i++)
-			release(w, pm, ss->pending[i]);
-		conn->server.tx_msgs += sent;
+		sent = respond(pm, ss, owner, ss->pending, ss->nb_pending);
 		if (sent < ss->nb_pending) {
 			for (i = sent; i < ss->nb_pending; i++)
 				ss->pending[i - sent] = ss->pending[i];
@@ -157,28 +193,29 @@ poll_slot(struct dipc_server *s, struct server_worker *w, struct server_slot *ss
 		}
 		ss->nb_pending = 0;
 	}
+	/* Read every poll, but the client rarely writes to it. */
+	if (unlikely(!rte_ring_empty(ss->rings.free)))
+		take_returns(pm, w, ss, slot);
 
-	n = dipc_ring_rx_burst(ss->req, rx, burst);
+	n = dipc_ring_rx_burst(ss->rings.req, rx, burst);
 	if (n == 0)
 		return 0;
 	for (i = 0; i < n; i++) {
 		struct rte_mbuf *m = rx[i];
 
-		ret = admit_mbuf(w, pm, m);
+		ret = admit_mbuf(w, pm, m, owner);
 		if (unlikely(ret == 1)) {
 			bad++;
 			continue;
 		}
+		taken++;
 		if (likely(ret == 0))
 			ret = handle_request(s, m);
 		if (likely(ret == DIPC_HANDLER_RESPOND)) {
 			rx[nb_tx++] = m;
 		} else if (ret == DIPC_HANDLER_DROP) {
-			release(w, pm, m);
 			drop[nb_drop++] = m;
-		} else if (ret == DIPC_HANDLER_CONSUMED) {
-			release(w, pm, m);
-		} else {
+		} else if (ret != DIPC_HANDLER_CONSUMED) {
 			/* Invalid: answer with the reason, reusing the mbuf. */
 			w->invalid[-ret < DIPC_STATUS_MAX ? -ret : DIPC_STATUS_UNKNOWN_METHOD]++;
 			bad++;
@@ -186,22 +223,23 @@ poll_slot(struct dipc_server *s, struct server_worker *w, struct server_slot *ss
 			rx[nb_tx++] = m;
 		}
 	}
+	ss->lent -= taken;
 	conn->server.rx_msgs += n;
 	if (unlikely(bad != 0))
 		conn->server.invalid_msgs += bad;
+	if (nb_tx != 0) {
+		sent = respond(pm, ss, owner, rx, nb_tx);
+		for (i = sent; i < nb_tx; i++)
+			ss->pending[ss->nb_pending++] = rx[i];
+	}
+	/* The client spent what it sent one-way: lend it more, the dropped
+	 * mbufs first. */
+	used = lend(pm, ss, slot, drop, nb_drop, w->scratch);
 	/* Their metadata was checked (one segment, refcnt 1, our pool), so
 	 * they go straight back to the pool without following m->next, which
 	 * sits on a cache line this path never reads. */
-	if (nb_drop != 0)
-		rte_mempool_put_bulk(pm->pool, (void **)drop, nb_drop);
-	if (nb_tx == 0)
-		return n;
-	sent = dipc_ring_tx_burst(ss->rsp, rx, nb_tx);
-	for (i = 0; i < sent; i++)
-		release(w, pm, rx[i]);
-	conn->server.tx_msgs += sent;
-	for (i = sent; i < nb_tx; i++)
-		ss->pending[ss->nb_pending++] = rx[i];
+	if (nb_drop > used)
+		rte_mempool_put_bulk(pm->pool, (void **)(drop + used), nb_drop - used);
 	return n;
 }
 
@@ -214,20 +252,22 @@ dipc_server_worker_main(void *arg)
 	const int backoff = s->cfg.idle == DIPC_IDLE_BACKOFF;
 	const uint32_t idle_spins = s->cfg.idle_spins;
 	const unsigned int sleep_us = s->cfg.idle_sleep_us;
-	uint32_t idle = 0, i, busy_streak = 0;
-	unsigned int work = 0;
+	uint32_t idle = 0, i, nb_slots;
+	unsigned int work;
 
-	while (!s->workers_quit) {
-		/* Commands (a connection added or removed) are rare: look for
-		 * them when idle, and only every 64 polls while busy, so a busy
-		 * worker does not read the control lcore's ring every poll. */
-		if (work == 0 || ++busy_streak == 64) {
-			busy_streak = 0;
-			worker_commands(s, w);
-		}
+	rte_rcu_qsbr_thread_register(s->qsbr, w->index);
+	rte_rcu_qsbr_thread_online(s->qsbr, w->index);
+	while (!__atomic_load_n(&s->workers_quit, __ATOMIC_RELAXED)) {
+		/* Acquire: the slot state the control lcore set up before it
+		 * published the entry. */
+		nb_slots = __atomic_load_n(&w->nb_slots, __ATOMIC_ACQUIRE);
 		work = 0;
-		for (i = 0; i < w->nb_slots; i++)
-			work += poll_slot(s, w, &s->slots[w->slots[i]], burst);
+		for (i = 0; i < nb_slots; i++)
+			work += poll_slot(s, w, __atomic_load_n(&w->slots[i], __ATOMIC_RELAXED),
+					  burst);
+		/* Between passes this worker holds no slot: a slot removed from
+		 * the list before this point is no longer touched. */
+		rte_rcu_qsbr_quiescent(s->qsbr, w->index);
 		w->polls++;
 		if (work != 0) {
 			w->busy_polls++;
@@ -243,8 +283,8 @@ dipc_server_worker_main(void *arg)
 		w->idle_sleeps++;
 		rte_delay_us_sleep(sleep_us);
 	}
-	/* Take the last commands (a REMOVE must still be acknowledged). */
-	worker_commands(s, w);
+	rte_rcu_qsbr_thread_offline(s->qsbr, w->index);
+	rte_rcu_qsbr_thread_unregister(s->qsbr, w->index);
 	return 0;
 }
 
@@ -263,33 +303,27 @@ server_mbuf_repair(const struct server_pool_map *pm, struct rte_mbuf *m)
 }
 
 unsigned int
-server_drain_untrusted(const struct server_pool_map *pm, struct rte_ring *r, uint64_t *seen,
-		       struct rte_mbuf **scratch)
+server_sweep_slot(struct dipc_server *s, uint32_t slot)
 {
-	unsigned int n, i, k = 0;
-	size_t word;
-	uint64_t bit;
+	const struct server_pool_map *pm = &s->pool_map;
+	const uint16_t owner = OWNER_SLOT(slot);
+	struct rte_mbuf **m = s->control_scratch;
+	unsigned int i, k = 0;
 
-	/* Everything first, so a pointer that comes twice is seen twice. */
-	n = rte_ring_sc_dequeue_burst(r, (void **)scratch, rte_ring_get_capacity(r), NULL);
-	for (i = 0; i < n; i++) {
-		struct rte_mbuf *m = scratch[i];
+	for (i = 0; i < pm->nb_objs; i++) {
+		uint32_t line = pm->obj_lines[i];
 
-		if (!server_mbuf_is_object(pm, m))
+		if (pm->owner[line] != owner)
 			continue;
-		bit = server_map_bit(pm, m, &word);
-		if (seen[word] & bit)
-			continue;
-		seen[word] |= bit;
-		scratch[k++] = m;
+		pm->owner[line] = OWNER_SERVER;
+		m[k] = (struct rte_mbuf *)(pm->base + (uintptr_t)line * RTE_CACHE_LINE_SIZE);
+		/* The client could have written anything into it. */
+		if (!server_mbuf_fields_ok(pm, m[k]))
+			server_mbuf_repair(pm, m[k]);
+		m[k]->next = NULL;
+		k++;
 	}
-	for (i = 0; i < k; i++) {
-		bit = server_map_bit(pm, scratch[i], &word);
-		seen[word] &= ~bit;
-		if (!server_mbuf_fields_ok(pm, scratch[i]))
-			server_mbuf_repair(pm, scratch[i]);
-		scratch[i]->next = NULL;
-	}
-	rte_mempool_put_bulk(pm->pool, (void **)scratch, k);
-	return n;
+	if (k != 0)
+		rte_mempool_put_bulk(pm->pool, (void **)m, k);
+	return k;
 }

@@ -4,7 +4,9 @@
 
 #include <signal.h>
 
+#include <rte_branch_prediction.h>
 #include <rte_log.h>
+#include <rte_rcu_qsbr.h>
 #include <rte_memzone.h>
 #include <rte_mempool.h>
 #include <rte_ring.h>
@@ -19,13 +21,6 @@ extern int dipc_server_logtype;
 /* Largest burst a worker handles; the config caps burst to this. */
 #define SERVER_MAX_BURST 512
 
-/* Commands from the control lcore to a worker, in its command ring:
- * (command << 24) | slot. */
-enum worker_cmd {
-	WORKER_CMD_ADD = 1,    /* start polling the slot */
-	WORKER_CMD_REMOVE = 2, /* stop polling, drain the request ring, detach */
-};
-#define WORKER_CMD(cmd, slot) (((uint32_t)(cmd) << 24) | (slot))
 
 /*
  * Which addresses are objects of the dipc pool, so a worker can check a
@@ -37,6 +32,16 @@ struct server_pool_map {
 	uintptr_t span;       /* bytes from base to past the highest object */
 	uint64_t *objects;    /* [span / 64 / 64 + 1] */
 	size_t nb_words;
+	/*
+	 * Who holds each mbuf, by cache line of the span (only lines where an
+	 * object starts are used): OWNER_SERVER (in the pool, or in the
+	 * server's hands), or slot + 1 for an mbuf lent to that connection's
+	 * client. Written by the worker that owns the slot and, once it has
+	 * quiesced, by the control lcore; never by a client.
+	 */
+	uint16_t *owner;      /* [span / 64] */
+	uint32_t *obj_lines;  /* [pool size]: line of each object, for sweeps */
+	uint32_t nb_objs;
 	struct rte_mempool *pool;
 	uint32_t buf_offset;  /* buf_addr - mbuf: sizeof(struct rte_mbuf) + priv */
 	uint16_t buf_len;
@@ -46,33 +51,50 @@ struct server_pool_map {
  * statuses of enum dipc_status. */
 enum server_drop_reason {
 	SERVER_DROP_NOT_MBUF = 0, /* not an object of the dipc pool: never touched */
-	SERVER_DROP_DUPLICATE,    /* already in this worker's hands */
+	SERVER_DROP_NOT_LENT,     /* not lent to this connection (someone else's,
+				   * already taken back, or the same one twice) */
 	SERVER_DROP_MAX
 };
+
+/* Owner of an mbuf in the pool map's owner table. */
+#define OWNER_SERVER 0
+#define OWNER_SLOT(slot) ((uint16_t)((slot) + 1))
+/* Slot indices must fit the owner table. */
+#define SERVER_MAX_CONNS 65534
+
+/* Mbufs lent to a connection at admission, before it asks for more. */
+#define SERVER_INITIAL_LEND 32
 
 /* Control lcore's own view of a slot; the shared state word is only a
  * request from the client, checked against this. */
 enum server_slot_state {
 	SLOT_FREE = 0,
 	SLOT_ACTIVE,  /* admitted, owned by a worker */
-	SLOT_CLOSING, /* REMOVE sent to the worker */
+	SLOT_CLOSING, /* REMOVE sent to the worker; waiting for it to quiesce */
 };
 
 /* Per-slot state private to the server process. The pending array belongs
  * to the worker that owns the slot while it is ACTIVE. */
 struct server_slot {
-	struct rte_ring *req;
-	struct rte_ring *rsp;
+	struct dipc_ring_conn rings;
 	struct dipc_shm_conn *conn;
 	int socket;
 	/* Private copies taken at admission: what a client writes into its
 	 * shared slot afterwards cannot steer the control lcore. */
 	uint32_t worker;           /* index of the owning worker */
 	int32_t client_pid;        /* pid admitted */
+	int pidfd;                 /* the client process, to see it die; -1 if none */
 	uint16_t nb_pending;       /* responses the ring had no room for */
 	uint8_t state;             /* enum server_slot_state, control lcore only */
-	uint32_t detached;         /* worker: stopped polling (process-private, so
-				    * no client can fake it) */
+	uint8_t dead;              /* control: the client died without closing */
+	uint64_t qs_token;         /* control: RCU token taken after the removal */
+	uint64_t stuck_since;      /* control: timer cycles a dead claimer was seen */
+	/* Mbufs lent to the client (owner == this slot), and how many the
+	 * server aims to keep lent: the owning worker's, then the control
+	 * lcore's once the worker quiesced. */
+	uint32_t lent;
+	uint32_t lend_target;
+	uint32_t lend_want_seen;   /* the client's lend_want when last served */
 	struct rte_mbuf **pending; /* [burst] */
 };
 
@@ -81,12 +103,16 @@ struct server_worker {
 	unsigned int lcore;
 	unsigned int index;
 	int socket;
-	struct rte_ring *cmd; /* control -> worker, uint32 elements */
-	uint32_t nb_slots;    /* slots[] in use; worker-owned */
-	uint32_t nb_assigned; /* control's count, for balancing */
+	/*
+	 * The slots this worker polls, written only by the control lcore (an
+	 * entry, then nb_slots with release) and read by the worker on every
+	 * pass. A removed slot may still be polled in the pass that was under
+	 * way: the control lcore waits for the worker's next quiescent state
+	 * (RCU) before it touches the slot.
+	 */
+	uint32_t nb_slots;
 	uint32_t *slots;      /* [max_conns] */
-	uint64_t *held;       /* pool-map-sized bitmap: mbufs in this worker's hands */
-	struct rte_mbuf **scratch; /* [ring_size], for draining */
+	struct rte_mbuf **scratch; /* [ring_size]: lends */
 	/* Worker-written counters, read by the control lcore for reports. */
 	uint64_t polls;
 	uint64_t busy_polls;
@@ -107,9 +133,12 @@ struct dipc_server {
 	struct dipc_shm *shm;
 	struct rte_mempool *pool;
 	struct server_slot *slots;
-	uint64_t *control_seen;           /* pool-map bitmap, all zero between drains */
-	struct rte_mbuf **control_scratch; /* [ring_size] */
+	struct rte_mbuf **control_scratch; /* [pool size], for sweeps */
 	uint64_t bad_slot_state;          /* shared slot states a client corrupted */
+	/* Workers report a quiescent state after taking their commands, so a
+	 * grace period after a REMOVE means the worker let go of the slot. */
+	struct rte_rcu_qsbr *qsbr;
+	int epfd;                         /* epoll of the clients' pidfds */
 	struct server_worker *workers;
 	unsigned int nb_workers;
 	struct server_method methods[DIPC_SERVER_MAX_METHOD + 1];
@@ -119,8 +148,10 @@ struct dipc_server {
 		uint64_t tx_msgs;
 		uint64_t invalid_msgs;
 		uint64_t rsp_full;
+		uint64_t given_back;
 	} closed;
 	volatile sig_atomic_t stop_requested; /* set by dipc_server_stop(), a signal handler */
+	volatile sig_atomic_t dump_requested; /* set by dipc_server_request_dump() */
 	volatile int workers_quit;   /* set by the control lcore */
 	int running;
 };
@@ -169,14 +200,39 @@ server_mbuf_fields_ok(const struct server_pool_map *pm, const struct rte_mbuf *m
 void server_mbuf_repair(const struct server_pool_map *pm, struct rte_mbuf *m);
 
 /*
- * Drain a ring a client could write to: free each entry that is an mbuf of
- * our pool (repaired first if needed) exactly once, skip the rest.
- * @seen is a pool-map bitmap whose set bits are mbufs the caller holds
- * (they are skipped as duplicates); it is returned unchanged. @scratch has
- * room for a ring's capacity. Returns the entries dequeued.
+ * Take an mbuf that came from a client's ring: it must be an object of the
+ * pool (checked on the pool map without a dereference) lent to @slot; it
+ * then belongs to the server. Returns 0 if taken, or 1 + enum
+ * server_drop_reason if it is not ours to touch (skip it).
  */
-unsigned int server_drain_untrusted(const struct server_pool_map *pm, struct rte_ring *r,
-				    uint64_t *seen, struct rte_mbuf **scratch);
+static __rte_always_inline int
+server_take(const struct server_pool_map *pm, const void *m, uint16_t owner)
+{
+	uintptr_t line;
+
+	if (unlikely(!server_mbuf_is_object(pm, m)))
+		return 1 + SERVER_DROP_NOT_MBUF;
+	line = ((uintptr_t)m - pm->base) / RTE_CACHE_LINE_SIZE;
+	if (unlikely(pm->owner[line] != owner))
+		return 1 + SERVER_DROP_NOT_LENT;
+	pm->owner[line] = OWNER_SERVER;
+	return 0;
+}
+
+/* Lend an mbuf of the pool to the client of @owner. */
+static __rte_always_inline void
+server_lend(const struct server_pool_map *pm, const void *m, uint16_t owner)
+{
+	pm->owner[((uintptr_t)m - pm->base) / RTE_CACHE_LINE_SIZE] = owner;
+}
+
+/*
+ * Take back every mbuf lent to @slot (in its rings, in flight, or in the
+ * client's hands) and put it in the pool, repaired. Only once nobody else
+ * can touch the slot: its worker quiesced, its client closed or died.
+ * Returns the number of mbufs taken back.
+ */
+unsigned int server_sweep_slot(struct dipc_server *s, uint32_t slot);
 
 /* lcore_function_t of a worker lcore; arg is its struct server_worker. */
 int dipc_server_worker_main(void *arg);
