@@ -21,6 +21,8 @@
  *               freeing N at once makes it give some back
  *   badversion  claim a slot speaking protocol version 99 (by hand, in
  *               shared memory) and report the server's refusal
+ *   claimlate   claim a slot by hand, wait until the server is stopping,
+ *               then ask for admission and report the refusal
  *
  * Exit codes: 0 ok, 1 a check failed, 3 cannot connect, 4 server went away.
  * It prints "test-client: ..." lines the tests assert on.
@@ -372,11 +374,14 @@ mode_window(struct dipc_client *c, unsigned int n, unsigned long rounds)
 	return fails ? 1 : 0;
 }
 
+/* Claim a slot by hand as the client library would, speaking @version,
+ * after the server reached @wait_state; report the decision and return
+ * 0 if it is a refusal with @want. */
 static int
-mode_badversion(void)
+claim_by_hand(uint16_t version, uint32_t wait_state, int want)
 {
 	struct dipc_shm *shm = dipc_ring_shm_lookup();
-	uint64_t deadline = rte_rdtsc() + rte_get_tsc_hz() * 5;
+	uint64_t deadline = rte_rdtsc() + rte_get_tsc_hz() * 20;
 	struct dipc_shm_conn *conn;
 	uint32_t i, state;
 
@@ -389,20 +394,30 @@ mode_badversion(void)
 		return 3;
 	conn = &shm->conns[i];
 	conn->client_pid = getpid();
-	conn->client_version = 99;
+	conn->version_min = version;
+	conn->version_max = version;
+	printf("test-client: claimed slot %u\n", i);
+	fflush(stdout);
+	while (dipc_shm_load_state(&shm->state) < wait_state) {
+		if (rte_rdtsc() > deadline) {
+			printf("test-client: server never reached state %u\n", wait_state);
+			return 1;
+		}
+		rte_delay_us_sleep(1000);
+	}
 	dipc_shm_store_state(&conn->state, DIPC_CONN_REQUESTED);
 	while ((state = dipc_shm_load_state(&conn->state)) == DIPC_CONN_REQUESTED) {
 		if (rte_rdtsc() > deadline) {
-			printf("test-client: no answer to version 99\n");
+			printf("test-client: no answer to version %u\n", version);
 			return 1;
 		}
 		rte_delay_us_sleep(100);
 	}
-	printf("test-client: version 99: %s: %s\n",
+	printf("test-client: version %u: %s: %s\n", version,
 	       state == DIPC_CONN_REFUSED ? "refused" : "ADMITTED",
 	       dipc_client_strerror(conn->refuse_reason));
 	dipc_shm_store_state(&conn->state, DIPC_CONN_FREE);
-	return state == DIPC_CONN_REFUSED && conn->refuse_reason == -EPROTONOSUPPORT ? 0 : 1;
+	return state == DIPC_CONN_REFUSED && conn->refuse_reason == want ? 0 : 1;
 }
 
 int
@@ -424,8 +439,11 @@ main(int argc, char **argv)
 		return 2;
 	}
 	mode = argv[1];
-	if (strcmp(mode, "badversion") == 0) {
-		ret = mode_badversion();
+	if (strcmp(mode, "badversion") == 0 || strcmp(mode, "claimlate") == 0) {
+		if (strcmp(mode, "badversion") == 0)
+			ret = claim_by_hand(99, DIPC_SERVER_RUNNING, -EPROTONOSUPPORT);
+		else
+			ret = claim_by_hand(DIPC_MSG_VERSION, DIPC_SERVER_STOPPING, -ESHUTDOWN);
 		rte_eal_cleanup();
 		return ret;
 	}

@@ -307,6 +307,8 @@ static const struct {
 } names[] = {
 	{ "max-connections", "server.max_connections", "4096",
 	  offsetof(struct dipc_server_config, max_conns), 4096 },
+	{ "conn-mbufs", "server.conn_mbufs", "65536",
+	  offsetof(struct dipc_server_config, conn_mbufs), 65536 },
 	{ "workers", "server.workers", "127", offsetof(struct dipc_server_config, workers), 127 },
 	{ "ring-size", "ring.size", "64", offsetof(struct dipc_server_config, ring_size), 64 },
 	{ "mbufs", "mempool.mbufs", "4194304",
@@ -580,6 +582,41 @@ test_dump_roundtrip(void **state __rte_unused)
 	}
 }
 
+/* A path option: set from a file, from the command line, empty, too long. */
+static void
+test_path_option(void **state __rte_unused)
+{
+	struct dipc_server_config cfg;
+	char path[PATH_MAX], err[512] = "", longpath[400], ini[1024];
+	char *argv[3] = { (char *)(uintptr_t)"dipc-server", NULL, NULL };
+	int help = 0;
+
+	dipc_config_defaults(&cfg);
+	assert_string_equal(cfg.token_file, "");
+	write_file("token.ini", "[server]\ntoken_file = /etc/dipc/token\n", path, sizeof(path));
+	assert_int_equal(dipc_config_load(&cfg, path, err, sizeof(err)), 0);
+	assert_string_equal(cfg.token_file, "/etc/dipc/token");
+	/* Empty means none, and is allowed for a path only. */
+	write_file("token.ini", "[server]\ntoken_file =\n", path, sizeof(path));
+	assert_int_equal(dipc_config_load(&cfg, path, err, sizeof(err)), 0);
+	assert_string_equal(cfg.token_file, "");
+	argv[1] = (char *)(uintptr_t)"--token-file=/run/dipc.token";
+	assert_int_equal(dipc_config_parse_args(&cfg, 2, argv, &help, err, sizeof(err)), 0);
+	assert_string_equal(cfg.token_file, "/run/dipc.token");
+
+	memset(longpath, 'a', sizeof(longpath) - 1);
+	longpath[sizeof(longpath) - 1] = '\0';
+	assert_int_equal(dipc_config_set(&cfg, "token-file", longpath, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "--token-file: path is longer than 255 characters"));
+	assert_string_equal(cfg.token_file, "/run/dipc.token");
+	longpath[240] = '\0'; /* the file scan catches it before the option does */
+	snprintf(ini, sizeof(ini), "[server]\ntoken_file = %s%s\n", longpath, longpath + 200);
+	write_file("token.ini", ini, path, sizeof(path));
+	assert_int_equal(dipc_config_load(&cfg, path, err, sizeof(err)), -EINVAL);
+	if (strstr(err, ":2: key 'server.token_file': value is longer than 255") == NULL)
+		fail_msg("got: %s (%s)", err, cfg.token_file);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -595,6 +632,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_check),
 		cmocka_unit_test(test_usage),
 		cmocka_unit_test(test_dump_roundtrip),
+		cmocka_unit_test(test_path_option),
 	};
 
 	if (argc > 1)

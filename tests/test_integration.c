@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -521,6 +522,7 @@ test_no_free_connection(void **state)
 	assert_true(harness_log_contains(&h->clients[b], "no free connection"));
 	expect_client(h, a, 0, 20000);
 	expect_clean_stop(h);
+	assert_true(harness_log_contains(&h->server, "no free slot 1"));
 }
 
 static void
@@ -538,7 +540,100 @@ test_version_mismatch_refused(void **state)
 	c = harness_start_client(h, calls);
 	expect_client(h, c, 0, 20000);
 	expect_clean_stop(h);
-	assert_true(harness_log_contains(&h->server, "refused 1"));
+	assert_true(harness_log_contains(&h->server, "refused 1,"));
+	assert_true(harness_log_contains(&h->server,
+					 "refused: version 1, token 0, shutting down 0"));
+}
+
+/* A token file of @mode holding @secret, in the test's run directory. */
+static void
+write_token(const struct harness *h, const char *name, const char *secret, mode_t mode,
+	    char *path, size_t len)
+{
+	FILE *f;
+
+	snprintf(path, len, "%s/%s", h->dir, name);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f, "%s\n", secret);
+	fclose(f);
+	assert_int_equal(chmod(path, mode), 0);
+}
+
+/*
+ * Admission with a token: a client without the token or with a wrong one
+ * is refused with EACCES; with it, it is served. A token file others can
+ * read keeps the server from starting.
+ */
+static void
+test_token_admission(void **state)
+{
+	struct harness *h = *state;
+	char good[600], wrong[600], open_file[600];
+	const char *srv[] = { "--token-file", good, NULL };
+	const char *srv_open[] = { "--token-file", open_file, NULL };
+	const char *calls[] = { "calls", "100", NULL };
+	int c;
+
+	write_token(h, "token", "correct horse battery staple", 0600, good, sizeof(good));
+	write_token(h, "wrong", "correct horse battery stapler", 0600, wrong, sizeof(wrong));
+	write_token(h, "open", "correct horse battery staple", 0644, open_file,
+		    sizeof(open_file));
+
+	assert_int_not_equal(harness_start_server(h, srv_open), 0);
+	assert_true(harness_log_contains(&h->server, "group or others may access it "
+						      "(mode 0644): chmod 600"));
+	harness_wait(&h->server, 5000);
+
+	assert_int_equal(harness_start_server(h, srv), 0);
+	unsetenv("DIPC_TOKEN_FILE");
+	c = harness_start_client(h, calls);
+	expect_client(h, c, 3, 20000);
+	assert_true(harness_log_contains(&h->clients[c], "the server refused the token"));
+	setenv("DIPC_TOKEN_FILE", wrong, 1);
+	c = harness_start_client(h, calls);
+	expect_client(h, c, 3, 20000);
+	assert_true(harness_log_contains(&h->clients[c], "the server refused the token"));
+	setenv("DIPC_TOKEN_FILE", good, 1);
+	c = harness_start_client(h, calls);
+	unsetenv("DIPC_TOKEN_FILE");
+	expect_client(h, c, 0, 20000);
+	assert_true(harness_log_contains(&h->clients[c], "100 echo calls ok"));
+	expect_clean_stop(h);
+	assert_true(harness_log_contains(&h->server,
+					 "refused: version 0, token 2, shutting down 0"));
+}
+
+/* A client whose admission request reaches a stopping server is refused
+ * with ESHUTDOWN by the control lcore; one that looks first is told so
+ * before it asks. */
+static void
+test_refused_while_shutting_down(void **state)
+{
+	struct harness *h = *state;
+	const char *srv[] = { "--drain-ms", "3000", NULL };
+	const char *late[] = { "claimlate", NULL };
+	const char *hold[] = { "hold", "2", NULL };
+	const char *calls[] = { "calls", "1", NULL };
+	int c, d, e;
+
+	assert_int_equal(harness_start_server(h, srv), 0);
+	d = harness_start_client(h, hold);
+	expect_log(h, d, "connected on slot", 20000);
+	c = harness_start_client(h, late);
+	expect_log(h, c, "claimed slot", 20000);
+	/* The held connection keeps the server in its drain phase. */
+	kill(h->server.pid, SIGTERM);
+	assert_true(harness_wait_log(&h->server, "stopping", 10000));
+	expect_client(h, c, 0, 20000);
+	assert_true(harness_log_contains(&h->clients[c], "refused: the dipc server is shutting"));
+	e = harness_start_client(h, calls);
+	expect_client(h, e, 3, 20000);
+	assert_true(harness_log_contains(&h->clients[e], "shutting down"));
+	expect_client(h, d, 0, 20000);
+	assert_int_equal(harness_wait(&h->server, 15000), 0);
+	assert_true(harness_log_contains(&h->server, "shutting down 1,"));
+	assert_true(harness_pool_full(h));
 }
 
 static void
@@ -619,6 +714,8 @@ main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_no_free_connection, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_version_mismatch_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_token_admission, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_refused_while_shutting_down, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_server_arguments, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_config_file, setup, teardown),
 	};

@@ -39,6 +39,7 @@
  * to the connection, wherever it was.
  */
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include <rte_common.h>
@@ -94,16 +95,25 @@ struct dipc_shm_conn {
 	 * control lcore while deciding; the state word orders the hand-off. */
 	uint32_t state;          /**< enum dipc_conn_state */
 	int32_t client_pid;      /**< pid of the client that holds the slot */
-	uint16_t client_version; /**< message protocol version the client speaks */
+	uint16_t version_min;    /**< oldest message protocol version the client speaks */
+	uint16_t version_max;    /**< newest message protocol version the client speaks */
 	uint16_t worker;         /**< index of the worker that owns the slot */
+	uint16_t version;        /**< granted: the version both speak (the newest) */
 	int32_t refuse_reason;   /**< negative errno when REFUSED */
 	uint32_t generation;     /**< bumped on every admission */
 	/**
 	 * Bumped by the client when it ran out of free mbufs: the owning
-	 * worker then lends it more, up to dipc_shm.conn_mbufs. On this
+	 * worker then lends it more, up to the granted window. On this
 	 * rarely written line so that the worker can read it every poll.
 	 */
 	uint32_t lend_want;
+	uint32_t want_window;    /**< requests in flight the client asks for; 0 = most */
+	uint32_t want_depth;     /**< ring depth the client asks for; 0 = the server's */
+	uint32_t window;         /**< granted: most mbufs the connection may hold */
+	uint64_t nonce;          /**< control: fresh random value, replaced after each decision */
+	uint64_t token_mac;      /**< client: dipc_token_mac(token, nonce, slot, pid), or 0 */
+	uint32_t depth;          /**< granted: usable entries of each ring */
+	uint32_t reserved;       /**< 0 */
 
 	/* Written only by the owning worker. */
 	struct {
@@ -131,17 +141,22 @@ struct dipc_shm {
 	int32_t server_pid;    /**< pid of the primary */
 	uint16_t msg_version_min; /**< oldest message version served */
 	uint16_t msg_version_max; /**< newest message version served */
+	uint32_t token_required; /**< 1: clients must prove the token (dipc_token.h) */
 	uint32_t max_conns;    /**< slots in conns[] */
 	uint32_t ring_size;    /**< entries per ring */
 	uint32_t nb_workers;   /**< worker lcores */
 	uint32_t pool_size;    /**< mbufs in DIPC_POOL_NAME */
 	uint32_t data_room;    /**< mbuf data room, headroom included */
-	uint32_t conn_mbufs;   /**< most mbufs one connection may hold */
+	uint32_t conn_mbufs;   /**< most mbufs one connection may hold (largest window) */
 
 	/* Written only by the control lcore. */
 	struct {
 		uint64_t admitted;
-		uint64_t refused;
+		uint64_t refused;          /**< all refusals, of which: */
+		uint64_t refused_version;  /**< no common protocol version */
+		uint64_t refused_token;    /**< no or wrong token proof */
+		uint64_t refused_shutdown; /**< server stopping */
+		uint64_t refused_full;     /**< no free slot (bumped by the client) */
 		uint64_t closed;
 		uint64_t dead;           /**< connections whose process died */
 		uint64_t reclaimed_mbufs; /**< mbufs taken back from closed connections */
@@ -152,6 +167,8 @@ struct dipc_shm {
 
 _Static_assert(sizeof(struct dipc_shm_conn) == 3 * RTE_CACHE_LINE_SIZE,
 	       "a slot is three cache lines: admission, server, client");
+_Static_assert(offsetof(struct dipc_shm_conn, reserved) + sizeof(uint32_t) ==
+	       RTE_CACHE_LINE_SIZE, "the admission fields fill one cache line");
 
 /**
  * Load a state word written by another process.

@@ -17,6 +17,7 @@
 #include "dipc_client.h"
 #include "dipc_eal.h"
 #include "dipc_ring_transport.h"
+#include "dipc_token.h"
 
 RTE_LOG_REGISTER(dipc_client_logtype, dipc.lib.client, NOTICE);
 #define CLIENT_LOG(level, fmt, ...) \
@@ -144,7 +145,8 @@ wait_a_little(uint64_t started, uint64_t tsc_hz)
 }
 
 static int
-claim_slot(struct dipc_shm *shm, uint32_t *slot)
+claim_slot(struct dipc_shm *shm, const struct dipc_client_opts *o, const struct dipc_token *t,
+	   uint32_t *slot)
 {
 	uint32_t i, n = shm->max_conns;
 
@@ -156,12 +158,18 @@ claim_slot(struct dipc_shm *shm, uint32_t *slot)
 		if (!dipc_shm_cas_state(&conn->state, DIPC_CONN_FREE, DIPC_CONN_CLAIMING))
 			continue;
 		conn->client_pid = getpid();
-		conn->client_version = DIPC_MSG_VERSION;
+		conn->version_min = DIPC_MSG_VERSION;
+		conn->version_max = DIPC_MSG_VERSION;
+		conn->want_window = o->window;
+		conn->want_depth = o->depth;
+		/* The nonce stays put while we hold the slot. */
+		conn->token_mac = t != NULL ? dipc_token_mac(t, conn->nonce, i, conn->client_pid) : 0;
 		conn->refuse_reason = 0;
 		dipc_shm_store_state(&conn->state, DIPC_CONN_REQUESTED);
 		*slot = i;
 		return 0;
 	}
+	__atomic_fetch_add(&shm->control.refused_full, 1, __ATOMIC_RELAXED);
 	return -EBUSY;
 }
 
@@ -198,11 +206,39 @@ await_admission(struct dipc_shm *shm, uint32_t slot, uint64_t deadline)
 struct dipc_client *
 dipc_client_connect(unsigned int timeout_ms)
 {
+	struct dipc_client_opts o = { .timeout_ms = timeout_ms };
+
+	return dipc_client_connect_opts(&o);
+}
+
+/* Load the token named by the options or the environment, if any. */
+static int
+load_token(const struct dipc_client_opts *o, struct dipc_token *t)
+{
+	const char *path = o->token_file != NULL ? o->token_file : getenv("DIPC_TOKEN_FILE");
+	char err[512];
+	int ret;
+
+	if (path == NULL || path[0] == '\0')
+		return 1;
+	ret = dipc_token_load(path, 0, t, err, sizeof(err));
+	if (ret != 0)
+		CLIENT_LOG(ERR, "%s", err);
+	return ret;
+}
+
+struct dipc_client *
+dipc_client_connect_opts(const struct dipc_client_opts *opts)
+{
+	static const struct dipc_client_opts defaults;
+	const struct dipc_client_opts *o = opts != NULL ? opts : &defaults;
+	unsigned int timeout_ms = o->timeout_ms != 0 ? o->timeout_ms : 1000;
 	uint64_t hz = rte_get_tsc_hz(), deadline = rte_rdtsc() + hz / 1000 * timeout_ms;
 	struct dipc_client *c = NULL;
+	struct dipc_token token;
 	struct dipc_shm *shm;
 	uint32_t slot;
-	int ret;
+	int ret, have_token;
 
 	/* Before rte_eal_init() EAL knows no lcore, and nothing is mapped. */
 	if (rte_lcore_count() == 0) {
@@ -247,7 +283,8 @@ dipc_client_connect(unsigned int timeout_ms)
 		ret = -EPROTO;
 		goto fail;
 	}
-	/* Room for a refill on top of the most it keeps. */
+	/* Room for a refill on top of the most it keeps (the window is
+	 * granted later, and is at most conn_mbufs). */
 	c->stash_cap = RTE_MIN(shm->conn_mbufs, CLIENT_STASH) + CLIENT_REFILL;
 	c->stash = calloc(c->stash_cap, sizeof(struct rte_mbuf *));
 	if (c->stash == NULL) {
@@ -255,7 +292,12 @@ dipc_client_connect(unsigned int timeout_ms)
 		goto fail;
 	}
 
-	ret = claim_slot(shm, &slot);
+	have_token = load_token(o, &token);
+	if (have_token < 0) {
+		ret = have_token;
+		goto fail;
+	}
+	ret = claim_slot(shm, o, have_token == 0 ? &token : NULL, &slot);
 	if (ret != 0)
 		goto fail;
 	ret = await_admission(shm, slot, deadline);
@@ -319,7 +361,7 @@ ask_for_more(struct dipc_client *c, unsigned int n)
 
 	uint64_t refused = __atomic_load_n(&c->conn->server.lend_refused, __ATOMIC_ACQUIRE);
 
-	if (c->held + (n - c->nb_stash) > c->shm->conn_mbufs)
+	if (c->held + (n - c->nb_stash) > c->conn->window)
 		return -ENOBUFS; /* the most the server lends one connection */
 	__atomic_fetch_add(&c->conn->lend_want, 1, __ATOMIC_RELEASE);
 	do {
@@ -357,9 +399,14 @@ stash_put(struct dipc_client *c, struct rte_mbuf *m)
 	unsigned int half, back;
 
 	if (unlikely(c->nb_stash == c->stash_cap)) {
+		struct rte_mbuf **top;
+
 		half = c->stash_cap / 2;
-		back = rte_ring_sp_enqueue_burst(c->rings.free,
-						 (void **)(c->stash + c->nb_stash - half), half, NULL);
+		top = c->stash + c->nb_stash - half;
+		back = rte_ring_sp_enqueue_burst(c->rings.free, (void **)top, half, NULL);
+		/* The ring may take fewer: keep the ones it did not take. */
+		if (back < half)
+			memmove(top, top + back, (half - back) * sizeof(struct rte_mbuf *));
 		c->nb_stash -= back;
 		c->held -= back;
 		if (back == 0)
@@ -456,6 +503,18 @@ dipc_client_msg_free_bulk(struct dipc_client *c, struct rte_mbuf **m, unsigned i
 		else
 			dipc_client_msg_free(c, f);
 	}
+}
+
+uint32_t
+dipc_client_window(const struct dipc_client *c)
+{
+	return c->conn->window;
+}
+
+uint32_t
+dipc_client_depth(const struct dipc_client *c)
+{
+	return c->conn->depth;
 }
 
 uint32_t
@@ -585,6 +644,9 @@ dipc_client_strerror(int err)
 		       "(raise max_connections)";
 	case EPROTONOSUPPORT:
 		return "protocol version mismatch between client and server";
+	case EACCES:
+		return "the server refused the token: give the client the server's token file "
+		       "(DIPC_TOKEN_FILE)";
 	case ETIMEDOUT:
 		return "timed out waiting for the dipc server";
 	case EPROTO:

@@ -70,18 +70,57 @@ struct dipc_client;
  */
 int dipc_client_eal_init(int argc, char **argv);
 
+/** What a client asks for when it connects; zero fields take the defaults. */
+struct dipc_client_opts {
+	/** How long to wait for admission, in ms; 0 = 1000. */
+	unsigned int timeout_ms;
+	/**
+	 * Most messages (mbufs) the connection may hold at once: in flight,
+	 * unread or in the caller's hands. The server grants at most its
+	 * conn_mbufs; 0 asks for that.
+	 */
+	uint32_t window;
+	/** Ring depth wanted; the server grants at most its ring size - 1; 0 = that. */
+	uint32_t depth;
+	/**
+	 * File holding the server's token (see dipc_token.h), if it requires
+	 * one; NULL = the DIPC_TOKEN_FILE environment variable, if set.
+	 */
+	const char *token_file;
+};
+
 /**
- * Connect to the server: claim a slot and wait for the control lcore.
+ * Connect to the server with options: claim a slot, present the pid,
+ * protocol version range, window, depth and token proof, and wait for the
+ * control lcore's decision.
  *
- * @param timeout_ms
- *   How long to wait for admission.
+ * @param opts
+ *   What to ask for; NULL for all defaults.
  * @return
- *   A connection, or NULL with rte_errno set to ECONNREFUSED, ESHUTDOWN,
- *   ECONNRESET, EBUSY, EPROTONOSUPPORT, ETIMEDOUT, ENOMEM, EINVAL (EAL is
- *   not initialised: call dipc_client_eal_init() first), or EPROTO (the
- *   shared memory is not a dipc server's).
+ *   A connection, or NULL with rte_errno set to:
+ *   - ECONNREFUSED: no dipc server runs;
+ *   - ESHUTDOWN: the server is shutting down;
+ *   - ECONNRESET: the server died;
+ *   - EBUSY: no free connection (pool exhausted);
+ *   - EPROTONOSUPPORT: no protocol version in common;
+ *   - EACCES: the server refused the token (or none was given);
+ *   - ETIMEDOUT, ENOMEM, EPROTO (the shared memory is not a dipc
+ *     server's), EINVAL (EAL is not initialised: call
+ *     dipc_client_eal_init() first), or the errno of reading the token file.
+ */
+struct dipc_client *dipc_client_connect_opts(const struct dipc_client_opts *opts);
+
+/**
+ * Connect with the default options and @p timeout_ms; see
+ * dipc_client_connect_opts().
  */
 struct dipc_client *dipc_client_connect(unsigned int timeout_ms);
+
+/** Most mbufs the server lets this connection hold (the granted window). */
+uint32_t dipc_client_window(const struct dipc_client *c);
+
+/** Usable entries of each of the connection's rings (the granted depth). */
+uint32_t dipc_client_depth(const struct dipc_client *c);
 
 /**
  * Close a connection and hand the slot back.

@@ -26,6 +26,7 @@ enum opt_type {
 	OPT_U32,  /* decimal number in min..max */
 	OPT_POW2, /* decimal power of two in min..max */
 	OPT_ENUM, /* one of names[]; the value is the index */
+	OPT_PATH, /* a file path, stored as a string; empty = none */
 };
 
 /* One option; this table drives defaults, load, set, usage and dump. */
@@ -59,6 +60,9 @@ static const struct opt_desc opts[] = {
 	    max_conns, NULL, "most client connections at once"),
 	OPT("server", "conn_mbufs", "conn-mbufs", OPT_U32, 8, 65536, 2048,
 	    conn_mbufs, NULL, "most mbufs one connection may hold (lent, in flight, unread)"),
+	OPT("server", "token_file", "token-file", OPT_PATH, 0, 0, 0,
+	    token_file, NULL, "file holding the token clients must prove they know; "
+	    "empty = none; refused if others can read it"),
 	OPT("server", "workers", "workers", OPT_U32, 0, 127, 0,
 	    workers, NULL, "worker lcores to use, 0 = every worker lcore given to EAL"),
 	OPT("ring", "size", "ring-size", OPT_POW2, 64, 65536, 1024,
@@ -106,7 +110,7 @@ opt_put(struct dipc_server_config *cfg, const struct opt_desc *o, uint32_t v)
 
 	if (o->type == OPT_ENUM)
 		*(enum dipc_idle_policy *)p = (enum dipc_idle_policy)v;
-	else
+	else if (o->type != OPT_PATH) /* paths are set as text, see apply_value() */
 		*(uint32_t *)p = v;
 }
 
@@ -193,6 +197,9 @@ format_range(const struct opt_desc *o, char *buf, size_t len)
 	case OPT_POW2:
 		snprintf(buf, len, "power of two %" PRIu32 "..%" PRIu32, o->min, o->max);
 		break;
+	case OPT_PATH:
+		snprintf(buf, len, "a file path");
+		break;
 	default:
 		snprintf(buf, len, "%" PRIu32 "..%" PRIu32, o->min, o->max);
 		break;
@@ -264,6 +271,28 @@ parse_value(const struct opt_desc *o, const char *text, uint32_t *out, char *rea
 		return -EINVAL;
 	}
 	*out = (uint32_t)v;
+	return 0;
+}
+
+/* Parse @text for @o and store it in @cfg; on error write the reason. */
+static int
+apply_value(struct dipc_server_config *cfg, const struct opt_desc *o, const char *text,
+	    char *reason, size_t reasonlen)
+{
+	uint32_t v;
+
+	if (o->type == OPT_PATH) {
+		if (strlen(text) >= DIPC_CONFIG_PATH_LEN) {
+			set_err(reason, reasonlen, "path is longer than %d characters",
+				DIPC_CONFIG_PATH_LEN - 1);
+			return -EINVAL;
+		}
+		snprintf((char *)cfg + o->offset, DIPC_CONFIG_PATH_LEN, "%s", text);
+		return 0;
+	}
+	if (parse_value(o, text, &v, reason, reasonlen) != 0)
+		return -EINVAL;
+	opt_put(cfg, o, v);
 	return 0;
 }
 
@@ -421,7 +450,8 @@ scan_file(const char *path, unsigned int lines[NB_OPTS], bool *fatal, char *err,
 			bad = lineno;
 			break;
 		}
-		if (*val == '\0') {
+		/* A path may be empty (none); a number or a name may not. */
+		if (*val == '\0' && opts[i].type != OPT_PATH) {
 			set_err(err, errlen, "%s:%u: key '%s.%s': empty value",
 				path, lineno, section, key);
 			bad = lineno;
@@ -482,17 +512,14 @@ dipc_config_load(struct dipc_server_config *cfg, const char *path, char *err, si
 		const struct opt_desc *o = &opts[i];
 		char reason[CFG_VALUE_LEN + 64];
 		const char *text;
-		uint32_t v;
 
 		if (lines[i] == 0)
 			continue;
 		text = rte_cfgfile_get_entry(file, o->section, o->key);
-		if (text == NULL) {
+		if (text == NULL)
 			snprintf(reason, sizeof(reason), "rte_cfgfile lost the value");
-		} else if (parse_value(o, text, &v, reason, sizeof(reason)) == 0) {
-			opt_put(&tmp, o, v);
+		else if (apply_value(&tmp, o, text, reason, sizeof(reason)) == 0)
 			continue;
-		}
 		if (first_bad == 0 || lines[i] < first_bad) {
 			first_bad = lines[i];
 			set_err(err, errlen, "%s:%u: key '%s.%s': %s",
@@ -513,17 +540,15 @@ dipc_config_set(struct dipc_server_config *cfg, const char *name, const char *va
 {
 	const struct opt_desc *o = find_opt(name);
 	char reason[CFG_VALUE_LEN + 64];
-	uint32_t v;
 
 	if (o == NULL) {
 		set_err(err, errlen, "unknown option '%s'", name);
 		return -EINVAL;
 	}
-	if (parse_value(o, value, &v, reason, sizeof(reason)) != 0) {
+	if (apply_value(cfg, o, value, reason, sizeof(reason)) != 0) {
 		set_err(err, errlen, "--%s: %s", o->cli, reason);
 		return -EINVAL;
 	}
-	opt_put(cfg, o, v);
 	return 0;
 }
 
@@ -678,9 +703,12 @@ dipc_config_usage(FILE *f, const char *prog)
 		char opt[NAME_MAX_LEN + 16], range[128], def[32];
 
 		snprintf(opt, sizeof(opt), "--%s %s", o->cli,
-			 o->type == OPT_ENUM ? "POLICY" : "N");
+			 o->type == OPT_ENUM ? "POLICY" : o->type == OPT_PATH ? "FILE" : "N");
 		format_range(o, range, sizeof(range));
-		format_value(o, o->def, def, sizeof(def));
+		if (o->type == OPT_PATH)
+			snprintf(def, sizeof(def), "none");
+		else
+			format_value(o, o->def, def, sizeof(def));
 		fprintf(f, "  %-24s %s.%s: %s, default %s\n", opt, o->section, o->key,
 			range, def);
 		fprintf(f, "  %-24s %s\n", "", o->help);
@@ -703,6 +731,11 @@ dipc_config_dump(FILE *f, const struct dipc_server_config *cfg)
 			fprintf(f, "\n[%s]\n", section);
 		}
 		format_range(o, range, sizeof(range));
+		if (o->type == OPT_PATH) {
+			fprintf(f, "; %s (%s, default none)\n", o->help, range);
+			fprintf(f, "%s = %s\n", o->key, (const char *)cfg + o->offset);
+			continue;
+		}
 		format_value(o, o->def, def, sizeof(def));
 		format_value(o, opt_get(cfg, o), val, sizeof(val));
 		fprintf(f, "; %s (%s, default %s)\n", o->help, range, def);

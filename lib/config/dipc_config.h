@@ -40,6 +40,9 @@ enum dipc_idle_policy {
 	DIPC_IDLE_BACKOFF = 1, /**< "backoff": spin with rte_pause(), then sleep */
 };
 
+/** Room for a path option, terminating NUL included. */
+#define DIPC_CONFIG_PATH_LEN 256
+
 /** Server configuration. All fields are set by dipc_config_defaults(). */
 struct dipc_server_config {
 	/** [server] max_connections: 1..4096, default 64. */
@@ -50,6 +53,12 @@ struct dipc_server_config {
 	 * up to this; 8..65536, default 2048.
 	 */
 	uint32_t conn_mbufs;
+	/**
+	 * [server] token_file: file holding the token clients must prove
+	 * they know (see dipc_token.h); empty = none. The server refuses to
+	 * start if the file is readable or writable by group or others.
+	 */
+	char token_file[DIPC_CONFIG_PATH_LEN];
 	/**
 	 * [server] workers: worker lcores to use, 0 = every worker lcore
 	 * given to EAL; 0..127, default 0.

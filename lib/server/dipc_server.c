@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/random.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -19,6 +20,7 @@
 #include <rte_launch.h>
 #include <rte_lcore.h>
 #include <rte_malloc.h>
+#include <rte_random.h>
 
 #include "server_private.h"
 
@@ -93,6 +95,18 @@ create_workers(struct dipc_server *s)
 	return 0;
 }
 
+/* A fresh nonce, so a proof written for the last decision is worth
+ * nothing for the next. */
+static uint64_t
+new_nonce(void)
+{
+	uint64_t v;
+
+	if (getrandom(&v, sizeof(v), 0) != (ssize_t)sizeof(v))
+		v = rte_rand() ^ rte_rdtsc();
+	return v | 1; /* never 0, which means "no proof" */
+}
+
 static int
 create_slots(struct dipc_server *s)
 {
@@ -111,6 +125,7 @@ create_slots(struct dipc_server *s)
 		ss->socket = s->workers[i % s->nb_workers].socket;
 		ss->conn = &s->shm->conns[i];
 		ss->pidfd = -1;
+		ss->conn->nonce = new_nonce();
 		ret = dipc_ring_conn_create(i, s->cfg.ring_size, ss->socket, &ss->rings);
 		if (ret != 0)
 			return ret;
@@ -256,6 +271,17 @@ dipc_server_create(const struct dipc_server_config *cfg)
 	s->shm->pool_size = cfg->pool_size;
 	s->shm->data_room = cfg->data_room;
 	s->shm->conn_mbufs = cfg->conn_mbufs;
+	if (cfg->token_file[0] != '\0') {
+		char err[DIPC_CONFIG_PATH_LEN + 128];
+
+		ret = dipc_token_load(cfg->token_file, 1, &s->token, err, sizeof(err));
+		if (ret != 0) {
+			SERVER_LOG(ERR, "%s", err);
+			goto fail;
+		}
+		s->token_required = 1;
+		s->shm->token_required = 1;
+	}
 
 	s->pool = rte_pktmbuf_pool_create(DIPC_POOL_NAME, cfg->pool_size, cfg->pool_cache, 0,
 					  (uint16_t)cfg->data_room, socket);
@@ -363,6 +389,7 @@ pidfd_open(pid_t pid)
 static void
 refuse(struct dipc_server *s, struct dipc_shm_conn *conn, int reason)
 {
+	conn->nonce = new_nonce();
 	conn->refuse_reason = reason;
 	s->shm->control.refused++;
 	dipc_shm_store_state(&conn->state, DIPC_CONN_REFUSED);
@@ -392,18 +419,37 @@ admit(struct dipc_server *s, uint32_t slot, int stopping)
 	struct epoll_event ev = { .events = EPOLLIN };
 	struct server_worker *w;
 
+	uint16_t version = RTE_MIN(conn->version_max, s->shm->msg_version_max);
+
 	if (stopping) {
+		s->shm->control.refused_shutdown++;
 		refuse(s, conn, -ESHUTDOWN);
 		return;
 	}
-	if (conn->client_version < s->shm->msg_version_min ||
-	    conn->client_version > s->shm->msg_version_max) {
-		SERVER_LOG(NOTICE, "refused pid %d on slot %u: protocol version %u, served %u..%u",
-			   conn->client_pid, slot, conn->client_version,
+	if (conn->version_min > conn->version_max || version < conn->version_min ||
+	    version < s->shm->msg_version_min) {
+		SERVER_LOG(NOTICE, "refused pid %d on slot %u: protocol versions %u..%u, served %u..%u",
+			   conn->client_pid, slot, conn->version_min, conn->version_max,
 			   s->shm->msg_version_min, s->shm->msg_version_max);
+		s->shm->control.refused_version++;
 		refuse(s, conn, -EPROTONOSUPPORT);
 		return;
 	}
+	if (s->token_required &&
+	    conn->token_mac != dipc_token_mac(&s->token, conn->nonce, slot, conn->client_pid)) {
+		SERVER_LOG(NOTICE, "refused pid %d on slot %u: %s token", conn->client_pid, slot,
+			   conn->token_mac == 0 ? "no" : "wrong");
+		s->shm->control.refused_token++;
+		refuse(s, conn, -EACCES);
+		return;
+	}
+	conn->version = version;
+	conn->window = conn->want_window == 0 ? s->cfg.conn_mbufs :
+						RTE_MIN(conn->want_window, s->cfg.conn_mbufs);
+	conn->depth = rte_ring_get_capacity(ss->rings.req);
+	if (conn->want_depth != 0)
+		conn->depth = RTE_MIN(conn->want_depth, conn->depth);
+	ss->lend_cap = conn->window;
 	ss->client_pid = conn->client_pid;
 	/* The process itself tells us when it dies, however it dies. */
 	ss->pidfd = pidfd_open(ss->client_pid);
@@ -427,13 +473,14 @@ admit(struct dipc_server *s, uint32_t slot, int stopping)
 	ss->nb_pending = 0;
 	ss->dead = 0;
 	ss->lend_want_seen = conn->lend_want;
-	ss->lend_target = RTE_MIN((uint32_t)SERVER_INITIAL_LEND, s->cfg.conn_mbufs);
+	ss->lend_target = RTE_MIN((uint32_t)SERVER_INITIAL_LEND, ss->lend_cap);
 	initial_lend(s, ss, slot);
 	memset(&conn->server, 0, sizeof(conn->server));
 	memset(&conn->client, 0, sizeof(conn->client));
 	ss->worker = w->index;
 	conn->worker = (uint16_t)w->index;
 	conn->generation++;
+	conn->nonce = new_nonce();
 	worker_list_add(w, slot);
 	ss->state = SLOT_ACTIVE;
 	s->shm->control.admitted++;
@@ -764,6 +811,10 @@ dipc_server_dump(FILE *f, const struct dipc_server *s)
 		   ", closed %" PRIu64 " (of which dead %" PRIu64 "), open %u\n",
 		s->shm->control.admitted, s->shm->control.refused, s->shm->control.closed,
 		s->shm->control.dead, open);
+	fprintf(f, "dipc-server: refused: version %" PRIu64 ", token %" PRIu64
+		   ", shutting down %" PRIu64 ", no free slot %" PRIu64 "\n",
+		s->shm->control.refused_version, s->shm->control.refused_token,
+		s->shm->control.refused_shutdown, s->shm->control.refused_full);
 	fprintf(f, "dipc-server: mbufs given back by clients %" PRIu64
 		   ", taken back from closed connections %" PRIu64 "\n",
 		back, s->shm->control.reclaimed_mbufs);

@@ -167,12 +167,12 @@ poll_slot(struct dipc_server *s, struct server_worker *w, uint32_t slot, unsigne
 	unsigned int n, i, nb_tx = 0, nb_drop = 0, sent, bad = 0, taken = 0, used;
 	int ret;
 
-	/* The client ran out of mbufs: double its share, up to conn_mbufs.
+	/* The client ran out of mbufs: double its share, up to its window.
 	 * Read every poll, but the line is rarely written. */
 	if (unlikely(__atomic_load_n(&conn->lend_want, __ATOMIC_RELAXED) != ss->lend_want_seen)) {
 		ss->lend_want_seen = conn->lend_want;
 		ss->lend_target = RTE_MIN(RTE_MAX(ss->lend_target * 2, ss->lent + burst),
-					  s->cfg.conn_mbufs);
+					  ss->lend_cap);
 		/* At its share already: tell the client not to wait. */
 		if (ss->lent >= ss->lend_target)
 			__atomic_store_n(&conn->server.lend_refused, conn->server.lend_refused + 1,

@@ -13,6 +13,7 @@
 
 #include "dipc_ring_transport.h"
 #include "dipc_server.h"
+#include "dipc_token.h"
 
 extern int dipc_server_logtype;
 #define SERVER_LOG(level, fmt, ...) \
@@ -94,6 +95,7 @@ struct server_slot {
 	 * lcore's once the worker quiesced. */
 	uint32_t lent;
 	uint32_t lend_target;
+	uint32_t lend_cap;         /* the granted window */
 	uint32_t lend_want_seen;   /* the client's lend_want when last served */
 	struct rte_mbuf **pending; /* [burst] */
 };
@@ -138,6 +140,8 @@ struct dipc_server {
 	/* Workers report a quiescent state after taking their commands, so a
 	 * grace period after a REMOVE means the worker let go of the slot. */
 	struct rte_rcu_qsbr *qsbr;
+	struct dipc_token token;          /* loaded from cfg.token_file */
+	int token_required;
 	int epfd;                         /* epoll of the clients' pidfds */
 	struct server_worker *workers;
 	unsigned int nb_workers;
