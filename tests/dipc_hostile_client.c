@@ -36,6 +36,7 @@
 #include <rte_mempool.h>
 
 #include "dipc_client.h"
+#include "dipc_eal.h"
 #include "dipc_ring_transport.h"
 
 static unsigned int failures;
@@ -229,7 +230,7 @@ one_round(void)
 		return 0;
 	}
 	dipc_client_close(c);
-	if (dipc_ring_conn_lookup(slot, &rings) == 0)
+	if (dipc_ring_conn_get(dipc_ring_shm_lookup(), slot, &rings) == 0)
 		rte_ring_sp_enqueue_burst(rings.req, (void **)late, RTE_DIM(late), NULL);
 	printf("hostile: after close %zu\n", RTE_DIM(late));
 
@@ -302,7 +303,7 @@ main(int argc, char **argv)
 		while (!stop)
 			rte_delay_us_sleep(10);
 		printf("hostile: sleep-wake only, done\n");
-		rte_eal_cleanup();
+		dipc_eal_cleanup_bounded(5, 0, NULL);
 		return 0;
 	}
 	for (r = 0; r < rounds && failures == 0 && !stop; r++) {
@@ -313,6 +314,6 @@ main(int argc, char **argv)
 			rte_delay_us_sleep((unsigned int)(pause_ms * 1000));
 	}
 	printf("hostile: %lu round(s) %s\n", r, failures ? "FAILED" : "done");
-	rte_eal_cleanup();
+	dipc_eal_cleanup_bounded(5, failures ? 1 : 0, NULL);
 	return failures ? 1 : 0;
 }

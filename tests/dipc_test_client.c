@@ -13,6 +13,9 @@
  *   malformed   send each kind of malformed request, check the error
  *               responses, then check the connection still works
  *   hold S      connect and hold the connection S seconds
+ *   conns N K [GO]  open N connections (printing "opened N"), wait for the
+ *               file GO to exist if given, then K checked echo calls on
+ *               each in turn, then close them all
  *   api         the client API's error paths, late and malformed answers
  *   sink N      N one-way messages to the sink, then a sink call
  *   window N R  R rounds of: N echo requests in flight, then all N
@@ -38,6 +41,7 @@
 #include <rte_errno.h>
 
 #include "dipc_client.h"
+#include "dipc_eal.h"
 #include "dipc_ring_transport.h"
 
 #define TIMEOUT_MS 5000
@@ -285,7 +289,7 @@ mode_api(struct dipc_client *c)
 		dipc_client_msg_free(c, rsp);
 
 	/* A malformed answer (planted in our own response ring) is EPROTO. */
-	EXPECT(dipc_ring_conn_lookup(dipc_client_slot(c), &rings) == 0);
+	EXPECT(dipc_ring_conn_get(dipc_ring_shm_lookup(), dipc_client_slot(c), &rings) == 0);
 	m = dipc_client_msg_alloc(c, DIPC_METHOD_ECHO, 8); /* a request, not a response */
 	EXPECT(rte_ring_sp_enqueue(rings.rsp, m) == 0);
 	m = dipc_client_msg_alloc(c, DIPC_METHOD_ECHO, 8);
@@ -329,6 +333,54 @@ mode_sink(struct dipc_client *c, unsigned long n)
 	EXPECT(dipc_client_recv_burst(c, m, 32) == 0);
 	printf("test-client: sink %lu %s\n", n, fails ? "FAILED" : "ok");
 	return fails ? 1 : 0;
+}
+
+static int
+mode_conns(unsigned int n, unsigned long k, const char *go)
+{
+	struct dipc_client **c = calloc(n, sizeof(struct dipc_client *));
+	unsigned long r;
+	unsigned int i, waited;
+	int ret = 0;
+
+	if (c == NULL)
+		return 1;
+	for (i = 0; i < n; i++) {
+		c[i] = dipc_client_connect(call_timeout_ms);
+		if (c[i] == NULL) {
+			printf("test-client: connection %u: %s\n", i, dipc_client_strerror(rte_errno));
+			ret = 3;
+			goto out;
+		}
+	}
+	printf("test-client: opened %u\n", n);
+	fflush(stdout);
+	for (waited = 0; go != NULL && access(go, F_OK) != 0; waited++) {
+		if (waited == 60000) {
+			printf("test-client: %s never came\n", go);
+			ret = 1;
+			goto out;
+		}
+		rte_delay_us_sleep(1000);
+	}
+	for (r = 0; r < k; r++) {
+		for (i = 0; i < n; i++) {
+			ret = echo_call(c[i], (uint32_t)((r * n + i) % 257), (uint32_t)(r * n + i));
+			if (ret != 0) {
+				printf("test-client: connection %u call %lu: %s\n", i, r,
+				       ret < 0 ? dipc_client_strerror(ret) : "bad echo");
+				ret = ret < 0 ? 4 : 1;
+				goto out;
+			}
+		}
+	}
+	printf("test-client: conns %u x %lu ok\n", n, k);
+out:
+	for (i = 0; i < n; i++)
+		if (c[i] != NULL)
+			dipc_client_close(c[i]);
+	free(c);
+	return ret;
 }
 
 static int
@@ -387,10 +439,10 @@ claim_by_hand(uint16_t version, uint32_t wait_state, int want)
 
 	if (shm == NULL)
 		return 3;
-	for (i = 0; i < shm->max_conns; i++)
+	for (i = 0; i < shm->nb_ready; i++)
 		if (dipc_shm_cas_state(&shm->conns[i].state, DIPC_CONN_FREE, DIPC_CONN_CLAIMING))
 			break;
-	if (i == shm->max_conns)
+	if (i == shm->nb_ready)
 		return 3;
 	conn = &shm->conns[i];
 	conn->client_pid = getpid();
@@ -439,21 +491,28 @@ main(int argc, char **argv)
 		return 2;
 	}
 	mode = argv[1];
+	if (strcmp(mode, "conns") == 0 && argc > 3) {
+		ret = mode_conns((unsigned int)strtoul(argv[2], NULL, 10),
+				 strtoul(argv[3], NULL, 10), argc > 4 ? argv[4] : NULL);
+		dipc_eal_cleanup_bounded(5, ret, NULL);
+		return ret;
+	}
 	if (strcmp(mode, "badversion") == 0 || strcmp(mode, "claimlate") == 0) {
 		if (strcmp(mode, "badversion") == 0)
 			ret = claim_by_hand(99, DIPC_SERVER_RUNNING, -EPROTONOSUPPORT);
 		else
 			ret = claim_by_hand(DIPC_MSG_VERSION, DIPC_SERVER_STOPPING, -ESHUTDOWN);
-		rte_eal_cleanup();
+		dipc_eal_cleanup_bounded(5, ret, NULL);
 		return ret;
 	}
 	connect_ms = getenv("DIPC_TEST_CONNECT_MS");
 	c = dipc_client_connect(connect_ms != NULL ? (unsigned int)strtoul(connect_ms, NULL, 10) :
 						     TIMEOUT_MS);
 	if (c == NULL) {
+		ret = rte_errno == ETIMEDOUT ? 5 : 3;
 		printf("test-client: connect: %s\n", dipc_client_strerror(rte_errno));
-		rte_eal_cleanup();
-		return rte_errno == ETIMEDOUT ? 5 : 3;
+		dipc_eal_cleanup_bounded(5, ret, NULL);
+		return ret;
 	}
 	printf("test-client: connected on slot %u\n", dipc_client_slot(c));
 	fflush(stdout);
@@ -477,6 +536,6 @@ main(int argc, char **argv)
 	else
 		ret = 2;
 	dipc_client_close(c);
-	rte_eal_cleanup();
+	dipc_eal_cleanup_bounded(5, ret, NULL);
 	return ret;
 }

@@ -86,10 +86,14 @@ test_defaults(void **state __rte_unused)
 
 	memset(&cfg, 0xa5, sizeof(cfg));
 	dipc_config_defaults(&cfg);
-	assert_int_equal(cfg.max_conns, 64);
+	assert_int_equal(cfg.max_conns, 1024);
+	assert_int_equal(cfg.warm_conns, 16);
+	assert_int_equal(cfg.grow_step, 32);
+	assert_int_equal(cfg.conn_mbufs, 2048);
+	assert_string_equal(cfg.token_file, "");
 	assert_int_equal(cfg.workers, 0);
 	assert_int_equal(cfg.ring_size, 1024);
-	assert_int_equal(cfg.pool_size, 16383);
+	assert_int_equal(cfg.pool_size, 65535);
 	assert_int_equal(cfg.pool_cache, 256);
 	assert_int_equal(cfg.data_room, 2176);
 	assert_int_equal(cfg.burst, 32);
@@ -307,6 +311,10 @@ static const struct {
 } names[] = {
 	{ "max-connections", "server.max_connections", "4096",
 	  offsetof(struct dipc_server_config, max_conns), 4096 },
+	{ "warm-connections", "server.warm_connections", "65534",
+	  offsetof(struct dipc_server_config, warm_conns), 65534 },
+	{ "grow-step", "server.grow_step", "4096",
+	  offsetof(struct dipc_server_config, grow_step), 4096 },
 	{ "conn-mbufs", "server.conn_mbufs", "65536",
 	  offsetof(struct dipc_server_config, conn_mbufs), 65536 },
 	{ "workers", "server.workers", "127", offsetof(struct dipc_server_config, workers), 127 },

@@ -6,6 +6,7 @@
  * hugepage files and run directories afterwards, also when it fails.
  * Exits 77 (skip) only when hugepages cannot be had.
  */
+#include <fcntl.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -294,16 +295,15 @@ test_kill9_clients_under_load(void **state)
 	assert_int_equal(before.pool_free + before.lent, before.pool_size);
 
 	for (i = 0; i < 100; i++) {
-		/* Echo calls or a flood of one-way messages, killed while it
-		 * starts up (EAL, connect) or at a random point of its load. */
+		/* Echo calls or a flood of one-way messages, killed at a random
+		 * point of its load: mid-call, mid-burst, holding mbufs. Not
+		 * during its EAL start: a process killed inside EAL can leave
+		 * EAL's shared locks held for every process of the prefix (see
+		 * docs/DESIGN-NOTES.md), which is DPDK's limit, not dipc's. */
 		v = harness_start_client(h, i % 2 ? sink : busy);
 		assert_true(v >= 0);
-		if (i % 4 == 3) {
-			usleep((useconds_t)(rand() % 300000)); /* NOLINT(cert-msc30-c,cert-msc50-cpp) */
-		} else {
-			expect_log(h, v, "connected on slot", 20000);
-			usleep((useconds_t)(rand() % 20000)); /* NOLINT(cert-msc30-c,cert-msc50-cpp) */
-		}
+		expect_log(h, v, "connected on slot", 20000);
+		usleep((useconds_t)(rand() % 20000)); /* NOLINT(cert-msc30-c,cert-msc50-cpp) */
 		kill(h->clients[v].pid, SIGKILL);
 		expect_client(h, v, 128 + SIGKILL, 10000);
 		connected += harness_log_contains(&h->clients[v], "connected on slot");
@@ -330,9 +330,9 @@ test_kill9_clients_under_load(void **state)
 	}
 	print_message("kill -9: %lu of 100 clients were connected when killed, %u mbufs "
 		      "free every time\n", after.dead, after.pool_free);
-	/* Most kills hit a connected client under load, and 3 slots served
+	/* Every kill hit a connected client under load, and 3 slots served
 	 * them all: every slot was recycled many times. */
-	assert_true(connected >= 60);
+	assert_int_equal(connected, 100);
 	expect_clean_stop(h);
 	/* The neighbour saw the server stop, not an error. */
 	expect_client(h, d, 4, 20000);
@@ -369,6 +369,74 @@ test_lending_grows_gives_back_and_caps(void **state)
 	expect_clean_stop(h);
 	/* Freeing 1500 at once overflowed the client's stash of free mbufs. */
 	assert_false(harness_log_contains(&h->server, "given back by clients 0,"));
+}
+
+static int
+open_file(const char *path)
+{
+	int fd = open(path, O_CREAT | O_WRONLY | O_CLOEXEC, 0600);
+
+	assert_true(fd >= 0);
+	return fd;
+}
+
+/* One round of 1024 connections from 8 processes, all open at once, all
+ * exchanging messages, then all closed. */
+static void
+thousand_connections(struct harness *h, const char *go, struct harness_dump *open)
+{
+	const char *conns[] = { "conns", "128", "20", go, NULL };
+	int c[8];
+	unsigned int i;
+
+	unlink(go);
+	for (i = 0; i < 8; i++) {
+		c[i] = harness_start_client(h, conns);
+		assert_true(c[i] >= 0);
+	}
+	for (i = 0; i < 8; i++)
+		expect_log(h, c[i], "opened 128", 120000);
+	assert_int_equal(harness_server_dump(h, open, 5000), 0);
+	close(open_file(go));
+	for (i = 0; i < 8; i++) {
+		expect_client(h, c[i], 0, 120000);
+		assert_true(harness_log_contains(&h->clients[c[i]], "conns 128 x 20 ok"));
+	}
+}
+
+/*
+ * 1024 concurrent connections from 8 processes, all exchanging messages;
+ * then all closed; then 1024 again, served from reused slots.
+ */
+static void
+test_1024_connections_twice(void **state)
+{
+	struct harness *h = *state;
+	struct harness_dump d;
+	char go[600];
+	unsigned int tries;
+
+	snprintf(go, sizeof(go), "%s/go", h->dir);
+	assert_int_equal(harness_start_server(h, NULL), 0);
+	thousand_connections(h, go, &d);
+	assert_int_equal(d.open, 1024);
+	for (tries = 0; tries < 500; tries++) {
+		assert_int_equal(harness_server_dump(h, &d, 5000), 0);
+		if (d.open == 0)
+			break;
+	}
+	assert_int_equal(d.open, 0);
+	assert_int_equal(d.closed, 1024);
+	thousand_connections(h, go, &d);
+	assert_int_equal(d.open, 1024);
+	expect_clean_stop(h);
+	/* The second 1024 found their slots (and rings) ready: no slot was
+	 * created for them. */
+	assert_true(harness_log_contains(&h->server, "slots: 1024 with rings of 1024"));
+	assert_true(harness_log_contains(&h->server, "admissions on reused slots 1024 "
+						      "(hit rate 50.0%)"));
+	assert_true(harness_log_contains(&h->server, "closed 2048 (of which dead 0), open 0"));
+	unlink(go);
 }
 
 static void
@@ -705,6 +773,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_kill9_clients_under_load, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lending_grows_gives_back_and_caps, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_1024_connections_twice, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_hugepages, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_malformed_messages, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hostile_client, setup, teardown),

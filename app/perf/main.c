@@ -22,6 +22,9 @@ static const struct perf_mode *const modes[] = {
 	&perf_mode_latency,
 	&perf_mode_throughput,
 	&perf_mode_oneway,
+	&perf_mode_connect,
+	&perf_mode_reclaim,
+	&perf_mode_victim,
 	NULL,
 };
 
@@ -37,14 +40,17 @@ usage(FILE *f)
 		"Options:\n"
 		"  --mode MODE        benchmark mode (default latency):\n");
 	for (i = 0; modes[i] != NULL; i++)
-		fprintf(f, "                       %-11s %s\n", modes[i]->name, modes[i]->help);
+		if (modes[i]->help != NULL)
+			fprintf(f, "                       %-11s %s\n", modes[i]->name,
+				modes[i]->help);
 	fprintf(f,
 		"  --size N           body bytes per message (default 64)\n"
 		"  --burst N          messages per send/receive burst (default 32, max %d)\n"
 		"  --window N         requests in flight per connection, throughput (default 32)\n"
 		"  --duration S       seconds measured (default 5)\n"
 		"  --warmup S         seconds run before measuring (default 1)\n"
-		"  --count N          stop after N messages instead of --duration\n"
+		"  --count N          stop after N messages instead of --duration; connect,\n"
+		"                     reclaim: N connections or kills (default 1000, 100)\n"
 		"  --connections N    connections, used in turn (default 1, max %d)\n"
 		"  --timeout MS       connect and call timeout (default 1000)\n"
 		"  --verify           fill bodies with a pattern and check echoes byte for byte\n"
@@ -221,7 +227,8 @@ main(int argc, char **argv)
 		.warmup = 1, .connections = 1, .timeout_ms = 1000,
 	};
 	const struct perf_mode *mode = &perf_mode_latency;
-	struct dipc_client *conns[PERF_MAX_CONNS] = { NULL };
+	static struct dipc_client *conns[PERF_MAX_CONNS];
+	static char *eal_args[PERF_MAX_ARGS];
 	struct perf_result r = { 0 };
 	struct perf_hist hist;
 	uint32_t i;
@@ -229,6 +236,11 @@ main(int argc, char **argv)
 
 	/* Check the application arguments before attaching to the server. */
 	ret = dipc_eal_argc(argc, argv);
+	/* A copy: EAL may reorder argv. */
+	o.eal_argc = RTE_MIN(ret, PERF_MAX_ARGS);
+	for (i = 0; i < (uint32_t)o.eal_argc; i++)
+		eal_args[i] = argv[i];
+	o.eal_argv = eal_args;
 	if (ret < argc) {
 		/* getopt wants a program name in front: lend it the "--" slot. */
 		argv[ret] = argv[0];
@@ -245,6 +257,8 @@ main(int argc, char **argv)
 		fprintf(stderr, "dipc-perf: %s\n", dipc_client_strerror(ret));
 		return 3;
 	}
+	if (mode->own_connections)
+		o.connections = 0;
 	for (i = 0; i < o.connections; i++) {
 		conns[i] = dipc_client_connect(o.timeout_ms);
 		if (conns[i] == NULL) {
@@ -254,14 +268,14 @@ main(int argc, char **argv)
 			goto out;
 		}
 	}
-	if (o.size > dipc_client_max_body(conns[0])) {
+	if (o.connections != 0 && o.size > dipc_client_max_body(conns[0])) {
 		fprintf(stderr, "dipc-perf: --size %u is larger than the server's largest body, "
 				"%u bytes\n", o.size, dipc_client_max_body(conns[0]));
 		status = 2;
 		goto out;
 	}
 	hist_init(&hist);
-	if (mode == &perf_mode_latency)
+	if (mode == &perf_mode_latency || mode->own_connections)
 		r.hist = &hist;
 	mode->run(&o, conns, &r);
 	print_result(&o, &r);
@@ -277,6 +291,6 @@ out:
 	for (i = 0; i < o.connections; i++)
 		if (conns[i] != NULL)
 			dipc_client_close(conns[i]);
-	rte_eal_cleanup();
+	dipc_eal_cleanup_bounded(5, status, NULL);
 	return status;
 }

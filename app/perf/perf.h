@@ -7,7 +7,8 @@
 
 #include "dipc_client.h"
 
-#define PERF_MAX_CONNS 64
+#define PERF_MAX_CONNS 1024
+#define PERF_MAX_ARGS 64
 #define PERF_MAX_BURST 512
 
 struct perf_opts {
@@ -22,6 +23,8 @@ struct perf_opts {
 	uint32_t timeout_ms;
 	int verify;           /* check echoed bodies byte for byte */
 	int json;
+	int eal_argc;         /* the EAL arguments we were given, argv[0] first, */
+	char **eal_argv;      /* for the processes a mode starts (reclaim) */
 };
 
 /* Log-linear latency histogram: 64 sub-buckets per power of two of ns. */
@@ -52,11 +55,15 @@ struct perf_mode {
 	const char *name;
 	const char *help;
 	int (*run)(const struct perf_opts *o, struct dipc_client **conns, struct perf_result *r);
+	int own_connections;  /* the mode connects itself: main opens none */
 };
 
 extern const struct perf_mode perf_mode_latency;
 extern const struct perf_mode perf_mode_throughput;
 extern const struct perf_mode perf_mode_oneway;
+extern const struct perf_mode perf_mode_connect;
+extern const struct perf_mode perf_mode_reclaim;
+extern const struct perf_mode perf_mode_victim;
 
 /* Seconds as TSC cycles, and cycles as ns. */
 uint64_t perf_cycles(double seconds);

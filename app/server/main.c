@@ -29,6 +29,9 @@
 static struct dipc_server *server;
 static volatile sig_atomic_t stop_early;
 
+/* Seconds the final clean-up may take before we give up on it. */
+#define CLEANUP_TIMEOUT_S 5
+
 /* SIGUSR1: print the counters (dipc_server_dump()) on the next control pass. */
 static void
 on_dump_signal(int sig __rte_unused)
@@ -50,6 +53,9 @@ on_signal(int sig __rte_unused)
 	}
 }
 
+/* MB of hugepage memory reserved at start (default pool: about 160 MB). */
+#define DIPC_SOCKET_MEM "256"
+
 static int
 init_eal(int argc, char **argv)
 {
@@ -63,6 +69,12 @@ init_eal(int argc, char **argv)
 		 * client's own mappings (or ASan's shadow) often already are; a
 		 * fixed base high in the address space is free in every process. */
 		{ "--base-virtaddr=" DIPC_BASE_VIRTADDR, { "--base-virtaddr", NULL } },
+		/* Reserve hugepage memory up front, beyond what the pool and the
+		 * first rings take: a secondary's own small allocations (EAL's
+		 * service cores, a client's mempool objects) then come from
+		 * memory already there, instead of asking this process to map
+		 * more, which fails if it is stopped or busy. */
+		{ "--socket-mem=" DIPC_SOCKET_MEM, { "--socket-mem", "-m", "--legacy-mem", NULL } },
 	};
 	char *args[DIPC_EAL_MAX_ARGS + 1];
 	const char *prefix;
@@ -160,9 +172,14 @@ main(int argc, char **argv)
 	in_use = dipc_server_mbufs_in_use(server) - dipc_server_mbufs_lent(server);
 	if (in_use != 0)
 		printf("dipc-server: %u mbufs were not returned to the pool\n", in_use);
+	/* Freeing DPDK memory takes EAL's shared memory locks, which a client
+	 * killed inside DPDK can leave held for ever: give up rather than
+	 * hang (see dipc_eal_cleanup_bounded()). */
+	dipc_eal_exit_guard(CLEANUP_TIMEOUT_S, ret == 0 ? 0 : 1, "dipc-server: stopped\n");
 	dipc_server_free(server);
 	server = NULL;
 	rte_eal_cleanup();
+	dipc_eal_exit_guard_clear();
 	printf("dipc-server: stopped\n");
 	return ret == 0 ? 0 : 1;
 }

@@ -11,7 +11,9 @@
  * - the memzone DIPC_SHM_MZ_NAME holding struct dipc_shm and the connection
  *   table that follows it;
  * - the mbuf pool DIPC_POOL_NAME;
- * - for each connection slot i, four single-producer/single-consumer rings:
+ * - for each connection slot i, four single-producer/single-consumer rings
+ *   (in ring zones: memzones DIPC_RING_ZONE_FMT, slots_per_zone slots each,
+ *   created as the pool of slots grows):
  *   requests (client -> server, DIPC_REQ_RING_FMT), responses (server ->
  *   client, DIPC_RSP_RING_FMT), mbufs the server lends the client
  *   (DIPC_ALLOC_RING_FMT) and mbufs the client gives back
@@ -24,7 +26,7 @@
  * the connection closes or its process dies.
  *
  * Secondaries look these up by name and never create or free them. Nothing
- * here holds a pointer: rings and pools are found by name, slots by index.
+ * here holds a pointer: pools and ring zones are found by name, slots by index.
  *
  * Connection slot life cycle (who moves it, in brackets):
  * @code
@@ -60,6 +62,8 @@ extern "C" {
 #define DIPC_ALLOC_RING_FMT "dipc_alc_%u"
 /** Ring of mbufs the client gives back, by slot index. */
 #define DIPC_FREE_RING_FMT "dipc_fre_%u"
+/** Memzone holding the rings of dipc_shm.slots_per_zone slots, by zone index. */
+#define DIPC_RING_ZONE_FMT "dipc_rings_%u"
 /** Default EAL file prefix shared by server and clients. */
 #define DIPC_DEFAULT_FILE_PREFIX "dipc"
 
@@ -143,6 +147,9 @@ struct dipc_shm {
 	uint16_t msg_version_max; /**< newest message version served */
 	uint32_t token_required; /**< 1: clients must prove the token (dipc_token.h) */
 	uint32_t max_conns;    /**< slots in conns[] */
+	uint32_t slots_per_zone; /**< slots whose rings share one memzone */
+	uint32_t nb_ready;     /**< slots 0..nb_ready-1 have rings (control, release) */
+	uint32_t slot_want;    /**< bumped by a client that found no free ready slot */
 	uint32_t ring_size;    /**< entries per ring */
 	uint32_t nb_workers;   /**< worker lcores */
 	uint32_t pool_size;    /**< mbufs in DIPC_POOL_NAME */
@@ -157,6 +164,8 @@ struct dipc_shm {
 		uint64_t refused_token;    /**< no or wrong token proof */
 		uint64_t refused_shutdown; /**< server stopping */
 		uint64_t refused_full;     /**< no free slot (bumped by the client) */
+		uint64_t slots_created;    /**< slots with rings (nb_ready) */
+		uint64_t reused;           /**< admissions onto a slot used before */
 		uint64_t closed;
 		uint64_t dead;           /**< connections whose process died */
 		uint64_t reclaimed_mbufs; /**< mbufs taken back from closed connections */

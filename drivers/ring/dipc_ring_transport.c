@@ -16,6 +16,7 @@ RTE_LOG_REGISTER(dipc_ring_logtype, dipc.drv.ring, NOTICE);
 static const char *const ring_fmts[] = {
 	DIPC_REQ_RING_FMT, DIPC_RSP_RING_FMT, DIPC_ALLOC_RING_FMT, DIPC_FREE_RING_FMT,
 };
+#define RINGS_PER_SLOT RTE_DIM(ring_fmts)
 
 static struct rte_ring **
 ring_ptr(struct dipc_ring_conn *rings, unsigned int i)
@@ -25,53 +26,70 @@ ring_ptr(struct dipc_ring_conn *rings, unsigned int i)
 	return p[i];
 }
 
-int
-dipc_ring_conn_create(unsigned int slot, unsigned int size, int socket_id,
-		      struct dipc_ring_conn *rings)
+const struct rte_memzone *
+dipc_ring_zone_create(unsigned int zone, unsigned int nb_slots, unsigned int ring_size,
+		      int socket_id)
 {
 	const unsigned int flags = RING_F_SP_ENQ | RING_F_SC_DEQ;
-	char name[RTE_RING_NAMESIZE];
-	unsigned int i;
-	int ret;
+	ssize_t ring_len = rte_ring_get_memsize(ring_size);
+	char name[RTE_MEMZONE_NAMESIZE];
+	const struct rte_memzone *mz;
+	unsigned int i, k, slot;
 
-	memset(rings, 0, sizeof(*rings));
-	for (i = 0; i < RTE_DIM(ring_fmts); i++) {
-		snprintf(name, sizeof(name), ring_fmts[i], slot);
-		*ring_ptr(rings, i) = rte_ring_create(name, size, socket_id, flags);
-		if (*ring_ptr(rings, i) == NULL) {
-			ret = -rte_errno;
-			RING_LOG(ERR, "cannot create ring %s (size %u, socket %d): %s", name, size,
-				 socket_id, rte_strerror(-ret));
-			dipc_ring_conn_free(rings);
-			rte_errno = -ret;
-			return ret;
+	if (ring_len < 0) {
+		rte_errno = EINVAL;
+		return NULL;
+	}
+	snprintf(name, sizeof(name), DIPC_RING_ZONE_FMT, zone);
+	mz = rte_memzone_reserve_aligned(name, (size_t)ring_len * RINGS_PER_SLOT * nb_slots,
+					 socket_id, 0, RTE_CACHE_LINE_SIZE);
+	if (mz == NULL) {
+		RING_LOG(ERR, "cannot reserve memzone %s for %u slots: %s", name, nb_slots,
+			 rte_strerror(rte_errno));
+		return NULL;
+	}
+	for (i = 0; i < nb_slots; i++) {
+		slot = zone * nb_slots + i;
+		for (k = 0; k < RINGS_PER_SLOT; k++) {
+			struct rte_ring *r = (struct rte_ring *)((char *)mz->addr +
+				(size_t)ring_len * (i * RINGS_PER_SLOT + k));
+			char rname[RTE_RING_NAMESIZE];
+
+			snprintf(rname, sizeof(rname), ring_fmts[k], slot);
+			if (rte_ring_init(r, rname, ring_size, flags) != 0) {
+				rte_memzone_free(mz);
+				rte_errno = EINVAL;
+				return NULL;
+			}
 		}
 	}
-	return 0;
-}
-
-void
-dipc_ring_conn_free(struct dipc_ring_conn *rings)
-{
-	unsigned int i;
-
-	for (i = 0; i < RTE_DIM(ring_fmts); i++) {
-		rte_ring_free(*ring_ptr(rings, i));
-		*ring_ptr(rings, i) = NULL;
-	}
+	return mz;
 }
 
 int
-dipc_ring_conn_lookup(unsigned int slot, struct dipc_ring_conn *rings)
+dipc_ring_conn_get(const struct dipc_shm *shm, unsigned int slot, struct dipc_ring_conn *rings)
 {
-	char name[RTE_RING_NAMESIZE];
-	unsigned int i;
+	ssize_t ring_len = rte_ring_get_memsize(shm->ring_size);
+	unsigned int per_zone = shm->slots_per_zone, i, k;
+	char name[RTE_MEMZONE_NAMESIZE];
+	const struct rte_memzone *mz;
 
-	for (i = 0; i < RTE_DIM(ring_fmts); i++) {
-		snprintf(name, sizeof(name), ring_fmts[i], slot);
-		*ring_ptr(rings, i) = rte_ring_lookup(name);
-		if (*ring_ptr(rings, i) == NULL)
-			return -ENOENT;
+	if (ring_len < 0 || per_zone == 0 || slot >= shm->max_conns)
+		return -EPROTO;
+	snprintf(name, sizeof(name), DIPC_RING_ZONE_FMT, slot / per_zone);
+	mz = rte_memzone_lookup(name);
+	if (mz == NULL)
+		return -ENOENT;
+	if (mz->len < (size_t)ring_len * RINGS_PER_SLOT * per_zone)
+		return -EPROTO;
+	i = slot % per_zone;
+	for (k = 0; k < RINGS_PER_SLOT; k++) {
+		struct rte_ring *r = (struct rte_ring *)((char *)mz->addr +
+			(size_t)ring_len * (i * RINGS_PER_SLOT + k));
+
+		if (r->size != shm->ring_size)
+			return -EPROTO;
+		*ring_ptr(rings, k) = r;
 	}
 	return 0;
 }
@@ -95,7 +113,8 @@ dipc_ring_shm_lookup(void)
 		rte_errno = EPROTONOSUPPORT;
 		return NULL;
 	}
-	if (mz->len < sizeof(*shm) + (size_t)shm->max_conns * sizeof(shm->conns[0])) {
+	if (mz->len < sizeof(*shm) + (size_t)shm->max_conns * sizeof(shm->conns[0]) ||
+	    shm->slots_per_zone == 0) {
 		rte_errno = EPROTO;
 		return NULL;
 	}

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include <rte_mbuf.h>
+#include <rte_memzone.h>
 #include <rte_ring.h>
 
 #include "dipc_ring_proto.h"
@@ -30,34 +31,41 @@ struct dipc_ring_conn {
 };
 
 /**
- * Create the rings of one slot (primary only).
+ * Create a ring zone (primary only): one memzone, DIPC_RING_ZONE_FMT, that
+ * holds the four rings of @p nb_slots consecutive slots, starting at slot
+ * zone * nb_slots. One memzone per zone rather than per ring: EAL has a
+ * fixed number of memzones (RTE_MAX_MEMZONE), far fewer than four per
+ * connection for thousands of connections.
  *
- * @param slot
- *   Slot index; names the rings.
- * @param size
- *   Ring size, a power of two; the usable capacity is size - 1.
+ * @param zone
+ *   Zone index; names the memzone.
+ * @param nb_slots
+ *   Slots per zone (dipc_shm.slots_per_zone).
+ * @param ring_size
+ *   Entries per ring, a power of two; the usable capacity is size - 1.
  * @param socket_id
  *   NUMA socket of the lcores that use the rings.
- * @param[out] rings
- *   The rings; all NULL on failure.
  * @return
- *   0, or -rte_errno of rte_ring_create() (-EEXIST, -ENOMEM, -EINVAL, ...).
+ *   The memzone, or NULL with rte_errno set.
  */
-int dipc_ring_conn_create(unsigned int slot, unsigned int size, int socket_id,
-			  struct dipc_ring_conn *rings);
+const struct rte_memzone *dipc_ring_zone_create(unsigned int zone, unsigned int nb_slots,
+						unsigned int ring_size, int socket_id);
 
 /**
- * Free the rings of one slot (primary only); NULL rings are skipped.
- */
-void dipc_ring_conn_free(struct dipc_ring_conn *rings);
-
-/**
- * Look up the rings of one slot (any process).
+ * Find the rings of one slot (any process), in its zone.
  *
+ * @param shm
+ *   The server's shared state (ring size, slots per zone).
+ * @param slot
+ *   Slot index; its zone must exist.
+ * @param[out] rings
+ *   The rings.
  * @return
- *   0, or -ENOENT if a ring does not exist.
+ *   0, -ENOENT if the slot's zone does not exist, -EPROTO if what is there
+ *   is not rings of the expected size.
  */
-int dipc_ring_conn_lookup(unsigned int slot, struct dipc_ring_conn *rings);
+int dipc_ring_conn_get(const struct dipc_shm *shm, unsigned int slot,
+		       struct dipc_ring_conn *rings);
 
 /**
  * Look up and check the server's shared state (any process).

@@ -148,9 +148,10 @@ static int
 claim_slot(struct dipc_shm *shm, const struct dipc_client_opts *o, const struct dipc_token *t,
 	   uint32_t *slot)
 {
-	uint32_t i, n = shm->max_conns;
+	/* Acquire: the rings of the slots below nb_ready are in place. */
+	uint32_t i, n = __atomic_load_n(&shm->nb_ready, __ATOMIC_ACQUIRE);
 
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n && i < shm->max_conns; i++) {
 		struct dipc_shm_conn *conn = &shm->conns[i];
 
 		if (dipc_shm_load_state(&conn->state) != DIPC_CONN_FREE)
@@ -168,6 +169,11 @@ claim_slot(struct dipc_shm *shm, const struct dipc_client_opts *o, const struct 
 		dipc_shm_store_state(&conn->state, DIPC_CONN_REQUESTED);
 		*slot = i;
 		return 0;
+	}
+	if (n < shm->max_conns) {
+		/* The pool of slots can grow: ask, and look again. */
+		__atomic_fetch_add(&shm->slot_want, 1, __ATOMIC_RELEASE);
+		return -EAGAIN;
 	}
 	__atomic_fetch_add(&shm->control.refused_full, 1, __ATOMIC_RELAXED);
 	return -EBUSY;
@@ -297,7 +303,14 @@ dipc_client_connect_opts(const struct dipc_client_opts *opts)
 		ret = have_token;
 		goto fail;
 	}
-	ret = claim_slot(shm, o, have_token == 0 ? &token : NULL, &slot);
+	while ((ret = claim_slot(shm, o, have_token == 0 ? &token : NULL, &slot)) == -EAGAIN) {
+		ret = check_shm(shm, shm->server_pid);
+		if (ret == 0 && rte_rdtsc() > deadline)
+			ret = -ETIMEDOUT;
+		if (ret != 0)
+			break;
+		rte_delay_us_sleep(100);
+	}
 	if (ret != 0)
 		goto fail;
 	ret = await_admission(shm, slot, deadline);
@@ -306,7 +319,7 @@ dipc_client_connect_opts(const struct dipc_client_opts *opts)
 	c->slot = slot;
 	c->conn = &shm->conns[slot];
 	c->generation = c->conn->generation;
-	ret = dipc_ring_conn_lookup(slot, &c->rings);
+	ret = dipc_ring_conn_get(shm, slot, &c->rings);
 	if (ret != 0) {
 		dipc_shm_store_state(&c->conn->state, DIPC_CONN_CLOSE_REQ);
 		ret = -EPROTO;
@@ -365,7 +378,9 @@ ask_for_more(struct dipc_client *c, unsigned int n)
 		return -ENOBUFS; /* the most the server lends one connection */
 	__atomic_fetch_add(&c->conn->lend_want, 1, __ATOMIC_RELEASE);
 	do {
-		take_lent(c, n - c->nb_stash);
+		/* Each answer doubles our share: ask again until it is enough. */
+		if (take_lent(c, n - c->nb_stash) != 0 && c->nb_stash < n)
+			__atomic_fetch_add(&c->conn->lend_want, 1, __ATOMIC_RELEASE);
 		if (c->nb_stash >= n)
 			return 0;
 		/* The rest of our share is in flight: no more to come. */

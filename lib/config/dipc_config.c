@@ -56,8 +56,12 @@ static const char *const idle_names[] = {
 
 /* Ordered by section: dump and usage print a section header on each change. */
 static const struct opt_desc opts[] = {
-	OPT("server", "max_connections", "max-connections", OPT_U32, 1, 4096, 64,
+	OPT("server", "max_connections", "max-connections", OPT_U32, 1, 65534, 1024,
 	    max_conns, NULL, "most client connections at once"),
+	OPT("server", "warm_connections", "warm-connections", OPT_U32, 0, 65534, 16,
+	    warm_conns, NULL, "free slots with rings kept ready for new clients"),
+	OPT("server", "grow_step", "grow-step", OPT_U32, 1, 4096, 32,
+	    grow_step, NULL, "slots given rings at once when the pool of slots grows"),
 	OPT("server", "conn_mbufs", "conn-mbufs", OPT_U32, 8, 65536, 2048,
 	    conn_mbufs, NULL, "most mbufs one connection may hold (lent, in flight, unread)"),
 	OPT("server", "token_file", "token-file", OPT_PATH, 0, 0, 0,
@@ -67,7 +71,7 @@ static const struct opt_desc opts[] = {
 	    workers, NULL, "worker lcores to use, 0 = every worker lcore given to EAL"),
 	OPT("ring", "size", "ring-size", OPT_POW2, 64, 65536, 1024,
 	    ring_size, NULL, "entries in each request and response ring of a connection"),
-	OPT("mempool", "mbufs", "mbufs", OPT_U32, 1024, 4194304, 16383,
+	OPT("mempool", "mbufs", "mbufs", OPT_U32, 1024, 4194304, 65535,
 	    pool_size, NULL, "mbufs in the message pool"),
 	OPT("mempool", "cache", "mbuf-cache", OPT_U32, 0, 512, 256,
 	    pool_cache, NULL, "per-lcore mempool cache, at most mbufs / 1.5"),

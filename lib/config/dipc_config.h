@@ -45,8 +45,18 @@ enum dipc_idle_policy {
 
 /** Server configuration. All fields are set by dipc_config_defaults(). */
 struct dipc_server_config {
-	/** [server] max_connections: 1..4096, default 64. */
+	/** [server] max_connections: 1..65534, default 1024. */
 	uint32_t max_conns;
+	/**
+	 * [server] warm_connections: free slots with rings kept ready, so a
+	 * new client does not wait for rings to be made; 0..65534, default 16.
+	 */
+	uint32_t warm_conns;
+	/**
+	 * [server] grow_step: slots given rings at once (one memzone) when
+	 * the pool of slots grows; 1..4096, default 32.
+	 */
+	uint32_t grow_step;
 	/**
 	 * [server] conn_mbufs: most mbufs one connection may hold at once,
 	 * lent, in flight or unread; the server lends more as it uses them,
@@ -66,7 +76,7 @@ struct dipc_server_config {
 	uint32_t workers;
 	/** [ring] size: ring entries, a power of two, 64..65536, default 1024. */
 	uint32_t ring_size;
-	/** [mempool] mbufs: mbufs in the pool, 1024..4194304, default 16383. */
+	/** [mempool] mbufs: mbufs in the pool, 1024..4194304, default 65535. */
 	uint32_t pool_size;
 	/** [mempool] cache: per-lcore mempool cache, 0..512, default 256. */
 	uint32_t pool_cache;

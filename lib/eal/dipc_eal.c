@@ -1,11 +1,15 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <rte_common.h>
+#include <rte_eal.h>
 
 #include "dipc_eal.h"
 
@@ -135,5 +139,52 @@ dipc_eal_primary_pid(const char *file_prefix)
 	ret = fcntl(fd, F_GETLK, &lk);
 	ret = ret < 0 ? -errno : (lk.l_type == F_UNLCK ? 0 : (int)lk.l_pid);
 	close(fd);
+	return ret;
+}
+
+static int cleanup_exit_status;
+static char cleanup_note[256];
+static size_t cleanup_note_len;
+
+static void
+on_cleanup_timeout(int sig __rte_unused)
+{
+	static const char why[] =
+		"clean-up blocked on EAL's shared memory lock, held by a process that "
+		"died inside DPDK (e.g. killed during its EAL start): exiting without it\n";
+
+	/* Async-signal-safe only: write and _exit. */
+	if (write(STDOUT_FILENO, why, sizeof(why) - 1) < 0 ||
+	    write(STDOUT_FILENO, cleanup_note, cleanup_note_len) < 0)
+		_exit(cleanup_exit_status);
+	_exit(cleanup_exit_status);
+}
+
+void
+dipc_eal_exit_guard(unsigned int seconds, int status, const char *note)
+{
+	cleanup_exit_status = status;
+	snprintf(cleanup_note, sizeof(cleanup_note), "%s", note != NULL ? note : "");
+	cleanup_note_len = strlen(cleanup_note);
+	fflush(stdout);
+	signal(SIGALRM, on_cleanup_timeout);
+	alarm(seconds);
+}
+
+void
+dipc_eal_exit_guard_clear(void)
+{
+	alarm(0);
+	signal(SIGALRM, SIG_DFL);
+}
+
+int
+dipc_eal_cleanup_bounded(unsigned int seconds, int status, const char *note)
+{
+	int ret;
+
+	dipc_eal_exit_guard(seconds, status, note);
+	ret = rte_eal_cleanup();
+	dipc_eal_exit_guard_clear();
 	return ret;
 }

@@ -81,6 +81,30 @@ int dipc_eal_runtime_dir(const char *file_prefix, char *buf, size_t len);
  */
 int dipc_eal_primary_pid(const char *file_prefix);
 
+/**
+ * rte_eal_cleanup(), bounded in time.
+ *
+ * A process killed inside DPDK while it held one of EAL's shared locks (a
+ * client killed during its own EAL start holds the memory hotplug lock)
+ * leaves it held for ever, and freeing hugepage memory then waits for ever.
+ * This runs rte_eal_cleanup() under alarm(@p seconds); if the time runs
+ * out, it writes @p note and a line saying why to stdout and calls
+ * _exit(@p status). It replaces the SIGALRM disposition meanwhile.
+ *
+ * @return
+ *   What rte_eal_cleanup() returned, if it returned in time.
+ */
+int dipc_eal_cleanup_bounded(unsigned int seconds, int status, const char *note);
+
+/**
+ * Arm the same guard around any clean-up that frees DPDK memory: after
+ * @p seconds, write why and @p note to stdout and _exit(@p status).
+ */
+void dipc_eal_exit_guard(unsigned int seconds, int status, const char *note);
+
+/** Disarm dipc_eal_exit_guard(). */
+void dipc_eal_exit_guard_clear(void);
+
 #ifdef __cplusplus
 }
 #endif

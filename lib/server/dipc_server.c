@@ -107,6 +107,50 @@ new_nonce(void)
 	return v | 1; /* never 0, which means "no proof" */
 }
 
+/*
+ * Grow the pool of slots by one ring zone (grow_step slots): rings for
+ * each, a fresh nonce, the pending array; then publish them to clients.
+ * Control lcore (or setup) only.
+ */
+static int
+grow_slots(struct dipc_server *s)
+{
+	uint32_t zone, i, n;
+	int socket;
+
+	if (s->cfg.grow_step == 0 || s->nb_workers == 0)
+		return -EINVAL;
+	zone = s->nb_ready / s->cfg.grow_step;
+	socket = s->workers[zone % s->nb_workers].socket;
+	const struct rte_memzone *mz;
+
+	n = RTE_MIN(s->cfg.grow_step, s->cfg.max_conns - s->nb_ready);
+	if (n == 0)
+		return -ENOSPC;
+	/* A zone always holds grow_step slots' rings, so that any process
+	 * finds a slot's rings by arithmetic; the last one may be partly used. */
+	mz = dipc_ring_zone_create(zone, s->cfg.grow_step, s->cfg.ring_size, socket);
+	if (mz == NULL)
+		return -rte_errno;
+	s->zones[zone] = mz;
+	for (i = s->nb_ready; i < s->nb_ready + n; i++) {
+		struct server_slot *ss = &s->slots[i];
+
+		ss->socket = socket;
+		ss->pending = rte_zmalloc_socket("dipc_pending",
+						 s->cfg.burst * sizeof(struct rte_mbuf *), 0, socket);
+		if (ss->pending == NULL || dipc_ring_conn_get(s->shm, i, &ss->rings) != 0)
+			return -ENOMEM;
+		ss->conn->nonce = new_nonce();
+	}
+	s->nb_ready += n;
+	s->shm->control.slots_created = s->nb_ready;
+	/* Release: the slots' rings and nonces are in place before clients
+	 * see them. */
+	__atomic_store_n(&s->shm->nb_ready, s->nb_ready, __ATOMIC_RELEASE);
+	return 0;
+}
+
 static int
 create_slots(struct dipc_server *s)
 {
@@ -115,26 +159,21 @@ create_slots(struct dipc_server *s)
 
 	s->slots = rte_zmalloc("dipc_slots", s->cfg.max_conns * sizeof(*s->slots),
 			       RTE_CACHE_LINE_SIZE);
-	if (s->slots == NULL)
+	s->zones = rte_zmalloc("dipc_zones",
+			       (s->cfg.max_conns / s->cfg.grow_step + 1) *
+				       sizeof(const struct rte_memzone *), 0);
+	if (s->slots == NULL || s->zones == NULL)
 		return -ENOMEM;
 	for (i = 0; i < s->cfg.max_conns; i++) {
-		struct server_slot *ss = &s->slots[i];
-
-		/* Slots are spread over workers' sockets, so a connection can be
-		 * given to a worker that sits next to its rings. */
-		ss->socket = s->workers[i % s->nb_workers].socket;
-		ss->conn = &s->shm->conns[i];
-		ss->pidfd = -1;
-		ss->conn->nonce = new_nonce();
-		ret = dipc_ring_conn_create(i, s->cfg.ring_size, ss->socket, &ss->rings);
+		s->slots[i].conn = &s->shm->conns[i];
+		s->slots[i].pidfd = -1;
+	}
+	/* Start with the warm minimum (at least one zone); grow on demand. */
+	do {
+		ret = grow_slots(s);
 		if (ret != 0)
 			return ret;
-		ss->pending = rte_zmalloc_socket("dipc_pending",
-						 s->cfg.burst * sizeof(struct rte_mbuf *), 0,
-						 ss->socket);
-		if (ss->pending == NULL)
-			return -ENOMEM;
-	}
+	} while (s->nb_ready < RTE_MIN(s->cfg.warm_conns, s->cfg.max_conns));
 	return 0;
 }
 
@@ -220,7 +259,8 @@ dipc_server_create(const struct dipc_server_config *cfg)
 		rte_errno = EINVAL;
 		return NULL;
 	}
-	if (cfg->burst > SERVER_MAX_BURST || cfg->max_conns > SERVER_MAX_CONNS) {
+	if (cfg->burst > SERVER_MAX_BURST || cfg->max_conns > SERVER_MAX_CONNS ||
+	    cfg->grow_step == 0) {
 		rte_errno = EINVAL;
 		return NULL;
 	}
@@ -266,6 +306,7 @@ dipc_server_create(const struct dipc_server_config *cfg)
 	s->shm->msg_version_min = DIPC_MSG_VERSION;
 	s->shm->msg_version_max = DIPC_MSG_VERSION;
 	s->shm->max_conns = cfg->max_conns;
+	s->shm->slots_per_zone = cfg->grow_step;
 	s->shm->ring_size = cfg->ring_size;
 	s->shm->nb_workers = s->nb_workers;
 	s->shm->pool_size = cfg->pool_size;
@@ -481,6 +522,8 @@ admit(struct dipc_server *s, uint32_t slot, int stopping)
 	conn->worker = (uint16_t)w->index;
 	conn->generation++;
 	conn->nonce = new_nonce();
+	if (ss->uses++ != 0)
+		s->shm->control.reused++;
 	worker_list_add(w, slot);
 	ss->state = SLOT_ACTIVE;
 	s->shm->control.admitted++;
@@ -560,7 +603,8 @@ reap_dead(struct dipc_server *s, int workers_stopped)
 
 		if (ss->state != SLOT_ACTIVE)
 			continue;
-		ss->dead = 1;
+		/* A client that asked to close and then exited did not die. */
+		ss->dead = dipc_shm_load_state(&ss->conn->state) != DIPC_CONN_CLOSE_REQ;
 		/* Stop watching now: a dead process stays readable. */
 		epoll_ctl(s->epfd, EPOLL_CTL_DEL, ss->pidfd, NULL);
 		begin_close(s, slot, workers_stopped);
@@ -603,11 +647,12 @@ check_stuck_claim(struct dipc_server *s, uint32_t slot)
 static unsigned int
 control_pass(struct dipc_server *s, int stopping, int workers_stopped, int *busy)
 {
-	unsigned int i, in_use = 0;
+	unsigned int i, in_use = 0, free_ready = 0;
+	uint32_t want;
 
 	*busy = 0;
 	reap_dead(s, workers_stopped);
-	for (i = 0; i < s->cfg.max_conns; i++) {
+	for (i = 0; i < s->nb_ready; i++) {
 		struct server_slot *ss = &s->slots[i];
 		uint32_t shared = dipc_shm_load_state(&ss->conn->state);
 
@@ -640,6 +685,18 @@ control_pass(struct dipc_server *s, int stopping, int workers_stopped, int *busy
 		}
 		if (ss->state != SLOT_FREE || dipc_shm_load_state(&ss->conn->state) != DIPC_CONN_FREE)
 			in_use++;
+		else
+			free_ready++;
+	}
+	/* Keep the warm minimum of free slots with rings, and grow when a
+	 * client found none, up to max_connections. */
+	want = __atomic_load_n(&s->shm->slot_want, __ATOMIC_ACQUIRE);
+	if (!stopping && s->nb_ready < s->cfg.max_conns &&
+	    (free_ready < s->cfg.warm_conns || want != s->slot_want_seen)) {
+		s->slot_want_seen = want;
+		if (grow_slots(s) != 0)
+			SERVER_LOG(WARNING, "cannot grow the pool of slots past %u", s->nb_ready);
+		*busy = 1;
 	}
 	return in_use;
 }
@@ -657,6 +714,18 @@ requests_pending(const struct dipc_server *s)
 			return 1;
 	}
 	return 0;
+}
+
+/* Sleep until the next control pass, or until a client process dies:
+ * its pidfd wakes us, so a dead client is seen at once, not a period later. */
+static void
+control_sleep(struct dipc_server *s, unsigned int us)
+{
+	struct timespec ts = { .tv_sec = us / 1000000, .tv_nsec = (long)(us % 1000000) * 1000 };
+	struct epoll_event ev;
+
+	if (epoll_pwait2(s->epfd, &ev, 1, &ts, NULL) < 0 && errno != EINTR)
+		rte_delay_us_sleep(us);
 }
 
 int
@@ -693,8 +762,8 @@ dipc_server_run(struct dipc_server *s)
 			fflush(stdout);
 		}
 		quiet = busy ? 0 : quiet + 1;
-		rte_delay_us_sleep(quiet < fast_passes ? s->cfg.control_poll_us :
-							 s->cfg.control_idle_poll_us);
+		control_sleep(s, quiet < fast_passes ? s->cfg.control_poll_us :
+						       s->cfg.control_idle_poll_us);
 	}
 
 	/* Shutdown: refuse new clients, let workers answer what is queued. */
@@ -811,6 +880,12 @@ dipc_server_dump(FILE *f, const struct dipc_server *s)
 		   ", closed %" PRIu64 " (of which dead %" PRIu64 "), open %u\n",
 		s->shm->control.admitted, s->shm->control.refused, s->shm->control.closed,
 		s->shm->control.dead, open);
+	fprintf(f, "dipc-server: slots: %u with rings of %u (warm minimum %u, step %u); "
+		   "admissions on reused slots %" PRIu64 " (hit rate %.1f%%)\n",
+		s->nb_ready, s->cfg.max_conns, s->cfg.warm_conns, s->cfg.grow_step,
+		s->shm->control.reused,
+		s->shm->control.admitted != 0 ?
+			100.0 * (double)s->shm->control.reused / (double)s->shm->control.admitted : 0.0);
 	fprintf(f, "dipc-server: refused: version %" PRIu64 ", token %" PRIu64
 		   ", shutting down %" PRIu64 ", no free slot %" PRIu64 "\n",
 		s->shm->control.refused_version, s->shm->control.refused_token,
@@ -852,12 +927,15 @@ dipc_server_free(struct dipc_server *s)
 	if (s->slots != NULL) {
 		for (i = 0; i < s->cfg.max_conns; i++) {
 			rte_free(s->slots[i].pending);
-			if (open == 0)
-				dipc_ring_conn_free(&s->slots[i].rings);
 			if (s->slots[i].pidfd >= 0)
 				close(s->slots[i].pidfd);
 		}
 		rte_free(s->slots);
+	}
+	if (s->zones != NULL) {
+		for (i = 0; open == 0 && i <= s->cfg.max_conns / s->cfg.grow_step; i++)
+			rte_memzone_free(s->zones[i]);
+		rte_free(s->zones);
 	}
 	rte_free(s->pool_map.objects);
 	free(s->pool_map.owner);

@@ -64,7 +64,7 @@ enum server_drop_reason {
 #define SERVER_MAX_CONNS 65534
 
 /* Mbufs lent to a connection at admission, before it asks for more. */
-#define SERVER_INITIAL_LEND 32
+#define SERVER_INITIAL_LEND 16
 
 /* Control lcore's own view of a slot; the shared state word is only a
  * request from the client, checked against this. */
@@ -90,6 +90,7 @@ struct server_slot {
 	uint8_t dead;              /* control: the client died without closing */
 	uint64_t qs_token;         /* control: RCU token taken after the removal */
 	uint64_t stuck_since;      /* control: timer cycles a dead claimer was seen */
+	uint64_t uses;             /* control: admissions on this slot */
 	/* Mbufs lent to the client (owner == this slot), and how many the
 	 * server aims to keep lent: the owning worker's, then the control
 	 * lcore's once the worker quiesced. */
@@ -134,7 +135,10 @@ struct dipc_server {
 	const struct rte_memzone *mz;
 	struct dipc_shm *shm;
 	struct rte_mempool *pool;
-	struct server_slot *slots;
+	struct server_slot *slots;        /* [max_conns]; nb_ready of them have rings */
+	const struct rte_memzone **zones; /* ring zones, [max_conns / grow_step + 1] */
+	uint32_t nb_ready;
+	uint32_t slot_want_seen;          /* shm->slot_want when last served */
 	struct rte_mbuf **control_scratch; /* [pool size], for sweeps */
 	uint64_t bad_slot_state;          /* shared slot states a client corrupted */
 	/* Workers report a quiescent state after taking their commands, so a

@@ -113,7 +113,11 @@ is_pow2(uint32_t v)
 static void
 check_ranges(const struct dipc_server_config *c)
 {
-	CHECK(c->max_conns >= 1 && c->max_conns <= 4096);
+	CHECK(c->max_conns >= 1 && c->max_conns <= 65534);
+	CHECK(c->warm_conns <= 65534);
+	CHECK(c->grow_step >= 1 && c->grow_step <= 4096);
+	CHECK(c->conn_mbufs >= 8 && c->conn_mbufs <= 65536);
+	CHECK(memchr(c->token_file, '\0', sizeof(c->token_file)) != NULL);
 	CHECK(c->workers <= 127);
 	CHECK(is_pow2(c->ring_size) && c->ring_size >= 64 && c->ring_size <= 65536);
 	CHECK(c->pool_size >= 1024 && c->pool_size <= 4194304);
