@@ -13,6 +13,8 @@
  *   malformed   send each kind of malformed request, check the error
  *               responses, then check the connection still works
  *   hold S      connect and hold the connection S seconds
+ *   stall N S   send N echo requests, stop reading for S seconds, then
+ *               receive them all, checking none is lost or out of order
  *   conns N K [GO]  open N connections (printing "opened N"), wait for the
  *               file GO to exist if given, then K checked echo calls on
  *               each in turn, then close them all
@@ -127,7 +129,7 @@ mode_busy(struct dipc_client *c)
 			printf("test-client: after %lu calls: %s\n", i, dipc_client_strerror(ret));
 			if (ret == -ETIMEDOUT)
 				return 5;
-			return ret == -ESHUTDOWN || ret == -ECONNRESET ? 4 : 1;
+			return ret == -ESHUTDOWN || ret == -ECONNRESET || ret == -EHOSTDOWN ? 4 : 1;
 		}
 	}
 }
@@ -384,6 +386,45 @@ out:
 }
 
 static int
+mode_stall(struct dipc_client *c, unsigned int n, unsigned int secs)
+{
+	struct rte_mbuf *m[64];
+	uint32_t first = dipc_client_msg_stream_id(c);
+	unsigned int sent, got = 0, k, i;
+	int ret;
+
+	for (sent = 0; sent < n; sent += k) {
+		k = RTE_MIN(n - sent, (unsigned int)RTE_DIM(m));
+		if (dipc_client_msg_alloc_bulk(c, m, k, DIPC_METHOD_ECHO, 8, 0) != 0) {
+			printf("test-client: stall: no mbufs after %u\n", sent);
+			return 1;
+		}
+		send_all_or_free(c, m, k);
+	}
+	printf("test-client: stall: %u sent, not reading for %u s\n", n, secs);
+	fflush(stdout);
+	sleep(secs);
+	while (got < n) {
+		k = dipc_client_recv_burst(c, m, (uint16_t)RTE_MIN(n - got, 64u));
+		for (i = 0; i < k; i++, got++) {
+			if (dipc_msg_hdr(m[i])->stream_id != first + got) {
+				printf("test-client: stall: response %u has stream %u, want %u\n", got,
+				       dipc_msg_hdr(m[i])->stream_id, first + got);
+				return 1;
+			}
+		}
+		dipc_client_msg_free_bulk(c, m, k);
+		if (k == 0 && (ret = dipc_client_check(c)) != 0) {
+			printf("test-client: stall: %s, after %u of %u responses\n",
+			       dipc_client_strerror(ret), got, n);
+			return 4;
+		}
+	}
+	printf("test-client: stall %u ok\n", n);
+	return 0;
+}
+
+static int
 mode_window(struct dipc_client *c, unsigned int n, unsigned long rounds)
 {
 	struct rte_mbuf *m[64], **rsp = calloc(n, sizeof(struct rte_mbuf *));
@@ -528,6 +569,9 @@ main(int argc, char **argv)
 		ret = mode_api(c);
 	else if (strcmp(mode, "sink") == 0 && argc > 2)
 		ret = mode_sink(c, strtoul(argv[2], NULL, 10));
+	else if (strcmp(mode, "stall") == 0 && argc > 3)
+		ret = mode_stall(c, (unsigned int)strtoul(argv[2], NULL, 10),
+				 (unsigned int)strtoul(argv[3], NULL, 10));
 	else if (strcmp(mode, "window") == 0 && argc > 3)
 		ret = mode_window(c, (unsigned int)strtoul(argv[2], NULL, 10),
 				  strtoul(argv[3], NULL, 10));

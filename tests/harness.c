@@ -173,16 +173,26 @@ harness_wait(struct harness_proc *p, unsigned int timeout_ms)
 int
 harness_log_contains(const struct harness_proc *p, const char *text)
 {
-	char buf[1 << 16];
-	size_t n;
 	FILE *f = fopen(p->log, "r");
+	char *buf;
+	long len;
+	size_t n;
+	int found;
 
 	if (f == NULL)
 		return 0;
-	n = fread(buf, 1, sizeof(buf) - 1, f);
+	/* The whole log: a server that printed many reports has a long one. */
+	if (fseek(f, 0, SEEK_END) != 0 || (len = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0 ||
+	    (buf = malloc((size_t)len + 1)) == NULL) {
+		fclose(f);
+		return 0;
+	}
+	n = fread(buf, 1, (size_t)len, f);
 	fclose(f);
 	buf[n] = '\0';
-	return strstr(buf, text) != NULL;
+	found = strstr(buf, text) != NULL;
+	free(buf);
+	return found;
 }
 
 int

@@ -90,6 +90,9 @@ test_defaults(void **state __rte_unused)
 	assert_int_equal(cfg.warm_conns, 16);
 	assert_int_equal(cfg.grow_step, 32);
 	assert_int_equal(cfg.conn_mbufs, 2048);
+	assert_int_equal(cfg.heartbeat_ms, 200);
+	assert_int_equal(cfg.stall_ms, 1000);
+	assert_int_equal(cfg.stall_policy, DIPC_STALL_REPORT);
 	assert_string_equal(cfg.token_file, "");
 	assert_int_equal(cfg.workers, 0);
 	assert_int_equal(cfg.ring_size, 1024);
@@ -337,6 +340,12 @@ static const struct {
 	  offsetof(struct dipc_server_config, control_idle_poll_us), 1000000 },
 	{ "drain-ms", "control.drain_ms", "60000",
 	  offsetof(struct dipc_server_config, drain_ms), 60000 },
+	{ "heartbeat-ms", "control.heartbeat_ms", "10",
+	  offsetof(struct dipc_server_config, heartbeat_ms), 10 },
+	{ "stall-ms", "control.stall_ms", "3600000",
+	  offsetof(struct dipc_server_config, stall_ms), 3600000 },
+	{ "stall-policy", "control.stall_policy", "disconnect",
+	  offsetof(struct dipc_server_config, stall_policy), DIPC_STALL_DISCONNECT },
 };
 
 static void

@@ -207,7 +207,7 @@ test_server_killed_while_busy(void **state)
 	assert_int_equal(harness_wait(&h->server, 10000), 128 + SIGKILL);
 	for (i = 0; i < 2; i++) {
 		expect_client(h, c[i], 4, 10000);
-		assert_true(harness_log_contains(&h->clients[c[i]], "died or was restarted"));
+		assert_true(harness_log_contains(&h->clients[c[i]], "the dipc server died"));
 	}
 }
 
@@ -437,6 +437,79 @@ test_1024_connections_twice(void **state)
 						      "(hit rate 50.0%)"));
 	assert_true(harness_log_contains(&h->server, "closed 2048 (of which dead 0), open 0"));
 	unlink(go);
+}
+
+/* A client that stops reading: the others go on; its responses wait, and
+ * none is lost or reordered when it reads again; the server reports it. */
+static void
+test_stalled_reader_reported(void **state)
+{
+	struct harness *h = *state;
+	const char *srv[] = { "--stall-ms", "200", NULL };
+	const char *stall[] = { "stall", "1500", "2", NULL };
+	const char *calls[] = { "calls", "3000", NULL };
+	int a, b;
+
+	assert_int_equal(harness_start_server(h, srv), 0);
+	a = harness_start_client(h, stall);
+	expect_log(h, a, "not reading for", 20000);
+	b = harness_start_client(h, calls);
+	expect_client(h, b, 0, 20000); /* while the other one sleeps */
+	assert_int_equal(waitpid(h->clients[a].pid, NULL, WNOHANG), 0); /* still asleep */
+	expect_client(h, a, 0, 20000);
+	assert_true(harness_log_contains(&h->clients[a], "stall 1500 ok"));
+	expect_clean_stop(h);
+	assert_true(harness_log_contains(&h->server, "has not read its responses for"));
+	assert_true(harness_log_contains(&h->server, "not reading their responses 1, "
+						      "disconnected by policy 0"));
+}
+
+/* With stall_policy disconnect, a client that stops reading has its
+ * connection taken back; it sees ECONNRESET when it reads again, its
+ * mbufs come back when it closes, and the others are not disturbed. */
+static void
+test_stalled_reader_disconnected(void **state)
+{
+	struct harness *h = *state;
+	const char *srv[] = { "--stall-ms", "200", "--stall-policy", "disconnect", NULL };
+	const char *stall[] = { "stall", "1500", "2", NULL };
+	const char *calls[] = { "calls", "3000", NULL };
+	int a, b;
+
+	assert_int_equal(harness_start_server(h, srv), 0);
+	a = harness_start_client(h, stall);
+	expect_log(h, a, "not reading for", 20000);
+	b = harness_start_client(h, calls);
+	expect_client(h, b, 0, 20000);
+	expect_client(h, a, 4, 20000);
+	assert_true(harness_log_contains(&h->clients[a], "took the connection back"));
+	expect_clean_stop(h);
+	assert_true(harness_log_contains(&h->server, ": disconnecting it"));
+	assert_true(harness_log_contains(&h->server, "disconnected by policy 1"));
+}
+
+/* A server that stops (SIGSTOP) stops its heartbeat: busy clients report
+ * it within two heartbeat periods instead of hanging. */
+static void
+test_server_stopped_heartbeat(void **state)
+{
+	struct harness *h = *state;
+	const char *srv[] = { "--heartbeat-ms", "100", NULL };
+	const char *busy[] = { "busy", NULL };
+	int a, b;
+
+	assert_int_equal(harness_start_server(h, srv), 0);
+	a = harness_start_client(h, busy);
+	b = harness_start_client(h, busy);
+	expect_log(h, a, "test-client: busy", 20000);
+	expect_log(h, b, "test-client: busy", 20000);
+	kill(h->server.pid, SIGSTOP);
+	expect_client(h, a, 4, 20000);
+	expect_client(h, b, 4, 20000);
+	kill(h->server.pid, SIGCONT);
+	assert_true(harness_log_contains(&h->clients[a], "stopped responding"));
+	assert_true(harness_log_contains(&h->clients[b], "stopped responding"));
+	expect_clean_stop(h);
 }
 
 static void
@@ -774,6 +847,9 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_lending_grows_gives_back_and_caps, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_1024_connections_twice, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_stalled_reader_reported, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_stalled_reader_disconnected, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_server_stopped_heartbeat, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_hugepages, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_malformed_messages, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hostile_client, setup, teardown),

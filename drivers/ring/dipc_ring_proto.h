@@ -35,6 +35,8 @@
  *  REFUSED --(client reads reason)--> FREE
  *  ACTIVE --(client)--> CLOSE_REQ --(control, after the worker let go)--> FREE
  *  ACTIVE --(client process dies; control)--> FREE
+ *  ACTIVE --(control: client stopped reading, stall_policy disconnect)--> REVOKED
+ *  REVOKED --(client closes)--> CLOSE_REQ; REVOKED --(client dies)--> FREE
  * @endcode
  *
  * When a slot goes back to FREE the server has taken back every mbuf it lent
@@ -88,6 +90,10 @@ enum dipc_conn_state {
 	DIPC_CONN_ACTIVE = 3,    /**< admitted; rings in use */
 	DIPC_CONN_REFUSED = 4,   /**< refused; reason in refuse_reason */
 	DIPC_CONN_CLOSE_REQ = 5, /**< client is done; server reclaims */
+	/** The server stopped serving the connection (its client stopped
+	 * reading, and policy says disconnect); its mbufs stay lent until the
+	 * client closes (CLOSE_REQ) or dies. */
+	DIPC_CONN_REVOKED = 6,
 };
 
 /**
@@ -131,8 +137,9 @@ struct dipc_shm_conn {
 
 	/* Written only by the client. */
 	struct {
-		uint64_t tx_msgs; /**< requests enqueued */
-		uint64_t rx_msgs; /**< responses dequeued */
+		uint64_t tx_msgs;   /**< requests enqueued */
+		uint64_t rx_msgs;   /**< responses dequeued */
+		uint64_t heartbeat; /**< CLOCK_MONOTONIC ns of the client's last check */
 	} client __rte_cache_aligned;
 } __rte_cache_aligned;
 
@@ -150,6 +157,7 @@ struct dipc_shm {
 	uint32_t slots_per_zone; /**< slots whose rings share one memzone */
 	uint32_t nb_ready;     /**< slots 0..nb_ready-1 have rings (control, release) */
 	uint32_t slot_want;    /**< bumped by a client that found no free ready slot */
+	uint32_t heartbeat_ms; /**< the control lcore beats at least this often */
 	uint32_t ring_size;    /**< entries per ring */
 	uint32_t nb_workers;   /**< worker lcores */
 	uint32_t pool_size;    /**< mbufs in DIPC_POOL_NAME */
@@ -165,6 +173,9 @@ struct dipc_shm {
 		uint64_t refused_shutdown; /**< server stopping */
 		uint64_t refused_full;     /**< no free slot (bumped by the client) */
 		uint64_t slots_created;    /**< slots with rings (nb_ready) */
+		uint64_t heartbeat;        /**< CLOCK_MONOTONIC ns of the last control pass */
+		uint64_t stalled;          /**< clients found not reading (reported) */
+		uint64_t stall_closed;     /**< ... of which disconnected by policy */
 		uint64_t reused;           /**< admissions onto a slot used before */
 		uint64_t closed;
 		uint64_t dead;           /**< connections whose process died */

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <rte_cycles.h>
@@ -114,6 +115,15 @@ dipc_client_eal_init(int argc, char **argv)
 	 * argv[ret + 1] is its first own argument. */
 	n = dipc_eal_argc(argc, argv);
 	return n < argc ? n : argc - 1;
+}
+
+static uint64_t
+client_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
 static int
@@ -346,8 +356,9 @@ dipc_client_close(struct dipc_client *c)
 	 * the slot back: nothing to return here. Only our
 	 * own admission is ours to close: if the server took the slot back and
 	 * gave it to another client, its generation moved on. */
-	if (c->conn->generation == c->generation)
-		dipc_shm_cas_state(&c->conn->state, DIPC_CONN_ACTIVE, DIPC_CONN_CLOSE_REQ);
+	if (c->conn->generation == c->generation &&
+	    !dipc_shm_cas_state(&c->conn->state, DIPC_CONN_ACTIVE, DIPC_CONN_CLOSE_REQ))
+		dipc_shm_cas_state(&c->conn->state, DIPC_CONN_REVOKED, DIPC_CONN_CLOSE_REQ);
 	free(c->stash);
 	free(c);
 	return 0;
@@ -562,13 +573,20 @@ int
 dipc_client_check(struct dipc_client *c)
 {
 	uint32_t state = dipc_shm_load_state(&c->shm->state);
-	uint64_t now;
+	uint64_t now, now_ns, beat;
 
 	if (state == DIPC_SERVER_STOPPING || state == DIPC_SERVER_STOPPED)
 		return -ESHUTDOWN;
 	if (c->shm->epoch != c->epoch || c->conn->generation != c->generation ||
 	    dipc_shm_load_state(&c->conn->state) != DIPC_CONN_ACTIVE)
 		return -ECONNRESET;
+	/* Heartbeats both ways: ours for the server to see, and the
+	 * server's, which a stopped or wedged server no longer moves. */
+	now_ns = client_now_ns();
+	c->conn->client.heartbeat = now_ns;
+	beat = __atomic_load_n(&c->shm->control.heartbeat, __ATOMIC_ACQUIRE);
+	if (now_ns > beat && now_ns - beat > 2ull * c->shm->heartbeat_ms * 1000000)
+		return -EHOSTDOWN;
 	now = rte_rdtsc();
 	if (now >= c->next_pid_check) {
 		c->next_pid_check = now + c->tsc_hz / 1000;
@@ -653,7 +671,10 @@ dipc_client_strerror(int err)
 	case ESHUTDOWN:
 		return "the dipc server is shutting down or has stopped";
 	case ECONNRESET:
-		return "the dipc server died or was restarted";
+		return "the dipc server died, was restarted, or took the connection back "
+		       "(for not reading responses)";
+	case EHOSTDOWN:
+		return "the dipc server stopped responding (no heartbeat for two periods)";
 	case EBUSY:
 		return "no free connection: every slot of the server is taken "
 		       "(raise max_connections)";

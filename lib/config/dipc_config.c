@@ -48,6 +48,7 @@ static const char *const idle_names[] = {
 	[DIPC_IDLE_BACKOFF] = "backoff",
 	NULL,
 };
+static const char *const stall_names[] = { "report", "disconnect", NULL };
 
 #define OPT(sec, k, c, t, lo, hi, d, field, n, h) { \
 	.section = (sec), .key = (k), .cli = (c), .type = (t), .min = (lo), .max = (hi), \
@@ -92,19 +93,29 @@ static const struct opt_desc opts[] = {
 	    "control lcore period in microseconds once nothing changed for a while"),
 	OPT("control", "drain_ms", "drain-ms", OPT_U32, 0, 60000, 1000,
 	    drain_ms, NULL, "on shutdown, milliseconds to keep serving and wait for clients"),
+	OPT("control", "heartbeat_ms", "heartbeat-ms", OPT_U32, 10, 60000, 200,
+	    heartbeat_ms, NULL, "server heartbeat period; clients give up after two missed"),
+	OPT("control", "stall_ms", "stall-ms", OPT_U32, 1, 3600000, 1000,
+	    stall_ms, NULL, "a client whose responses waited this long stopped reading"),
+	OPT("control", "stall_policy", "stall-policy", OPT_ENUM, 0, RTE_DIM(stall_names) - 2,
+	    DIPC_STALL_REPORT, stall_policy, stall_names,
+	    "what to do with a client that stopped reading: report, or disconnect it"),
 };
 
 #define NB_OPTS RTE_DIM(opts)
 
-/* Enum fields are accessed as enum dipc_idle_policy, the only enum type. */
+/* Enum fields are int-sized enums: copied as such, whatever their type. */
+_Static_assert(sizeof(enum dipc_idle_policy) == sizeof(uint32_t) &&
+	       sizeof(enum dipc_stall_policy) == sizeof(uint32_t), "enums are 32-bit");
+
 static uint32_t
 opt_get(const struct dipc_server_config *cfg, const struct opt_desc *o)
 {
 	const void *p = (const char *)cfg + o->offset;
+	uint32_t v;
 
-	if (o->type == OPT_ENUM)
-		return (uint32_t)*(const enum dipc_idle_policy *)p;
-	return *(const uint32_t *)p;
+	memcpy(&v, p, sizeof(v));
+	return v;
 }
 
 static void
@@ -112,10 +123,8 @@ opt_put(struct dipc_server_config *cfg, const struct opt_desc *o, uint32_t v)
 {
 	void *p = (char *)cfg + o->offset;
 
-	if (o->type == OPT_ENUM)
-		*(enum dipc_idle_policy *)p = (enum dipc_idle_policy)v;
-	else if (o->type != OPT_PATH) /* paths are set as text, see apply_value() */
-		*(uint32_t *)p = v;
+	if (o->type != OPT_PATH) /* paths are set as text, see apply_value() */
+		memcpy(p, &v, sizeof(v));
 }
 
 static void __rte_format_printf(3, 4)

@@ -40,6 +40,12 @@ enum dipc_idle_policy {
 	DIPC_IDLE_BACKOFF = 1, /**< "backoff": spin with rte_pause(), then sleep */
 };
 
+/** What the server does with a client that stopped reading its responses. */
+enum dipc_stall_policy {
+	DIPC_STALL_REPORT = 0,     /**< "report": log and count it, keep it */
+	DIPC_STALL_DISCONNECT = 1, /**< "disconnect": also take the connection back */
+};
+
 /** Room for a path option, terminating NUL included. */
 #define DIPC_CONFIG_PATH_LEN 256
 
@@ -115,6 +121,19 @@ struct dipc_server_config {
 	 * the server waits for clients to close, 0..60000, default 1000.
 	 */
 	uint32_t drain_ms;
+	/**
+	 * [control] heartbeat_ms: the server publishes a heartbeat at least
+	 * this often; a client that sees none for two intervals reports the
+	 * server stopped (EHOSTDOWN); 10..60000, default 200.
+	 */
+	uint32_t heartbeat_ms;
+	/**
+	 * [control] stall_ms: a client whose responses waited this long for
+	 * room in its ring has stopped reading; 1..3600000, default 1000.
+	 */
+	uint32_t stall_ms;
+	/** [control] stall_policy: "report" or "disconnect", default report. */
+	enum dipc_stall_policy stall_policy;
 };
 
 /**

@@ -312,6 +312,8 @@ dipc_server_create(const struct dipc_server_config *cfg)
 	s->shm->pool_size = cfg->pool_size;
 	s->shm->data_room = cfg->data_room;
 	s->shm->conn_mbufs = cfg->conn_mbufs;
+	s->shm->heartbeat_ms = cfg->heartbeat_ms;
+	s->shm->control.heartbeat = server_now_ns();
 	if (cfg->token_file[0] != '\0') {
 		char err[DIPC_CONFIG_PATH_LEN + 128];
 
@@ -513,6 +515,8 @@ admit(struct dipc_server *s, uint32_t slot, int stopping)
 	rte_ring_reset(ss->rings.free);
 	ss->nb_pending = 0;
 	ss->dead = 0;
+	ss->stall_since = 0;
+	ss->stall_reported = 0;
 	ss->lend_want_seen = conn->lend_want;
 	ss->lend_target = RTE_MIN((uint32_t)SERVER_INITIAL_LEND, ss->lend_cap);
 	initial_lend(s, ss, slot);
@@ -601,14 +605,51 @@ reap_dead(struct dipc_server *s, int workers_stopped)
 		uint32_t slot = ev[i].data.u32;
 		struct server_slot *ss = &s->slots[slot];
 
-		if (ss->state != SLOT_ACTIVE)
+		if (ss->state != SLOT_ACTIVE && ss->state != SLOT_REVOKED)
 			continue;
 		/* A client that asked to close and then exited did not die. */
 		ss->dead = dipc_shm_load_state(&ss->conn->state) != DIPC_CONN_CLOSE_REQ;
 		/* Stop watching now: a dead process stays readable. */
 		epoll_ctl(s->epfd, EPOLL_CTL_DEL, ss->pidfd, NULL);
-		begin_close(s, slot, workers_stopped);
+		if (ss->state == SLOT_REVOKED)
+			ss->state = SLOT_CLOSING; /* its worker let go long ago */
+		else
+			begin_close(s, slot, workers_stopped);
 	}
+}
+
+/*
+ * A client whose responses have waited longer than stall_ms stopped
+ * reading: report it once per stall and, by policy, revoke the connection.
+ * Revoking takes the slot from its worker (so the worker stops holding
+ * responses for it) but lends its mbufs on: the client is alive and may
+ * still touch them, so they come back only when it closes or dies.
+ */
+static void
+check_stall(struct dipc_server *s, uint32_t slot)
+{
+	struct server_slot *ss = &s->slots[slot];
+	uint64_t since = __atomic_load_n(&ss->stall_since, __ATOMIC_RELAXED), now;
+
+	if (since == 0) {
+		ss->stall_reported = 0;
+		return;
+	}
+	now = server_now_ns();
+	if (ss->stall_reported || now < since || now - since < (uint64_t)s->cfg.stall_ms * 1000000)
+		return;
+	ss->stall_reported = 1;
+	s->shm->control.stalled++;
+	SERVER_LOG(NOTICE, "slot %u: pid %d has not read its responses for %" PRIu64 " ms%s",
+		   slot, ss->client_pid, (now - since) / 1000000,
+		   s->cfg.stall_policy == DIPC_STALL_DISCONNECT ? ": disconnecting it" : "");
+	if (s->cfg.stall_policy != DIPC_STALL_DISCONNECT)
+		return;
+	s->shm->control.stall_closed++;
+	worker_list_remove(&s->workers[ss->worker], slot);
+	ss->qs_token = rte_rcu_qsbr_start(s->qsbr);
+	ss->state = SLOT_REVOKED;
+	dipc_shm_store_state(&ss->conn->state, DIPC_CONN_REVOKED);
 }
 
 /* A client that died between claiming a slot and reading its refusal
@@ -651,6 +692,9 @@ control_pass(struct dipc_server *s, int stopping, int workers_stopped, int *busy
 	uint32_t want;
 
 	*busy = 0;
+	/* The heartbeat: clients that see none for two periods report the
+	 * server stopped. */
+	__atomic_store_n(&s->shm->control.heartbeat, server_now_ns(), __ATOMIC_RELEASE);
 	reap_dead(s, workers_stopped);
 	for (i = 0; i < s->nb_ready; i++) {
 		struct server_slot *ss = &s->slots[i];
@@ -671,8 +715,11 @@ control_pass(struct dipc_server *s, int stopping, int workers_stopped, int *busy
 			}
 			break;
 		case SLOT_ACTIVE:
-			if (shared == DIPC_CONN_ACTIVE)
+			if (shared == DIPC_CONN_ACTIVE) {
+				if (!workers_stopped)
+					check_stall(s, i);
 				break;
+			}
 			if (shared != DIPC_CONN_CLOSE_REQ)
 				s->bad_slot_state++;
 			begin_close(s, i, workers_stopped);
@@ -681,6 +728,17 @@ control_pass(struct dipc_server *s, int stopping, int workers_stopped, int *busy
 		case SLOT_CLOSING:
 			finish_close(s, i, workers_stopped);
 			*busy = 1;
+			break;
+		case SLOT_REVOKED:
+			/* Its worker let go when it was revoked: once the client
+			 * has closed, nobody touches its mbufs any more. */
+			if (shared == DIPC_CONN_CLOSE_REQ) {
+				ss->state = SLOT_CLOSING;
+				*busy = 1;
+			} else if (shared != DIPC_CONN_REVOKED) {
+				s->bad_slot_state++;
+				dipc_shm_store_state(&ss->conn->state, DIPC_CONN_REVOKED);
+			}
 			break;
 		}
 		if (ss->state != SLOT_FREE || dipc_shm_load_state(&ss->conn->state) != DIPC_CONN_FREE)
@@ -763,7 +821,7 @@ dipc_server_run(struct dipc_server *s)
 		}
 		quiet = busy ? 0 : quiet + 1;
 		control_sleep(s, quiet < fast_passes ? s->cfg.control_poll_us :
-						       s->cfg.control_idle_poll_us);
+				 RTE_MIN(s->cfg.control_idle_poll_us, s->cfg.heartbeat_ms * 500));
 	}
 
 	/* Shutdown: refuse new clients, let workers answer what is queued. */
@@ -886,6 +944,9 @@ dipc_server_dump(FILE *f, const struct dipc_server *s)
 		s->shm->control.reused,
 		s->shm->control.admitted != 0 ?
 			100.0 * (double)s->shm->control.reused / (double)s->shm->control.admitted : 0.0);
+	fprintf(f, "dipc-server: clients found not reading their responses %" PRIu64
+		   ", disconnected by policy %" PRIu64 "\n",
+		s->shm->control.stalled, s->shm->control.stall_closed);
 	fprintf(f, "dipc-server: refused: version %" PRIu64 ", token %" PRIu64
 		   ", shutting down %" PRIu64 ", no free slot %" PRIu64 "\n",
 		s->shm->control.refused_version, s->shm->control.refused_token,

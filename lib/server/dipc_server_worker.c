@@ -192,6 +192,7 @@ poll_slot(struct dipc_server *s, struct server_worker *w, uint32_t slot, unsigne
 			return sent;
 		}
 		ss->nb_pending = 0;
+		__atomic_store_n(&ss->stall_since, 0, __ATOMIC_RELAXED);
 	}
 	/* Read every poll, but the client rarely writes to it. */
 	if (unlikely(!rte_ring_empty(ss->rings.free)))
@@ -231,6 +232,10 @@ poll_slot(struct dipc_server *s, struct server_worker *w, uint32_t slot, unsigne
 		sent = respond(pm, ss, owner, rx, nb_tx);
 		for (i = sent; i < nb_tx; i++)
 			ss->pending[ss->nb_pending++] = rx[i];
+		/* The client is not reading: the control lcore times it. Rare,
+		 * so the clock read is off the fast path. */
+		if (unlikely(sent < nb_tx))
+			__atomic_store_n(&ss->stall_since, server_now_ns(), __ATOMIC_RELAXED);
 	}
 	/* The client spent what it sent one-way: lend it more, the dropped
 	 * mbufs first. */

@@ -3,6 +3,7 @@
 #define DIPC_SERVER_PRIVATE_H
 
 #include <signal.h>
+#include <time.h>
 
 #include <rte_branch_prediction.h>
 #include <rte_log.h>
@@ -71,7 +72,9 @@ enum server_drop_reason {
 enum server_slot_state {
 	SLOT_FREE = 0,
 	SLOT_ACTIVE,  /* admitted, owned by a worker */
-	SLOT_CLOSING, /* REMOVE sent to the worker; waiting for it to quiesce */
+	SLOT_CLOSING, /* taken from its worker; waiting for the worker to quiesce */
+	SLOT_REVOKED, /* taken from its worker (client stopped reading); its mbufs
+		       * stay lent until the client closes or dies */
 };
 
 /* Per-slot state private to the server process. The pending array belongs
@@ -91,6 +94,8 @@ struct server_slot {
 	uint64_t qs_token;         /* control: RCU token taken after the removal */
 	uint64_t stuck_since;      /* control: timer cycles a dead claimer was seen */
 	uint64_t uses;             /* control: admissions on this slot */
+	uint64_t stall_since;      /* worker: ns (monotonic) responses began to wait; 0 */
+	uint8_t stall_reported;    /* control: this stall was reported */
 	/* Mbufs lent to the client (owner == this slot), and how many the
 	 * server aims to keep lent: the owning worker's, then the control
 	 * lcore's once the worker quiesced. */
@@ -241,6 +246,16 @@ server_lend(const struct server_pool_map *pm, const void *m, uint16_t owner)
  * Returns the number of mbufs taken back.
  */
 unsigned int server_sweep_slot(struct dipc_server *s, uint32_t slot);
+
+/* CLOCK_MONOTONIC in ns: comparable across processes (heartbeats). */
+static inline uint64_t
+server_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
 
 /* lcore_function_t of a worker lcore; arg is its struct server_worker. */
 int dipc_server_worker_main(void *arg);

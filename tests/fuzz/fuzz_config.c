@@ -130,6 +130,9 @@ check_ranges(const struct dipc_server_config *c)
 	CHECK(c->control_poll_us >= 10 && c->control_poll_us <= 1000000);
 	CHECK(c->control_idle_poll_us >= 10 && c->control_idle_poll_us <= 1000000);
 	CHECK(c->drain_ms <= 60000);
+	CHECK(c->heartbeat_ms >= 10 && c->heartbeat_ms <= 60000);
+	CHECK(c->stall_ms >= 1 && c->stall_ms <= 3600000);
+	CHECK(c->stall_policy == DIPC_STALL_REPORT || c->stall_policy == DIPC_STALL_DISCONNECT);
 }
 
 /* An error message: non-empty and NUL-terminated inside the buffer. */
