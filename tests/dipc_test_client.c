@@ -15,6 +15,9 @@
  *   hold S      connect and hold the connection S seconds
  *   stall N S   send N echo requests, stop reading for S seconds, then
  *               receive them all, checking none is lost or out of order
+ *   skew N K W  open N connections; K rounds of W pipelined echo requests
+ *               on each even-numbered one (the odd ones idle), checking
+ *               each connection's responses come back all, once, in order
  *   conns N K [GO]  open N connections (printing "opened N"), wait for the
  *               file GO to exist if given, then K checked echo calls on
  *               each in turn, then close them all
@@ -425,6 +428,63 @@ mode_stall(struct dipc_client *c, unsigned int n, unsigned int secs)
 }
 
 static int
+mode_skew(unsigned int n, unsigned long rounds, unsigned int w)
+{
+	struct dipc_client **c = calloc(n, sizeof(struct dipc_client *));
+	struct rte_mbuf *m[64];
+	unsigned long r;
+	unsigned int i, got, k, j;
+	uint32_t first;
+	int ret = 0;
+
+	if (c == NULL || w > RTE_DIM(m)) {
+		free(c);
+		return 1;
+	}
+	for (i = 0; i < n; i++) {
+		c[i] = dipc_client_connect(call_timeout_ms);
+		if (c[i] == NULL) {
+			printf("test-client: connection %u: %s\n", i, dipc_client_strerror(rte_errno));
+			ret = 3;
+			goto out;
+		}
+	}
+	for (r = 0; r < rounds && ret == 0; r++) {
+		for (i = 0; i < n && ret == 0; i += 2) {
+			first = dipc_client_msg_stream_id(c[i]);
+			if (dipc_client_msg_alloc_bulk(c[i], m, w, DIPC_METHOD_ECHO, 8, 0) != 0) {
+				ret = 1;
+				break;
+			}
+			send_all_or_free(c[i], m, w);
+			for (got = 0; got < w;) {
+				k = dipc_client_recv_burst(c[i], m, (uint16_t)(w - got));
+				for (j = 0; j < k; j++, got++)
+					if (dipc_msg_hdr(m[j])->stream_id != first + got) {
+						printf("test-client: skew: connection %u: stream %u, "
+						       "want %u\n", i, dipc_msg_hdr(m[j])->stream_id,
+						       first + got);
+						ret = 1;
+					}
+				dipc_client_msg_free_bulk(c[i], m, k);
+				if (k == 0 && dipc_client_check(c[i]) != 0) {
+					ret = 4;
+					break;
+				}
+			}
+		}
+	}
+	if (ret == 0)
+		printf("test-client: skew %u x %lu x %u ok\n", n, rounds, w);
+out:
+	for (i = 0; i < n; i++)
+		if (c[i] != NULL)
+			dipc_client_close(c[i]);
+	free(c);
+	return ret;
+}
+
+static int
 mode_window(struct dipc_client *c, unsigned int n, unsigned long rounds)
 {
 	struct rte_mbuf *m[64], **rsp = calloc(n, sizeof(struct rte_mbuf *));
@@ -532,6 +592,12 @@ main(int argc, char **argv)
 		return 2;
 	}
 	mode = argv[1];
+	if (strcmp(mode, "skew") == 0 && argc > 4) {
+		ret = mode_skew((unsigned int)strtoul(argv[2], NULL, 10), strtoul(argv[3], NULL, 10),
+				(unsigned int)strtoul(argv[4], NULL, 10));
+		dipc_eal_cleanup_bounded(5, ret, NULL);
+		return ret;
+	}
 	if (strcmp(mode, "conns") == 0 && argc > 3) {
 		ret = mode_conns((unsigned int)strtoul(argv[2], NULL, 10),
 				 strtoul(argv[3], NULL, 10), argc > 4 ? argv[4] : NULL);

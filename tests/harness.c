@@ -252,11 +252,17 @@ harness_spawn_server(struct harness *h, struct harness_proc *p, const char *pref
 {
 	char prefix_arg[128], log[512], *argv[64];
 	const char *eal[32];
-	int n = 0;
+	int n = 0, i;
 
 	snprintf(prefix_arg, sizeof(prefix_arg), "--file-prefix=%s", prefix);
-	eal[n++] = "-l";
-	eal[n++] = "0-1";
+	/* Unless the test maps lcores itself. */
+	for (i = 0; eal_args != NULL && eal_args[i] != NULL; i++)
+		if (strncmp(eal_args[i], "--lcores", 8) == 0)
+			break;
+	if (eal_args == NULL || eal_args[i] == NULL) {
+		eal[n++] = "-l";
+		eal[n++] = "0-1";
+	}
 	eal[n++] = prefix_arg;
 	while (eal_args != NULL && *eal_args != NULL && n < 30)
 		eal[n++] = *eal_args++;

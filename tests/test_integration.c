@@ -512,6 +512,32 @@ test_server_stopped_heartbeat(void **state)
 	expect_clean_stop(h);
 }
 
+/*
+ * Two workers (sharing CPU 1), four connections placed on them in turn;
+ * traffic on the even ones only, so one worker carries it all: the control
+ * lcore moves a connection to the other, and every connection's responses
+ * still come back all, once and in order.
+ */
+static void
+test_rebalance_under_traffic(void **state)
+{
+	struct harness *h = *state;
+	const char *eal[] = { "--lcores=0@0,1@1,2@1", NULL };
+	const char *srv[] = { "--rebalance-ms", "50", NULL };
+	const char *skew[] = { "skew", "4", "20000", "32", NULL };
+	int c;
+
+	assert_int_equal(harness_spawn_server(h, &h->server, h->prefix, eal, srv), 0);
+	assert_true(harness_wait_log(&h->server, "dipc-server: ready", 15000));
+	assert_true(harness_log_contains(&h->server, "2 worker(s)"));
+	c = harness_start_client(h, skew);
+	expect_client(h, c, 0, 120000);
+	assert_true(harness_log_contains(&h->clients[c], "skew 4 x 20000 x 32 ok"));
+	expect_clean_stop(h);
+	assert_true(harness_log_contains(&h->server, "moving slot"));
+	assert_false(harness_log_contains(&h->server, "connections moved between workers 0\n"));
+}
+
 static void
 test_no_hugepages(void **state)
 {
@@ -850,6 +876,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_stalled_reader_reported, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stalled_reader_disconnected, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_server_stopped_heartbeat, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rebalance_under_traffic, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_hugepages, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_malformed_messages, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hostile_client, setup, teardown),

@@ -32,7 +32,9 @@ start=$SECONDS
 
 # -O0: every source line keeps its own code, so a line counts as run only
 # when it ran. gcc: gcovr reads gcc's .gcda through gcov.
-opts=(-Db_coverage=true -Dbuildtype=debug -Dsanitize=false -Dtests=true)
+# Atomic counters: the server counts from several threads at once.
+opts=(-Db_coverage=true -Dbuildtype=debug -Dsanitize=false -Dtests=true
+	-Dc_args=-fprofile-update=atomic)
 if [ ! -f "$build/build.ninja" ]; then
 	CC=gcc meson setup "$build" "$top" "${opts[@]}" >/dev/null ||
 		die "meson setup failed (see $build/meson-logs/meson-log.txt)"

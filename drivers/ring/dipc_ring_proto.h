@@ -176,6 +176,7 @@ struct dipc_shm {
 		uint64_t heartbeat;        /**< CLOCK_MONOTONIC ns of the last control pass */
 		uint64_t stalled;          /**< clients found not reading (reported) */
 		uint64_t stall_closed;     /**< ... of which disconnected by policy */
+		uint64_t moved;            /**< connections moved to another worker */
 		uint64_t reused;           /**< admissions onto a slot used before */
 		uint64_t closed;
 		uint64_t dead;           /**< connections whose process died */

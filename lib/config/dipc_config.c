@@ -86,6 +86,8 @@ static const struct opt_desc opts[] = {
 	    idle_spins, NULL, "empty polls with rte_pause() before a backoff worker sleeps"),
 	OPT("worker", "idle_sleep_us", "idle-sleep-us", OPT_U32, 1, 100000, 20,
 	    idle_sleep_us, NULL, "microseconds a backoff worker sleeps per idle poll"),
+	OPT("worker", "rebalance_ms", "rebalance-ms", OPT_U32, 0, 60000, 100,
+	    rebalance_ms, NULL, "how often to move a connection off the busiest worker; 0 = never"),
 	OPT("control", "poll_us", "control-poll-us", OPT_U32, 10, 1000000, 100,
 	    control_poll_us, NULL, "control lcore period in microseconds while clients come and go"),
 	OPT("control", "idle_poll_us", "control-idle-poll-us", OPT_U32, 10, 1000000, 2000,

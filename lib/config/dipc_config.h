@@ -132,6 +132,13 @@ struct dipc_server_config {
 	 * room in its ring has stopped reading; 1..3600000, default 1000.
 	 */
 	uint32_t stall_ms;
+	/**
+	 * [worker] rebalance_ms: how often the control lcore compares the
+	 * workers' loads and moves a connection from the busiest to the
+	 * idlest when one carries more than twice the other; 0 = never;
+	 * 0..60000, default 100.
+	 */
+	uint32_t rebalance_ms;
 	/** [control] stall_policy: "report" or "disconnect", default report. */
 	enum dipc_stall_policy stall_policy;
 };

@@ -517,6 +517,7 @@ admit(struct dipc_server *s, uint32_t slot, int stopping)
 	ss->dead = 0;
 	ss->stall_since = 0;
 	ss->stall_reported = 0;
+	ss->last_rx = 0;
 	ss->lend_want_seen = conn->lend_want;
 	ss->lend_target = RTE_MIN((uint32_t)SERVER_INITIAL_LEND, ss->lend_cap);
 	initial_lend(s, ss, slot);
@@ -652,6 +653,68 @@ check_stall(struct dipc_server *s, uint32_t slot)
 	dipc_shm_store_state(&ss->conn->state, DIPC_CONN_REVOKED);
 }
 
+/*
+ * Every rebalance_ms: each worker's load is the messages its slots took in
+ * since the last check; if the busiest took more than twice what the
+ * idlest did, move one of its connections, the largest that does not
+ * overshoot, to the idlest. The move takes the slot from the busy worker
+ * (RCU) and gives it to the other once the first has quiesced, so the
+ * ring keeps one consumer at a time: nothing is lost or reordered, and
+ * no other connection waits.
+ */
+static void
+balance(struct dipc_server *s, int *busy)
+{
+	uint64_t now = rte_get_timer_cycles(), wl[RTE_MAX_LCORE] = { 0 }, gap, best_load = 0;
+	unsigned int i, hi = 0, lo = 0, best = UINT32_MAX, on_hi = 0;
+
+	if (s->cfg.rebalance_ms == 0 || s->nb_workers < 2 || now < s->next_balance)
+		return;
+	s->next_balance = now + rte_get_timer_hz() / 1000 * s->cfg.rebalance_ms;
+	for (i = 0; i < s->nb_ready; i++) {
+		struct server_slot *ss = &s->slots[i];
+		uint64_t rx;
+
+		if (ss->state != SLOT_ACTIVE)
+			continue;
+		rx = __atomic_load_n(&ss->conn->server.rx_msgs, __ATOMIC_RELAXED);
+		ss->load = rx - ss->last_rx;
+		ss->last_rx = rx;
+		wl[ss->worker] += ss->load;
+	}
+	for (i = 1; i < s->nb_workers; i++) {
+		if (wl[i] > wl[hi])
+			hi = i;
+		if (wl[i] < wl[lo])
+			lo = i;
+	}
+	/* Below a few hundred messages per check, nothing to gain. */
+	if (wl[hi] <= 2 * wl[lo] || wl[hi] < 256)
+		return;
+	gap = (wl[hi] - wl[lo]) / 2;
+	for (i = 0; i < s->nb_ready; i++) {
+		struct server_slot *ss = &s->slots[i];
+
+		if (ss->state != SLOT_ACTIVE || ss->worker != hi)
+			continue;
+		on_hi++;
+		if (ss->load <= gap && ss->load >= best_load && ss->load != 0) {
+			best = i;
+			best_load = ss->load;
+		}
+	}
+	if (on_hi < 2 || best == UINT32_MAX)
+		return; /* one connection alone cannot be split */
+	worker_list_remove(&s->workers[hi], best);
+	s->slots[best].qs_token = rte_rcu_qsbr_start(s->qsbr);
+	s->slots[best].move_to = lo;
+	s->slots[best].state = SLOT_MOVING;
+	s->shm->control.moved++;
+	*busy = 1;
+	SERVER_LOG(NOTICE, "moving slot %u (%" PRIu64 " msgs) from worker %u (%" PRIu64
+		   ") to worker %u (%" PRIu64 ")", best, best_load, hi, wl[hi], lo, wl[lo]);
+}
+
 /* A client that died between claiming a slot and reading its refusal
  * would hold the slot forever: free it once its process has been gone for
  * a while (the pid is written just after the claim). */
@@ -729,6 +792,18 @@ control_pass(struct dipc_server *s, int stopping, int workers_stopped, int *busy
 			finish_close(s, i, workers_stopped);
 			*busy = 1;
 			break;
+		case SLOT_MOVING:
+			/* The old worker let go: the new one takes it over, with
+			 * its held-back responses, in order. */
+			if (rte_rcu_qsbr_check(s->qsbr, ss->qs_token, false) == 1 || workers_stopped) {
+				ss->worker = ss->move_to;
+				ss->conn->worker = (uint16_t)ss->move_to;
+				ss->state = SLOT_ACTIVE;
+				if (!workers_stopped)
+					worker_list_add(&s->workers[ss->move_to], i);
+			}
+			*busy = 1;
+			break;
 		case SLOT_REVOKED:
 			/* Its worker let go when it was revoked: once the client
 			 * has closed, nobody touches its mbufs any more. */
@@ -746,6 +821,8 @@ control_pass(struct dipc_server *s, int stopping, int workers_stopped, int *busy
 		else
 			free_ready++;
 	}
+	if (!stopping && !workers_stopped)
+		balance(s, busy);
 	/* Keep the warm minimum of free slots with rings, and grow when a
 	 * client found none, up to max_connections. */
 	want = __atomic_load_n(&s->shm->slot_want, __ATOMIC_ACQUIRE);
@@ -944,6 +1021,8 @@ dipc_server_dump(FILE *f, const struct dipc_server *s)
 		s->shm->control.reused,
 		s->shm->control.admitted != 0 ?
 			100.0 * (double)s->shm->control.reused / (double)s->shm->control.admitted : 0.0);
+	fprintf(f, "dipc-server: connections moved between workers %" PRIu64 "\n",
+		s->shm->control.moved);
 	fprintf(f, "dipc-server: clients found not reading their responses %" PRIu64
 		   ", disconnected by policy %" PRIu64 "\n",
 		s->shm->control.stalled, s->shm->control.stall_closed);

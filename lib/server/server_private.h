@@ -75,6 +75,7 @@ enum server_slot_state {
 	SLOT_CLOSING, /* taken from its worker; waiting for the worker to quiesce */
 	SLOT_REVOKED, /* taken from its worker (client stopped reading); its mbufs
 		       * stay lent until the client closes or dies */
+	SLOT_MOVING,  /* taken from its worker; given to move_to once it quiesced */
 };
 
 /* Per-slot state private to the server process. The pending array belongs
@@ -96,6 +97,9 @@ struct server_slot {
 	uint64_t uses;             /* control: admissions on this slot */
 	uint64_t stall_since;      /* worker: ns (monotonic) responses began to wait; 0 */
 	uint8_t stall_reported;    /* control: this stall was reported */
+	uint32_t move_to;          /* control: worker a MOVING slot goes to */
+	uint64_t last_rx;          /* control: rx_msgs at the last balance check */
+	uint64_t load;             /* control: messages since the last balance check */
 	/* Mbufs lent to the client (owner == this slot), and how many the
 	 * server aims to keep lent: the owning worker's, then the control
 	 * lcore's once the worker quiesced. */
@@ -144,6 +148,7 @@ struct dipc_server {
 	const struct rte_memzone **zones; /* ring zones, [max_conns / grow_step + 1] */
 	uint32_t nb_ready;
 	uint32_t slot_want_seen;          /* shm->slot_want when last served */
+	uint64_t next_balance;            /* timer cycles of the next balance check */
 	struct rte_mbuf **control_scratch; /* [pool size], for sweeps */
 	uint64_t bad_slot_state;          /* shared slot states a client corrupted */
 	/* Workers report a quiescent state after taking their commands, so a

@@ -132,6 +132,7 @@ check_ranges(const struct dipc_server_config *c)
 	CHECK(c->drain_ms <= 60000);
 	CHECK(c->heartbeat_ms >= 10 && c->heartbeat_ms <= 60000);
 	CHECK(c->stall_ms >= 1 && c->stall_ms <= 3600000);
+	CHECK(c->rebalance_ms <= 60000);
 	CHECK(c->stall_policy == DIPC_STALL_REPORT || c->stall_policy == DIPC_STALL_DISCONNECT);
 }
 
