@@ -613,10 +613,14 @@ gen_message(struct gen *g, const struct sc_struct *st)
 	    "uint8_t flags,\n\t\t\tuint32_t stream_id)\n{\n", pkg, n);
 	OUT("\treturn __dipc_codec_mbuf_build_init(m, b, flags, %u, stream_id, %u);\n}\n\n", st->id,
 	    st->size);
-	OUT("/** Validate the body of a message (its header validated by dipc_msg). */\n");
+	OUT("/** Validate the body of a message (its header validated by dipc_msg): its\n"
+	    " *  CRC32C first if the header has DIPC_MSG_F_CSUM; a compressed body is\n"
+	    " *  DIPC_CODEC_E_COMPRESSED (dipc_codec_mbuf_open() it, then validate). */\n");
 	OUT("static inline enum dipc_codec_err\n%s_%s_validate_mbuf(const struct rte_mbuf *m, "
 	    "struct dipc_codec_error *err)\n{\n", pkg, n);
-	OUT("\tuint32_t len;\n\tconst void *body = dipc_codec_mbuf_body(m, &len);\n\n");
+	OUT("\tuint32_t len;\n\tconst void *body = dipc_codec_mbuf_body(m, &len);\n"
+	    "\tenum dipc_codec_err r = __dipc_codec_mbuf_check(m, body, len, \"%s\", err);\n\n", n);
+	OUT("\tif (r != DIPC_CODEC_OK)\n\t\treturn r;\n");
 	OUT("\treturn %s_%s_validate(body, len, err);\n}\n", pkg, n);
 	OUT("#endif /* DIPC_CODEC_NO_MBUF */\n\n");
 }

@@ -160,22 +160,25 @@ dipc_codec_st_u8(uint8_t *p, uint8_t v)
 static inline void
 dipc_codec_st_u16(uint8_t *p, uint16_t v)
 {
-	v = __DIPC_CODEC_LE16(v);
-	memcpy(p, &v, sizeof(v));
+	uint16_t le = __DIPC_CODEC_LE16(v);
+
+	memcpy(p, &le, sizeof(le));
 }
 
 static inline void
 dipc_codec_st_u32(uint8_t *p, uint32_t v)
 {
-	v = __DIPC_CODEC_LE32(v);
-	memcpy(p, &v, sizeof(v));
+	uint32_t le = __DIPC_CODEC_LE32(v);
+
+	memcpy(p, &le, sizeof(le));
 }
 
 static inline void
 dipc_codec_st_u64(uint8_t *p, uint64_t v)
 {
-	v = __DIPC_CODEC_LE64(v);
-	memcpy(p, &v, sizeof(v));
+	uint64_t le = __DIPC_CODEC_LE64(v);
+
+	memcpy(p, &le, sizeof(le));
 }
 
 static inline void
@@ -303,6 +306,12 @@ enum dipc_codec_err {
 	DIPC_CODEC_E_ENUM,
 	/** bool neither 0 nor 1 */
 	DIPC_CODEC_E_BOOL,
+	/** header flag DIPC_MSG_F_CSUM, and the body's CRC32C is not the
+	 *  header's csum (mbuf validators only) */
+	DIPC_CODEC_E_CSUM,
+	/** header flag DIPC_MSG_F_COMPRESSED: the body must be opened
+	 *  (dipc_codec_open()) before it is validated (mbuf validators only) */
+	DIPC_CODEC_E_COMPRESSED,
 	DIPC_CODEC_E_MAX
 };
 
@@ -318,12 +327,13 @@ struct dipc_codec_error {
 	/** Body offset of the offending value or reference (0 for the prefix). */
 	uint32_t at;
 	/** The offending value: enum or bool value, reference offset, fixed_len
-	 *  or body_len, depending on the code. */
+	 *  or body_len, the body's CRC32C (CSUM), the header flags
+	 *  (COMPRESSED), depending on the code. */
 	uint64_t value;
 	/** Reference length (REF_* and ARRAY_LENGTH), or what was needed
 	 *  (BODY_SHORT, FIXED_SHORT: bytes; FIXED_SPLIT: end of the field;
 	 *  REF_OVERLAP: end of the previous region; REF_ALIGN, ARRAY_LENGTH:
-	 *  alignment, element size). */
+	 *  alignment, element size; CSUM: the header's csum). */
 	uint64_t len;
 	uint32_t fixed_len;     /**< writer's fixed block length (0 if unread) */
 	uint32_t body_len;      /**< body length validated */
@@ -366,6 +376,8 @@ dipc_codec_err_str(unsigned int code)
 	case DIPC_CODEC_E_ARRAY_LENGTH: return "array length not a multiple of the element size";
 	case DIPC_CODEC_E_ENUM: return "bad enum value";
 	case DIPC_CODEC_E_BOOL: return "bad bool value";
+	case DIPC_CODEC_E_CSUM: return "checksum mismatch";
+	case DIPC_CODEC_E_COMPRESSED: return "compressed body not opened";
 	default: return "unknown error";
 	}
 }
@@ -550,6 +562,14 @@ dipc_codec_error_format(const struct dipc_codec_error *e, char *buf, size_t size
 	case DIPC_CODEC_E_BOOL:
 		return snprintf(buf, size, "%s: %s: %" PRIu64 " at body offset %" PRIu32,
 				path, dipc_codec_err_str(e->code), e->value, e->at);
+	case DIPC_CODEC_E_CSUM:
+		return snprintf(buf, size, "%s: %s: CRC32C of the %" PRIu32 "-byte body 0x%08" PRIx64
+				", header csum 0x%08" PRIx64,
+				path, dipc_codec_err_str(e->code), e->body_len, e->value, e->len);
+	case DIPC_CODEC_E_COMPRESSED:
+		return snprintf(buf, size, "%s: %s: header flags 0x%02" PRIx64
+				" (decompress with dipc_codec_open() first)",
+				path, dipc_codec_err_str(e->code), e->value);
 	default:
 		return snprintf(buf, size, "%s: %s", path, dipc_codec_err_str(e->code));
 	}
@@ -814,7 +834,7 @@ dipc_codec_json_f64(struct dipc_codec_json *j, double v, int digits)
 		dipc_codec_json_raw(j, "\"NaN\"");
 		return;
 	}
-	if (v > 1.7976931348623157e308 || v < -1.7976931348623157e308) {
+	if (__builtin_isinf(v)) {
 		dipc_codec_json_raw(j, v > 0 ? "\"Infinity\"" : "\"-Infinity\"");
 		return;
 	}
