@@ -366,9 +366,12 @@ gen_check(struct gen *g, const struct sc_struct *st)
 		if (f->kind == SC_ARRAY && (f->elem != SC_STRUCT || f->st->needs_check))
 			need_i = 1;
 	}
+	/* Always inlined into the validator: the state then stays in registers
+	 * (it is never passed by address to out-of-line code). */
 	OUT("/** @internal Validate the fields of %s at s. */\n", st->name);
-	OUT("static inline enum dipc_codec_err\n%s__check_%s(struct __dipc_codec_vstate *st, "
-	    "const uint8_t *s)\n{\n", g->pkg, st->name);
+	OUT("static inline __attribute__((always_inline)) enum dipc_codec_err\n"
+	    "%s__check_%s(struct __dipc_codec_vstate *st, const uint8_t *s)\n{\n", g->pkg,
+	    st->name);
 	if (need_r)
 		OUT("\tenum dipc_codec_err r;\n");
 	if (need_ref)

@@ -382,31 +382,48 @@ dipc_codec_err_str(unsigned int code)
 	}
 }
 
-/** @internal Record a failure at @p at; the callers add the path. */
-static inline enum dipc_codec_err
-__dipc_codec_fail(struct __dipc_codec_vstate *st, enum dipc_codec_err code, const uint8_t *at,
-		  uint64_t value, uint64_t len)
-{
-	struct dipc_codec_error *e = st->err;
+/*
+ * Error paths are out of line and marked cold: what stays inline in the
+ * generated validators is the checks of a valid body, small enough to be
+ * inlined into their loops.
+ */
+#define __DIPC_CODEC_COLD __attribute__((cold, noinline, unused))
 
+/** @internal Record a failure in @p e (out of line: see above). */
+static __DIPC_CODEC_COLD enum dipc_codec_err
+__dipc_codec_fail_at(struct dipc_codec_error *e, enum dipc_codec_err code, uint32_t at,
+		     uint64_t value, uint64_t len, uint32_t fixed_len, uint32_t body_len)
+{
 	e->code = code;
-	e->at = (uint32_t)(at - st->body);
+	e->at = at;
 	e->value = value;
 	e->len = len;
-	e->fixed_len = st->fixed_len;
-	e->body_len = st->body_len;
+	e->fixed_len = fixed_len;
+	e->body_len = body_len;
 	e->depth = 0;
 	e->path_cut = false;
 	return code;
 }
 
-/** @internal Add the next outer path component to a failure; returns @p r. */
-static inline enum dipc_codec_err
-__dipc_codec_path(struct __dipc_codec_vstate *st, enum dipc_codec_err r, const char *name,
-		  uint32_t index)
-{
-	struct dipc_codec_error *e = st->err;
+/*
+ * The validator state is passed to out-of-line code only as values, never
+ * by address, so that the compiler can keep it in registers.
+ */
 
+/** @internal Record a failure at @p at; the callers add the path. */
+static inline __attribute__((always_inline)) enum dipc_codec_err
+__dipc_codec_fail(struct __dipc_codec_vstate *st, enum dipc_codec_err code, const uint8_t *at,
+		  uint64_t value, uint64_t len)
+{
+	return __dipc_codec_fail_at(st->err, code, (uint32_t)(at - st->body), value, len,
+				    st->fixed_len, st->body_len);
+}
+
+/** @internal Add the next outer path component to a failure in @p e. */
+static __DIPC_CODEC_COLD enum dipc_codec_err
+__dipc_codec_path_err(struct dipc_codec_error *e, enum dipc_codec_err r, const char *name,
+		      uint32_t index)
+{
 	if (e->depth < DIPC_CODEC_PATH_MAX) {
 		e->path[e->depth].name = name;
 		e->path[e->depth].index = index;
@@ -415,6 +432,14 @@ __dipc_codec_path(struct __dipc_codec_vstate *st, enum dipc_codec_err r, const c
 		e->path_cut = true;
 	}
 	return r;
+}
+
+/** @internal Add the next outer path component to a failure; returns @p r. */
+static inline __attribute__((always_inline)) enum dipc_codec_err
+__dipc_codec_path(struct __dipc_codec_vstate *st, enum dipc_codec_err r, const char *name,
+		  uint32_t index)
+{
+	return __dipc_codec_path_err(st->err, r, name, index);
 }
 
 /**
@@ -447,13 +472,55 @@ __dipc_codec_begin(struct __dipc_codec_vstate *st, const void *body, uint32_t bo
 
 /**
  * @internal
+ * The reference at @p ref (offset @p o, length @p l) failed the fast test
+ * of __dipc_codec_check_ref(): find the first rule it breaks, in the
+ * documented order, or accept it (an empty reference). @p st is a copy.
+ */
+static __DIPC_CODEC_COLD enum dipc_codec_err
+__dipc_codec_check_ref_slow(struct __dipc_codec_vstate st, const uint8_t *ref, uint32_t align,
+			    uint32_t elem_size, uint32_t o, uint32_t l)
+{
+	enum dipc_codec_err code;
+	uint64_t value = o, len = l;
+
+	if (l == 0) {
+		if (o == 0)
+			return DIPC_CODEC_OK;
+		code = DIPC_CODEC_E_REF_OFFSET;
+	} else if (o < st.fixed_len || o > st.body_len) {
+		code = DIPC_CODEC_E_REF_OFFSET;
+	} else if (l > UINT32_MAX - o) {
+		code = DIPC_CODEC_E_REF_OVERFLOW;
+	} else if (l > st.body_len - o) {
+		code = DIPC_CODEC_E_REF_LENGTH;
+	} else if (o < st.cursor) {
+		code = DIPC_CODEC_E_REF_OVERLAP;
+		len = st.cursor;
+	} else if ((o & (align - 1)) != 0) {
+		code = DIPC_CODEC_E_REF_ALIGN;
+		len = align;
+	} else {
+		/* What is left of the fast test: l % elem_size != 0. */
+		code = DIPC_CODEC_E_ARRAY_LENGTH;
+		value = l;
+		len = elem_size;
+	}
+	return __dipc_codec_fail(&st, code, ref, value, len);
+}
+
+/**
+ * @internal
  * Check the reference at @p ref: an empty one is (0, 0); any other region
  * lies after the fixed block, inside the body, after the previous region,
  * aligned to @p align (a power of two), and holds whole elements of
  * @p elem_size bytes. On success the region is (*off, *len) and the
  * cursor moves to its end.
+ *
+ * One test accepts a valid non-empty region (the cursor is never below
+ * fixed_len, and the 64-bit end covers offset, overflow and length);
+ * anything else goes to the slow path, which tells which rule failed.
  */
-static inline enum dipc_codec_err
+static inline __attribute__((always_inline)) enum dipc_codec_err
 __dipc_codec_check_ref(struct __dipc_codec_vstate *st, const uint8_t *ref, uint32_t align,
 		       uint32_t elem_size, uint32_t *off, uint32_t *len)
 {
@@ -462,33 +529,13 @@ __dipc_codec_check_ref(struct __dipc_codec_vstate *st, const uint8_t *ref, uint3
 
 	*off = o;
 	*len = l;
-	if (l == 0) {
-		if (o != 0)
-			return __dipc_codec_fail(st, DIPC_CODEC_E_REF_OFFSET, ref, o, l);
+	if (__builtin_expect(l != 0 && o >= st->cursor &&
+			     (uint64_t)o + l <= st->body_len && (o & (align - 1)) == 0 &&
+			     l % elem_size == 0, 1)) {
+		st->cursor = o + l;
 		return DIPC_CODEC_OK;
 	}
-	if (o < st->fixed_len || o > st->body_len)
-		return __dipc_codec_fail(st, DIPC_CODEC_E_REF_OFFSET, ref, o, l);
-	if (l > UINT32_MAX - o)
-		return __dipc_codec_fail(st, DIPC_CODEC_E_REF_OVERFLOW, ref, o, l);
-	if (l > st->body_len - o)
-		return __dipc_codec_fail(st, DIPC_CODEC_E_REF_LENGTH, ref, o, l);
-	if (o < st->cursor) {
-		enum dipc_codec_err r = __dipc_codec_fail(st, DIPC_CODEC_E_REF_OVERLAP, ref, o, l);
-
-		st->err->len = st->cursor;
-		return r;
-	}
-	if ((o & (align - 1)) != 0) {
-		__dipc_codec_fail(st, DIPC_CODEC_E_REF_ALIGN, ref, o, align);
-		return DIPC_CODEC_E_REF_ALIGN;
-	}
-	if (l % elem_size != 0) {
-		__dipc_codec_fail(st, DIPC_CODEC_E_ARRAY_LENGTH, ref, l, elem_size);
-		return DIPC_CODEC_E_ARRAY_LENGTH;
-	}
-	st->cursor = o + l;
-	return DIPC_CODEC_OK;
+	return __dipc_codec_check_ref_slow(*st, ref, align, elem_size, o, l);
 }
 
 /**
@@ -754,8 +801,6 @@ dipc_codec_size_add(uint64_t end, uint64_t len, uint32_t align)
  * counted, not written; dipc_codec_json_end() NUL-terminates. Slow path:
  * kept out of line so that printers stay small.
  */
-#define __DIPC_CODEC_COLD __attribute__((cold, noinline, unused))
-
 /** A JSON output buffer. */
 struct dipc_codec_json {
 	char *buf;
