@@ -1,0 +1,321 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * dipc: the header dipc-schemac generates from docs/examples/bench.schema.
+ * Encode: the builder, from the native message. Decode: the one-pass
+ * validator; the body is then read in place (decode returns the body).
+ * dipc+lz4: the same body sealed with LZ4 (dipc_codec_seal(), any size) and
+ * opened (dipc_codec_open()) into a buffer of the context before the
+ * validator runs.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DIPC_CODEC_NO_MBUF
+#include "bench.h"
+#include "dipc_codec_seal.h"
+
+#include "codec_perf.h"
+
+/* The body, as decode hands it to read (const dropped for the table). */
+static void *
+body_ptr(const uint8_t *buf)
+{
+	return (void *)(uintptr_t)buf;
+}
+
+static void
+nothing(struct pf_ctx *c, void *d)
+{
+	(void)c;
+	(void)d;
+}
+
+/* 1. RPC request */
+
+PF_INLINE size_t
+rpc_encode(const void *src, uint8_t *buf, size_t room)
+{
+	const struct pf_rpc *r = src;
+	struct dipc_codec_builder b;
+	uint32_t len;
+
+	if (bench_rpc_request_build_init(&b, buf, (uint32_t)room) != 0)
+		return 0;
+	bench_rpc_request_set_request_id(b.body, r->request_id);
+	bench_rpc_request_set_deadline_ns(b.body, r->deadline_ns);
+	bench_rpc_request_set_tenant(b.body, r->tenant);
+	bench_rpc_request_set_priority(b.body, r->priority);
+	bench_rpc_request_set_method(b.body, r->method);
+	bench_rpc_request_set_flags(b.body, r->flags);
+	bench_rpc_request_set_idempotent(b.body, r->idempotent);
+	bench_rpc_request_set_service(&b, r->service.p, r->service.len);
+	bench_rpc_request_set_caller(&b, r->caller.p, r->caller.len);
+	bench_rpc_request_set_trace_id(&b, r->trace_id.p, r->trace_id.len);
+	bench_rpc_request_set_payload(&b, r->payload.p, r->payload.len);
+	if (dipc_codec_build_finish(&b, &len) != 0)
+		return 0;
+	return len;
+}
+
+PF_INLINE uint64_t
+rpc_read(const void *body, bool full)
+{
+	uint64_t h = 0;
+	const void *p;
+	uint32_t len;
+
+	h = pf_u64(h, bench_rpc_request_get_request_id(body), full);
+	h = pf_u64(h, bench_rpc_request_get_deadline_ns(body), full);
+	h = pf_u64(h, bench_rpc_request_get_tenant(body), full);
+	h = pf_u64(h, bench_rpc_request_get_priority(body), full);
+	h = pf_u64(h, bench_rpc_request_get_method(body), full);
+	h = pf_u64(h, bench_rpc_request_get_flags(body), full);
+	h = pf_u64(h, bench_rpc_request_get_idempotent(body), full);
+	p = bench_rpc_request_get_service(body, &len);
+	h = pf_bytes(h, p, len, full);
+	p = bench_rpc_request_get_caller(body, &len);
+	h = pf_bytes(h, p, len, full);
+	p = bench_rpc_request_get_trace_id(body, &len);
+	h = pf_bytes(h, p, len, full);
+	p = bench_rpc_request_get_payload(body, &len);
+	h = pf_bytes(h, p, len, full);
+	return h;
+}
+
+/* 2. Order event */
+
+PF_INLINE size_t
+order_encode(const void *src, uint8_t *buf, size_t room)
+{
+	const struct pf_order *o = src;
+	struct dipc_codec_builder b;
+	uint32_t len, i;
+	void *fills;
+
+	if (bench_order_event_build_init(&b, buf, (uint32_t)room) != 0)
+		return 0;
+	bench_order_event_set_order_id(b.body, o->order_id);
+	bench_order_event_set_ts_ns(b.body, o->ts_ns);
+	bench_order_event_set_side(b.body, (enum bench_side)o->side);
+	bench_order_event_set_symbol(&b, o->symbol.p, o->symbol.len);
+	bench_order_event_set_account(&b, o->account.p, o->account.len);
+	bench_order_event_set_client_order_id(&b, o->client_order_id.p, o->client_order_id.len);
+	fills = bench_order_event_add_fills(&b, o->nb_fills);
+	if (fills == NULL)
+		return 0;
+	for (i = 0; i < o->nb_fills; i++) {
+		void *f = bench_fill_at_mut(fills, i);
+
+		bench_fill_set_price(f, o->fills[i].price);
+		bench_fill_set_qty(f, o->fills[i].qty);
+		bench_fill_set_ts_ns(f, o->fills[i].ts_ns);
+		bench_fill_set_trade_id(f, o->fills[i].trade_id);
+		bench_fill_set_venue(f, o->fills[i].venue, sizeof(o->fills[i].venue));
+	}
+	if (dipc_codec_build_finish(&b, &len) != 0)
+		return 0;
+	return len;
+}
+
+PF_INLINE uint64_t
+order_read(const void *body, bool full)
+{
+	uint64_t h = 0;
+	const void *p, *fills;
+	uint32_t len, n, i;
+
+	h = pf_u64(h, bench_order_event_get_order_id(body), full);
+	h = pf_u64(h, bench_order_event_get_ts_ns(body), full);
+	h = pf_u64(h, bench_order_event_get_side(body), full);
+	p = bench_order_event_get_symbol(body, &len);
+	h = pf_bytes(h, p, len, full);
+	p = bench_order_event_get_account(body, &len);
+	h = pf_bytes(h, p, len, full);
+	p = bench_order_event_get_client_order_id(body, &len);
+	h = pf_bytes(h, p, len, full);
+	fills = bench_order_event_get_fills(body, &n);
+	h = pf_u64(h, n, full);
+	for (i = 0; i < n; i++) {
+		const void *f = bench_fill_at(fills, i);
+
+		h = pf_u64(h, (uint64_t)bench_fill_get_price(f), full);
+		h = pf_u64(h, bench_fill_get_qty(f), full);
+		h = pf_u64(h, bench_fill_get_ts_ns(f), full);
+		h = pf_u64(h, bench_fill_get_trade_id(f), full);
+		h = pf_fixed4(h, bench_fill_get_venue(f), full);
+	}
+	return h;
+}
+
+/* 3. Batch */
+
+PF_INLINE size_t
+batch_encode(const void *src, uint8_t *buf, size_t room)
+{
+	const struct pf_batch *bt = src;
+	struct dipc_codec_builder b;
+	uint32_t len, i, k;
+	void *recs;
+
+	if (bench_batch_build_init(&b, buf, (uint32_t)room) != 0)
+		return 0;
+	bench_batch_set_shard(b.body, bt->shard);
+	recs = bench_batch_add_records(&b, bt->nb_records);
+	if (recs == NULL)
+		return 0;
+	for (i = 0; i < bt->nb_records; i++) {
+		const struct pf_record *r = &bt->records[i];
+		void *rec = bench_record_at_mut(recs, i);
+		void *attrs;
+
+		bench_record_set_id(rec, r->id);
+		bench_record_set_ts_ns(rec, r->ts_ns);
+		attrs = bench_record_add_attrs(&b, rec, r->nb_attrs);
+		if (attrs == NULL)
+			return 0;
+		for (k = 0; k < r->nb_attrs; k++) {
+			void *e = bench_entry_at_mut(attrs, k);
+
+			bench_entry_set_key(&b, e, r->attrs[k].key.p, r->attrs[k].key.len);
+			bench_entry_set_value(&b, e, r->attrs[k].value.p, r->attrs[k].value.len);
+		}
+	}
+	if (dipc_codec_build_finish(&b, &len) != 0)
+		return 0;
+	return len;
+}
+
+PF_INLINE uint64_t
+batch_read(const void *body, bool full)
+{
+	uint64_t h = 0;
+	const void *recs;
+	uint32_t n, i;
+
+	h = pf_u64(h, bench_batch_get_shard(body), full);
+	recs = bench_batch_get_records(body, &n);
+	h = pf_u64(h, n, full);
+	for (i = 0; i < n; i++) {
+		const void *rec = bench_record_at(recs, i);
+		const void *attrs;
+		uint32_t m, k;
+
+		h = pf_u64(h, bench_record_get_id(rec), full);
+		h = pf_u64(h, bench_record_get_ts_ns(rec), full);
+		attrs = bench_record_get_attrs(body, rec, &m);
+		h = pf_u64(h, m, full);
+		for (k = 0; k < m; k++) {
+			const void *e = bench_entry_at(attrs, k);
+			const char *s;
+			uint32_t len;
+
+			s = bench_entry_get_key(body, e, &len);
+			h = pf_bytes(h, s, len, full);
+			s = bench_entry_get_value(body, e, &len);
+			h = pf_bytes(h, s, len, full);
+		}
+	}
+	return h;
+}
+
+/* Plain dipc: decode is the validator. */
+#define DIPC_PLAIN(M, VALIDATE) \
+PF_INLINE size_t dipc_##M##_encode(const void *s, uint8_t *b, size_t r) \
+{ return M##_encode(s, b, r); } \
+PF_INLINE void * \
+dipc_##M##_decode(struct pf_ctx *c, const uint8_t *buf, size_t len) \
+{ \
+	(void)c; \
+	return VALIDATE(buf, (uint32_t)len, NULL) == DIPC_CODEC_OK ? body_ptr(buf) : NULL; \
+} \
+PF_INLINE uint64_t dipc_##M##_read(const void *d, bool full) { return M##_read(d, full); } \
+PF_INLINE void dipc_##M##_release(struct pf_ctx *c, void *d) { nothing(c, d); } \
+PF_DEFINE_LOOPS(dipc_##M)
+
+DIPC_PLAIN(rpc, bench_rpc_request_validate)
+DIPC_PLAIN(order, bench_order_event_validate)
+DIPC_PLAIN(batch, bench_batch_validate)
+
+const struct pf_format pf_format_dipc = {
+	.name = "dipc",
+	.what = "dipc-schemac header: builder; one-pass validator, getters in place",
+	.msgs = {
+		[PF_RPC] = { PF_CODEC(dipc_rpc) },
+		[PF_ORDER] = { PF_CODEC(dipc_order) },
+		[PF_BATCH] = { PF_CODEC(dipc_batch) },
+	},
+};
+
+/*
+ * dipc+lz4: encode builds into a scratch buffer and seals it with LZ4 (no
+ * threshold) behind a message header: the output is a whole message,
+ * header first (hdr_bytes: the size reported is the body's). Decode opens
+ * the body (the header says whether it is compressed) into a buffer of
+ * its context and validates it. A body LZ4 cannot shorten is sent plain.
+ */
+#define LZ4_ROOM 65536
+
+static uint8_t lz4_plain[LZ4_ROOM];
+
+static int
+lz4_init(struct pf_ctx *c)
+{
+	c->state = malloc(LZ4_ROOM);
+	return c->state == NULL ? -ENOMEM : 0;
+}
+
+static void
+lz4_fini(struct pf_ctx *c)
+{
+	free(c->state);
+	c->state = NULL;
+}
+
+#define DIPC_LZ4(M, VALIDATE) \
+PF_INLINE size_t \
+lz4_##M##_encode(const void *s, uint8_t *b, size_t r) \
+{ \
+	struct dipc_msg_hdr *h = (struct dipc_msg_hdr *)b; \
+	size_t n = M##_encode(s, lz4_plain, sizeof(lz4_plain)); \
+ \
+	if (n == 0 || r < DIPC_MSG_HDR_LEN) \
+		return 0; \
+	memset(h, 0, DIPC_MSG_HDR_LEN); \
+	if (dipc_codec_seal(h, lz4_plain, (uint32_t)n, b + DIPC_MSG_HDR_LEN, \
+			    (uint32_t)(r - DIPC_MSG_HDR_LEN), DIPC_CODEC_SEAL_F_LZ4, 0) != 0) \
+		return 0; \
+	return DIPC_MSG_HDR_LEN + h->body_len; \
+} \
+PF_INLINE void * \
+lz4_##M##_decode(struct pf_ctx *c, const uint8_t *buf, size_t len) \
+{ \
+	const void *body; \
+	uint32_t blen; \
+ \
+	if (len < DIPC_MSG_HDR_LEN || \
+	    dipc_codec_open((const struct dipc_msg_hdr *)buf, buf + DIPC_MSG_HDR_LEN, \
+			    (uint32_t)(len - DIPC_MSG_HDR_LEN), c->state, LZ4_ROOM, &body, \
+			    &blen) != 0 || VALIDATE(body, blen, NULL) != DIPC_CODEC_OK) \
+		return NULL; \
+	return body_ptr(body); \
+} \
+PF_INLINE uint64_t lz4_##M##_read(const void *d, bool full) { return M##_read(d, full); } \
+PF_INLINE void lz4_##M##_release(struct pf_ctx *c, void *d) { nothing(c, d); } \
+PF_DEFINE_LOOPS(lz4_##M)
+
+DIPC_LZ4(rpc, bench_rpc_request_validate)
+DIPC_LZ4(order, bench_order_event_validate)
+DIPC_LZ4(batch, bench_batch_validate)
+
+const struct pf_format pf_format_dipc_lz4 = {
+	.name = "dipc+lz4",
+	.what = "the dipc body sealed by dipc_codec_seal(LZ4, any size); opened, then validated",
+	.hdr_bytes = DIPC_MSG_HDR_LEN,
+	.msgs = {
+		[PF_RPC] = { .init = lz4_init, .fini = lz4_fini, PF_CODEC(lz4_rpc) },
+		[PF_ORDER] = { .init = lz4_init, .fini = lz4_fini, PF_CODEC(lz4_order) },
+		[PF_BATCH] = { .init = lz4_init, .fini = lz4_fini, PF_CODEC(lz4_batch) },
+	},
+};

@@ -1,0 +1,341 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * JSON with cJSON (Debian's libcjson): compact text, field names as in the
+ * schema, byte strings in base64, the side enum by name, 64-bit integers as
+ * numbers (the samples stay below 2^53, which cJSON's doubles carry
+ * exactly). Encode builds a tree with cJSON's no-copy calls
+ * (cJSON_CreateStringReference, cJSON_AddItemToObjectCS) and prints it
+ * into the caller's buffer (cJSON_PrintPreallocated); decode parses
+ * (cJSON_ParseWithLength: the syntax check); read looks each field up by
+ * name (cJSON_GetObjectItemCaseSensitive) and checks its type, a wrong or
+ * missing one reading as 0 or empty; release is cJSON_Delete.
+ */
+#include <stdint.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "codec_perf.h"
+
+static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/* Base64 of @p len bytes into @p out (room for 4 * ceil(len / 3) + 1). */
+static void
+b64_encode(const uint8_t *p, size_t len, char *out)
+{
+	size_t i;
+
+	for (i = 0; i + 2 < len; i += 3) {
+		uint32_t v = (uint32_t)p[i] << 16 | (uint32_t)p[i + 1] << 8 | p[i + 2];
+
+		*out++ = b64[v >> 18];
+		*out++ = b64[(v >> 12) & 63];
+		*out++ = b64[(v >> 6) & 63];
+		*out++ = b64[v & 63];
+	}
+	if (i < len) {
+		uint32_t v = (uint32_t)p[i] << 16 | (i + 1 < len ? (uint32_t)p[i + 1] << 8 : 0);
+
+		*out++ = b64[v >> 18];
+		*out++ = b64[(v >> 12) & 63];
+		*out++ = (char)(i + 1 < len ? b64[(v >> 6) & 63] : '=');
+		*out++ = '=';
+	}
+	*out = '\0';
+}
+
+static int
+b64_value(char c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '+')
+		return 62;
+	if (c == '/')
+		return 63;
+	return -1;
+}
+
+/* Decode base64 into at most @p room bytes; the length, or 0 if bad. */
+static size_t
+b64_decode(const char *s, uint8_t *out, size_t room)
+{
+	size_t n = 0, len = s != NULL ? strlen(s) : 0, i;
+
+	if (len % 4 != 0)
+		return 0;
+	for (i = 0; i < len; i += 4) {
+		int a = b64_value(s[i]), b = b64_value(s[i + 1]);
+		int c = s[i + 2] == '=' ? 0 : b64_value(s[i + 2]);
+		int d = s[i + 3] == '=' ? 0 : b64_value(s[i + 3]);
+		uint32_t v;
+
+		if (a < 0 || b < 0 || c < 0 || d < 0 || n + 3 > room)
+			return 0;
+		v = (uint32_t)a << 18 | (uint32_t)b << 12 | (uint32_t)c << 6 | (uint32_t)d;
+		out[n++] = (uint8_t)(v >> 16);
+		if (s[i + 2] != '=')
+			out[n++] = (uint8_t)(v >> 8);
+		if (s[i + 3] != '=')
+			out[n++] = (uint8_t)v;
+	}
+	return n;
+}
+
+static const char *const side_names[] = { "NONE", "BUY", "SELL" };
+
+PF_INLINE void
+num(cJSON *o, const char *k, double v)
+{
+	cJSON_AddItemToObjectCS(o, k, cJSON_CreateNumber(v));
+}
+
+PF_INLINE void
+str(cJSON *o, const char *k, const char *s)
+{
+	cJSON_AddItemToObjectCS(o, k, cJSON_CreateStringReference(s));
+}
+
+/* Print and free; the text's length, or 0. */
+PF_INLINE size_t
+finish(cJSON *root, uint8_t *buf, size_t room)
+{
+	size_t n = 0;
+
+	if (root != NULL && room <= INT32_MAX &&
+	    cJSON_PrintPreallocated(root, (char *)buf, (int)room, 0))
+		n = strlen((char *)buf);
+	cJSON_Delete(root);
+	return n;
+}
+
+/* A field: its number, 0 if it is not one. */
+PF_INLINE double
+get_num(const cJSON *o, const char *k)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+
+	return cJSON_IsNumber(v) ? v->valuedouble : 0;
+}
+
+PF_INLINE const char *
+get_str(const cJSON *o, const char *k)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+
+	return cJSON_IsString(v) ? v->valuestring : "";
+}
+
+PF_INLINE uint64_t
+str_sum(uint64_t h, const char *s, bool full)
+{
+	return pf_bytes(h, s, strlen(s), full);
+}
+
+PF_INLINE void *
+parse(struct pf_ctx *c, const uint8_t *buf, size_t len)
+{
+	(void)c;
+	return cJSON_ParseWithLength((const char *)buf, len);
+}
+
+PF_INLINE void
+release(struct pf_ctx *c, void *d)
+{
+	(void)c;
+	cJSON_Delete(d);
+}
+
+PF_INLINE size_t
+js_rpc_encode(const void *src, uint8_t *buf, size_t room)
+{
+	const struct pf_rpc *r = src;
+	cJSON *o = cJSON_CreateObject();
+	char payload[4 * 32 + 1];
+
+	if (r->payload.len > 96)
+		return 0;
+	b64_encode((const uint8_t *)r->payload.p, r->payload.len, payload);
+	num(o, "request_id", (double)r->request_id);
+	num(o, "deadline_ns", (double)r->deadline_ns);
+	num(o, "tenant", r->tenant);
+	num(o, "priority", r->priority);
+	num(o, "method", r->method);
+	num(o, "flags", r->flags);
+	cJSON_AddItemToObjectCS(o, "idempotent", cJSON_CreateBool(r->idempotent));
+	str(o, "service", r->service.p);
+	str(o, "caller", r->caller.p);
+	str(o, "trace_id", r->trace_id.p);
+	str(o, "payload", payload);
+	return finish(o, buf, room);
+}
+
+PF_INLINE uint64_t
+js_rpc_read(const void *d, bool full)
+{
+	const cJSON *o = d;
+	uint8_t payload[96] = {0};
+	uint64_t h = 0;
+	size_t n;
+
+	h = pf_u64(h, (uint64_t)get_num(o, "request_id"), full);
+	h = pf_u64(h, (uint64_t)get_num(o, "deadline_ns"), full);
+	h = pf_u64(h, (uint64_t)get_num(o, "tenant"), full);
+	h = pf_u64(h, (uint64_t)get_num(o, "priority"), full);
+	h = pf_u64(h, (uint64_t)get_num(o, "method"), full);
+	h = pf_u64(h, (uint64_t)get_num(o, "flags"), full);
+	h = pf_u64(h, cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "idempotent")), full);
+	h = str_sum(h, get_str(o, "service"), full);
+	h = str_sum(h, get_str(o, "caller"), full);
+	h = str_sum(h, get_str(o, "trace_id"), full);
+	n = b64_decode(get_str(o, "payload"), payload, sizeof(payload));
+	h = pf_bytes(h, payload, n, full);
+	return h;
+}
+
+PF_INLINE size_t
+js_order_encode(const void *src, uint8_t *buf, size_t room)
+{
+	const struct pf_order *ord = src;
+	cJSON *o = cJSON_CreateObject(), *fills;
+	char venue[PF_FILLS][5];
+	uint32_t i;
+
+	if (ord->nb_fills > PF_FILLS || ord->side > 2)
+		return 0;
+	num(o, "order_id", (double)ord->order_id);
+	num(o, "ts_ns", (double)ord->ts_ns);
+	str(o, "side", side_names[ord->side]);
+	str(o, "symbol", ord->symbol.p);
+	str(o, "account", ord->account.p);
+	str(o, "client_order_id", ord->client_order_id.p);
+	fills = cJSON_CreateArray();
+	cJSON_AddItemToObjectCS(o, "fills", fills);
+	for (i = 0; i < ord->nb_fills; i++) {
+		const struct pf_fill *f = &ord->fills[i];
+		cJSON *fo = cJSON_CreateObject();
+
+		memcpy(venue[i], f->venue, 4);
+		venue[i][4] = '\0';
+		num(fo, "price", (double)f->price);
+		num(fo, "qty", (double)f->qty);
+		num(fo, "ts_ns", (double)f->ts_ns);
+		num(fo, "trade_id", f->trade_id);
+		str(fo, "venue", venue[i]);
+		cJSON_AddItemToArray(fills, fo);
+	}
+	return finish(o, buf, room);
+}
+
+PF_INLINE uint64_t
+js_order_read(const void *d, bool full)
+{
+	const cJSON *o = d, *fills, *f;
+	const char *side;
+	uint64_t h = 0, s;
+
+	h = pf_u64(h, (uint64_t)get_num(o, "order_id"), full);
+	h = pf_u64(h, (uint64_t)get_num(o, "ts_ns"), full);
+	side = get_str(o, "side");
+	for (s = 0; s < 3 && strcmp(side, side_names[s]) != 0; s++)
+		;
+	h = pf_u64(h, s < 3 ? s : 0, full);
+	h = str_sum(h, get_str(o, "symbol"), full);
+	h = str_sum(h, get_str(o, "account"), full);
+	h = str_sum(h, get_str(o, "client_order_id"), full);
+	fills = cJSON_GetObjectItemCaseSensitive(o, "fills");
+	h = pf_u64(h, cJSON_IsArray(fills) ? (uint64_t)cJSON_GetArraySize(fills) : 0, full);
+	if (!cJSON_IsArray(fills))
+		return h;
+	cJSON_ArrayForEach(f, fills) {
+		char venue[4] = {0};
+		const char *v = get_str(f, "venue");
+		size_t n = strlen(v);
+
+		memcpy(venue, v, n < 4 ? n : 4);
+		h = pf_u64(h, (uint64_t)(int64_t)get_num(f, "price"), full);
+		h = pf_u64(h, (uint64_t)get_num(f, "qty"), full);
+		h = pf_u64(h, (uint64_t)get_num(f, "ts_ns"), full);
+		h = pf_u64(h, (uint64_t)get_num(f, "trade_id"), full);
+		h = pf_fixed4(h, venue, full);
+	}
+	return h;
+}
+
+PF_INLINE size_t
+js_batch_encode(const void *src, uint8_t *buf, size_t room)
+{
+	const struct pf_batch *b = src;
+	cJSON *o = cJSON_CreateObject(), *recs;
+	uint32_t i, k;
+
+	num(o, "shard", b->shard);
+	recs = cJSON_CreateArray();
+	cJSON_AddItemToObjectCS(o, "records", recs);
+	for (i = 0; i < b->nb_records; i++) {
+		const struct pf_record *r = &b->records[i];
+		cJSON *ro = cJSON_CreateObject(), *attrs = cJSON_CreateObject();
+
+		num(ro, "id", (double)r->id);
+		num(ro, "ts_ns", (double)r->ts_ns);
+		cJSON_AddItemToObjectCS(ro, "attrs", attrs);
+		for (k = 0; k < r->nb_attrs; k++)
+			str(attrs, r->attrs[k].key.p, r->attrs[k].value.p);
+		cJSON_AddItemToArray(recs, ro);
+	}
+	return finish(o, buf, room);
+}
+
+PF_INLINE uint64_t
+js_batch_read(const void *d, bool full)
+{
+	const cJSON *o = d, *recs, *r;
+	uint64_t h = 0;
+
+	h = pf_u64(h, (uint64_t)get_num(o, "shard"), full);
+	recs = cJSON_GetObjectItemCaseSensitive(o, "records");
+	h = pf_u64(h, cJSON_IsArray(recs) ? (uint64_t)cJSON_GetArraySize(recs) : 0, full);
+	if (!cJSON_IsArray(recs))
+		return h;
+	cJSON_ArrayForEach(r, recs) {
+		const cJSON *attrs = cJSON_GetObjectItemCaseSensitive(r, "attrs"), *e;
+
+		h = pf_u64(h, (uint64_t)get_num(r, "id"), full);
+		h = pf_u64(h, (uint64_t)get_num(r, "ts_ns"), full);
+		if (!cJSON_IsObject(attrs)) {
+			h = pf_u64(h, 0, full);
+			continue;
+		}
+		h = pf_u64(h, (uint64_t)cJSON_GetArraySize(attrs), full);
+		cJSON_ArrayForEach(e, attrs) {
+			h = str_sum(h, e->string, full);
+			h = str_sum(h, cJSON_IsString(e) ? e->valuestring : "", full);
+		}
+	}
+	return h;
+}
+
+#define JS(M) \
+PF_INLINE void *js_##M##_decode(struct pf_ctx *c, const uint8_t *b, size_t l) \
+{ return parse(c, b, l); } \
+PF_INLINE void js_##M##_release(struct pf_ctx *c, void *d) { release(c, d); } \
+PF_DEFINE_LOOPS(js_##M)
+
+JS(rpc)
+JS(order)
+JS(batch)
+
+const struct pf_format pf_format_json = {
+	.name = "json",
+	.what = "cJSON: a tree with no-copy strings, compact print "
+		"into the buffer; parse, look up by name, delete",
+	.msgs = {
+		[PF_RPC] = { PF_CODEC(js_rpc) },
+		[PF_ORDER] = { PF_CODEC(js_order) },
+		[PF_BATCH] = { PF_CODEC(js_batch) },
+	},
+};
