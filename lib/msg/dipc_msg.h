@@ -45,9 +45,9 @@ extern "C" {
 #define DIPC_MSG_F_ERROR    0x04
 /** Request expects no response. */
 #define DIPC_MSG_F_ONEWAY   0x08
-/** Header csum holds a CRC32C of the body (reserved for the codec issue). */
+/** Header csum holds a CRC32C of the body as sent (lib/codec: dipc_codec_seal()). */
 #define DIPC_MSG_F_CSUM     0x10
-/** Body is compressed (reserved for the codec issue). */
+/** Body is an LZ4 block after its 4-byte plain length (lib/codec: dipc_codec_seal()). */
 #define DIPC_MSG_F_COMPRESSED 0x20
 /** Every flag bit that version 1 defines. */
 #define DIPC_MSG_F_ALL 0x3f
