@@ -446,8 +446,9 @@ test_stalled_reader_reported(void **state)
 {
 	struct harness *h = *state;
 	const char *srv[] = { "--stall-ms", "200", NULL };
-	const char *stall[] = { "stall", "1500", "2", NULL };
+	const char *stall[] = { "stall", "1500", "4", NULL };
 	const char *calls[] = { "calls", "3000", NULL };
+	struct harness_dump d;
 	int a, b;
 
 	assert_int_equal(harness_start_server(h, srv), 0);
@@ -456,6 +457,11 @@ test_stalled_reader_reported(void **state)
 	b = harness_start_client(h, calls);
 	expect_client(h, b, 0, 20000); /* while the other one sleeps */
 	assert_int_equal(waitpid(h->clients[a].pid, NULL, WNOHANG), 0); /* still asleep */
+	/* Its backpressure shows: the response ring full, the server holding
+	 * back responses and counting the polls it could not send. */
+	assert_int_equal(harness_server_dump(h, &d, 5000), 0);
+	assert_true(harness_log_contains(&h->server, "rsp 1023, held back"));
+	assert_false(harness_log_contains(&h->server, "stalls 0, queued req 0 rsp 1023"));
 	expect_client(h, a, 0, 20000);
 	assert_true(harness_log_contains(&h->clients[a], "stall 1500 ok"));
 	expect_clean_stop(h);

@@ -983,6 +983,38 @@ dipc_server_mbufs_lent(const struct dipc_server *s)
 	return n;
 }
 
+/* Open connections, one line each (the first 32): counters, stalls and
+ * queue depths, so backpressure shows where it is. */
+static void
+dump_connections(FILE *f, const struct dipc_server *s)
+{
+	static const char *const states[] = {
+		[SLOT_ACTIVE] = "active", [SLOT_CLOSING] = "closing",
+		[SLOT_REVOKED] = "revoked", [SLOT_MOVING] = "moving",
+	};
+	unsigned int i, shown = 0, open = 0;
+
+	for (i = 0; i < s->nb_ready; i++) {
+		const struct server_slot *ss = &s->slots[i];
+		const struct dipc_shm_conn *conn = ss->conn;
+
+		if (ss->state == SLOT_FREE)
+			continue;
+		if (open++ >= 32)
+			continue;
+		shown++;
+		fprintf(f, "dipc-server: conn slot %u pid %d worker %u %s: rx %" PRIu64 " tx %" PRIu64
+			   " invalid %" PRIu64 " stalls %" PRIu64 ", queued req %u rsp %u, "
+			   "held back %u, lent %u\n",
+			i, ss->client_pid, ss->worker, states[ss->state], conn->server.rx_msgs,
+			conn->server.tx_msgs, conn->server.invalid_msgs, conn->server.rsp_full,
+			rte_ring_count(ss->rings.req), rte_ring_count(ss->rings.rsp),
+			ss->nb_pending, ss->lent);
+	}
+	if (open > shown)
+		fprintf(f, "dipc-server: ... and %u more connections\n", open - shown);
+}
+
 unsigned int
 dipc_server_nb_workers(const struct dipc_server *s)
 {
@@ -995,13 +1027,16 @@ dipc_server_dump(FILE *f, const struct dipc_server *s)
 	uint64_t rx = s->closed.rx_msgs, tx = s->closed.tx_msgs;
 	uint64_t invalid = s->closed.invalid_msgs, full = s->closed.rsp_full, lent = 0;
 	uint64_t back = s->closed.given_back;
-	unsigned int i, open = 0;
+	unsigned int i, open = 0, idle = 0;
 
 	for (i = 0; i < s->cfg.max_conns; i++) {
 		const struct dipc_shm_conn *conn = s->slots[i].conn;
 
-		if (s->slots[i].state == SLOT_FREE)
+		if (s->slots[i].state == SLOT_FREE) {
+			idle += i < s->nb_ready &&
+				dipc_shm_load_state(&conn->state) == DIPC_CONN_FREE;
 			continue;
+		}
 		open++;
 		/* Racy while workers run: a snapshot for people to read. */
 		lent += s->slots[i].lent + s->slots[i].nb_pending;
@@ -1016,11 +1051,12 @@ dipc_server_dump(FILE *f, const struct dipc_server *s)
 		s->shm->control.admitted, s->shm->control.refused, s->shm->control.closed,
 		s->shm->control.dead, open);
 	fprintf(f, "dipc-server: slots: %u with rings of %u (warm minimum %u, step %u); "
-		   "admissions on reused slots %" PRIu64 " (hit rate %.1f%%)\n",
+		   "admissions on reused slots %" PRIu64 " (hit rate %.1f%%); idle %u\n",
 		s->nb_ready, s->cfg.max_conns, s->cfg.warm_conns, s->cfg.grow_step,
 		s->shm->control.reused,
 		s->shm->control.admitted != 0 ?
-			100.0 * (double)s->shm->control.reused / (double)s->shm->control.admitted : 0.0);
+			100.0 * (double)s->shm->control.reused / (double)s->shm->control.admitted : 0.0,
+		idle);
 	fprintf(f, "dipc-server: connections moved between workers %" PRIu64 "\n",
 		s->shm->control.moved);
 	fprintf(f, "dipc-server: clients found not reading their responses %" PRIu64
@@ -1042,6 +1078,7 @@ dipc_server_dump(FILE *f, const struct dipc_server *s)
 			i, s->workers[i].lcore, s->workers[i].polls, s->workers[i].busy_polls,
 			s->workers[i].idle_sleeps);
 	dump_rejects(f, s);
+	dump_connections(f, s);
 	fprintf(f, "dipc-server: pool %s: %u of %u mbufs free, %" PRIu64
 		   " lent to open connections\n", s->pool->name,
 		rte_mempool_avail_count(s->pool), s->pool->size, lent);
