@@ -7,7 +7,7 @@
 # entries, logs and crash inputs go to a scratch directory, never into the
 # repository. Ends with "fuzz: N passed, N failed" (one per target).
 #
-# Usage: tools/fuzz.sh [--seconds N | --runs N] [--target msg|config|schema|seal]
+# Usage: tools/fuzz.sh [--seconds N | --runs N] [--target msg|config|schema|seal|admission]
 #                      [--build-dir DIR] [--work-dir DIR]
 #   --seconds N   run each target for N seconds (default 30)
 #   --runs N      run each target for N inputs instead
@@ -41,7 +41,7 @@ while [ $# -gt 0 ]; do
 	*) echo "fuzz: unknown option '$1'" >&2; usage >&2; exit 2 ;;
 	esac
 done
-[ ${#targets[@]} -gt 0 ] || targets=(msg config schema seal)
+[ ${#targets[@]} -gt 0 ] || targets=(msg config schema seal admission)
 
 # Largest input per target: a header and a body of any interesting shape;
 # a few INI lines (320 characters at most each) or command-line words; a
@@ -53,6 +53,7 @@ max_len() {
 	config) echo 4096 ;;
 	schema) echo 4096 ;;
 	seal) echo 4096 ;;
+	admission) echo 64 ;;
 	*) return 1 ;;
 	esac
 }

@@ -22,6 +22,7 @@
 #include <rte_malloc.h>
 #include <rte_random.h>
 
+#include "dipc_admission.h"
 #include "server_private.h"
 
 RTE_LOG_REGISTER(dipc_server_logtype, dipc.lib.server, NOTICE);
@@ -462,38 +463,49 @@ admit(struct dipc_server *s, uint32_t slot, int stopping)
 	struct epoll_event ev = { .events = EPOLLIN };
 	struct server_worker *w;
 
-	uint16_t version = RTE_MIN(conn->version_max, s->shm->msg_version_max);
+	struct admission_request req = {
+		.slot = slot, .pid = conn->client_pid,
+		.version_min = conn->version_min, .version_max = conn->version_max,
+		.want_window = conn->want_window, .want_depth = conn->want_depth,
+		.nonce = conn->nonce, .token_mac = conn->token_mac,
+	};
+	const struct admission_policy pol = {
+		.version_min = s->shm->msg_version_min, .version_max = s->shm->msg_version_max,
+		.conn_mbufs = s->cfg.conn_mbufs,
+		.ring_capacity = rte_ring_get_capacity(ss->rings.req),
+		.stopping = stopping, .token_required = s->token_required, .token = &s->token,
+	};
+	struct admission_result res;
 
-	if (stopping) {
+	/* One snapshot of what the client wrote: it cannot change the
+	 * decision half-way through. */
+	admission_decide(&req, &pol, &res);
+	switch (res.reason) {
+	case 0:
+		break;
+	case -ESHUTDOWN:
 		s->shm->control.refused_shutdown++;
-		refuse(s, conn, -ESHUTDOWN);
+		refuse(s, conn, res.reason);
 		return;
-	}
-	if (conn->version_min > conn->version_max || version < conn->version_min ||
-	    version < s->shm->msg_version_min) {
+	case -EPROTONOSUPPORT:
 		SERVER_LOG(NOTICE, "refused pid %d on slot %u: protocol versions %u..%u, served %u..%u",
-			   conn->client_pid, slot, conn->version_min, conn->version_max,
-			   s->shm->msg_version_min, s->shm->msg_version_max);
+			   req.pid, slot, req.version_min, req.version_max, pol.version_min,
+			   pol.version_max);
 		s->shm->control.refused_version++;
-		refuse(s, conn, -EPROTONOSUPPORT);
+		refuse(s, conn, res.reason);
 		return;
-	}
-	if (s->token_required &&
-	    conn->token_mac != dipc_token_mac(&s->token, conn->nonce, slot, conn->client_pid)) {
-		SERVER_LOG(NOTICE, "refused pid %d on slot %u: %s token", conn->client_pid, slot,
-			   conn->token_mac == 0 ? "no" : "wrong");
+	default:
+		SERVER_LOG(NOTICE, "refused pid %d on slot %u: %s token", req.pid, slot,
+			   req.token_mac == 0 ? "no" : "wrong");
 		s->shm->control.refused_token++;
-		refuse(s, conn, -EACCES);
+		refuse(s, conn, res.reason);
 		return;
 	}
-	conn->version = version;
-	conn->window = conn->want_window == 0 ? s->cfg.conn_mbufs :
-						RTE_MIN(conn->want_window, s->cfg.conn_mbufs);
-	conn->depth = rte_ring_get_capacity(ss->rings.req);
-	if (conn->want_depth != 0)
-		conn->depth = RTE_MIN(conn->want_depth, conn->depth);
+	conn->version = res.version;
+	conn->window = res.window;
+	conn->depth = res.depth;
 	ss->lend_cap = conn->window;
-	ss->client_pid = conn->client_pid;
+	ss->client_pid = req.pid;
 	/* The process itself tells us when it dies, however it dies. */
 	ss->pidfd = pidfd_open(ss->client_pid);
 	ev.data.u32 = slot;
