@@ -117,15 +117,6 @@ dipc_client_eal_init(int argc, char **argv)
 	return n < argc ? n : argc - 1;
 }
 
-static uint64_t
-client_now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 static int
 pid_gone(int32_t pid)
 {
@@ -582,7 +573,7 @@ dipc_client_check(struct dipc_client *c)
 		return -ECONNRESET;
 	/* Heartbeats both ways: ours for the server to see, and the
 	 * server's, which a stopped or wedged server no longer moves. */
-	now_ns = client_now_ns();
+	now_ns = dipc_eal_now_ns();
 	c->conn->client.heartbeat = now_ns;
 	beat = __atomic_load_n(&c->shm->control.heartbeat, __ATOMIC_ACQUIRE);
 	if (now_ns > beat && now_ns - beat > 2ull * c->shm->heartbeat_ms * 1000000)

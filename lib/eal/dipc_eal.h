@@ -10,6 +10,8 @@
  */
 
 #include <stddef.h>
+#include <stdint.h>
+#include <time.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -104,6 +106,19 @@ void dipc_eal_exit_guard(unsigned int seconds, int status, const char *note);
 
 /** Disarm dipc_eal_exit_guard(). */
 void dipc_eal_exit_guard_clear(void);
+
+/**
+ * CLOCK_MONOTONIC in nanoseconds: the same clock in every process, so the
+ * server's and clients' heartbeats compare. A vDSO call, no system call.
+ */
+static inline uint64_t
+dipc_eal_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
 
 #ifdef __cplusplus
 }

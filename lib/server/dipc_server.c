@@ -314,7 +314,7 @@ dipc_server_create(const struct dipc_server_config *cfg)
 	s->shm->data_room = cfg->data_room;
 	s->shm->conn_mbufs = cfg->conn_mbufs;
 	s->shm->heartbeat_ms = cfg->heartbeat_ms;
-	s->shm->control.heartbeat = server_now_ns();
+	s->shm->control.heartbeat = dipc_eal_now_ns();
 	if (cfg->token_file[0] != '\0') {
 		char err[DIPC_CONFIG_PATH_LEN + 128];
 
@@ -648,7 +648,7 @@ check_stall(struct dipc_server *s, uint32_t slot)
 		ss->stall_reported = 0;
 		return;
 	}
-	now = server_now_ns();
+	now = dipc_eal_now_ns();
 	if (ss->stall_reported || now < since || now - since < (uint64_t)s->cfg.stall_ms * 1000000)
 		return;
 	ss->stall_reported = 1;
@@ -769,7 +769,7 @@ control_pass(struct dipc_server *s, int stopping, int workers_stopped, int *busy
 	*busy = 0;
 	/* The heartbeat: clients that see none for two periods report the
 	 * server stopped. */
-	__atomic_store_n(&s->shm->control.heartbeat, server_now_ns(), __ATOMIC_RELEASE);
+	__atomic_store_n(&s->shm->control.heartbeat, dipc_eal_now_ns(), __ATOMIC_RELEASE);
 	reap_dead(s, workers_stopped);
 	for (i = 0; i < s->nb_ready; i++) {
 		struct server_slot *ss = &s->slots[i];

@@ -235,7 +235,7 @@ poll_slot(struct dipc_server *s, struct server_worker *w, uint32_t slot, unsigne
 		/* The client is not reading: the control lcore times it. Rare,
 		 * so the clock read is off the fast path. */
 		if (unlikely(sent < nb_tx))
-			__atomic_store_n(&ss->stall_since, server_now_ns(), __ATOMIC_RELAXED);
+			__atomic_store_n(&ss->stall_since, dipc_eal_now_ns(), __ATOMIC_RELAXED);
 	}
 	/* The client spent what it sent one-way: lend it more, the dropped
 	 * mbufs first. */

@@ -13,6 +13,7 @@
 #include <rte_ring.h>
 
 #include "dipc_ring_transport.h"
+#include "dipc_eal.h"
 #include "dipc_server.h"
 #include "dipc_token.h"
 
@@ -251,16 +252,6 @@ server_lend(const struct server_pool_map *pm, const void *m, uint16_t owner)
  * Returns the number of mbufs taken back.
  */
 unsigned int server_sweep_slot(struct dipc_server *s, uint32_t slot);
-
-/* CLOCK_MONOTONIC in ns: comparable across processes (heartbeats). */
-static inline uint64_t
-server_now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 /* lcore_function_t of a worker lcore; arg is its struct server_worker. */
 int dipc_server_worker_main(void *arg);
