@@ -143,16 +143,113 @@ test_register_refused_while_running(void **state)
 	dipc_server_free(lr.s);
 }
 
+static void
+count_zone(const struct rte_memzone *mz, void *arg)
+{
+	RTE_SET_USED(mz);
+	(*(unsigned int *)arg)++;
+}
+
+static unsigned int
+nb_memzones(void)
+{
+	unsigned int n = 0;
+
+	rte_memzone_walk(count_zone, &n);
+	return n;
+}
+
+struct grow_until_full {
+	struct dipc_server *s;
+	struct dipc_shm *shm;
+	uint32_t ready_after_failure;
+	uint64_t failures;
+	int zone_left_behind;
+};
+
+/*
+ * Asks for slots the way a client that found none does (slot_want), until
+ * the process's hugepage limit makes growth fail; then checks that the
+ * failed step left no zone behind and that asking again retries.
+ */
+static void *
+grow_until_full(void *arg)
+{
+	struct grow_until_full *g = arg;
+	char name[RTE_MEMZONE_NAMESIZE];
+	unsigned int i;
+	uint64_t failed;
+
+	for (i = 0; i < 10000 && dipc_shm_load_state(&g->shm->state) != DIPC_SERVER_RUNNING; i++)
+		usleep(1000);
+	for (i = 0; i < 10000 && __atomic_load_n(&g->shm->control.grow_failed,
+						 __ATOMIC_ACQUIRE) == 0; i++) {
+		__atomic_fetch_add(&g->shm->slot_want, 1, __ATOMIC_RELEASE);
+		usleep(2000);
+	}
+	g->ready_after_failure = __atomic_load_n(&g->shm->nb_ready, __ATOMIC_ACQUIRE);
+	snprintf(name, sizeof(name), DIPC_RING_ZONE_FMT,
+		 g->ready_after_failure / g->shm->slots_per_zone);
+	g->zone_left_behind = rte_memzone_lookup(name) != NULL;
+	/* Ask again: the same step is tried again, and fails the same way. */
+	failed = __atomic_load_n(&g->shm->control.grow_failed, __ATOMIC_ACQUIRE);
+	for (i = 0; i < 5000 && __atomic_load_n(&g->shm->control.grow_failed,
+						__ATOMIC_ACQUIRE) == failed; i++) {
+		__atomic_fetch_add(&g->shm->slot_want, 1, __ATOMIC_RELEASE);
+		usleep(2000);
+	}
+	g->failures = __atomic_load_n(&g->shm->control.grow_failed, __ATOMIC_ACQUIRE);
+	dipc_server_stop(g->s);
+	return NULL;
+}
+
+static void
+test_growth_failure_is_undone_and_retried(void **state)
+{
+	struct dipc_server_config cfg;
+	struct grow_until_full g = { 0 };
+	unsigned int zones_before = nb_memzones();
+	const struct rte_memzone *mz;
+	pthread_t t;
+
+	(void)state;
+	small_config(&cfg);
+	/* Zones of 64 slots x 4 rings of 16384 entries: about 34 MB each, so
+	 * the process's --socket-limit stops growth after a few. */
+	cfg.max_conns = 4096;
+	cfg.warm_conns = 64;
+	cfg.grow_step = 64;
+	cfg.ring_size = 16384;
+	g.s = dipc_server_create(&cfg);
+	assert_non_null(g.s);
+	mz = rte_memzone_lookup(DIPC_SHM_MZ_NAME);
+	assert_non_null(mz);
+	g.shm = mz->addr;
+	assert_int_equal(pthread_create(&t, NULL, grow_until_full, &g), 0);
+	assert_int_equal(dipc_server_run(g.s), 0);
+	assert_int_equal(pthread_join(t, NULL), 0);
+
+	assert_true(g.failures >= 2);
+	assert_true(g.ready_after_failure >= 64 && g.ready_after_failure < 4096);
+	assert_int_equal(g.ready_after_failure % 64, 0);
+	assert_false(g.zone_left_behind);
+	assert_int_equal(g.shm->nb_ready, g.ready_after_failure);
+	dipc_server_free(g.s);
+	/* Every zone, the pool and the shared memzone are gone. */
+	assert_int_equal(nb_memzones(), zones_before);
+}
+
 int
 main(void)
 {
 	char prefix[64];
 	char *eal[] = { "test_server_api", "-l", "0-1", "--in-memory", "--no-pci",
-			"--no-telemetry", "-m", "128", "--log-level=lib.eal:error", prefix, NULL };
+			"--no-telemetry", "-m", "64", "--socket-limit=160", "--log-level=lib.eal:error", prefix, NULL };
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_create_refuses_bad_config),
 		cmocka_unit_test(test_register_refuses_bad_method),
 		cmocka_unit_test(test_register_refused_while_running),
+		cmocka_unit_test(test_growth_failure_is_undone_and_retried),
 	};
 	int ret;
 

@@ -181,6 +181,7 @@ struct dipc_shm {
 		uint64_t closed;
 		uint64_t dead;           /**< connections whose process died */
 		uint64_t reclaimed_mbufs; /**< mbufs taken back from closed connections */
+		uint64_t grow_failed;     /**< attempts to add slots that failed (memory) */
 	} control __rte_cache_aligned;
 
 	struct dipc_shm_conn conns[] __rte_cache_aligned; /**< max_conns slots */

@@ -141,7 +141,7 @@ grow_slots(struct dipc_server *s)
 		ss->pending = rte_zmalloc_socket("dipc_pending",
 						 s->cfg.burst * sizeof(struct rte_mbuf *), 0, socket);
 		if (ss->pending == NULL || dipc_ring_conn_get(s->shm, i, &ss->rings) != 0)
-			return -ENOMEM;
+			goto undo;
 		ss->conn->nonce = new_nonce();
 	}
 	s->nb_ready += n;
@@ -150,6 +150,16 @@ grow_slots(struct dipc_server *s)
 	 * see them. */
 	__atomic_store_n(&s->shm->nb_ready, s->nb_ready, __ATOMIC_RELEASE);
 	return 0;
+undo:
+	/* Leave things as before the call, so that a later attempt creates
+	 * the same zone again instead of finding its name taken. */
+	for (i = s->nb_ready; i < s->nb_ready + n; i++) {
+		rte_free(s->slots[i].pending);
+		s->slots[i].pending = NULL;
+	}
+	rte_memzone_free(mz);
+	s->zones[zone] = NULL;
+	return -ENOMEM;
 }
 
 static int
@@ -840,10 +850,25 @@ control_pass(struct dipc_server *s, int stopping, int workers_stopped, int *busy
 	want = __atomic_load_n(&s->shm->slot_want, __ATOMIC_ACQUIRE);
 	if (!stopping && s->nb_ready < s->cfg.max_conns &&
 	    (free_ready < s->cfg.warm_conns || want != s->slot_want_seen)) {
-		s->slot_want_seen = want;
-		if (grow_slots(s) != 0)
-			SERVER_LOG(WARNING, "cannot grow the pool of slots past %u", s->nb_ready);
-		*busy = 1;
+		uint64_t now = rte_get_timer_cycles();
+		int ret;
+
+		/* After a failure, retry once a second (or when a client asks
+		 * again), not on every pass, and say so once per failure. */
+		if (want != s->slot_want_seen || now >= s->grow_retry_at) {
+			s->slot_want_seen = want;
+			ret = grow_slots(s);
+			if (ret != 0) {
+				if (s->grow_retry_at == 0)
+					SERVER_LOG(WARNING, "cannot grow the pool of slots past %u: %s",
+						   s->nb_ready, rte_strerror(-ret));
+				s->shm->control.grow_failed++;
+				s->grow_retry_at = now + rte_get_timer_hz();
+			} else {
+				s->grow_retry_at = 0;
+			}
+			*busy = 1;
+		}
 	}
 	return in_use;
 }
@@ -1069,6 +1094,9 @@ dipc_server_dump(FILE *f, const struct dipc_server *s)
 		s->shm->control.admitted != 0 ?
 			100.0 * (double)s->shm->control.reused / (double)s->shm->control.admitted : 0.0,
 		idle);
+	if (s->shm->control.grow_failed != 0)
+		fprintf(f, "dipc-server: attempts to add slots that failed %" PRIu64 "\n",
+			s->shm->control.grow_failed);
 	fprintf(f, "dipc-server: connections moved between workers %" PRIu64 "\n",
 		s->shm->control.moved);
 	fprintf(f, "dipc-server: clients found not reading their responses %" PRIu64

@@ -149,6 +149,7 @@ struct dipc_server {
 	const struct rte_memzone **zones; /* ring zones, [max_conns / grow_step + 1] */
 	uint32_t nb_ready;
 	uint32_t slot_want_seen;          /* shm->slot_want when last served */
+	uint64_t grow_retry_at;           /* timer cycles; 0 = the last growth worked */
 	uint64_t next_balance;            /* timer cycles of the next balance check */
 	struct rte_mbuf **control_scratch; /* [pool size], for sweeps */
 	uint64_t bad_slot_state;          /* shared slot states a client corrupted */
