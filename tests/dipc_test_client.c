@@ -43,6 +43,7 @@
 
 #include <rte_cycles.h>
 #include <rte_eal.h>
+#include <rte_eal_memconfig.h>
 #include <rte_errno.h>
 
 #include "dipc_client.h"
@@ -611,6 +612,16 @@ main(int argc, char **argv)
 			ret = claim_by_hand(DIPC_MSG_VERSION, DIPC_SERVER_STOPPING, -ESHUTDOWN);
 		dipc_eal_cleanup_bounded(5, ret, NULL);
 		return ret;
+	}
+	if (strcmp(mode, "holdlock") == 0) {
+		/* Die holding one of EAL's shared locks, as a process killed
+		 * inside DPDK does: the test kills this one while it waits.
+		 * The tailq lock is taken by every mempool and ring free. */
+		rte_mcfg_tailq_read_lock();
+		printf("test-client: holding the EAL tailq lock\n");
+		fflush(stdout);
+		for (;;)
+			pause();
 	}
 	connect_ms = getenv("DIPC_TEST_CONNECT_MS");
 	c = dipc_client_connect(connect_ms != NULL ? (unsigned int)strtoul(connect_ms, NULL, 10) :

@@ -809,6 +809,30 @@ test_refused_while_shutting_down(void **state)
 	assert_true(harness_pool_full(h));
 }
 
+/*
+ * A process that died holding one of EAL's shared locks makes freeing
+ * DPDK memory block for ever (a DPDK limit): the server's exit guard gives
+ * up after its timeout, says why, and still exits with its own status.
+ */
+static void
+test_exit_guard_when_eal_lock_is_lost(void **state)
+{
+	struct harness *h = *state;
+	const char *holdlock[] = { "holdlock", NULL };
+	int c;
+
+	assert_int_equal(harness_start_server(h, NULL), 0);
+	c = harness_start_client(h, holdlock);
+	expect_log(h, c, "holding the EAL tailq lock", 20000);
+	kill(h->clients[c].pid, SIGKILL);
+	harness_wait(&h->clients[c], 10000);
+	kill(h->server.pid, SIGTERM);
+	/* The guard's timeout is 5 s; the server would otherwise hang. */
+	assert_int_equal(harness_wait(&h->server, 20000), 0);
+	assert_true(harness_log_contains(&h->server, "clean-up blocked on EAL's shared memory lock"));
+	assert_true(harness_log_contains(&h->server, "dipc-server: stopped"));
+}
+
 static void
 test_bad_server_arguments(void **state)
 {
@@ -894,6 +918,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_version_mismatch_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_token_admission, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refused_while_shutting_down, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_exit_guard_when_eal_lock_is_lost, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_bad_server_arguments, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_config_file, setup, teardown),
 	};
