@@ -32,6 +32,10 @@
  *   claimlate   claim a slot by hand, wait until the server is stopping,
  *               then ask for admission and report the refusal
  *
+ * With DIPC_TEST_HOLD_FILE=PATH in the environment, a mode that ends well
+ * prints "test-client: holding" and keeps its connection open until PATH
+ * exists (so a test can look at it with its counters final).
+ *
  * Exit codes: 0 ok, 1 a check failed, 3 cannot connect, 4 server went away.
  * It prints "test-client: ..." lines the tests assert on.
  */
@@ -573,6 +577,24 @@ claim_by_hand(uint16_t version, uint32_t wait_state, int want)
 	return state == DIPC_CONN_REFUSED && conn->refuse_reason == want ? 0 : 1;
 }
 
+/* Keep the connection open, untouched, until @path exists. */
+static int
+hold_until(const char *path)
+{
+	unsigned int waited;
+
+	printf("test-client: holding\n");
+	fflush(stdout);
+	for (waited = 0; access(path, F_OK) != 0; waited++) {
+		if (waited == 120000) {
+			printf("test-client: %s never came\n", path);
+			return 1;
+		}
+		rte_delay_us_sleep(1000);
+	}
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -645,6 +667,8 @@ main(int argc, char **argv)
 		ret = (sleep((unsigned int)strtoul(argv[2], NULL, 10)), 0);
 	else
 		ret = 2;
+	if (ret == 0 && getenv("DIPC_TEST_HOLD_FILE") != NULL)
+		ret = hold_until(getenv("DIPC_TEST_HOLD_FILE"));
 	dipc_client_close(c);
 	dipc_eal_cleanup_bounded(5, ret, NULL);
 	return ret;
