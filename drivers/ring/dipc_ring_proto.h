@@ -10,6 +10,8 @@
  * The primary creates, in hugepage memory:
  * - the memzone DIPC_SHM_MZ_NAME holding struct dipc_shm and the connection
  *   table that follows it;
+ * - the memzone DIPC_STATS_MZ_NAME holding struct dipc_shm_stats (the
+ *   workers' counters, for dipc-info and telemetry);
  * - the mbuf pool DIPC_POOL_NAME;
  * - for each connection slot i, four single-producer/single-consumer rings
  *   (in ring zones: memzones DIPC_RING_ZONE_FMT, slots_per_zone slots each,
