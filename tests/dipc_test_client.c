@@ -599,7 +599,7 @@ int
 main(int argc, char **argv)
 {
 	struct dipc_client *c;
-	const char *mode, *connect_ms;
+	const char *mode, *connect_ms, *hold;
 	int ret;
 
 	ret = dipc_client_eal_init(argc, argv);
@@ -667,8 +667,9 @@ main(int argc, char **argv)
 		ret = (sleep((unsigned int)strtoul(argv[2], NULL, 10)), 0);
 	else
 		ret = 2;
-	if (ret == 0 && getenv("DIPC_TEST_HOLD_FILE") != NULL)
-		ret = hold_until(getenv("DIPC_TEST_HOLD_FILE"));
+	hold = getenv("DIPC_TEST_HOLD_FILE");
+	if (ret == 0 && hold != NULL)
+		ret = hold_until(hold);
 	dipc_client_close(c);
 	dipc_eal_cleanup_bounded(5, ret, NULL);
 	return ret;

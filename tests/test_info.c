@@ -131,8 +131,10 @@ num_at(const cJSON *j, ...)
 	while (j != NULL && (key = va_arg(ap, const char *)) != NULL)
 		j = cJSON_GetObjectItemCaseSensitive(j, key);
 	va_end(ap);
-	if (!cJSON_IsNumber(j))
+	if (j == NULL || !cJSON_IsNumber(j)) {
 		fail_msg("no number at that path");
+		return 0; /* not reached */
+	}
 	return j->valuedouble;
 }
 
@@ -215,8 +217,10 @@ column(const cJSON *d, const char *key, int i)
 	const cJSON *a = cJSON_GetObjectItemCaseSensitive(d, key);
 	const cJSON *v = cJSON_GetArrayItem(a, i);
 
-	if (!cJSON_IsNumber(v))
+	if (v == NULL || !cJSON_IsNumber(v)) {
 		fail_msg("no entry %d in column %s", i, key);
+		return 0; /* not reached */
+	}
 	return v->valuedouble;
 }
 

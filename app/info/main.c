@@ -374,7 +374,7 @@ report(const struct info_opts *o, const char *prefix, int *server_state)
 		fprintf(stderr, "dipc-info: the dipc server on file prefix '%s' has shared-memory "
 				"layout version %u; this dipc-info reads version %u: use the "
 				"dipc-info built with that server\n",
-			prefix, info.abi_version, DIPC_SHM_ABI_VERSION);
+			prefix, info.abi_version, (unsigned int)DIPC_SHM_ABI_VERSION);
 		return 1;
 	case -EAGAIN:
 		fprintf(stderr, "dipc-info: the dipc server on file prefix '%s' is still starting "
