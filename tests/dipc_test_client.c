@@ -31,6 +31,8 @@
  *               shared memory) and report the server's refusal
  *   claimlate   claim a slot by hand, wait until the server is stopping,
  *               then ask for admission and report the refusal
+ *   setabi V    write V into the server's dipc_shm.abi_version (to show
+ *               readers a layout version they do not know), then exit
  *
  * With DIPC_TEST_HOLD_FILE=PATH in the environment, a mode that ends well
  * prints "test-client: holding" and keeps its connection open until PATH
@@ -623,6 +625,19 @@ main(int argc, char **argv)
 	if (strcmp(mode, "conns") == 0 && argc > 3) {
 		ret = mode_conns((unsigned int)strtoul(argv[2], NULL, 10),
 				 strtoul(argv[3], NULL, 10), argc > 4 ? argv[4] : NULL);
+		dipc_eal_cleanup_bounded(5, ret, NULL);
+		return ret;
+	}
+	if (strcmp(mode, "setabi") == 0 && argc > 2) {
+		/* By name, not dipc_ring_shm_lookup(): it refuses another version. */
+		const struct rte_memzone *mz = rte_memzone_lookup(DIPC_SHM_MZ_NAME);
+
+		ret = mz == NULL ? 3 : 0;
+		if (mz != NULL) {
+			((struct dipc_shm *)mz->addr)->abi_version =
+				(uint32_t)strtoul(argv[2], NULL, 10);
+			printf("test-client: abi_version %s\n", argv[2]);
+		}
 		dipc_eal_cleanup_bounded(5, ret, NULL);
 		return ret;
 	}

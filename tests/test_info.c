@@ -542,6 +542,71 @@ test_watch(void **state)
 	expect_clean_stop(h);
 }
 
+/* A server whose shared-memory layout is another version: refused, with
+ * both versions named. */
+static void
+test_abi_mismatch(void **state)
+{
+	struct harness *h = *state;
+	const char *set99[] = { "setabi", "99", NULL };
+	const char *set3[] = { "setabi", "3", NULL };
+	struct harness_proc p;
+	int c;
+
+	assert_int_equal(harness_start_server(h, NULL), 0);
+	c = harness_start_client(h, set99);
+	expect_client(h, c, 0, 30000);
+	assert_int_equal(run_info(h, &p, NULL), 1);
+	if (!harness_log_contains(&p, "layout version 99; this dipc-info reads version 3"))
+		harness_dump_log(&p);
+	assert_true(harness_log_contains(&p, "layout version 99; this dipc-info reads version 3"));
+	/* Put it back: the server itself never reads it. */
+	c = harness_start_client(h, set3);
+	expect_client(h, c, 0, 30000);
+	assert_int_equal(run_info(h, &p, NULL), 0);
+	expect_clean_stop(h);
+}
+
+/* --watch stops by itself when the server stops, and the server stops
+ * cleanly with dipc-info attached. */
+static void
+test_watch_until_server_stops(void **state)
+{
+	struct harness *h = *state;
+	const char *watch[] = { "--watch", "0.2", "--json", NULL };
+	char prefix_arg[128], log[512];
+	char *argv[] = { (char *)(uintptr_t)harness_bin("DIPC_INFO", "app/dipc-info"), prefix_arg,
+			 (char *)(uintptr_t)"--", (char *)(uintptr_t)watch[0],
+			 (char *)(uintptr_t)watch[1], (char *)(uintptr_t)watch[2], NULL };
+	struct harness_proc p;
+	cJSON *j = NULL;
+	unsigned int waited;
+	int st;
+
+	assert_int_equal(harness_start_server(h, NULL), 0);
+	snprintf(prefix_arg, sizeof(prefix_arg), "--file-prefix=%s", h->prefix);
+	snprintf(log, sizeof(log), "%s/info-watch.log", h->dir);
+	memset(&p, 0, sizeof(p));
+	assert_int_equal(harness_spawn(&p, log, 1, argv), 0);
+	/* Kept in the harness so a failing test still kills it. */
+	h->clients[h->nb_clients++] = p;
+	for (waited = 0; waited < 30000 && (j = log_json(&p, 1)) == NULL; waited += 50)
+		usleep(50000);
+	assert_non_null(j);
+	cJSON_Delete(j);
+	expect_clean_stop(h);
+	st = harness_wait(&h->clients[h->nb_clients - 1], 20000);
+	if (st != 0 && st != 1)
+		harness_dump_log(&h->clients[h->nb_clients - 1]);
+	if (st != 0 && st != 1)
+		fail_msg("dipc-info --watch: exit status %d", st);
+	assert_true(harness_log_contains(&h->clients[h->nb_clients - 1], "stopped watching") ||
+		    harness_log_contains(&h->clients[h->nb_clients - 1], "has exited"));
+	/* dipc-info stayed to answer the server's memory sync while it freed
+	 * its objects: the server's clean-up did not have to give up. */
+	assert_false(harness_log_contains(&h->server, "clean-up blocked"));
+}
+
 /* No server on the prefix: a clear error, what to do, non-zero status. */
 static void
 test_no_server(void **state)
@@ -617,6 +682,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_counts_match_traffic, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_invalid_counts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_watch, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_watch_until_server_stops, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_abi_mismatch, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_server, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_not_a_dipc_server, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_options, setup, teardown),

@@ -349,7 +349,7 @@ print_text(const struct dipc_info *in, const char *prefix)
 
 /* One report. Returns 0, or an exit status. */
 static int
-report(const struct info_opts *o, const char *prefix, int *server_state)
+report(const struct info_opts *o, const char *prefix, int *server_state, int seen)
 {
 	struct dipc_info info;
 	unsigned int tries;
@@ -367,6 +367,13 @@ report(const struct info_opts *o, const char *prefix, int *server_state)
 	case 0:
 		break;
 	case -ENOENT:
+		if (seen) {
+			/* It was there a moment ago: it stopped and freed it. */
+			fprintf(stderr, "dipc-info: the dipc server on file prefix '%s' has exited\n",
+				prefix);
+			*server_state = DIPC_SERVER_STOPPED;
+			return 1;
+		}
 		fprintf(stderr, "dipc-info: the DPDK primary on file prefix '%s' is not a dipc "
 				"server (it has no memzone %s)\n", prefix, DIPC_SHM_MZ_NAME);
 		return EXIT_NO_SERVER;
@@ -434,8 +441,9 @@ main(int argc, char **argv)
 		return status;
 
 	for (;;) {
-		status = report(&o, prefix, &state);
-		if (status != 0 || o.watch_s == 0 || stop || (o.count != 0 && ++n >= o.count))
+		status = report(&o, prefix, &state, n != 0);
+		n++;
+		if (status != 0 || o.watch_s == 0 || stop || (o.count != 0 && n >= o.count))
 			break;
 		/* A stopping server frees its shared memory soon: let go now. */
 		if (state == DIPC_SERVER_STOPPING || state == DIPC_SERVER_STOPPED) {
@@ -448,9 +456,21 @@ main(int argc, char **argv)
 		if (!stop && dipc_eal_primary_pid(prefix) <= 0) {
 			fprintf(stderr, "dipc-info: the dipc server on file prefix '%s' has exited\n",
 				prefix);
+			state = DIPC_SERVER_STOPPED;
 			status = 1;
 			break;
 		}
+	}
+	/* A server that stops frees its memory and asks every attached
+	 * process to follow (EAL's memory sync, answered by our EAL thread),
+	 * holding EAL's memory lock meanwhile. Stay attached until it has
+	 * gone, so it gets its answers rather than waiting for them to time
+	 * out; then leave without our own clean-up, which would need that
+	 * lock (what we allocated goes with the hugepage files). */
+	if (state == DIPC_SERVER_STOPPING || state == DIPC_SERVER_STOPPED) {
+		for (n = 0; n < 300 && dipc_eal_primary_pid(prefix) > 0; n++)
+			nap(0.05);
+		return status;
 	}
 	dipc_eal_cleanup_bounded(5, status, NULL);
 	return status;
