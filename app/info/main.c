@@ -184,13 +184,33 @@ json_u64(const char *key, uint64_t v, int *first)
 	*first = 0;
 }
 
+/* A JSON string: the prefix is the user's, and may hold anything. */
+static void
+json_string(const char *str)
+{
+	const unsigned char *p;
+
+	putchar('"');
+	for (p = (const unsigned char *)str; *p != '\0'; p++) {
+		if (*p == '"' || *p == '\\')
+			printf("\\%c", *p);
+		else if (*p < 0x20)
+			printf("\\u%04x", *p);
+		else
+			putchar(*p);
+	}
+	putchar('"');
+}
+
 static void
 print_json(const struct dipc_info *in, const char *prefix)
 {
 	unsigned int i, r;
 	int f;
 
-	printf("{\"tool\":\"dipc-info\",\"file_prefix\":\"%s\",\"server\":{", prefix);
+	printf("{\"tool\":\"dipc-info\",\"file_prefix\":");
+	json_string(prefix);
+	printf(",\"server\":{");
 	printf("\"pid\":%d,\"state\":\"%s\",\"abi_version\":%u,\"epoch\":%" PRIu64
 	       ",\"uptime_s\":%.3f,\"heartbeat_age_ms\":%.3f,\"max_connections\":%u,"
 	       "\"slots_ready\":%u,\"workers\":%u,\"ring_size\":%u,\"pool_size\":%u,"
