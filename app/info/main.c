@@ -369,7 +369,8 @@ print_text(const struct dipc_info *in, const char *prefix)
 
 /* One report. Returns 0, or an exit status. */
 static int
-report(const struct info_opts *o, const char *prefix, int *server_state, int seen)
+report(const struct info_opts *o, const char *prefix, int *server_state, int32_t *server_pid,
+       int seen)
 {
 	struct dipc_info info;
 	unsigned int tries;
@@ -418,8 +419,33 @@ report(const struct info_opts *o, const char *prefix, int *server_state, int see
 		print_text(&info, prefix);
 	fflush(stdout);
 	*server_state = (int)info.state;
+	*server_pid = info.server_pid;
 	dipc_info_free(&info);
 	return 0;
+}
+
+/* Is @pid a process that still runs (not gone, not a zombie)? Its EAL
+ * lock goes before it has finished freeing, so this, not the lock, says
+ * when it no longer needs us. */
+static int
+process_alive(int32_t pid)
+{
+	char path[64], buf[256], *p;
+	size_t n;
+	FILE *f;
+
+	if (pid <= 0 || (kill(pid, 0) != 0 && errno == ESRCH))
+		return 0;
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	f = fopen(path, "r");
+	if (f == NULL)
+		return 0;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	/* "pid (comm) S ...": the state follows the last ')'. */
+	p = strrchr(buf, ')');
+	return p == NULL || p[1] == '\0' || p[2] != 'Z';
 }
 
 /* Sleep @s seconds, or less if a signal stops us. */
@@ -443,6 +469,7 @@ main(int argc, char **argv)
 	struct info_opts o = { 0 };
 	const char *prefix = DIPC_DEFAULT_FILE_PREFIX;
 	int skip, status, state = DIPC_SERVER_RUNNING;
+	int32_t server_pid = 0;
 	uint64_t n = 0;
 
 	/* Application arguments first: a bad one costs no attach. */
@@ -461,7 +488,7 @@ main(int argc, char **argv)
 		return status;
 
 	for (;;) {
-		status = report(&o, prefix, &state, n != 0);
+		status = report(&o, prefix, &state, &server_pid, n != 0);
 		n++;
 		if (status != 0 || o.watch_s == 0 || stop || (o.count != 0 && n >= o.count))
 			break;
@@ -488,7 +515,7 @@ main(int argc, char **argv)
 	 * out; then leave without our own clean-up, which would need that
 	 * lock (what we allocated goes with the hugepage files). */
 	if (state == DIPC_SERVER_STOPPING || state == DIPC_SERVER_STOPPED) {
-		for (n = 0; n < 300 && dipc_eal_primary_pid(prefix) > 0; n++)
+		for (n = 0; n < 300 && process_alive(server_pid); n++)
 			nap(0.05);
 		return status;
 	}
