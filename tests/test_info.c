@@ -405,6 +405,16 @@ test_counts_match_traffic(void **state)
 	assert_string_equal(cJSON_GetObjectItemCaseSensitive(d, "state")->valuestring, "active");
 	cJSON_Delete(root);
 
+	/* A slot with no connection, and a parameter that is not a slot. */
+	d = telemetry(h, "/dipc/connections,1000", &root);
+	assert_non_null(d);
+	assert_int_equal(num_at(d, "slot", NULL), 1000);
+	assert_string_equal(cJSON_GetObjectItemCaseSensitive(d, "state")->valuestring, "free");
+	cJSON_Delete(root);
+	d = telemetry(h, "/dipc/connections,first", &root);
+	assert_true(cJSON_IsNull(d));
+	cJSON_Delete(root);
+
 	d = telemetry(h, "/dipc/workers", &root);
 	assert_non_null(d);
 	assert_int_equal(num_at(d, "workers", NULL), 1);
