@@ -31,6 +31,12 @@
  *               shared memory) and report the server's refusal
  *   claimlate   claim a slot by hand, wait until the server is stopping,
  *               then ask for admission and report the refusal
+ *   setabi V    write V into the server's dipc_shm.abi_version (to show
+ *               readers a layout version they do not know), then exit
+ *
+ * With DIPC_TEST_HOLD_FILE=PATH in the environment, a mode that ends well
+ * prints "test-client: holding" and keeps its connection open until PATH
+ * exists (so a test can look at it with its counters final).
  *
  * Exit codes: 0 ok, 1 a check failed, 3 cannot connect, 4 server went away.
  * It prints "test-client: ..." lines the tests assert on.
@@ -574,11 +580,29 @@ claim_by_hand(uint16_t version, uint32_t wait_state, int want)
 	return state == DIPC_CONN_REFUSED && conn->refuse_reason == want ? 0 : 1;
 }
 
+/* Keep the connection open, untouched, until @path exists. */
+static int
+hold_until(const char *path)
+{
+	unsigned int waited;
+
+	printf("test-client: holding\n");
+	fflush(stdout);
+	for (waited = 0; access(path, F_OK) != 0; waited++) {
+		if (waited == 120000) {
+			printf("test-client: %s never came\n", path);
+			return 1;
+		}
+		rte_delay_us_sleep(1000);
+	}
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
 	struct dipc_client *c;
-	const char *mode, *connect_ms;
+	const char *mode, *connect_ms, *hold;
 	int ret;
 
 	ret = dipc_client_eal_init(argc, argv);
@@ -602,6 +626,19 @@ main(int argc, char **argv)
 	if (strcmp(mode, "conns") == 0 && argc > 3) {
 		ret = mode_conns((unsigned int)strtoul(argv[2], NULL, 10),
 				 strtoul(argv[3], NULL, 10), argc > 4 ? argv[4] : NULL);
+		dipc_eal_cleanup_bounded(5, ret, NULL);
+		return ret;
+	}
+	if (strcmp(mode, "setabi") == 0 && argc > 2) {
+		/* By name, not dipc_ring_shm_lookup(): it refuses another version. */
+		const struct rte_memzone *mz = rte_memzone_lookup(DIPC_SHM_MZ_NAME);
+
+		ret = mz == NULL ? 3 : 0;
+		if (mz != NULL) {
+			((struct dipc_shm *)mz->addr)->abi_version =
+				(uint32_t)strtoul(argv[2], NULL, 10);
+			printf("test-client: abi_version %s\n", argv[2]);
+		}
 		dipc_eal_cleanup_bounded(5, ret, NULL);
 		return ret;
 	}
@@ -656,6 +693,9 @@ main(int argc, char **argv)
 		ret = (sleep((unsigned int)strtoul(argv[2], NULL, 10)), 0);
 	else
 		ret = 2;
+	hold = getenv("DIPC_TEST_HOLD_FILE");
+	if (ret == 0 && hold != NULL)
+		ret = hold_until(hold);
 	dipc_client_close(c);
 	dipc_eal_cleanup_bounded(5, ret, NULL);
 	return ret;

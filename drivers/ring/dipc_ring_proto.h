@@ -10,6 +10,8 @@
  * The primary creates, in hugepage memory:
  * - the memzone DIPC_SHM_MZ_NAME holding struct dipc_shm and the connection
  *   table that follows it;
+ * - the memzone DIPC_STATS_MZ_NAME holding struct dipc_shm_stats (the
+ *   workers' counters, for dipc-info and telemetry);
  * - the mbuf pool DIPC_POOL_NAME;
  * - for each connection slot i, four single-producer/single-consumer rings
  *   (in ring zones: memzones DIPC_RING_ZONE_FMT, slots_per_zone slots each,
@@ -66,13 +68,16 @@ extern "C" {
 #define DIPC_FREE_RING_FMT "dipc_fre_%u"
 /** Memzone holding the rings of dipc_shm.slots_per_zone slots, by zone index. */
 #define DIPC_RING_ZONE_FMT "dipc_rings_%u"
+/** Name of the memzone holding struct dipc_shm_stats (the workers' counters). */
+#define DIPC_STATS_MZ_NAME "dipc_stats"
 /** Default EAL file prefix shared by server and clients. */
 #define DIPC_DEFAULT_FILE_PREFIX "dipc"
 
 /** "DIPCSHM\0" as a little-endian 64-bit integer. */
 #define DIPC_SHM_MAGIC 0x004d485343504944ull
-/** Version of this layout. Bumped on any incompatible change. */
-#define DIPC_SHM_ABI_VERSION 2
+/** Version of this layout (dipc_shm and dipc_shm_stats). Bumped on any
+ * incompatible change. 3: dipc_shm.start_ns, the memzone DIPC_STATS_MZ_NAME. */
+#define DIPC_SHM_ABI_VERSION 3
 
 /** Server states, in dipc_shm.state. */
 enum dipc_server_state {
@@ -163,6 +168,8 @@ struct dipc_shm {
 	uint32_t pool_size;    /**< mbufs in DIPC_POOL_NAME */
 	uint32_t data_room;    /**< mbuf data room, headroom included */
 	uint32_t conn_mbufs;   /**< most mbufs one connection may hold (largest window) */
+	uint32_t reserved0;    /**< 0 */
+	uint64_t start_ns;     /**< CLOCK_MONOTONIC ns when the server started (uptime) */
 
 	/* Written only by the control lcore. */
 	struct {
@@ -185,6 +192,56 @@ struct dipc_shm {
 	} control __rte_cache_aligned;
 
 	struct dipc_shm_conn conns[] __rte_cache_aligned; /**< max_conns slots */
+};
+
+/** Room for the header statuses (enum dipc_status) in the counters below. */
+#define DIPC_STATS_NB_STATUS 16
+/** Room for the reasons a dequeued pointer was not a message (not answerable). */
+#define DIPC_STATS_NB_DROP 4
+/** Index in dipc_shm_worker_stats.dropped: not an object of the dipc pool. */
+#define DIPC_STATS_DROP_NOT_MBUF 0
+/** Index in dipc_shm_worker_stats.dropped: an mbuf not lent to that connection. */
+#define DIPC_STATS_DROP_NOT_LENT 1
+
+/**
+ * One worker's counters, written only by that worker (plain increments on
+ * lines no other lcore writes), read by anyone: dipc-info, telemetry.
+ */
+struct dipc_shm_worker_stats {
+	uint32_t lcore;       /**< lcore id (set before the worker starts) */
+	uint32_t index;       /**< worker index, as in dipc_shm_conn.worker */
+	uint64_t polls;       /**< passes over its connections */
+	uint64_t busy_polls;  /**< ... of which found work */
+	uint64_t idle_sleeps; /**< sleeps when idle (idle = backoff) */
+	/** Requests answered with this error status (enum dipc_status). */
+	uint64_t invalid[DIPC_STATS_NB_STATUS];
+	/** Pointers from a client's ring not touched, by DIPC_STATS_DROP_*. */
+	uint64_t dropped[DIPC_STATS_NB_DROP];
+} __rte_cache_aligned;
+
+/**
+ * The memzone DIPC_STATS_MZ_NAME: counters that are not per connection.
+ * Kept apart from dipc_shm so that the table clients use changes little
+ * when counters are added. Created and written only by the server.
+ */
+struct dipc_shm_stats {
+	uint64_t magic;       /**< DIPC_SHM_MAGIC */
+	uint32_t abi_version; /**< DIPC_SHM_ABI_VERSION */
+	uint32_t nb_workers;  /**< entries in workers[] */
+	uint32_t nb_status;   /**< DIPC_STATS_NB_STATUS */
+	uint32_t nb_drop;     /**< DIPC_STATS_NB_DROP */
+
+	/** Written only by the control lcore: what connections that closed
+	 * had counted (their slots' counters are reset on reuse). */
+	struct {
+		uint64_t rx_msgs;
+		uint64_t tx_msgs;
+		uint64_t invalid_msgs;
+		uint64_t rsp_full;
+		uint64_t given_back;
+	} closed __rte_cache_aligned;
+
+	struct dipc_shm_worker_stats workers[] __rte_cache_aligned; /**< nb_workers */
 };
 
 _Static_assert(sizeof(struct dipc_shm_conn) == 3 * RTE_CACHE_LINE_SIZE,

@@ -257,6 +257,38 @@ create_pool_map(struct dipc_server *s, int socket)
 	return 0;
 }
 
+/* The workers' counters, in their own memzone so that dipc-info and
+ * telemetry can read them; each worker writes only its own lines. */
+static int
+create_stats(struct dipc_server *s, int socket)
+{
+	size_t len = sizeof(struct dipc_shm_stats) +
+		     (size_t)s->nb_workers * sizeof(struct dipc_shm_worker_stats);
+	unsigned int i;
+
+	s->stats_mz = rte_memzone_reserve_aligned(DIPC_STATS_MZ_NAME, len, socket, 0,
+						  RTE_CACHE_LINE_SIZE);
+	if (s->stats_mz == NULL) {
+		SERVER_LOG(ERR, "cannot reserve memzone %s (%zu bytes): %s", DIPC_STATS_MZ_NAME,
+			   len, rte_strerror(rte_errno));
+		return -rte_errno;
+	}
+	s->stats = s->stats_mz->addr;
+	memset(s->stats, 0, len);
+	s->stats->nb_workers = s->nb_workers;
+	s->stats->nb_status = DIPC_STATS_NB_STATUS;
+	s->stats->nb_drop = DIPC_STATS_NB_DROP;
+	for (i = 0; i < s->nb_workers; i++) {
+		s->workers[i].stats = &s->stats->workers[i];
+		s->stats->workers[i].lcore = s->workers[i].lcore;
+		s->stats->workers[i].index = i;
+	}
+	s->stats->abi_version = DIPC_SHM_ABI_VERSION;
+	/* Last: a reader that sees the magic sees the rest. */
+	__atomic_store_n(&s->stats->magic, DIPC_SHM_MAGIC, __ATOMIC_RELEASE);
+	return 0;
+}
+
 struct dipc_server *
 dipc_server_create(const struct dipc_server_config *cfg)
 {
@@ -325,6 +357,10 @@ dipc_server_create(const struct dipc_server_config *cfg)
 	s->shm->conn_mbufs = cfg->conn_mbufs;
 	s->shm->heartbeat_ms = cfg->heartbeat_ms;
 	s->shm->control.heartbeat = dipc_eal_now_ns();
+	s->shm->start_ns = s->shm->control.heartbeat;
+	ret = create_stats(s, socket);
+	if (ret != 0)
+		goto fail;
 	if (cfg->token_file[0] != '\0') {
 		char err[DIPC_CONFIG_PATH_LEN + 128];
 
@@ -357,6 +393,8 @@ dipc_server_create(const struct dipc_server_config *cfg)
 
 	dipc_server_register(s, DIPC_METHOD_ECHO, echo_handler, NULL);
 	dipc_server_register(s, DIPC_METHOD_SINK, sink_handler, NULL);
+	/* /dipc/ commands of dpdk-telemetry.py (dipc_telemetry.c). */
+	dipc_telemetry_register();
 	return s;
 fail:
 	dipc_server_free(s);
@@ -596,11 +634,11 @@ finish_close(struct dipc_server *s, uint32_t slot, int workers_stopped)
 	rte_ring_reset(ss->rings.alloc);
 	rte_ring_reset(ss->rings.free);
 	s->shm->control.reclaimed_mbufs += n;
-	s->closed.rx_msgs += conn->server.rx_msgs;
-	s->closed.tx_msgs += conn->server.tx_msgs;
-	s->closed.invalid_msgs += conn->server.invalid_msgs;
-	s->closed.rsp_full += conn->server.rsp_full;
-	s->closed.given_back += conn->server.given_back;
+	s->stats->closed.rx_msgs += conn->server.rx_msgs;
+	s->stats->closed.tx_msgs += conn->server.tx_msgs;
+	s->stats->closed.invalid_msgs += conn->server.invalid_msgs;
+	s->stats->closed.rsp_full += conn->server.rsp_full;
+	s->stats->closed.given_back += conn->server.given_back;
 	if (ss->pidfd >= 0) {
 		epoll_ctl(s->epfd, EPOLL_CTL_DEL, ss->pidfd, NULL);
 		close(ss->pidfd);
@@ -993,14 +1031,14 @@ dump_rejects(FILE *f, const struct dipc_server *s)
 
 	for (r = 1; r < DIPC_STATUS_MAX; r++) {
 		for (n = 0, i = 0; i < s->nb_workers; i++)
-			n += s->workers[i].invalid[r];
+			n += s->workers[i].stats->invalid[r];
 		if (n != 0)
 			fprintf(f, "dipc-server: rejected %" PRIu64 ": %s (answered)\n", n,
 				dipc_msg_status_str(r));
 	}
 	for (r = 0; r < SERVER_DROP_MAX; r++) {
 		for (n = 0, i = 0; i < s->nb_workers; i++)
-			n += s->workers[i].dropped[r];
+			n += s->workers[i].stats->dropped[r];
 		if (n != 0)
 			fprintf(f, "dipc-server: rejected %" PRIu64 ": %s\n", n, drop_names[r]);
 	}
@@ -1061,9 +1099,10 @@ dipc_server_nb_workers(const struct dipc_server *s)
 void
 dipc_server_dump(FILE *f, const struct dipc_server *s)
 {
-	uint64_t rx = s->closed.rx_msgs, tx = s->closed.tx_msgs;
-	uint64_t invalid = s->closed.invalid_msgs, full = s->closed.rsp_full, lent = 0;
-	uint64_t back = s->closed.given_back;
+	uint64_t rx = s->stats->closed.rx_msgs, tx = s->stats->closed.tx_msgs;
+	uint64_t invalid = s->stats->closed.invalid_msgs, full = s->stats->closed.rsp_full;
+	uint64_t lent = 0;
+	uint64_t back = s->stats->closed.given_back;
 	unsigned int i, open = 0, idle = 0;
 
 	for (i = 0; i < s->cfg.max_conns; i++) {
@@ -1115,8 +1154,8 @@ dipc_server_dump(FILE *f, const struct dipc_server *s)
 	for (i = 0; i < s->nb_workers; i++)
 		fprintf(f, "dipc-server: worker %u (lcore %u): polls %" PRIu64 ", busy %" PRIu64
 			   ", idle sleeps %" PRIu64 "\n",
-			i, s->workers[i].lcore, s->workers[i].polls, s->workers[i].busy_polls,
-			s->workers[i].idle_sleeps);
+			i, s->workers[i].lcore, s->workers[i].stats->polls,
+			s->workers[i].stats->busy_polls, s->workers[i].stats->idle_sleeps);
 	dump_rejects(f, s);
 	dump_connections(f, s);
 	fprintf(f, "dipc-server: pool %s: %u of %u mbufs free, %" PRIu64
@@ -1170,6 +1209,7 @@ dipc_server_free(struct dipc_server *s)
 	}
 	if (open == 0) {
 		rte_mempool_free(s->pool);
+		rte_memzone_free(s->stats_mz);
 		rte_memzone_free(s->mz);
 	}
 	rte_free(s);

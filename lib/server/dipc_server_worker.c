@@ -69,7 +69,7 @@ take_returns(const struct server_pool_map *pm, struct server_worker *w,
 	for (i = 0; i < n; i++) {
 		ret = server_take(pm, m[i], OWNER_SLOT(slot));
 		if (ret != 0) {
-			w->dropped[ret - 1]++;
+			w->stats->dropped[ret - 1]++;
 			continue;
 		}
 		if (!server_mbuf_fields_ok(pm, m[i]))
@@ -129,7 +129,7 @@ admit_mbuf(struct server_worker *w, const struct server_pool_map *pm, struct rte
 	int ret = server_take(pm, m, owner);
 
 	if (unlikely(ret != 0)) {
-		w->dropped[ret - 1]++;
+		w->stats->dropped[ret - 1]++;
 		return 1;
 	}
 	if (unlikely(!server_mbuf_fields_ok(pm, m))) {
@@ -218,7 +218,7 @@ poll_slot(struct dipc_server *s, struct server_worker *w, uint32_t slot, unsigne
 			drop[nb_drop++] = m;
 		} else if (ret != DIPC_HANDLER_CONSUMED) {
 			/* Invalid: answer with the reason, reusing the mbuf. */
-			w->invalid[-ret < DIPC_STATUS_MAX ? -ret : DIPC_STATUS_UNKNOWN_METHOD]++;
+			w->stats->invalid[-ret < DIPC_STATUS_MAX ? -ret : DIPC_STATUS_UNKNOWN_METHOD]++;
 			bad++;
 			dipc_msg_make_error(m, (enum dipc_status)-ret);
 			rx[nb_tx++] = m;
@@ -257,6 +257,7 @@ dipc_server_worker_main(void *arg)
 	const int backoff = s->cfg.idle == DIPC_IDLE_BACKOFF;
 	const uint32_t idle_spins = s->cfg.idle_spins;
 	const unsigned int sleep_us = s->cfg.idle_sleep_us;
+	struct dipc_shm_worker_stats *const st = w->stats;
 	uint32_t idle = 0, i, nb_slots;
 	unsigned int work;
 
@@ -273,9 +274,9 @@ dipc_server_worker_main(void *arg)
 		/* Between passes this worker holds no slot: a slot removed from
 		 * the list before this point is no longer touched. */
 		rte_rcu_qsbr_quiescent(s->qsbr, w->index);
-		w->polls++;
+		st->polls++;
 		if (work != 0) {
-			w->busy_polls++;
+			st->busy_polls++;
 			idle = 0;
 			continue;
 		}
@@ -285,7 +286,7 @@ dipc_server_worker_main(void *arg)
 			continue;
 		}
 		/* Idle for a while: let other threads have the core. */
-		w->idle_sleeps++;
+		st->idle_sleeps++;
 		rte_delay_us_sleep(sleep_us);
 	}
 	rte_rcu_qsbr_thread_offline(s->qsbr, w->index);

@@ -126,13 +126,16 @@ struct server_worker {
 	uint32_t nb_slots;
 	uint32_t *slots;      /* [max_conns] */
 	struct rte_mbuf **scratch; /* [ring_size]: lends */
-	/* Worker-written counters, read by the control lcore for reports. */
-	uint64_t polls;
-	uint64_t busy_polls;
-	uint64_t idle_sleeps;
-	uint64_t invalid[DIPC_STATUS_MAX];   /* answered with this error status */
-	uint64_t dropped[SERVER_DROP_MAX];   /* not answerable, by reason */
+	/* Worker-written counters (polls, invalid and dropped messages), in
+	 * the shared memzone DIPC_STATS_MZ_NAME so dipc-info and telemetry
+	 * read them; this worker's own cache lines there. */
+	struct dipc_shm_worker_stats *stats;
 } __rte_cache_aligned;
+
+_Static_assert(DIPC_STATUS_MAX <= DIPC_STATS_NB_STATUS, "shared counters hold every status");
+_Static_assert(SERVER_DROP_MAX <= DIPC_STATS_NB_DROP, "shared counters hold every drop reason");
+_Static_assert(SERVER_DROP_NOT_MBUF == DIPC_STATS_DROP_NOT_MBUF &&
+	       SERVER_DROP_NOT_LENT == DIPC_STATS_DROP_NOT_LENT, "drop reasons as published");
 
 struct server_method {
 	dipc_server_handler_t fn;
@@ -144,6 +147,8 @@ struct dipc_server {
 	struct server_pool_map pool_map;
 	const struct rte_memzone *mz;
 	struct dipc_shm *shm;
+	const struct rte_memzone *stats_mz;
+	struct dipc_shm_stats *stats;     /* in stats_mz */
 	struct rte_mempool *pool;
 	struct server_slot *slots;        /* [max_conns]; nb_ready of them have rings */
 	const struct rte_memzone **zones; /* ring zones, [max_conns / grow_step + 1] */
@@ -162,14 +167,6 @@ struct dipc_server {
 	struct server_worker *workers;
 	unsigned int nb_workers;
 	struct server_method methods[DIPC_SERVER_MAX_METHOD + 1];
-	/* Counters of closed connections, folded in by the control lcore. */
-	struct {
-		uint64_t rx_msgs;
-		uint64_t tx_msgs;
-		uint64_t invalid_msgs;
-		uint64_t rsp_full;
-		uint64_t given_back;
-	} closed;
 	volatile sig_atomic_t stop_requested; /* set by dipc_server_stop(), a signal handler */
 	volatile sig_atomic_t dump_requested; /* set by dipc_server_request_dump() */
 	volatile int workers_quit;   /* set by the control lcore */
@@ -253,6 +250,9 @@ server_lend(const struct server_pool_map *pm, const void *m, uint16_t owner)
  * Returns the number of mbufs taken back.
  */
 unsigned int server_sweep_slot(struct dipc_server *s, uint32_t slot);
+
+/* Register the /dipc/ telemetry commands (once per process). */
+void dipc_telemetry_register(void);
 
 /* lcore_function_t of a worker lcore; arg is its struct server_worker. */
 int dipc_server_worker_main(void *arg);

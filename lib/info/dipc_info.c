@@ -1,0 +1,320 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * A snapshot of a running dipc server from its shared memory, for
+ * dipc-info and the server's telemetry commands. Only reads: looking
+ * objects up by name and loading their fields.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_errno.h>
+#include <rte_memzone.h>
+#include <rte_mempool.h>
+#include <rte_mbuf.h>
+#include <rte_ring.h>
+
+#include "dipc_eal.h"
+#include "dipc_info.h"
+#include "dipc_msg.h"
+#include "dipc_ring_transport.h"
+
+/* Counters other processes write while we read: one load each, never
+ * torn (aligned 64-bit). */
+static inline uint64_t
+rd64(const uint64_t *p)
+{
+	return __atomic_load_n(p, __ATOMIC_RELAXED);
+}
+
+const char *
+dipc_info_state_name(uint32_t state)
+{
+	static const char *const names[] = {
+		[DIPC_SERVER_STARTING] = "starting", [DIPC_SERVER_RUNNING] = "running",
+		[DIPC_SERVER_STOPPING] = "stopping", [DIPC_SERVER_STOPPED] = "stopped",
+	};
+
+	return state < RTE_DIM(names) ? names[state] : "unknown";
+}
+
+const char *
+dipc_info_conn_state_name(uint32_t state)
+{
+	static const char *const names[] = {
+		[DIPC_CONN_FREE] = "free", [DIPC_CONN_CLAIMING] = "claiming",
+		[DIPC_CONN_REQUESTED] = "requested", [DIPC_CONN_ACTIVE] = "active",
+		[DIPC_CONN_REFUSED] = "refused", [DIPC_CONN_CLOSE_REQ] = "closing",
+		[DIPC_CONN_REVOKED] = "revoked",
+	};
+
+	return state < RTE_DIM(names) ? names[state] : "unknown";
+}
+
+const char *
+dipc_info_status_key(unsigned int status)
+{
+	static const char *const keys[] = {
+		[DIPC_STATUS_OK] = "ok",
+		[DIPC_STATUS_BAD_MAGIC] = "bad_magic",
+		[DIPC_STATUS_BAD_VERSION] = "bad_version",
+		[DIPC_STATUS_BAD_LENGTH] = "bad_length",
+		[DIPC_STATUS_BAD_FLAGS] = "bad_flags",
+		[DIPC_STATUS_UNKNOWN_METHOD] = "unknown_method",
+		[DIPC_STATUS_SHUTTING_DOWN] = "shutting_down",
+		[DIPC_STATUS_BAD_MBUF] = "bad_mbuf",
+	};
+
+	return status < RTE_DIM(keys) ? keys[status] : NULL;
+}
+
+const char *
+dipc_info_drop_key(unsigned int reason)
+{
+	static const char *const keys[] = {
+		[DIPC_STATS_DROP_NOT_MBUF] = "not_mbuf",
+		[DIPC_STATS_DROP_NOT_LENT] = "not_lent",
+	};
+
+	return reason < RTE_DIM(keys) ? keys[reason] : NULL;
+}
+
+static void
+count_memzone(const struct rte_memzone *mz __rte_unused, void *arg)
+{
+	(*(uint32_t *)arg)++;
+}
+
+/* The shared state, checked; on a version mismatch, say which version the
+ * server has (the magic and version words sit at the same offsets in
+ * every layout). */
+static struct dipc_shm *
+find_shm(struct dipc_info *info, int *err)
+{
+	const struct rte_memzone *mz;
+	struct dipc_shm *shm = dipc_ring_shm_lookup();
+
+	if (shm != NULL) {
+		*err = 0;
+		return shm;
+	}
+	*err = -rte_errno;
+	if (rte_errno == EPROTONOSUPPORT) {
+		mz = rte_memzone_lookup(DIPC_SHM_MZ_NAME);
+		if (mz != NULL)
+			info->abi_version = ((const struct dipc_shm *)mz->addr)->abi_version;
+	}
+	return NULL;
+}
+
+/* The workers' counters; NULL (with *err) if missing or not as expected. */
+static const struct dipc_shm_stats *
+find_stats(const struct dipc_shm *shm, int *err)
+{
+	const struct rte_memzone *mz = rte_memzone_lookup(DIPC_STATS_MZ_NAME);
+	const struct dipc_shm_stats *st;
+
+	*err = 0;
+	if (mz == NULL) {
+		/* Created just after the shared state: the server is starting. */
+		*err = -EAGAIN;
+		return NULL;
+	}
+	st = mz->addr;
+	if (mz->len < sizeof(*st) ||
+	    __atomic_load_n(&st->magic, __ATOMIC_ACQUIRE) != DIPC_SHM_MAGIC) {
+		*err = -EAGAIN;
+		return NULL;
+	}
+	if (st->abi_version != DIPC_SHM_ABI_VERSION) {
+		*err = -EPROTONOSUPPORT;
+		return NULL;
+	}
+	if (st->nb_workers != shm->nb_workers || st->nb_workers > RTE_MAX_LCORE ||
+	    st->nb_status > DIPC_STATS_NB_STATUS || st->nb_drop > DIPC_STATS_NB_DROP ||
+	    mz->len < sizeof(*st) + (size_t)st->nb_workers * sizeof(st->workers[0])) {
+		*err = -EPROTO;
+		return NULL;
+	}
+	return st;
+}
+
+static void
+collect_pools(struct dipc_info *info)
+{
+	char name[RTE_MEMPOOL_NAMESIZE];
+	struct rte_mempool *mp;
+	unsigned int u;
+
+	/* Size classes are dipc_pool_0, 1, ... without gaps. */
+	for (u = 0; u < DIPC_INFO_MAX_POOLS; u++) {
+		struct dipc_info_pool *p = &info->pools[info->nb_pools];
+
+		snprintf(name, sizeof(name), "dipc_pool_%u", u);
+		mp = rte_mempool_lookup(name);
+		if (mp == NULL)
+			break;
+		snprintf(p->name, sizeof(p->name), "%s", name);
+		p->size = mp->size;
+		p->avail = rte_mempool_avail_count(mp);
+		p->in_use = p->avail <= p->size ? p->size - p->avail : 0;
+		p->data_room = rte_pktmbuf_data_room_size(mp);
+		info->nb_pools++;
+	}
+}
+
+static void
+collect_conn(struct dipc_info *info, const struct dipc_shm *shm, uint32_t slot,
+	     uint32_t state, uint64_t now)
+{
+	const struct dipc_shm_conn *c = &shm->conns[slot];
+	struct dipc_info_conn *ic = &info->conns[info->nb_conns++];
+	struct dipc_ring_conn rings;
+	uint64_t hb;
+
+	memset(ic, 0, sizeof(*ic));
+	ic->slot = slot;
+	ic->state = state;
+	ic->pid = c->client_pid;
+	ic->worker = c->worker;
+	ic->generation = c->generation;
+	ic->window = c->window;
+	ic->depth = c->depth;
+	ic->rx_msgs = rd64(&c->server.rx_msgs);
+	ic->tx_msgs = rd64(&c->server.tx_msgs);
+	ic->invalid_msgs = rd64(&c->server.invalid_msgs);
+	ic->stalls = rd64(&c->server.rsp_full);
+	ic->given_back = rd64(&c->server.given_back);
+	ic->lend_refused = rd64(&c->server.lend_refused);
+	ic->client_tx = rd64(&c->client.tx_msgs);
+	ic->client_rx = rd64(&c->client.rx_msgs);
+	hb = rd64(&c->client.heartbeat);
+	ic->heartbeat_age_ns = hb == 0 ? -1 : now > hb ? (int64_t)(now - hb) : 0;
+	if (dipc_ring_conn_get(shm, slot, &rings) == 0) {
+		ic->req_queued = rte_ring_count(rings.req);
+		ic->rsp_queued = rte_ring_count(rings.rsp);
+		ic->alloc_queued = rte_ring_count(rings.alloc);
+		ic->free_queued = rte_ring_count(rings.free);
+	}
+	info->rx_msgs += ic->rx_msgs;
+	info->tx_msgs += ic->tx_msgs;
+	info->invalid_msgs += ic->invalid_msgs;
+	info->rsp_full += ic->stalls;
+	info->given_back += ic->given_back;
+	/* The worker index is the control lcore's, but check it anyway. */
+	if (ic->worker < info->nb_workers) {
+		struct dipc_info_worker *w = &info->workers[ic->worker];
+
+		w->nb_conns++;
+		w->rx_msgs += ic->rx_msgs;
+		w->tx_msgs += ic->tx_msgs;
+	}
+}
+
+int
+dipc_info_collect(struct dipc_info *info)
+{
+	const struct dipc_shm_stats *st;
+	struct dipc_shm *shm;
+	uint32_t i, r, nb_ready;
+	uint64_t now, t;
+	int err;
+
+	memset(info, 0, sizeof(*info));
+	shm = find_shm(info, &err);
+	if (shm == NULL)
+		return err;
+	st = find_stats(shm, &err);
+	if (st == NULL)
+		return err;
+	now = dipc_eal_now_ns();
+	info->abi_version = shm->abi_version;
+	info->state = dipc_shm_load_state(&shm->state);
+	info->epoch = shm->epoch;
+	info->server_pid = shm->server_pid;
+	info->uptime_ns = now > shm->start_ns ? now - shm->start_ns : 0;
+	t = rd64(&shm->control.heartbeat);
+	info->heartbeat_age_ns = now > t ? now - t : 0;
+	info->max_conns = shm->max_conns;
+	nb_ready = __atomic_load_n(&shm->nb_ready, __ATOMIC_ACQUIRE);
+	info->nb_ready = RTE_MIN(nb_ready, shm->max_conns);
+	info->ring_size = shm->ring_size;
+	info->nb_workers = st->nb_workers;
+	info->pool_size = shm->pool_size;
+	info->data_room = shm->data_room;
+	info->conn_mbufs = shm->conn_mbufs;
+	info->heartbeat_ms = shm->heartbeat_ms;
+	info->token_required = shm->token_required;
+	info->msg_version_min = shm->msg_version_min;
+	info->msg_version_max = shm->msg_version_max;
+
+	info->control.admitted = rd64(&shm->control.admitted);
+	info->control.refused = rd64(&shm->control.refused);
+	info->control.refused_version = rd64(&shm->control.refused_version);
+	info->control.refused_token = rd64(&shm->control.refused_token);
+	info->control.refused_shutdown = rd64(&shm->control.refused_shutdown);
+	info->control.refused_full = rd64(&shm->control.refused_full);
+	info->control.slots_created = rd64(&shm->control.slots_created);
+	info->control.stalled = rd64(&shm->control.stalled);
+	info->control.stall_closed = rd64(&shm->control.stall_closed);
+	info->control.moved = rd64(&shm->control.moved);
+	info->control.reused = rd64(&shm->control.reused);
+	info->control.closed = rd64(&shm->control.closed);
+	info->control.dead = rd64(&shm->control.dead);
+	info->control.reclaimed_mbufs = rd64(&shm->control.reclaimed_mbufs);
+
+	info->rx_msgs = rd64(&st->closed.rx_msgs);
+	info->tx_msgs = rd64(&st->closed.tx_msgs);
+	info->invalid_msgs = rd64(&st->closed.invalid_msgs);
+	info->rsp_full = rd64(&st->closed.rsp_full);
+	info->given_back = rd64(&st->closed.given_back);
+	info->nb_status = st->nb_status;
+	info->nb_drop = st->nb_drop;
+
+	info->workers = calloc(RTE_MAX(info->nb_workers, 1u), sizeof(*info->workers));
+	info->conns = calloc(RTE_MAX(info->nb_ready, 1u), sizeof(*info->conns));
+	if (info->workers == NULL || info->conns == NULL) {
+		dipc_info_free(info);
+		return -ENOMEM;
+	}
+	for (i = 0; i < info->nb_workers; i++) {
+		const struct dipc_shm_worker_stats *ws = &st->workers[i];
+		struct dipc_info_worker *w = &info->workers[i];
+
+		w->index = i;
+		w->lcore = ws->lcore;
+		w->polls = rd64(&ws->polls);
+		w->busy_polls = rd64(&ws->busy_polls);
+		w->idle_sleeps = rd64(&ws->idle_sleeps);
+		for (r = 0; r < info->nb_status; r++) {
+			t = rd64(&ws->invalid[r]);
+			w->invalid += t;
+			info->invalid_by_status[r] += t;
+		}
+		for (r = 0; r < info->nb_drop; r++) {
+			t = rd64(&ws->dropped[r]);
+			w->dropped += t;
+			info->dropped[r] += t;
+		}
+	}
+	for (i = 0; i < info->nb_ready; i++) {
+		uint32_t state = dipc_shm_load_state(&shm->conns[i].state);
+
+		if (state != DIPC_CONN_FREE)
+			collect_conn(info, shm, i, state, now);
+	}
+	collect_pools(info);
+	rte_memzone_walk(count_memzone, &info->nb_memzones);
+	return 0;
+}
+
+void
+dipc_info_free(struct dipc_info *info)
+{
+	free(info->conns);
+	free(info->workers);
+	info->conns = NULL;
+	info->workers = NULL;
+	info->nb_conns = 0;
+}
