@@ -276,6 +276,171 @@ dipc_codec_bytes_at(const void *body, const void *a, uint32_t i, uint32_t *len)
 }
 
 /*
+ * Maps (map<K, V> fields): one region of a table and the strings, read in
+ * place (docs/SCHEMA.md, "Maps"). The table has 2 * count entries of
+ * dipc_codec_map_width(region length) bytes each: entry 2j is where key j
+ * starts, entry 2j + 1 where value j starts, relative to the region; a
+ * string ends where the next one starts (the last one at the region's
+ * end), and entry 0, where the first key starts, is the table's size.
+ */
+
+/** Bytes of a map table entry for a region of @p len bytes: 1, 2 or 4. */
+static inline uint32_t
+dipc_codec_map_width(uint64_t len)
+{
+	return len <= UINT8_MAX ? 1 : len <= UINT16_MAX ? 2 : 4;
+}
+
+/** @internal Entry @p i of a map table of width @p w. */
+static inline __attribute__((always_inline)) uint32_t
+__dipc_codec_tab(const uint8_t *t, uint32_t w, uint32_t i)
+{
+	if (w == 1)
+		return t[i];
+	if (w == 2)
+		return dipc_codec_ld_u16(t + 2 * (size_t)i);
+	return dipc_codec_ld_u32(t + 4 * (size_t)i);
+}
+
+/** @internal Store entry @p i of a map table of width @p w. */
+static inline void
+__dipc_codec_tab_st(uint8_t *t, uint32_t w, uint32_t i, uint32_t v)
+{
+	if (w == 1)
+		t[i] = (uint8_t)v;
+	else if (w == 2)
+		dipc_codec_st_u16(t + 2 * (size_t)i, (uint16_t)v);
+	else
+		dipc_codec_st_u32(t + 4 * (size_t)i, v);
+}
+
+/** One entry of a map: what dipc_codec_map_at() reads, what the generated
+ *  <pkg>_<msg>_set_<map field>() appends. */
+struct dipc_codec_kv {
+	const void *key;        /**< key bytes (NULL only if key_len is 0) */
+	uint32_t key_len;
+	const void *value;      /**< value bytes (NULL only if value_len is 0) */
+	uint32_t value_len;
+};
+
+/** A map of a validated body, in place: what the generated getter fills. */
+struct dipc_codec_map {
+	const uint8_t *base;    /**< the region: table, then the strings */
+	uint32_t len;           /**< region length in bytes */
+	uint32_t w;             /**< table entry width: 1, 2 or 4 */
+	uint32_t count;         /**< entries (key, value pairs) */
+};
+
+/** @internal Fill @p m from the reference at @p ref of a validated body. */
+static inline uint32_t
+__dipc_codec_map_open(struct dipc_codec_map *m, const void *body, const uint8_t *ref)
+{
+	uint32_t l = dipc_codec_ld_u32(ref + 4);
+
+	m->base = (const uint8_t *)body + dipc_codec_ld_u32(ref);
+	m->len = l;
+	m->w = dipc_codec_map_width(l);
+	/* Entry 0 is the table's size, 2 * count * w bytes (w a power of two:
+	 * a shift, not a division). */
+	m->count = l == 0 ? 0 : __dipc_codec_tab(m->base, m->w, 0) >> (1 + __builtin_ctz(m->w));
+	return m->count;
+}
+
+/** @internal An empty map (a field the writer did not send). */
+static inline uint32_t
+__dipc_codec_map_empty(struct dipc_codec_map *m)
+{
+	m->base = (const uint8_t *)"";
+	m->len = 0;
+	m->w = 1;
+	m->count = 0;
+	return 0;
+}
+
+/**
+ * Key @p j of a map, in place (not NUL-terminated).
+ *
+ * @param m
+ *   The map, from its generated getter.
+ * @param j
+ *   Entry index below m->count.
+ * @param[out] len
+ *   Length in bytes.
+ * @return
+ *   The first byte.
+ */
+static inline const char *
+dipc_codec_map_key(const struct dipc_codec_map *m, uint32_t j, uint32_t *len)
+{
+	uint32_t s = __dipc_codec_tab(m->base, m->w, 2 * j);
+
+	*len = __dipc_codec_tab(m->base, m->w, 2 * j + 1) - s;
+	return (const char *)m->base + s;
+}
+
+/** Value @p j of a map, in place: as dipc_codec_map_key(). */
+static inline const char *
+dipc_codec_map_value(const struct dipc_codec_map *m, uint32_t j, uint32_t *len)
+{
+	uint32_t s = __dipc_codec_tab(m->base, m->w, 2 * j + 1);
+	uint32_t e = j + 1 < m->count ? __dipc_codec_tab(m->base, m->w, 2 * j + 2) : m->len;
+
+	*len = e - s;
+	return (const char *)m->base + s;
+}
+
+/**
+ * Entry @p j of a map, key and value in place, in one call: the cheapest
+ * way to read a whole map (three table loads per entry).
+ *
+ * @param m
+ *   The map, from its generated getter.
+ * @param j
+ *   Entry index below m->count.
+ * @param[out] e
+ *   The key and value, their first bytes and lengths.
+ */
+static inline __attribute__((always_inline)) void
+dipc_codec_map_at(const struct dipc_codec_map *m, uint32_t j, struct dipc_codec_kv *e)
+{
+	const uint8_t *t = m->base;
+	uint32_t i = 2 * j, ks, vs, ve;
+
+	if (__builtin_expect(m->w == 1, 1)) {
+		ks = t[i];
+		vs = t[i + 1];
+		ve = j + 1 < m->count ? t[i + 2] : m->len;
+	} else {
+		ks = __dipc_codec_tab(t, m->w, i);
+		vs = __dipc_codec_tab(t, m->w, i + 1);
+		ve = j + 1 < m->count ? __dipc_codec_tab(t, m->w, i + 2) : m->len;
+	}
+	e->key = t + ks;
+	e->key_len = vs - ks;
+	e->value = t + vs;
+	e->value_len = ve - vs;
+}
+
+/**
+ * The value of the first entry whose key is the @p klen bytes at @p key
+ * (a linear search: maps have no index), or NULL.
+ */
+static inline const char *
+dipc_codec_map_find(const struct dipc_codec_map *m, const void *key, uint32_t klen,
+		    uint32_t *len)
+{
+	uint32_t j, l;
+
+	for (j = 0; j < m->count; j++) {
+		const char *k = dipc_codec_map_key(m, j, &l);
+
+		if (l == klen && (klen == 0 || memcmp(k, key, klen) == 0))
+			return dipc_codec_map_value(m, j, len);
+	}
+	return NULL;
+}
+
+/*
  * Validation
  */
 
@@ -312,6 +477,11 @@ enum dipc_codec_err {
 	/** header flag DIPC_MSG_F_COMPRESSED: the body must be opened
 	 *  (dipc_codec_open()) before it is validated (mbuf validators only) */
 	DIPC_CODEC_E_COMPRESSED,
+	/** map table: its first entry (the table's size) is 0, not a multiple
+	 *  of two entries, or past the region */
+	DIPC_CODEC_E_MAP_TABLE,
+	/** map table: an entry below the one before it or past the region */
+	DIPC_CODEC_E_MAP_ORDER,
 	DIPC_CODEC_E_MAX
 };
 
@@ -378,6 +548,8 @@ dipc_codec_err_str(unsigned int code)
 	case DIPC_CODEC_E_BOOL: return "bad bool value";
 	case DIPC_CODEC_E_CSUM: return "checksum mismatch";
 	case DIPC_CODEC_E_COMPRESSED: return "compressed body not opened";
+	case DIPC_CODEC_E_MAP_TABLE: return "bad map table size";
+	case DIPC_CODEC_E_MAP_ORDER: return "map string out of order";
 	default: return "unknown error";
 	}
 }
@@ -539,6 +711,158 @@ __dipc_codec_check_ref(struct __dipc_codec_vstate *st, const uint8_t *ref, uint3
 }
 
 /**
+ * @internal
+ * Check the table of a map region (offset @p off, length @p len) that
+ * __dipc_codec_check_ref() accepted with alignment dipc_codec_map_width(len):
+ * entry 0 is a non-zero multiple of two entries and inside the region, and
+ * every entry is at or after the one before it and inside the region.
+ */
+static inline __attribute__((always_inline)) enum dipc_codec_err
+__dipc_codec_check_map(struct __dipc_codec_vstate *st, uint32_t off, uint32_t len)
+{
+	const uint8_t *t = st->body + off;
+	uint32_t w = dipc_codec_map_width(len);
+	uint32_t n, i, prev, v;
+
+	if (len == 0)
+		return DIPC_CODEC_OK;
+	v = __dipc_codec_tab(t, w, 0);
+	if (v == 0 || (v & (2 * w - 1)) != 0 || v > len)
+		return __dipc_codec_fail(st, DIPC_CODEC_E_MAP_TABLE, t, v, len);
+	n = v >> __builtin_ctz(w);
+	prev = v;
+	for (i = 1; i < n; i++) {
+		v = __dipc_codec_tab(t, w, i);
+		if (v < prev)
+			return __dipc_codec_fail(st, DIPC_CODEC_E_MAP_ORDER, t + (size_t)i * w, v,
+						 prev);
+		if (v > len)
+			return __dipc_codec_fail(st, DIPC_CODEC_E_MAP_ORDER, t + (size_t)i * w, v,
+						 len);
+		prev = v;
+	}
+	return DIPC_CODEC_OK;
+}
+
+/*
+ * The fast pass. A generated validator first runs a pass that only answers
+ * "valid" or "not sure": straight-line tests with no error bookkeeping,
+ * one compare per reference against the end of the previous region (the
+ * cursor, 64 bits wide so that offset + length cannot wrap). The cursor
+ * only grows, so "every region ends inside the body" is one test at the
+ * end, plus one before any region whose contents are read (arrays, maps).
+ * Anything the fast pass does not accept (an invalid body, an older
+ * writer's shorter fixed block) goes to the precise pass, which finds the
+ * first error in the documented order, or accepts the body. The fast pass
+ * accepts only valid bodies (fuzz_schema checks that it never accepts what
+ * the precise pass refuses), and reads nothing outside the body.
+ */
+
+/**
+ * @internal
+ * Fast test of the reference at @p ref: (0, 0), or a region at or after
+ * *cur, aligned to @p align, of whole @p elem_size elements; moves *cur to
+ * its end. The caller tests *cur against the body length.
+ */
+static inline __attribute__((always_inline)) bool
+__dipc_codec_ref_fast(const uint8_t *ref, uint64_t *cur, uint32_t align, uint32_t elem_size,
+		      uint32_t *off, uint32_t *len)
+{
+	uint32_t o = dipc_codec_ld_u32(ref);
+	uint32_t l = dipc_codec_ld_u32(ref + 4);
+
+	*off = o;
+	*len = l;
+	if (l == 0)
+		return o == 0;
+	if (o < *cur || (o & (align - 1)) != 0 || l % elem_size != 0)
+		return false;
+	*cur = (uint64_t)o + l;
+	return true;
+}
+
+/** @internal 16 bytes 0xff, 16 zeros: the first n lanes of a 16-byte compare at 16 - n. */
+static const uint8_t __dipc_codec_lanes[32] __attribute__((unused)) = {
+	0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+	0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+};
+
+/**
+ * @internal
+ * Whether the @p v 1-byte entries at @p t (inside a region of @p l bytes
+ * from @p t) never go down: 16 pairs per vector compare while the 17
+ * bytes it reads are in the region, one pair at a time after that.
+ */
+static inline __attribute__((always_inline)) bool
+__dipc_codec_tab8_sorted(const uint8_t *t, uint32_t v, uint32_t l)
+{
+	uint32_t i = 0, bad = 0;
+
+#if defined(__GNUC__) && !defined(DIPC_CODEC_NO_VECTOR)
+	typedef uint8_t __dipc_codec_v16 __attribute__((vector_size(16)));
+
+	while (i + 1 < v && i + 17 <= l) {
+		uint32_t n = v - 1 - i;         /* pairs left */
+		__dipc_codec_v16 a, b, m;
+		uint64_t h[2];
+
+		memcpy(&a, t + i, 16);
+		memcpy(&b, t + i + 1, 16);
+		memcpy(&m, __dipc_codec_lanes + 16 - (n < 16 ? n : 16), 16);
+		a = (__dipc_codec_v16)(a > b) & m;
+		memcpy(h, &a, 16);
+		if ((h[0] | h[1]) != 0)
+			return false;
+		i += 16;
+	}
+#endif
+	/* Values are below 256: a negative difference sets bit 31. */
+	for (; i + 1 < v; i++)
+		bad |= (uint32_t)t[i + 1] - t[i];
+	return (bad >> 31) == 0;
+}
+
+/**
+ * @internal
+ * Fast test of a map reference at @p ref and of its table: the region
+ * inside the body (checked here: the table is read), aligned to its table
+ * width, the table in order.
+ */
+static inline __attribute__((always_inline)) bool
+__dipc_codec_map_fast(const uint8_t *body, uint32_t body_len, const uint8_t *ref, uint64_t *cur)
+{
+	uint32_t o = dipc_codec_ld_u32(ref);
+	uint32_t l = dipc_codec_ld_u32(ref + 4);
+	const uint8_t *t = body + o;
+	uint32_t w, v, n, i, bad;
+
+	if (l == 0)
+		return o == 0;
+	if (o < *cur || (uint64_t)o + l > body_len)
+		return false;
+	*cur = (uint64_t)o + l;
+	if (__builtin_expect(l <= UINT8_MAX, 1)) {
+		/* Width 1: no alignment; entry 0 is twice the count. */
+		v = t[0];
+		if (v == 0 || (v & 1) != 0 || v > l)
+			return false;
+		/* Entries that do not go down, the last <= l: all <= l. */
+		return __dipc_codec_tab8_sorted(t, v, l) && t[v - 1] <= l;
+	}
+	w = dipc_codec_map_width(l);
+	if ((o & (w - 1)) != 0)
+		return false;
+	v = __dipc_codec_tab(t, w, 0);
+	if (v == 0 || (v & (2 * w - 1)) != 0 || v > l)
+		return false;
+	n = v >> __builtin_ctz(w);
+	bad = 0;
+	for (i = 1; i < n; i++)
+		bad |= (uint32_t)(__dipc_codec_tab(t, w, i) < __dipc_codec_tab(t, w, i - 1));
+	return bad == 0 && __dipc_codec_tab(t, w, n - 1) <= l;
+}
+
+/**
  * Write a validation error as one line of text, snprintf-style, e.g.
  * "order.fills[3].venue_ref: length past the end of the body: offset 96 +
  * length 40 > body length 120 (reference at body offset 52)".
@@ -617,6 +941,14 @@ dipc_codec_error_format(const struct dipc_codec_error *e, char *buf, size_t size
 		return snprintf(buf, size, "%s: %s: header flags 0x%02" PRIx64
 				" (decompress with dipc_codec_open() first)",
 				path, dipc_codec_err_str(e->code), e->value);
+	case DIPC_CODEC_E_MAP_TABLE:
+		return snprintf(buf, size, "%s: %s: table size %" PRIu64
+				", region length %" PRIu64 " (table at body offset %" PRIu32 ")",
+				path, dipc_codec_err_str(e->code), e->value, e->len, e->at);
+	case DIPC_CODEC_E_MAP_ORDER:
+		return snprintf(buf, size, "%s: %s: string at %" PRIu64
+				" of the region, bound %" PRIu64 " (table entry at body offset %" PRIu32 ")",
+				path, dipc_codec_err_str(e->code), e->value, e->len, e->at);
 	default:
 		return snprintf(buf, size, "%s: %s", path, dipc_codec_err_str(e->code));
 	}
@@ -754,6 +1086,72 @@ dipc_codec_build_bytes_at(struct dipc_codec_builder *b, void *a, uint32_t i, con
 	return __dipc_codec_build_copy(b, (uint8_t *)a + (size_t)i * DIPC_CODEC_REF_LEN, p, len);
 }
 
+
+/**
+ * Length of the region of a map of @p count entries whose keys and values
+ * have @p bytes bytes in all: its table and its strings (0 if empty). The
+ * region is aligned to dipc_codec_map_width() of that length.
+ */
+static inline uint64_t
+dipc_codec_map_len(uint32_t count, uint64_t bytes)
+{
+	uint64_t n = 2 * (uint64_t)count;
+
+	if (count == 0)
+		return bytes;
+	if (n + bytes <= UINT8_MAX)
+		return n + bytes;
+	if (2 * n + bytes <= UINT16_MAX)
+		return 2 * n + bytes;
+	return 4 * n + bytes;
+}
+
+/** @internal Append a map of @p count entries and write its reference at @p ref. */
+static inline int
+__dipc_codec_build_map(struct dipc_codec_builder *b, uint8_t *ref,
+		       const struct dipc_codec_kv *kv, uint32_t count)
+{
+	uint64_t bytes = 0, len;
+	uint32_t i, w, pos;
+	uint8_t *p;
+
+	if (b->err != 0)
+		return b->err;
+	if (kv == NULL && count != 0) {
+		b->err = -EINVAL;
+		return b->err;
+	}
+	for (i = 0; i < count; i++) {
+		if ((kv[i].key == NULL && kv[i].key_len != 0) ||
+		    (kv[i].value == NULL && kv[i].value_len != 0)) {
+			b->err = -EINVAL;
+			return b->err;
+		}
+		bytes += (uint64_t)kv[i].key_len + kv[i].value_len;
+	}
+	len = dipc_codec_map_len(count, bytes);
+	if (len > UINT32_MAX) {
+		b->err = -ENOSPC;
+		return b->err;
+	}
+	w = dipc_codec_map_width(len);
+	p = __dipc_codec_build_append(b, ref, len, w);
+	if (p == NULL)
+		return b->err;
+	pos = 2 * count * w;
+	for (i = 0; i < count; i++) {
+		__dipc_codec_tab_st(p, w, 2 * i, pos);
+		if (kv[i].key_len != 0)
+			memcpy(p + pos, kv[i].key, kv[i].key_len);
+		pos += kv[i].key_len;
+		__dipc_codec_tab_st(p, w, 2 * i + 1, pos);
+		if (kv[i].value_len != 0)
+			memcpy(p + pos, kv[i].value, kv[i].value_len);
+		pos += kv[i].value_len;
+	}
+	return 0;
+}
+
 /**
  * Finish a body.
  *
@@ -794,6 +1192,17 @@ dipc_codec_size_add(uint64_t end, uint64_t len, uint32_t align)
 	if (len == 0)
 		return end;
 	return ((end + align - 1) & ~(uint64_t)(align - 1)) + len;
+}
+
+/** Body length after a map of @p count entries and @p bytes bytes appended at @p end. */
+static inline uint64_t
+dipc_codec_size_add_map(uint64_t end, uint32_t count, uint64_t bytes)
+{
+	uint64_t len = dipc_codec_map_len(count, bytes);
+
+	if (len == 0)
+		return end;
+	return dipc_codec_size_add(end, len, dipc_codec_map_width(len));
 }
 
 /*
