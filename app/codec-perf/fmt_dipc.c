@@ -198,16 +198,14 @@ batch_read(const void *body, bool full)
 	for (i = 0; i < n; i++) {
 		const void *rec = bench_record_at(recs, i);
 		struct dipc_codec_map attrs;
-		uint32_t m, k;
+		struct dipc_codec_map_iter it;
+		struct dipc_codec_kv e;
 
 		h = pf_u64(h, bench_record_get_id(rec), full);
 		h = pf_u64(h, bench_record_get_ts_ns(rec), full);
-		m = bench_record_get_attrs(body, rec, &attrs);
-		h = pf_u64(h, m, full);
-		for (k = 0; k < m; k++) {
-			struct dipc_codec_kv e;
-
-			dipc_codec_map_at(&attrs, k, &e);
+		h = pf_u64(h, bench_record_get_attrs(body, rec, &attrs), full);
+		dipc_codec_map_iter(&it, &attrs);
+		while (dipc_codec_map_next(&it, &e)) {
 			h = pf_bytes(h, e.key, e.key_len, full);
 			h = pf_bytes(h, e.value, e.value_len, full);
 		}

@@ -261,8 +261,8 @@ gen_field_access(struct gen *g, const struct sc_struct *st, const struct sc_fiel
 		    bldbase, f->offset, elem_size(f), elem_align(f));
 		return;
 	case SC_MAP:
-		OUT("/** %s in place: fills *m (dipc_codec_map_key(), dipc_codec_map_value())\n"
-		    " *  and returns its number of entries. */\n", fn);
+		OUT("/** %s in place: fills *m (walk it with dipc_codec_map_iter() and\n"
+		    " *  dipc_codec_map_next()) and returns its number of entries. */\n", fn);
 		OUT("static inline uint32_t\n%s_%s_get_%s(%s, struct dipc_codec_map *m)\n{\n",
 		    pkg, n, fn, refrcv);
 		OUT("\tconst uint8_t *r = (const uint8_t *)%s + %u;\n\n", base, f->offset);
@@ -342,9 +342,8 @@ gen_field_check(struct gen *g, const struct sc_field *f, const char *ind)
 		    "DIPC_CODEC_NO_INDEX);\n", ind, ind, f->name);
 		break;
 	case SC_MAP:
-		OUT("%sr = __dipc_codec_check_ref(st, s + %u, "
-		    "dipc_codec_map_width(dipc_codec_ld_u32(s + %u)), 1, &off, &len);\n", ind,
-		    f->offset, f->offset + 4);
+		OUT("%sr = __dipc_codec_check_ref(st, s + %u, 1, 1, &off, &len);\n", ind,
+		    f->offset);
 		OUT("%sif (r == DIPC_CODEC_OK)\n%s\tr = __dipc_codec_check_map(st, off, len);\n", ind,
 		    ind);
 		OUT("%sif (r != DIPC_CODEC_OK)\n%s\treturn __dipc_codec_path(st, r, \"%s\", "
@@ -550,15 +549,17 @@ gen_field_json(struct gen *g, const struct sc_struct *st, const struct sc_field 
 		OUT("\t\tdipc_codec_json_%s(j, v, len);\n\t}\n", f->kind == SC_STRING ? "str" : "hex");
 		break;
 	case SC_MAP:
-		OUT("\t{\n\t\tstruct dipc_codec_map m;\n\t\tuint32_t n = %s(%s, &m), i, len;\n"
-		    "\t\tconst char *v;\n\n", get, refargs);
-		OUT("\t\tdipc_codec_json_putc(j, '{');\n\t\tfor (i = 0; i < n; i++) {\n");
-		OUT("\t\t\tif (i > 0)\n\t\t\t\tdipc_codec_json_putc(j, ',');\n");
-		OUT("\t\t\tv = dipc_codec_map_key(&m, i, &len);\n");
-		OUT("\t\t\tdipc_codec_json_%s(j, v, len);\n", f->elem == SC_STRING ? "str" : "hex");
+		OUT("\t{\n\t\tstruct dipc_codec_map m;\n\t\tstruct dipc_codec_map_iter it;\n"
+		    "\t\tstruct dipc_codec_kv e;\n\t\tbool first = true;\n\n");
+		OUT("\t\t%s(%s, &m);\n\t\tdipc_codec_map_iter(&it, &m);\n", get, refargs);
+		OUT("\t\tdipc_codec_json_putc(j, '{');\n\t\twhile (dipc_codec_map_next(&it, &e)) {\n");
+		OUT("\t\t\tif (!first)\n\t\t\t\tdipc_codec_json_putc(j, ',');\n");
+		OUT("\t\t\tfirst = false;\n");
+		OUT("\t\t\tdipc_codec_json_%s(j, e.key, e.key_len);\n",
+		    f->elem == SC_STRING ? "str" : "hex");
 		OUT("\t\t\tdipc_codec_json_putc(j, ':');\n");
-		OUT("\t\t\tv = dipc_codec_map_value(&m, i, &len);\n");
-		OUT("\t\t\tdipc_codec_json_%s(j, v, len);\n", f->velem == SC_STRING ? "str" : "hex");
+		OUT("\t\t\tdipc_codec_json_%s(j, e.value, e.value_len);\n",
+		    f->velem == SC_STRING ? "str" : "hex");
 		OUT("\t\t}\n\t\tdipc_codec_json_putc(j, '}');\n\t}\n");
 		break;
 	case SC_ARRAY:
@@ -655,8 +656,9 @@ gen_message(struct gen *g, const struct sc_struct *st)
 
 	/* Size. */
 	OUT("/** Body length of a %s whose top-level variable fields have these lengths\n"
-	    " *  (bytes; element counts for arrays; entries and bytes of keys and values\n"
-	    " *  for maps), nested variable fields not included. */\n", n);
+	    " *  (bytes; element counts for arrays; for maps, the entries, the bytes of\n"
+	    " *  keys and values and the longest one), nested variable fields not\n"
+	    " *  included. */\n", n);
 	OUT("static inline uint64_t\n%s_%s_size(", pkg, n);
 	first = 1;
 	for (i = 0; i < st->nb_fields; i++) {
@@ -667,8 +669,8 @@ gen_message(struct gen *g, const struct sc_struct *st)
 			    f->kind == SC_ARRAY ? "count" : "len");
 			first = 0;
 		} else if (f->kind == SC_MAP) {
-			OUT("%suint32_t %s_count, uint64_t %s_bytes", first ? "" : ", ", f->name,
-			    f->name);
+			OUT("%suint32_t %s_count, uint64_t %s_bytes, uint32_t %s_longest",
+			    first ? "" : ", ", f->name, f->name, f->name);
 			first = 0;
 		}
 	}
@@ -682,8 +684,8 @@ gen_message(struct gen *g, const struct sc_struct *st)
 			OUT("\tend = dipc_codec_size_add(end, (uint64_t)%s_count * %u, %u);\n",
 			    f->name, elem_size(f), elem_align(f));
 		else if (f->kind == SC_MAP)
-			OUT("\tend = dipc_codec_size_add_map(end, %s_count, %s_bytes);\n", f->name,
-			    f->name);
+			OUT("\tend = dipc_codec_size_add_map(end, %s_count, %s_bytes, %s_longest);\n",
+			    f->name, f->name, f->name);
 	}
 	OUT("\treturn end;\n}\n\n");
 

@@ -276,46 +276,20 @@ dipc_codec_bytes_at(const void *body, const void *a, uint32_t i, uint32_t *len)
 }
 
 /*
- * Maps (map<K, V> fields): one region of a table and the strings, read in
- * place (docs/SCHEMA.md, "Maps"). The table has 2 * count entries of
- * dipc_codec_map_width(region length) bytes each: entry 2j is where key j
- * starts, entry 2j + 1 where value j starts, relative to the region; a
- * string ends where the next one starts (the last one at the region's
- * end), and entry 0, where the first key starts, is the table's size.
+ * Maps (map<K, V> fields): one region, read in place (docs/SCHEMA.md,
+ * rule 7): a header byte (the table's width code in bits 0-1, the entry
+ * count in bits 2-7, or 0 there and the count in the next 4 bytes), a
+ * table of lengths, one per key and value, then the keys and values back
+ * to back in entry order. Width code 0: one byte per entry, the key's
+ * length in its low 4 bits, the value's in its high 4 bits (every string
+ * shorter than 16 bytes); 1, 2, 3: two u8, u16 or u32 lengths per entry.
  */
 
-/** Bytes of a map table entry for a region of @p len bytes: 1, 2 or 4. */
-static inline uint32_t
-dipc_codec_map_width(uint64_t len)
-{
-	return len <= UINT8_MAX ? 1 : len <= UINT16_MAX ? 2 : 4;
-}
+/** @internal Bytes of the count in a map header (count below 64: none). */
+#define __DIPC_CODEC_MAP_SMALL 64u
 
-/** @internal Entry @p i of a map table of width @p w. */
-static inline __attribute__((always_inline)) uint32_t
-__dipc_codec_tab(const uint8_t *t, uint32_t w, uint32_t i)
-{
-	if (w == 1)
-		return t[i];
-	if (w == 2)
-		return dipc_codec_ld_u16(t + 2 * (size_t)i);
-	return dipc_codec_ld_u32(t + 4 * (size_t)i);
-}
-
-/** @internal Store entry @p i of a map table of width @p w. */
-static inline void
-__dipc_codec_tab_st(uint8_t *t, uint32_t w, uint32_t i, uint32_t v)
-{
-	if (w == 1)
-		t[i] = (uint8_t)v;
-	else if (w == 2)
-		dipc_codec_st_u16(t + 2 * (size_t)i, (uint16_t)v);
-	else
-		dipc_codec_st_u32(t + 4 * (size_t)i, v);
-}
-
-/** One entry of a map: what dipc_codec_map_at() reads, what the generated
- *  <pkg>_<msg>_set_<map field>() appends. */
+/** One entry of a map: what dipc_codec_map_next() and dipc_codec_map_at()
+ *  read, what the generated <pkg>_<msg>_set_<map field>() appends. */
 struct dipc_codec_kv {
 	const void *key;        /**< key bytes (NULL only if key_len is 0) */
 	uint32_t key_len;
@@ -325,117 +299,172 @@ struct dipc_codec_kv {
 
 /** A map of a validated body, in place: what the generated getter fills. */
 struct dipc_codec_map {
-	const uint8_t *base;    /**< the region: table, then the strings */
-	uint32_t len;           /**< region length in bytes */
-	uint32_t w;             /**< table entry width: 1, 2 or 4 */
+	const uint8_t *tab;     /**< the table of lengths */
+	const uint8_t *str;     /**< key 0, then value 0, key 1, ... */
 	uint32_t count;         /**< entries (key, value pairs) */
+	uint32_t code;          /**< table width code, 0..3 */
 };
 
-/** @internal Fill @p m from the reference at @p ref of a validated body. */
-static inline uint32_t
-__dipc_codec_map_open(struct dipc_codec_map *m, const void *body, const uint8_t *ref)
-{
-	uint32_t l = dipc_codec_ld_u32(ref + 4);
+/** Walks a map entry by entry: dipc_codec_map_iter(), dipc_codec_map_next(). */
+struct dipc_codec_map_iter {
+	const uint8_t *tab;     /**< next entry's lengths */
+	const uint8_t *pos;     /**< next key */
+	uint32_t left;          /**< entries not read yet */
+	uint32_t code;
+};
 
-	m->base = (const uint8_t *)body + dipc_codec_ld_u32(ref);
-	m->len = l;
-	m->w = dipc_codec_map_width(l);
-	/* Entry 0 is the table's size, 2 * count * w bytes (w a power of two:
-	 * a shift, not a division). */
-	m->count = l == 0 ? 0 : __dipc_codec_tab(m->base, m->w, 0) >> (1 + __builtin_ctz(m->w));
-	return m->count;
+/** @internal Key and value lengths of entry @p j of a table of width @p code. */
+static inline __attribute__((always_inline)) void
+__dipc_codec_map_lens(const uint8_t *tab, uint32_t code, uint32_t j, uint32_t *kl, uint32_t *vl)
+{
+	if (__builtin_expect(code == 0, 1)) {
+		*kl = tab[j] & 0x0f;
+		*vl = tab[j] >> 4;
+	} else if (code == 1) {
+		*kl = tab[2 * (size_t)j];
+		*vl = tab[2 * (size_t)j + 1];
+	} else if (code == 2) {
+		*kl = dipc_codec_ld_u16(tab + 4 * (size_t)j);
+		*vl = dipc_codec_ld_u16(tab + 4 * (size_t)j + 2);
+	} else {
+		*kl = dipc_codec_ld_u32(tab + 8 * (size_t)j);
+		*vl = dipc_codec_ld_u32(tab + 8 * (size_t)j + 4);
+	}
 }
 
 /** @internal An empty map (a field the writer did not send). */
 static inline uint32_t
 __dipc_codec_map_empty(struct dipc_codec_map *m)
 {
-	m->base = (const uint8_t *)"";
-	m->len = 0;
-	m->w = 1;
+	m->tab = (const uint8_t *)"";
+	m->str = m->tab;
 	m->count = 0;
+	m->code = 0;
 	return 0;
 }
 
+/** @internal Fill @p m from the reference at @p ref of a validated body. */
+static inline __attribute__((always_inline)) uint32_t
+__dipc_codec_map_open(struct dipc_codec_map *m, const void *body, const uint8_t *ref)
+{
+	const uint8_t *t = (const uint8_t *)body + dipc_codec_ld_u32(ref);
+	uint32_t n;
+
+	if (dipc_codec_ld_u32(ref + 4) == 0)
+		return __dipc_codec_map_empty(m);
+	n = t[0] >> 2;
+	m->code = t[0] & 3;
+	m->tab = t + 1;
+	if (n == 0) {
+		n = dipc_codec_ld_u32(t + 1);
+		m->tab = t + 5;
+	}
+	m->count = n;
+	/* Table bytes: n << code (code 0: one byte per entry). */
+	m->str = m->tab + ((size_t)n << m->code);
+	return n;
+}
+
+
+/** Start walking map @p m from its first entry. */
+static inline __attribute__((always_inline)) void
+dipc_codec_map_iter(struct dipc_codec_map_iter *it, const struct dipc_codec_map *m)
+{
+	it->tab = m->tab;
+	it->pos = m->str;
+	it->left = m->count;
+	it->code = m->code;
+}
+
 /**
- * Key @p j of a map, in place (not NUL-terminated).
+ * The next entry of a map, key and value in place (not NUL-terminated).
  *
- * @param m
- *   The map, from its generated getter.
- * @param j
- *   Entry index below m->count.
- * @param[out] len
- *   Length in bytes.
+ * @param it
+ *   The walk, from dipc_codec_map_iter().
+ * @param[out] e
+ *   The key and value: first bytes and lengths.
  * @return
- *   The first byte.
+ *   false when every entry has been read (e untouched).
  */
+static inline __attribute__((always_inline)) bool
+dipc_codec_map_next(struct dipc_codec_map_iter *it, struct dipc_codec_kv *e)
+{
+	uint32_t kl, vl;
+
+	if (it->left == 0)
+		return false;
+	__dipc_codec_map_lens(it->tab, it->code, 0, &kl, &vl);
+	it->tab += it->code == 0 ? 1 : 2u << (it->code - 1);
+	e->key = it->pos;
+	e->key_len = kl;
+	e->value = it->pos + kl;
+	e->value_len = vl;
+	it->pos += (size_t)kl + vl;
+	it->left--;
+	return true;
+}
+
+/**
+ * Entry @p j of a map, key and value in place. The table holds lengths,
+ * not offsets: this adds up the lengths of the j entries before it (O(j));
+ * to read a whole map, walk it with dipc_codec_map_next().
+ */
+static inline void
+dipc_codec_map_at(const struct dipc_codec_map *m, uint32_t j, struct dipc_codec_kv *e)
+{
+	const uint8_t *p = m->str;
+	uint32_t i, kl, vl;
+
+	for (i = 0; i < j; i++) {
+		__dipc_codec_map_lens(m->tab, m->code, i, &kl, &vl);
+		p += (size_t)kl + vl;
+	}
+	__dipc_codec_map_lens(m->tab, m->code, j, &kl, &vl);
+	e->key = p;
+	e->key_len = kl;
+	e->value = p + kl;
+	e->value_len = vl;
+}
+
+/** Key @p j of a map, in place (O(j), as dipc_codec_map_at()). */
 static inline const char *
 dipc_codec_map_key(const struct dipc_codec_map *m, uint32_t j, uint32_t *len)
 {
-	uint32_t s = __dipc_codec_tab(m->base, m->w, 2 * j);
+	struct dipc_codec_kv e;
 
-	*len = __dipc_codec_tab(m->base, m->w, 2 * j + 1) - s;
-	return (const char *)m->base + s;
+	dipc_codec_map_at(m, j, &e);
+	*len = e.key_len;
+	return (const char *)e.key;
 }
 
-/** Value @p j of a map, in place: as dipc_codec_map_key(). */
+/** Value @p j of a map, in place (O(j), as dipc_codec_map_at()). */
 static inline const char *
 dipc_codec_map_value(const struct dipc_codec_map *m, uint32_t j, uint32_t *len)
 {
-	uint32_t s = __dipc_codec_tab(m->base, m->w, 2 * j + 1);
-	uint32_t e = j + 1 < m->count ? __dipc_codec_tab(m->base, m->w, 2 * j + 2) : m->len;
+	struct dipc_codec_kv e;
 
-	*len = e - s;
-	return (const char *)m->base + s;
-}
-
-/**
- * Entry @p j of a map, key and value in place, in one call: the cheapest
- * way to read a whole map (three table loads per entry).
- *
- * @param m
- *   The map, from its generated getter.
- * @param j
- *   Entry index below m->count.
- * @param[out] e
- *   The key and value, their first bytes and lengths.
- */
-static inline __attribute__((always_inline)) void
-dipc_codec_map_at(const struct dipc_codec_map *m, uint32_t j, struct dipc_codec_kv *e)
-{
-	const uint8_t *t = m->base;
-	uint32_t i = 2 * j, ks, vs, ve;
-
-	if (__builtin_expect(m->w == 1, 1)) {
-		ks = t[i];
-		vs = t[i + 1];
-		ve = j + 1 < m->count ? t[i + 2] : m->len;
-	} else {
-		ks = __dipc_codec_tab(t, m->w, i);
-		vs = __dipc_codec_tab(t, m->w, i + 1);
-		ve = j + 1 < m->count ? __dipc_codec_tab(t, m->w, i + 2) : m->len;
-	}
-	e->key = t + ks;
-	e->key_len = vs - ks;
-	e->value = t + vs;
-	e->value_len = ve - vs;
+	dipc_codec_map_at(m, j, &e);
+	*len = e.value_len;
+	return (const char *)e.value;
 }
 
 /**
  * The value of the first entry whose key is the @p klen bytes at @p key
- * (a linear search: maps have no index), or NULL.
+ * (a linear walk: maps have no index), or NULL.
  */
 static inline const char *
 dipc_codec_map_find(const struct dipc_codec_map *m, const void *key, uint32_t klen,
 		    uint32_t *len)
 {
-	uint32_t j, l;
+	struct dipc_codec_map_iter it;
+	struct dipc_codec_kv e;
 
-	for (j = 0; j < m->count; j++) {
-		const char *k = dipc_codec_map_key(m, j, &l);
-
-		if (l == klen && (klen == 0 || memcmp(k, key, klen) == 0))
-			return dipc_codec_map_value(m, j, len);
+	dipc_codec_map_iter(&it, m);
+	while (dipc_codec_map_next(&it, &e)) {
+		if (e.key_len == klen && (klen == 0 || memcmp(e.key, key, klen) == 0)) {
+			*len = e.value_len;
+			return (const char *)e.value;
+		}
 	}
 	return NULL;
 }
@@ -477,11 +506,12 @@ enum dipc_codec_err {
 	/** header flag DIPC_MSG_F_COMPRESSED: the body must be opened
 	 *  (dipc_codec_open()) before it is validated (mbuf validators only) */
 	DIPC_CODEC_E_COMPRESSED,
-	/** map table: its first entry (the table's size) is 0, not a multiple
-	 *  of two entries, or past the region */
+	/** map: its header and table do not fit in its region, or a count of
+	 *  64 or more written in the header byte's place of a short one */
 	DIPC_CODEC_E_MAP_TABLE,
-	/** map table: an entry below the one before it or past the region */
-	DIPC_CODEC_E_MAP_ORDER,
+	/** map: the lengths of its keys and values do not add up to what
+	 *  the region holds after the table */
+	DIPC_CODEC_E_MAP_LENGTH,
 	DIPC_CODEC_E_MAX
 };
 
@@ -548,8 +578,8 @@ dipc_codec_err_str(unsigned int code)
 	case DIPC_CODEC_E_BOOL: return "bad bool value";
 	case DIPC_CODEC_E_CSUM: return "checksum mismatch";
 	case DIPC_CODEC_E_COMPRESSED: return "compressed body not opened";
-	case DIPC_CODEC_E_MAP_TABLE: return "bad map table size";
-	case DIPC_CODEC_E_MAP_ORDER: return "map string out of order";
+	case DIPC_CODEC_E_MAP_TABLE: return "map table past its region";
+	case DIPC_CODEC_E_MAP_LENGTH: return "map strings do not fill their region";
 	default: return "unknown error";
 	}
 }
@@ -712,35 +742,41 @@ __dipc_codec_check_ref(struct __dipc_codec_vstate *st, const uint8_t *ref, uint3
 
 /**
  * @internal
- * Check the table of a map region (offset @p off, length @p len) that
- * __dipc_codec_check_ref() accepted with alignment dipc_codec_map_width(len):
- * entry 0 is a non-zero multiple of two entries and inside the region, and
- * every entry is at or after the one before it and inside the region.
+ * Check a map region (offset @p off, length @p len) that
+ * __dipc_codec_check_ref() accepted: its header and table inside the
+ * region, and the lengths of its keys and values adding up to exactly
+ * what is left of it.
  */
 static inline __attribute__((always_inline)) enum dipc_codec_err
 __dipc_codec_check_map(struct __dipc_codec_vstate *st, uint32_t off, uint32_t len)
 {
 	const uint8_t *t = st->body + off;
-	uint32_t w = dipc_codec_map_width(len);
-	uint32_t n, i, prev, v;
+	uint64_t tsize, sum = 0, hdr = 1;
+	uint32_t code, n, j, kl, vl;
 
 	if (len == 0)
 		return DIPC_CODEC_OK;
-	v = __dipc_codec_tab(t, w, 0);
-	if (v == 0 || (v & (2 * w - 1)) != 0 || v > len)
-		return __dipc_codec_fail(st, DIPC_CODEC_E_MAP_TABLE, t, v, len);
-	n = v >> __builtin_ctz(w);
-	prev = v;
-	for (i = 1; i < n; i++) {
-		v = __dipc_codec_tab(t, w, i);
-		if (v < prev)
-			return __dipc_codec_fail(st, DIPC_CODEC_E_MAP_ORDER, t + (size_t)i * w, v,
-						 prev);
-		if (v > len)
-			return __dipc_codec_fail(st, DIPC_CODEC_E_MAP_ORDER, t + (size_t)i * w, v,
-						 len);
-		prev = v;
+	code = t[0] & 3;
+	n = t[0] >> 2;
+	if (n == 0) {
+		if (len < 5)
+			return __dipc_codec_fail(st, DIPC_CODEC_E_MAP_TABLE, t, 5, len);
+		n = dipc_codec_ld_u32(t + 1);
+		hdr = 5;
+		/* A count under 64 has its place in the header byte. */
+		if (n < __DIPC_CODEC_MAP_SMALL)
+			return __dipc_codec_fail(st, DIPC_CODEC_E_MAP_TABLE, t,
+						 __DIPC_CODEC_MAP_SMALL, n);
 	}
+	tsize = (uint64_t)n << code;
+	if (tsize > len - hdr)
+		return __dipc_codec_fail(st, DIPC_CODEC_E_MAP_TABLE, t, hdr + tsize, len);
+	for (j = 0; j < n; j++) {
+		__dipc_codec_map_lens(t + hdr, code, j, &kl, &vl);
+		sum += (uint64_t)kl + vl;
+	}
+	if (sum != len - hdr - tsize)
+		return __dipc_codec_fail(st, DIPC_CODEC_E_MAP_LENGTH, t, sum, len - hdr - tsize);
 	return DIPC_CODEC_OK;
 }
 
@@ -781,52 +817,37 @@ __dipc_codec_ref_fast(const uint8_t *ref, uint64_t *cur, uint32_t align, uint32_
 	return true;
 }
 
-/** @internal 16 bytes 0xff, 16 zeros: the first n lanes of a 16-byte compare at 16 - n. */
-static const uint8_t __dipc_codec_lanes[32] __attribute__((unused)) = {
-	0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-	0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-};
-
 /**
  * @internal
- * Whether the @p v 1-byte entries at @p t (inside a region of @p l bytes
- * from @p t) never go down: 16 pairs per vector compare while the 17
- * bytes it reads are in the region, one pair at a time after that.
+ * Sum of the key and value lengths of @p n entries of a width-0 table
+ * (one byte each, two 4-bit lengths): 8 entries per 64-bit word.
  */
-static inline __attribute__((always_inline)) bool
-__dipc_codec_tab8_sorted(const uint8_t *t, uint32_t v, uint32_t l)
+static inline __attribute__((always_inline)) uint32_t
+__dipc_codec_nibble_sum(const uint8_t *t, uint32_t n)
 {
-	uint32_t i = 0, bad = 0;
+	const uint64_t lo = 0x0f0f0f0f0f0f0f0full;
+	uint32_t j = 0, sum = 0;
 
-#if defined(__GNUC__) && !defined(DIPC_CODEC_NO_VECTOR)
-	typedef uint8_t __dipc_codec_v16 __attribute__((vector_size(16)));
+	for (; j + 8 <= n; j += 8) {
+		uint64_t x;
 
-	while (i + 1 < v && i + 17 <= l) {
-		uint32_t n = v - 1 - i;         /* pairs left */
-		__dipc_codec_v16 a, b, m;
-		uint64_t h[2];
-
-		memcpy(&a, t + i, 16);
-		memcpy(&b, t + i + 1, 16);
-		memcpy(&m, __dipc_codec_lanes + 16 - (n < 16 ? n : 16), 16);
-		a = (__dipc_codec_v16)(a > b) & m;
-		memcpy(h, &a, 16);
-		if ((h[0] | h[1]) != 0)
-			return false;
-		i += 16;
+		memcpy(&x, t + j, 8);
+		/* Per byte: low + high nibble (<= 30); the multiply adds the 8
+		 * bytes into the top one (<= 240, no carry out). */
+		x = (x & lo) + ((x >> 4) & lo);
+		sum += (uint32_t)((x * 0x0101010101010101ull) >> 56);
 	}
-#endif
-	/* Values are below 256: a negative difference sets bit 31. */
-	for (; i + 1 < v; i++)
-		bad |= (uint32_t)t[i + 1] - t[i];
-	return (bad >> 31) == 0;
+	for (; j < n; j++)
+		sum += (uint32_t)(t[j] & 0x0f) + (t[j] >> 4);
+	return sum;
 }
 
 /**
  * @internal
- * Fast test of a map reference at @p ref and of its table: the region
- * inside the body (checked here: the table is read), aligned to its table
- * width, the table in order.
+ * Fast test of a map reference at @p ref and of its region: inside the
+ * body (checked here: the table is read), a header with a count below 64,
+ * and lengths that add up to the region. Larger maps go to the precise
+ * pass.
  */
 static inline __attribute__((always_inline)) bool
 __dipc_codec_map_fast(const uint8_t *body, uint32_t body_len, const uint8_t *ref, uint64_t *cur)
@@ -834,32 +855,26 @@ __dipc_codec_map_fast(const uint8_t *body, uint32_t body_len, const uint8_t *ref
 	uint32_t o = dipc_codec_ld_u32(ref);
 	uint32_t l = dipc_codec_ld_u32(ref + 4);
 	const uint8_t *t = body + o;
-	uint32_t w, v, n, i, bad;
+	uint32_t code, n, tsize, j, kl, vl;
+	uint64_t sum = 0;
 
 	if (l == 0)
 		return o == 0;
 	if (o < *cur || (uint64_t)o + l > body_len)
 		return false;
 	*cur = (uint64_t)o + l;
-	if (__builtin_expect(l <= UINT8_MAX, 1)) {
-		/* Width 1: no alignment; entry 0 is twice the count. */
-		v = t[0];
-		if (v == 0 || (v & 1) != 0 || v > l)
-			return false;
-		/* Entries that do not go down, the last <= l: all <= l. */
-		return __dipc_codec_tab8_sorted(t, v, l) && t[v - 1] <= l;
+	code = t[0] & 3;
+	n = t[0] >> 2;
+	tsize = n << code;      /* n < 64: no overflow */
+	if (n == 0 || tsize >= l)
+		return false;
+	if (__builtin_expect(code == 0, 1))
+		return __dipc_codec_nibble_sum(t + 1, n) == l - 1 - tsize;
+	for (j = 0; j < n; j++) {
+		__dipc_codec_map_lens(t + 1, code, j, &kl, &vl);
+		sum += (uint64_t)kl + vl;
 	}
-	w = dipc_codec_map_width(l);
-	if ((o & (w - 1)) != 0)
-		return false;
-	v = __dipc_codec_tab(t, w, 0);
-	if (v == 0 || (v & (2 * w - 1)) != 0 || v > l)
-		return false;
-	n = v >> __builtin_ctz(w);
-	bad = 0;
-	for (i = 1; i < n; i++)
-		bad |= (uint32_t)(__dipc_codec_tab(t, w, i) < __dipc_codec_tab(t, w, i - 1));
-	return bad == 0 && __dipc_codec_tab(t, w, n - 1) <= l;
+	return sum == (uint64_t)l - 1 - tsize;
 }
 
 /**
@@ -942,12 +957,12 @@ dipc_codec_error_format(const struct dipc_codec_error *e, char *buf, size_t size
 				" (decompress with dipc_codec_open() first)",
 				path, dipc_codec_err_str(e->code), e->value);
 	case DIPC_CODEC_E_MAP_TABLE:
-		return snprintf(buf, size, "%s: %s: table size %" PRIu64
-				", region length %" PRIu64 " (table at body offset %" PRIu32 ")",
+		return snprintf(buf, size, "%s: %s: needs %" PRIu64 ", has %" PRIu64
+				" (map at body offset %" PRIu32 ")",
 				path, dipc_codec_err_str(e->code), e->value, e->len, e->at);
-	case DIPC_CODEC_E_MAP_ORDER:
-		return snprintf(buf, size, "%s: %s: string at %" PRIu64
-				" of the region, bound %" PRIu64 " (table entry at body offset %" PRIu32 ")",
+	case DIPC_CODEC_E_MAP_LENGTH:
+		return snprintf(buf, size, "%s: %s: lengths add up to %" PRIu64
+				", strings area %" PRIu64 " (map at body offset %" PRIu32 ")",
 				path, dipc_codec_err_str(e->code), e->value, e->len, e->at);
 	default:
 		return snprintf(buf, size, "%s: %s", path, dipc_codec_err_str(e->code));
@@ -1089,21 +1104,18 @@ dipc_codec_build_bytes_at(struct dipc_codec_builder *b, void *a, uint32_t i, con
 
 /**
  * Length of the region of a map of @p count entries whose keys and values
- * have @p bytes bytes in all: its table and its strings (0 if empty). The
- * region is aligned to dipc_codec_map_width() of that length.
+ * have @p bytes bytes in all, the longest @p longest bytes: header, table
+ * and strings (0 if empty). Maps are aligned to 1.
  */
 static inline uint64_t
-dipc_codec_map_len(uint32_t count, uint64_t bytes)
+dipc_codec_map_len(uint32_t count, uint64_t bytes, uint32_t longest)
 {
-	uint64_t n = 2 * (uint64_t)count;
+	uint32_t code = longest < 16 ? 0 : longest <= UINT8_MAX ? 1 :
+			longest <= UINT16_MAX ? 2 : 3;
 
 	if (count == 0)
 		return bytes;
-	if (n + bytes <= UINT8_MAX)
-		return n + bytes;
-	if (2 * n + bytes <= UINT16_MAX)
-		return 2 * n + bytes;
-	return 4 * n + bytes;
+	return (count < __DIPC_CODEC_MAP_SMALL ? 1 : 5) + ((uint64_t)count << code) + bytes;
 }
 
 /** @internal Append a map of @p count entries and write its reference at @p ref. */
@@ -1112,8 +1124,8 @@ __dipc_codec_build_map(struct dipc_codec_builder *b, uint8_t *ref,
 		       const struct dipc_codec_kv *kv, uint32_t count)
 {
 	uint64_t bytes = 0, len;
-	uint32_t i, w, pos;
-	uint8_t *p;
+	uint32_t i, code, longest = 0;
+	uint8_t *p, *t, *s;
 
 	if (b->err != 0)
 		return b->err;
@@ -1128,26 +1140,46 @@ __dipc_codec_build_map(struct dipc_codec_builder *b, uint8_t *ref,
 			return b->err;
 		}
 		bytes += (uint64_t)kv[i].key_len + kv[i].value_len;
+		longest |= kv[i].key_len | kv[i].value_len;
 	}
-	len = dipc_codec_map_len(count, bytes);
+	/* The OR of the lengths has the bit length of the longest. */
+	len = dipc_codec_map_len(count, bytes, longest);
 	if (len > UINT32_MAX) {
 		b->err = -ENOSPC;
 		return b->err;
 	}
-	w = dipc_codec_map_width(len);
-	p = __dipc_codec_build_append(b, ref, len, w);
-	if (p == NULL)
+	p = __dipc_codec_build_append(b, ref, len, 1);
+	if (p == NULL || count == 0)
 		return b->err;
-	pos = 2 * count * w;
+	code = longest < 16 ? 0 : longest <= UINT8_MAX ? 1 : longest <= UINT16_MAX ? 2 : 3;
+	if (count < __DIPC_CODEC_MAP_SMALL) {
+		p[0] = (uint8_t)(count << 2 | code);
+		t = p + 1;
+	} else {
+		p[0] = (uint8_t)code;
+		dipc_codec_st_u32(p + 1, count);
+		t = p + 5;
+	}
+	s = t + ((size_t)count << code);
 	for (i = 0; i < count; i++) {
-		__dipc_codec_tab_st(p, w, 2 * i, pos);
+		if (code == 0) {
+			t[i] = (uint8_t)(kv[i].key_len | kv[i].value_len << 4);
+		} else if (code == 1) {
+			t[2 * i] = (uint8_t)kv[i].key_len;
+			t[2 * i + 1] = (uint8_t)kv[i].value_len;
+		} else if (code == 2) {
+			dipc_codec_st_u16(t + 4 * (size_t)i, (uint16_t)kv[i].key_len);
+			dipc_codec_st_u16(t + 4 * (size_t)i + 2, (uint16_t)kv[i].value_len);
+		} else {
+			dipc_codec_st_u32(t + 8 * (size_t)i, kv[i].key_len);
+			dipc_codec_st_u32(t + 8 * (size_t)i + 4, kv[i].value_len);
+		}
 		if (kv[i].key_len != 0)
-			memcpy(p + pos, kv[i].key, kv[i].key_len);
-		pos += kv[i].key_len;
-		__dipc_codec_tab_st(p, w, 2 * i + 1, pos);
+			memcpy(s, kv[i].key, kv[i].key_len);
+		s += kv[i].key_len;
 		if (kv[i].value_len != 0)
-			memcpy(p + pos, kv[i].value, kv[i].value_len);
-		pos += kv[i].value_len;
+			memcpy(s, kv[i].value, kv[i].value_len);
+		s += kv[i].value_len;
 	}
 	return 0;
 }
@@ -1194,15 +1226,11 @@ dipc_codec_size_add(uint64_t end, uint64_t len, uint32_t align)
 	return ((end + align - 1) & ~(uint64_t)(align - 1)) + len;
 }
 
-/** Body length after a map of @p count entries and @p bytes bytes appended at @p end. */
+/** Body length after a map (dipc_codec_map_len()) appended at @p end. */
 static inline uint64_t
-dipc_codec_size_add_map(uint64_t end, uint32_t count, uint64_t bytes)
+dipc_codec_size_add_map(uint64_t end, uint32_t count, uint64_t bytes, uint32_t longest)
 {
-	uint64_t len = dipc_codec_map_len(count, bytes);
-
-	if (len == 0)
-		return end;
-	return dipc_codec_size_add(end, len, dipc_codec_map_width(len));
+	return end + dipc_codec_map_len(count, bytes, longest);
 }
 
 /*

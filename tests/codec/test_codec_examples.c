@@ -168,6 +168,7 @@ test_bench_messages(void **state)
 	for (i = 0; i < 32; i++) {
 		void *rec = bench_record_at_mut(recs, i);
 		uint64_t bytes = 0;
+		uint32_t longest = 0;
 
 		bench_record_set_id(rec, i);
 		for (k = 0; k < 8; k++) {
@@ -177,9 +178,10 @@ test_bench_messages(void **state)
 			kv[k].value_len = (uint32_t)snprintf(val[k], sizeof(val[k]), "value-%u-%u",
 							     i, k);
 			bytes += kv[k].key_len + kv[k].value_len;
+			longest = kv[k].value_len > longest ? kv[k].value_len : longest;
 		}
 		assert_int_equal(bench_record_set_attrs(&b, rec, kv, 8), 0);
-		size = dipc_codec_size_add_map(size, 8, bytes);
+		size = dipc_codec_size_add_map(size, 8, bytes, longest);
 	}
 	assert_int_equal(dipc_codec_build_finish(&b, &len), 0);
 	assert_int_equal(len, size);
