@@ -168,19 +168,17 @@ batch_encode(const void *src, uint8_t *buf, size_t room)
 	for (i = 0; i < bt->nb_records; i++) {
 		const struct pf_record *r = &bt->records[i];
 		void *rec = bench_record_at_mut(recs, i);
-		void *attrs;
+		struct dipc_codec_kv kv[PF_ATTRS];
 
 		bench_record_set_id(rec, r->id);
 		bench_record_set_ts_ns(rec, r->ts_ns);
-		attrs = bench_record_add_attrs(&b, rec, r->nb_attrs);
-		if (attrs == NULL)
-			return 0;
 		for (k = 0; k < r->nb_attrs; k++) {
-			void *e = bench_entry_at_mut(attrs, k);
-
-			bench_entry_set_key(&b, e, r->attrs[k].key.p, r->attrs[k].key.len);
-			bench_entry_set_value(&b, e, r->attrs[k].value.p, r->attrs[k].value.len);
+			kv[k].key = r->attrs[k].key.p;
+			kv[k].key_len = r->attrs[k].key.len;
+			kv[k].value = r->attrs[k].value.p;
+			kv[k].value_len = r->attrs[k].value.len;
 		}
+		bench_record_set_attrs(&b, rec, kv, r->nb_attrs);
 	}
 	if (dipc_codec_build_finish(&b, &len) != 0)
 		return 0;
@@ -199,22 +197,17 @@ batch_read(const void *body, bool full)
 	h = pf_u64(h, n, full);
 	for (i = 0; i < n; i++) {
 		const void *rec = bench_record_at(recs, i);
-		const void *attrs;
-		uint32_t m, k;
+		struct dipc_codec_map attrs;
+		struct dipc_codec_map_iter it;
+		struct dipc_codec_kv e;
 
 		h = pf_u64(h, bench_record_get_id(rec), full);
 		h = pf_u64(h, bench_record_get_ts_ns(rec), full);
-		attrs = bench_record_get_attrs(body, rec, &m);
-		h = pf_u64(h, m, full);
-		for (k = 0; k < m; k++) {
-			const void *e = bench_entry_at(attrs, k);
-			const char *s;
-			uint32_t len;
-
-			s = bench_entry_get_key(body, e, &len);
-			h = pf_bytes(h, s, len, full);
-			s = bench_entry_get_value(body, e, &len);
-			h = pf_bytes(h, s, len, full);
+		h = pf_u64(h, bench_record_get_attrs(body, rec, &attrs), full);
+		dipc_codec_map_iter(&it, &attrs);
+		while (dipc_codec_map_next(&it, &e)) {
+			h = pf_bytes(h, e.key, e.key_len, full);
+			h = pf_bytes(h, e.value, e.value_len, full);
 		}
 	}
 	return h;

@@ -82,6 +82,11 @@ kind_text(const struct sc_field *f, char *buf, size_t size)
 		snprintf(buf, size, "%s[]: ref (offset u32, length u32)",
 			 f->elem == SC_STRUCT ? f->st->name : f->elem == SC_STRING ? "string" : "bytes");
 		break;
+	case SC_MAP:
+		snprintf(buf, size, "map<%s, %s>: ref (offset u32, length u32)",
+			 f->elem == SC_STRING ? "string" : "bytes",
+			 f->velem == SC_STRING ? "string" : "bytes");
+		break;
 	case SC_BOOL: snprintf(buf, size, "bool (u8 0 or 1)"); break;
 	default: snprintf(buf, size, "%s", ld_name(f->kind)); break;
 	}
@@ -255,6 +260,22 @@ gen_field_access(struct gen *g, const struct sc_struct *st, const struct sc_fiel
 		OUT("\treturn __dipc_codec_build_array(b, (uint8_t *)%s + %u, count, %u, %u);\n}\n\n",
 		    bldbase, f->offset, elem_size(f), elem_align(f));
 		return;
+	case SC_MAP:
+		OUT("/** %s in place: fills *m (walk it with dipc_codec_map_iter() and\n"
+		    " *  dipc_codec_map_next()) and returns its number of entries. */\n", fn);
+		OUT("static inline uint32_t\n%s_%s_get_%s(%s, struct dipc_codec_map *m)\n{\n",
+		    pkg, n, fn, refrcv);
+		OUT("\tconst uint8_t *r = (const uint8_t *)%s + %u;\n\n", base, f->offset);
+		if (absent[0] != '\0')
+			OUT("%s\t\treturn __dipc_codec_map_empty(m);\n", absent);
+		OUT("\treturn __dipc_codec_map_open(m, body, r);\n}\n\n");
+		OUT("/** Append %s: count entries (once, in schema order; see docs/SCHEMA.md).\n"
+		    " *  Returns 0, -ENOSPC or -EINVAL. */\n", fn);
+		OUT("static inline int\n%s_%s_set_%s(%s, const struct dipc_codec_kv *kv, "
+		    "uint32_t count)\n{\n", pkg, n, fn, bldrcv);
+		OUT("\treturn __dipc_codec_build_map(b, (uint8_t *)%s + %u, kv, count);\n}\n\n",
+		    bldbase, f->offset);
+		return;
 	case SC_ENUM:
 		OUT("static inline enum %s_%s\n%s_%s_get_%s(%s)\n{\n", pkg, f->en->name, pkg, n, fn,
 		    rcv);
@@ -320,6 +341,14 @@ gen_field_check(struct gen *g, const struct sc_field *f, const char *ind)
 		OUT("%sif (r != DIPC_CODEC_OK)\n%s\treturn __dipc_codec_path(st, r, \"%s\", "
 		    "DIPC_CODEC_NO_INDEX);\n", ind, ind, f->name);
 		break;
+	case SC_MAP:
+		OUT("%sr = __dipc_codec_check_ref(st, s + %u, 1, 1, &off, &len);\n", ind,
+		    f->offset);
+		OUT("%sif (r == DIPC_CODEC_OK)\n%s\tr = __dipc_codec_check_map(st, off, len);\n", ind,
+		    ind);
+		OUT("%sif (r != DIPC_CODEC_OK)\n%s\treturn __dipc_codec_path(st, r, \"%s\", "
+		    "DIPC_CODEC_NO_INDEX);\n", ind, ind, f->name);
+		break;
 	case SC_ARRAY:
 		OUT("%sr = __dipc_codec_check_ref(st, s + %u, %u, %u, &off, &len);\n", ind, f->offset,
 		    elem_align(f), elem_size(f));
@@ -361,7 +390,8 @@ gen_check(struct gen *g, const struct sc_struct *st)
 
 		if (f->kind == SC_STRUCT && f->st->needs_check)
 			need_r = 1;
-		if (f->kind == SC_STRING || f->kind == SC_BYTES || f->kind == SC_ARRAY)
+		if (f->kind == SC_STRING || f->kind == SC_BYTES || f->kind == SC_ARRAY ||
+		    f->kind == SC_MAP)
 			need_r = need_ref = 1;
 		if (f->kind == SC_ARRAY && (f->elem != SC_STRUCT || f->st->needs_check))
 			need_i = 1;
@@ -383,7 +413,7 @@ gen_check(struct gen *g, const struct sc_struct *st)
 	for (i = 0; i < st->nb_fields; i++) {
 		const struct sc_field *f = &st->fields[i];
 		int check = f->kind == SC_BOOL || f->kind == SC_ENUM || f->kind == SC_STRING ||
-			    f->kind == SC_BYTES || f->kind == SC_ARRAY ||
+			    f->kind == SC_BYTES || f->kind == SC_ARRAY || f->kind == SC_MAP ||
 			    (f->kind == SC_STRUCT && f->st->needs_check);
 
 		if (!check)
@@ -397,6 +427,76 @@ gen_check(struct gen *g, const struct sc_struct *st)
 		}
 	}
 	OUT("\treturn DIPC_CODEC_OK;\n}\n\n");
+}
+
+/*
+ * The fast pass of one struct or message at s (dipc_codec.h, "The fast
+ * pass"): true only if its fields are valid; the precise pass runs on
+ * anything else. In a message, it runs only when the writer's fixed block
+ * holds every field this reader knows, so 'since' fields are tested
+ * unconditionally.
+ */
+static void
+gen_fast(struct gen *g, const struct sc_struct *st)
+{
+	const char *pkg = g->pkg;
+	int i;
+
+	if (!st->needs_check)
+		return;
+	OUT("/** @internal Fast pass over the fields of %s at s; moves *cur. */\n", st->name);
+	OUT("static inline __attribute__((always_inline)) bool\n"
+	    "%s__fast_%s(const uint8_t *body, uint32_t body_len, const uint8_t *s, uint64_t *cur)\n"
+	    "{\n\tuint32_t off, len, i;\n\n\t(void)body;\n\t(void)body_len;\n\t(void)off;\n"
+	    "\t(void)len;\n\t(void)i;\n\t(void)cur;\n", pkg, st->name);
+	for (i = 0; i < st->nb_fields; i++) {
+		const struct sc_field *f = &st->fields[i];
+
+		switch (f->kind) {
+		case SC_BOOL:
+			OUT("\tif (s[%u] > 1)\n\t\treturn false;\n", f->offset);
+			break;
+		case SC_ENUM:
+			OUT("\tif (%s_%s_str(dipc_codec_ld_%s(s + %u)) == NULL)\n\t\treturn false;\n",
+			    pkg, f->en->name, ld_name(f->en->base), f->offset);
+			break;
+		case SC_STRUCT:
+			if (f->st->needs_check)
+				OUT("\tif (!%s__fast_%s(body, body_len, s + %u, cur))\n\t\treturn false;\n",
+				    pkg, f->st->name, f->offset);
+			break;
+		case SC_STRING:
+		case SC_BYTES:
+			OUT("\tif (!__dipc_codec_ref_fast(s + %u, cur, 1, 1, &off, &len))\n"
+			    "\t\treturn false;\n", f->offset);
+			break;
+		case SC_MAP:
+			OUT("\tif (!__dipc_codec_map_fast(body, body_len, s + %u, cur))\n"
+			    "\t\treturn false;\n", f->offset);
+			break;
+		case SC_ARRAY:
+			OUT("\tif (!__dipc_codec_ref_fast(s + %u, cur, %u, %u, &off, &len))\n"
+			    "\t\treturn false;\n", f->offset, elem_align(f), elem_size(f));
+			if (f->elem == SC_STRUCT && !f->st->needs_check)
+				break;
+			/* The elements are read: their region must be in the body. */
+			OUT("\tif (*cur > body_len)\n\t\treturn false;\n");
+			OUT("\tfor (i = 0; i < len / %u; i++) {\n", elem_size(f));
+			if (f->elem == SC_STRUCT) {
+				OUT("\t\tif (!%s__fast_%s(body, body_len, body + off + (size_t)i * %u, "
+				    "cur))\n\t\t\treturn false;\n", pkg, f->st->name, elem_size(f));
+			} else {
+				OUT("\t\tuint32_t eoff, elen;\n\n");
+				OUT("\t\tif (!__dipc_codec_ref_fast(body + off + (size_t)i * 8, cur, 1, 1, "
+				    "&eoff, &elen))\n\t\t\treturn false;\n");
+			}
+			OUT("\t}\n");
+			break;
+		default:
+			break;
+		}
+	}
+	OUT("\treturn true;\n}\n\n");
 }
 
 /* JSON of one field value, read through the getters. */
@@ -447,6 +547,20 @@ gen_field_json(struct gen *g, const struct sc_struct *st, const struct sc_field 
 	case SC_BYTES:
 		OUT("\t{\n\t\tuint32_t len;\n\t\tconst void *v = %s(%s, &len);\n\n", get, refargs);
 		OUT("\t\tdipc_codec_json_%s(j, v, len);\n\t}\n", f->kind == SC_STRING ? "str" : "hex");
+		break;
+	case SC_MAP:
+		OUT("\t{\n\t\tstruct dipc_codec_map m;\n\t\tstruct dipc_codec_map_iter it;\n"
+		    "\t\tstruct dipc_codec_kv e;\n\t\tbool first = true;\n\n");
+		OUT("\t\t%s(%s, &m);\n\t\tdipc_codec_map_iter(&it, &m);\n", get, refargs);
+		OUT("\t\tdipc_codec_json_putc(j, '{');\n\t\twhile (dipc_codec_map_next(&it, &e)) {\n");
+		OUT("\t\t\tif (!first)\n\t\t\t\tdipc_codec_json_putc(j, ',');\n");
+		OUT("\t\t\tfirst = false;\n");
+		OUT("\t\t\tdipc_codec_json_%s(j, e.key, e.key_len);\n",
+		    f->elem == SC_STRING ? "str" : "hex");
+		OUT("\t\t\tdipc_codec_json_putc(j, ':');\n");
+		OUT("\t\t\tdipc_codec_json_%s(j, e.value, e.value_len);\n",
+		    f->velem == SC_STRING ? "str" : "hex");
+		OUT("\t\t}\n\t\tdipc_codec_json_putc(j, '}');\n\t}\n");
 		break;
 	case SC_ARRAY:
 		OUT("\t{\n\t\tuint32_t n, i;\n\t\tconst uint8_t *a = %s(%s, &n);\n\n", get, refargs);
@@ -506,6 +620,7 @@ gen_struct(struct gen *g, const struct sc_struct *st)
 	for (i = 0; i < st->nb_fields; i++)
 		gen_field_access(g, st, &st->fields[i]);
 	gen_check(g, st);
+	gen_fast(g, st);
 	gen_json(g, st);
 }
 
@@ -541,7 +656,9 @@ gen_message(struct gen *g, const struct sc_struct *st)
 
 	/* Size. */
 	OUT("/** Body length of a %s whose top-level variable fields have these lengths\n"
-	    " *  (bytes; element counts for arrays), nested variable fields not included. */\n", n);
+	    " *  (bytes; element counts for arrays; for maps, the entries, the bytes of\n"
+	    " *  keys and values and the longest one), nested variable fields not\n"
+	    " *  included. */\n", n);
 	OUT("static inline uint64_t\n%s_%s_size(", pkg, n);
 	first = 1;
 	for (i = 0; i < st->nb_fields; i++) {
@@ -550,6 +667,10 @@ gen_message(struct gen *g, const struct sc_struct *st)
 		if (f->kind == SC_STRING || f->kind == SC_BYTES || f->kind == SC_ARRAY) {
 			OUT("%suint32_t %s_%s", first ? "" : ", ", f->name,
 			    f->kind == SC_ARRAY ? "count" : "len");
+			first = 0;
+		} else if (f->kind == SC_MAP) {
+			OUT("%suint32_t %s_count, uint64_t %s_bytes, uint32_t %s_longest",
+			    first ? "" : ", ", f->name, f->name, f->name);
 			first = 0;
 		}
 	}
@@ -562,16 +683,32 @@ gen_message(struct gen *g, const struct sc_struct *st)
 		else if (f->kind == SC_ARRAY)
 			OUT("\tend = dipc_codec_size_add(end, (uint64_t)%s_count * %u, %u);\n",
 			    f->name, elem_size(f), elem_align(f));
+		else if (f->kind == SC_MAP)
+			OUT("\tend = dipc_codec_size_add_map(end, %s_count, %s_bytes, %s_longest);\n",
+			    f->name, f->name, f->name);
 	}
 	OUT("\treturn end;\n}\n\n");
 
-	/* Validator. */
+	/* Validator: the fast pass, then the precise one if it is not sure. */
 	gen_check(g, st);
-	OUT("/**\n * Validate a %s body in one pass (docs/SCHEMA.md, \"Validation\").\n"
-	    " * @return DIPC_CODEC_OK, or the first error, described in *err if err != NULL.\n */\n",
-	    n);
-	OUT("static inline enum dipc_codec_err\n%s_%s_validate(const void *body, uint32_t body_len, "
-	    "struct dipc_codec_error *err)\n{\n", pkg, n);
+	gen_fast(g, st);
+	OUT("/** @internal Fast pass of %s_%s_validate(): true only if the body is valid. */\n",
+	    pkg, n);
+	OUT("static inline __attribute__((always_inline)) bool\n%s__fast_validate_%s(const void *body, "
+	    "uint32_t body_len)\n{\n\tconst uint8_t *b = (const uint8_t *)body;\n\tuint64_t cur;\n"
+	    "\tuint32_t fixed_len;\n\n", pkg, n);
+	OUT("\tif (body_len < DIPC_CODEC_PREFIX_LEN)\n\t\treturn false;\n");
+	OUT("\tfixed_len = dipc_codec_ld_u16(b);\n");
+	OUT("\tif (fixed_len < %u || fixed_len > body_len)\n\t\treturn false;\n", st->size);
+	OUT("\tcur = fixed_len;\n");
+	if (st->needs_check)
+		OUT("\tif (!%s__fast_%s(b, body_len, b, &cur))\n\t\treturn false;\n", pkg, n);
+	OUT("\treturn cur <= body_len;\n}\n\n");
+
+	OUT("/** @internal The precise pass of %s_%s_validate(): the first error, in order. */\n",
+	    pkg, n);
+	OUT("static __DIPC_CODEC_COLD enum dipc_codec_err\n%s__validate_slow_%s(const void *body, "
+	    "uint32_t body_len, struct dipc_codec_error *err)\n{\n", pkg, n);
 	OUT("\tstruct __dipc_codec_vstate st;\n\tstruct dipc_codec_error dummy;\n"
 	    "\tenum dipc_codec_err r;\n\n");
 	OUT("\tr = __dipc_codec_begin(&st, body, body_len, %u, err != NULL ? err : &dummy);\n",
@@ -597,6 +734,15 @@ gen_message(struct gen *g, const struct sc_struct *st)
 	OUT("\tif (r != DIPC_CODEC_OK)\n\t\t__dipc_codec_path(&st, r, \"%s\", DIPC_CODEC_NO_INDEX);\n",
 	    n);
 	OUT("\treturn r;\n}\n\n");
+
+	OUT("/**\n * Validate a %s body (docs/SCHEMA.md, \"Validation\").\n"
+	    " * @return DIPC_CODEC_OK, or the first error, described in *err if err != NULL.\n */\n",
+	    n);
+	OUT("static inline enum dipc_codec_err\n%s_%s_validate(const void *body, uint32_t body_len, "
+	    "struct dipc_codec_error *err)\n{\n", pkg, n);
+	OUT("\tif (__builtin_expect(%s__fast_validate_%s(body, body_len), 1))\n"
+	    "\t\treturn DIPC_CODEC_OK;\n", pkg, n);
+	OUT("\treturn %s__validate_slow_%s(body, body_len, err);\n}\n\n", pkg, n);
 
 	/* JSON. */
 	gen_json(g, st);

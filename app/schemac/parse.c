@@ -45,7 +45,7 @@ struct parser {
 
 static const char *const keywords[] = {
 	"package", "enum", "struct", "message", "since", "char", "string", "bytes", "bool",
-	"u8", "u16", "u32", "u64", "i8", "i16", "i32", "i64", "f32", "f64", NULL,
+	"u8", "u16", "u32", "u64", "i8", "i16", "i32", "i64", "f32", "f64", "map", NULL,
 };
 
 /* Scalar keywords and their kinds (char is handled apart). */
@@ -211,16 +211,16 @@ next(struct parser *p)
 		t->len = (size_t)(p->pos - s);
 		return;
 	}
-	if (strchr(";:={}[]", *s) != NULL) {
+	if (strchr(";:={}[]<>,", *s) != NULL) {
 		p->pos++;
 		t->type = T_PUNCT;
 		t->len = 1;
 		return;
 	}
 	if ((unsigned char)*s < 0x20 || (unsigned char)*s >= 0x7f)
-		fail_at(p, t->line, t->col, "expected a name, a number or one of { } [ ] = : ;, "
+		fail_at(p, t->line, t->col, "expected a name, a number or one of { } [ ] < > , = : ;, "
 			"found byte 0x%02x", (unsigned char)*s);
-	fail_at(p, t->line, t->col, "expected a name, a number or one of { } [ ] = : ;, "
+	fail_at(p, t->line, t->col, "expected a name, a number or one of { } [ ] < > , = : ;, "
 		"found '%c'", *s);
 }
 
@@ -438,6 +438,25 @@ align_up(uint32_t v, uint32_t a)
 	return (v + a - 1) & ~(a - 1);
 }
 
+/* The key or value type of a map: string or bytes. */
+static enum sc_kind
+map_elem(struct parser *p, const char *which)
+{
+	char what[96];
+	enum sc_kind k;
+
+	if (is_word(p, "string")) {
+		k = SC_STRING;
+	} else if (is_word(p, "bytes")) {
+		k = SC_BYTES;
+	} else {
+		snprintf(what, sizeof(what), "string or bytes as the map's %s type", which);
+		expected(p, what);
+	}
+	next(p);
+	return k;
+}
+
 /* One field of @st (which may be a message). */
 static void
 parse_field(struct parser *p, struct sc_struct *st, uint32_t *version)
@@ -465,6 +484,15 @@ parse_field(struct parser *p, struct sc_struct *st, uint32_t *version)
 			break;
 	if (i < sizeof(scalars) / sizeof(scalars[0])) {
 		f.kind = scalars[i].kind;
+	} else if (strcmp(tname, "map") == 0) {
+		f.kind = SC_MAP;
+		next(p);
+		expect_punct(p, '<', " after map (map<K, V>, K and V string or bytes)");
+		f.elem = map_elem(p, "key");
+		expect_punct(p, ',', " between the key and value types of the map");
+		f.velem = map_elem(p, "value");
+		if (!is_punct(p, '>'))
+			expected(p, "'>' after the map's value type");
 	} else if (strcmp(tname, "char") == 0) {
 		is_char = 1;
 	} else if (is_keyword(p)) {
@@ -492,7 +520,10 @@ parse_field(struct parser *p, struct sc_struct *st, uint32_t *version)
 			fail_at(p, f.line, f.col, "expected a new field name, found '%s' "
 				"(declared at %d:%d)", f.name, st->fields[j].line, st->fields[j].col);
 
-	if (is_punct(p, '[')) {
+	if (is_punct(p, '[') && f.kind == SC_MAP) {
+		fail_at(p, p->tok.line, p->tok.col, "expected ';' after field '%s', found '[' "
+			"(a map is not an array element)", f.name);
+	} else if (is_punct(p, '[')) {
 		next(p);
 		if (is_punct(p, ']')) {
 			/* Variable array. */
@@ -558,6 +589,7 @@ parse_field(struct parser *p, struct sc_struct *st, uint32_t *version)
 	case SC_STRING:
 	case SC_BYTES:
 	case SC_ARRAY:
+	case SC_MAP:
 		f.size = REF_LEN;
 		f.align = 4;
 		break;
@@ -598,7 +630,7 @@ layout(struct parser *p, struct sc_struct *st)
 		if (f->since > st->version)
 			st->version = f->since;
 		if (f->kind == SC_BOOL || f->kind == SC_ENUM || f->kind == SC_STRING ||
-		    f->kind == SC_BYTES || f->kind == SC_ARRAY ||
+		    f->kind == SC_BYTES || f->kind == SC_ARRAY || f->kind == SC_MAP ||
 		    (f->kind == SC_STRUCT && f->st->needs_check))
 			st->needs_check = 1;
 	}

@@ -25,6 +25,8 @@ enum sc_kind {
 	SC_STRING,      /* reference to bytes (not NUL-terminated) */
 	SC_BYTES,       /* reference to bytes */
 	SC_ARRAY,       /* reference to elements: elem is SC_STRUCT, SC_STRING or SC_BYTES */
+	SC_MAP,         /* map<elem, velem>: reference to a table and strings; both
+			 * SC_STRING or SC_BYTES */
 };
 
 #define SC_NAME_MAX 64
@@ -49,7 +51,8 @@ struct sc_struct;
 struct sc_field {
 	char name[SC_NAME_MAX + 1];
 	enum sc_kind kind;
-	enum sc_kind elem;              /* SC_ARRAY: element kind */
+	enum sc_kind elem;              /* SC_ARRAY: element kind; SC_MAP: key kind */
+	enum sc_kind velem;             /* SC_MAP: value kind */
 	const struct sc_enum *en;       /* SC_ENUM */
 	const struct sc_struct *st;     /* SC_STRUCT, or SC_ARRAY of SC_STRUCT */
 	uint32_t count;                 /* SC_CHARS, SC_OCTETS: N */

@@ -276,6 +276,200 @@ dipc_codec_bytes_at(const void *body, const void *a, uint32_t i, uint32_t *len)
 }
 
 /*
+ * Maps (map<K, V> fields): one region, read in place (docs/SCHEMA.md,
+ * rule 7): a header byte (the table's width code in bits 0-1, the entry
+ * count in bits 2-7, or 0 there and the count in the next 4 bytes), a
+ * table of lengths, one per key and value, then the keys and values back
+ * to back in entry order. Width code 0: one byte per entry, the key's
+ * length in its low 4 bits, the value's in its high 4 bits (every string
+ * shorter than 16 bytes); 1, 2, 3: two u8, u16 or u32 lengths per entry.
+ */
+
+/** @internal Bytes of the count in a map header (count below 64: none). */
+#define __DIPC_CODEC_MAP_SMALL 64u
+
+/** One entry of a map: what dipc_codec_map_next() and dipc_codec_map_at()
+ *  read, what the generated <pkg>_<msg>_set_<map field>() appends. */
+struct dipc_codec_kv {
+	const void *key;        /**< key bytes (NULL only if key_len is 0) */
+	uint32_t key_len;
+	const void *value;      /**< value bytes (NULL only if value_len is 0) */
+	uint32_t value_len;
+};
+
+/** A map of a validated body, in place: what the generated getter fills. */
+struct dipc_codec_map {
+	const uint8_t *tab;     /**< the table of lengths */
+	const uint8_t *str;     /**< key 0, then value 0, key 1, ... */
+	uint32_t count;         /**< entries (key, value pairs) */
+	uint32_t code;          /**< table width code, 0..3 */
+};
+
+/** Walks a map entry by entry: dipc_codec_map_iter(), dipc_codec_map_next(). */
+struct dipc_codec_map_iter {
+	const uint8_t *tab;     /**< next entry's lengths */
+	const uint8_t *pos;     /**< next key */
+	uint32_t left;          /**< entries not read yet */
+	uint32_t code;
+};
+
+/** @internal Key and value lengths of entry @p j of a table of width @p code. */
+static inline __attribute__((always_inline)) void
+__dipc_codec_map_lens(const uint8_t *tab, uint32_t code, uint32_t j, uint32_t *kl, uint32_t *vl)
+{
+	if (__builtin_expect(code == 0, 1)) {
+		*kl = tab[j] & 0x0f;
+		*vl = tab[j] >> 4;
+	} else if (code == 1) {
+		*kl = tab[2 * (size_t)j];
+		*vl = tab[2 * (size_t)j + 1];
+	} else if (code == 2) {
+		*kl = dipc_codec_ld_u16(tab + 4 * (size_t)j);
+		*vl = dipc_codec_ld_u16(tab + 4 * (size_t)j + 2);
+	} else {
+		*kl = dipc_codec_ld_u32(tab + 8 * (size_t)j);
+		*vl = dipc_codec_ld_u32(tab + 8 * (size_t)j + 4);
+	}
+}
+
+/** @internal An empty map (a field the writer did not send). */
+static inline uint32_t
+__dipc_codec_map_empty(struct dipc_codec_map *m)
+{
+	m->tab = (const uint8_t *)"";
+	m->str = m->tab;
+	m->count = 0;
+	m->code = 0;
+	return 0;
+}
+
+/** @internal Fill @p m from the reference at @p ref of a validated body. */
+static inline __attribute__((always_inline)) uint32_t
+__dipc_codec_map_open(struct dipc_codec_map *m, const void *body, const uint8_t *ref)
+{
+	const uint8_t *t = (const uint8_t *)body + dipc_codec_ld_u32(ref);
+	uint32_t n;
+
+	if (dipc_codec_ld_u32(ref + 4) == 0)
+		return __dipc_codec_map_empty(m);
+	n = t[0] >> 2;
+	m->code = t[0] & 3;
+	m->tab = t + 1;
+	if (n == 0) {
+		n = dipc_codec_ld_u32(t + 1);
+		m->tab = t + 5;
+	}
+	m->count = n;
+	/* Table bytes: n << code (code 0: one byte per entry). */
+	m->str = m->tab + ((size_t)n << m->code);
+	return n;
+}
+
+
+/** Start walking map @p m from its first entry. */
+static inline __attribute__((always_inline)) void
+dipc_codec_map_iter(struct dipc_codec_map_iter *it, const struct dipc_codec_map *m)
+{
+	it->tab = m->tab;
+	it->pos = m->str;
+	it->left = m->count;
+	it->code = m->code;
+}
+
+/**
+ * The next entry of a map, key and value in place (not NUL-terminated).
+ *
+ * @param it
+ *   The walk, from dipc_codec_map_iter().
+ * @param[out] e
+ *   The key and value: first bytes and lengths.
+ * @return
+ *   false when every entry has been read (e untouched).
+ */
+static inline __attribute__((always_inline)) bool
+dipc_codec_map_next(struct dipc_codec_map_iter *it, struct dipc_codec_kv *e)
+{
+	uint32_t kl, vl;
+
+	if (it->left == 0)
+		return false;
+	__dipc_codec_map_lens(it->tab, it->code, 0, &kl, &vl);
+	it->tab += it->code == 0 ? 1 : 2u << (it->code - 1);
+	e->key = it->pos;
+	e->key_len = kl;
+	e->value = it->pos + kl;
+	e->value_len = vl;
+	it->pos += (size_t)kl + vl;
+	it->left--;
+	return true;
+}
+
+/**
+ * Entry @p j of a map, key and value in place. The table holds lengths,
+ * not offsets: this adds up the lengths of the j entries before it (O(j));
+ * to read a whole map, walk it with dipc_codec_map_next().
+ */
+static inline void
+dipc_codec_map_at(const struct dipc_codec_map *m, uint32_t j, struct dipc_codec_kv *e)
+{
+	const uint8_t *p = m->str;
+	uint32_t i, kl, vl;
+
+	for (i = 0; i < j; i++) {
+		__dipc_codec_map_lens(m->tab, m->code, i, &kl, &vl);
+		p += (size_t)kl + vl;
+	}
+	__dipc_codec_map_lens(m->tab, m->code, j, &kl, &vl);
+	e->key = p;
+	e->key_len = kl;
+	e->value = p + kl;
+	e->value_len = vl;
+}
+
+/** Key @p j of a map, in place (O(j), as dipc_codec_map_at()). */
+static inline const char *
+dipc_codec_map_key(const struct dipc_codec_map *m, uint32_t j, uint32_t *len)
+{
+	struct dipc_codec_kv e;
+
+	dipc_codec_map_at(m, j, &e);
+	*len = e.key_len;
+	return (const char *)e.key;
+}
+
+/** Value @p j of a map, in place (O(j), as dipc_codec_map_at()). */
+static inline const char *
+dipc_codec_map_value(const struct dipc_codec_map *m, uint32_t j, uint32_t *len)
+{
+	struct dipc_codec_kv e;
+
+	dipc_codec_map_at(m, j, &e);
+	*len = e.value_len;
+	return (const char *)e.value;
+}
+
+/**
+ * The value of the first entry whose key is the @p klen bytes at @p key
+ * (a linear walk: maps have no index), or NULL.
+ */
+static inline const char *
+dipc_codec_map_find(const struct dipc_codec_map *m, const void *key, uint32_t klen,
+		    uint32_t *len)
+{
+	struct dipc_codec_map_iter it;
+	struct dipc_codec_kv e;
+
+	dipc_codec_map_iter(&it, m);
+	while (dipc_codec_map_next(&it, &e)) {
+		if (e.key_len == klen && (klen == 0 || memcmp(e.key, key, klen) == 0)) {
+			*len = e.value_len;
+			return (const char *)e.value;
+		}
+	}
+	return NULL;
+}
+
+/*
  * Validation
  */
 
@@ -312,6 +506,12 @@ enum dipc_codec_err {
 	/** header flag DIPC_MSG_F_COMPRESSED: the body must be opened
 	 *  (dipc_codec_open()) before it is validated (mbuf validators only) */
 	DIPC_CODEC_E_COMPRESSED,
+	/** map: its header and table do not fit in its region, or a count of
+	 *  64 or more written in the header byte's place of a short one */
+	DIPC_CODEC_E_MAP_TABLE,
+	/** map: the lengths of its keys and values do not add up to what
+	 *  the region holds after the table */
+	DIPC_CODEC_E_MAP_LENGTH,
 	DIPC_CODEC_E_MAX
 };
 
@@ -378,6 +578,8 @@ dipc_codec_err_str(unsigned int code)
 	case DIPC_CODEC_E_BOOL: return "bad bool value";
 	case DIPC_CODEC_E_CSUM: return "checksum mismatch";
 	case DIPC_CODEC_E_COMPRESSED: return "compressed body not opened";
+	case DIPC_CODEC_E_MAP_TABLE: return "map table past its region";
+	case DIPC_CODEC_E_MAP_LENGTH: return "map strings do not fill their region";
 	default: return "unknown error";
 	}
 }
@@ -539,6 +741,143 @@ __dipc_codec_check_ref(struct __dipc_codec_vstate *st, const uint8_t *ref, uint3
 }
 
 /**
+ * @internal
+ * Check a map region (offset @p off, length @p len) that
+ * __dipc_codec_check_ref() accepted: its header and table inside the
+ * region, and the lengths of its keys and values adding up to exactly
+ * what is left of it.
+ */
+static inline __attribute__((always_inline)) enum dipc_codec_err
+__dipc_codec_check_map(struct __dipc_codec_vstate *st, uint32_t off, uint32_t len)
+{
+	const uint8_t *t = st->body + off;
+	uint64_t tsize, sum = 0, hdr = 1;
+	uint32_t code, n, j, kl, vl;
+
+	if (len == 0)
+		return DIPC_CODEC_OK;
+	code = t[0] & 3;
+	n = t[0] >> 2;
+	if (n == 0) {
+		if (len < 5)
+			return __dipc_codec_fail(st, DIPC_CODEC_E_MAP_TABLE, t, 5, len);
+		n = dipc_codec_ld_u32(t + 1);
+		hdr = 5;
+		/* A count under 64 has its place in the header byte. */
+		if (n < __DIPC_CODEC_MAP_SMALL)
+			return __dipc_codec_fail(st, DIPC_CODEC_E_MAP_TABLE, t,
+						 __DIPC_CODEC_MAP_SMALL, n);
+	}
+	tsize = (uint64_t)n << code;
+	if (tsize > len - hdr)
+		return __dipc_codec_fail(st, DIPC_CODEC_E_MAP_TABLE, t, hdr + tsize, len);
+	for (j = 0; j < n; j++) {
+		__dipc_codec_map_lens(t + hdr, code, j, &kl, &vl);
+		sum += (uint64_t)kl + vl;
+	}
+	if (sum != len - hdr - tsize)
+		return __dipc_codec_fail(st, DIPC_CODEC_E_MAP_LENGTH, t, sum, len - hdr - tsize);
+	return DIPC_CODEC_OK;
+}
+
+/*
+ * The fast pass. A generated validator first runs a pass that only answers
+ * "valid" or "not sure": straight-line tests with no error bookkeeping,
+ * one compare per reference against the end of the previous region (the
+ * cursor, 64 bits wide so that offset + length cannot wrap). The cursor
+ * only grows, so "every region ends inside the body" is one test at the
+ * end, plus one before any region whose contents are read (arrays, maps).
+ * Anything the fast pass does not accept (an invalid body, an older
+ * writer's shorter fixed block) goes to the precise pass, which finds the
+ * first error in the documented order, or accepts the body. The fast pass
+ * accepts only valid bodies (fuzz_schema checks that it never accepts what
+ * the precise pass refuses), and reads nothing outside the body.
+ */
+
+/**
+ * @internal
+ * Fast test of the reference at @p ref: (0, 0), or a region at or after
+ * *cur, aligned to @p align, of whole @p elem_size elements; moves *cur to
+ * its end. The caller tests *cur against the body length.
+ */
+static inline __attribute__((always_inline)) bool
+__dipc_codec_ref_fast(const uint8_t *ref, uint64_t *cur, uint32_t align, uint32_t elem_size,
+		      uint32_t *off, uint32_t *len)
+{
+	uint32_t o = dipc_codec_ld_u32(ref);
+	uint32_t l = dipc_codec_ld_u32(ref + 4);
+
+	*off = o;
+	*len = l;
+	if (l == 0)
+		return o == 0;
+	if (o < *cur || (o & (align - 1)) != 0 || l % elem_size != 0)
+		return false;
+	*cur = (uint64_t)o + l;
+	return true;
+}
+
+/**
+ * @internal
+ * Sum of the key and value lengths of @p n entries of a width-0 table
+ * (one byte each, two 4-bit lengths): 8 entries per 64-bit word.
+ */
+static inline __attribute__((always_inline)) uint32_t
+__dipc_codec_nibble_sum(const uint8_t *t, uint32_t n)
+{
+	const uint64_t lo = 0x0f0f0f0f0f0f0f0full;
+	uint32_t j = 0, sum = 0;
+
+	for (; j + 8 <= n; j += 8) {
+		uint64_t x;
+
+		memcpy(&x, t + j, 8);
+		/* Per byte: low + high nibble (<= 30); the multiply adds the 8
+		 * bytes into the top one (<= 240, no carry out). */
+		x = (x & lo) + ((x >> 4) & lo);
+		sum += (uint32_t)((x * 0x0101010101010101ull) >> 56);
+	}
+	for (; j < n; j++)
+		sum += (uint32_t)(t[j] & 0x0f) + (t[j] >> 4);
+	return sum;
+}
+
+/**
+ * @internal
+ * Fast test of a map reference at @p ref and of its region: inside the
+ * body (checked here: the table is read), a header with a count below 64,
+ * and lengths that add up to the region. Larger maps go to the precise
+ * pass.
+ */
+static inline __attribute__((always_inline)) bool
+__dipc_codec_map_fast(const uint8_t *body, uint32_t body_len, const uint8_t *ref, uint64_t *cur)
+{
+	uint32_t o = dipc_codec_ld_u32(ref);
+	uint32_t l = dipc_codec_ld_u32(ref + 4);
+	const uint8_t *t = body + o;
+	uint32_t code, n, tsize, j, kl, vl;
+	uint64_t sum = 0;
+
+	if (l == 0)
+		return o == 0;
+	if (o < *cur || (uint64_t)o + l > body_len)
+		return false;
+	*cur = (uint64_t)o + l;
+	code = t[0] & 3;
+	n = t[0] >> 2;
+	tsize = n << code;      /* n < 64: no overflow */
+	if (n == 0 || tsize >= l)
+		return false;
+	if (__builtin_expect(code == 0, 1))
+		return __dipc_codec_nibble_sum(t + 1, n) == l - 1 - tsize;
+	for (j = 0; j < n; j++) {
+		__dipc_codec_map_lens(t + 1, code, j, &kl, &vl);
+		sum += (uint64_t)kl + vl;
+	}
+	return sum == (uint64_t)l - 1 - tsize;
+}
+
+/**
  * Write a validation error as one line of text, snprintf-style, e.g.
  * "order.fills[3].venue_ref: length past the end of the body: offset 96 +
  * length 40 > body length 120 (reference at body offset 52)".
@@ -617,6 +956,14 @@ dipc_codec_error_format(const struct dipc_codec_error *e, char *buf, size_t size
 		return snprintf(buf, size, "%s: %s: header flags 0x%02" PRIx64
 				" (decompress with dipc_codec_open() first)",
 				path, dipc_codec_err_str(e->code), e->value);
+	case DIPC_CODEC_E_MAP_TABLE:
+		return snprintf(buf, size, "%s: %s: needs %" PRIu64 ", has %" PRIu64
+				" (map at body offset %" PRIu32 ")",
+				path, dipc_codec_err_str(e->code), e->value, e->len, e->at);
+	case DIPC_CODEC_E_MAP_LENGTH:
+		return snprintf(buf, size, "%s: %s: lengths add up to %" PRIu64
+				", strings area %" PRIu64 " (map at body offset %" PRIu32 ")",
+				path, dipc_codec_err_str(e->code), e->value, e->len, e->at);
 	default:
 		return snprintf(buf, size, "%s: %s", path, dipc_codec_err_str(e->code));
 	}
@@ -754,6 +1101,89 @@ dipc_codec_build_bytes_at(struct dipc_codec_builder *b, void *a, uint32_t i, con
 	return __dipc_codec_build_copy(b, (uint8_t *)a + (size_t)i * DIPC_CODEC_REF_LEN, p, len);
 }
 
+
+/**
+ * Length of the region of a map of @p count entries whose keys and values
+ * have @p bytes bytes in all, the longest @p longest bytes: header, table
+ * and strings (0 if empty). Maps are aligned to 1.
+ */
+static inline uint64_t
+dipc_codec_map_len(uint32_t count, uint64_t bytes, uint32_t longest)
+{
+	uint32_t code = longest < 16 ? 0 : longest <= UINT8_MAX ? 1 :
+			longest <= UINT16_MAX ? 2 : 3;
+
+	if (count == 0)
+		return bytes;
+	return (count < __DIPC_CODEC_MAP_SMALL ? 1 : 5) + ((uint64_t)count << code) + bytes;
+}
+
+/** @internal Append a map of @p count entries and write its reference at @p ref. */
+static inline int
+__dipc_codec_build_map(struct dipc_codec_builder *b, uint8_t *ref,
+		       const struct dipc_codec_kv *kv, uint32_t count)
+{
+	uint64_t bytes = 0, len;
+	uint32_t i, code, longest = 0;
+	uint8_t *p, *t, *s;
+
+	if (b->err != 0)
+		return b->err;
+	if (kv == NULL && count != 0) {
+		b->err = -EINVAL;
+		return b->err;
+	}
+	for (i = 0; i < count; i++) {
+		if ((kv[i].key == NULL && kv[i].key_len != 0) ||
+		    (kv[i].value == NULL && kv[i].value_len != 0)) {
+			b->err = -EINVAL;
+			return b->err;
+		}
+		bytes += (uint64_t)kv[i].key_len + kv[i].value_len;
+		longest |= kv[i].key_len | kv[i].value_len;
+	}
+	/* The OR of the lengths has the bit length of the longest. */
+	len = dipc_codec_map_len(count, bytes, longest);
+	if (len > UINT32_MAX) {
+		b->err = -ENOSPC;
+		return b->err;
+	}
+	p = __dipc_codec_build_append(b, ref, len, 1);
+	if (p == NULL || count == 0)
+		return b->err;
+	code = longest < 16 ? 0 : longest <= UINT8_MAX ? 1 : longest <= UINT16_MAX ? 2 : 3;
+	if (count < __DIPC_CODEC_MAP_SMALL) {
+		p[0] = (uint8_t)(count << 2 | code);
+		t = p + 1;
+	} else {
+		p[0] = (uint8_t)code;
+		dipc_codec_st_u32(p + 1, count);
+		t = p + 5;
+	}
+	s = t + ((size_t)count << code);
+	for (i = 0; i < count; i++) {
+		if (code == 0) {
+			t[i] = (uint8_t)(kv[i].key_len | kv[i].value_len << 4);
+		} else if (code == 1) {
+			t[2 * i] = (uint8_t)kv[i].key_len;
+			t[2 * i + 1] = (uint8_t)kv[i].value_len;
+		} else if (code == 2) {
+			dipc_codec_st_u16(t + 4 * (size_t)i, (uint16_t)kv[i].key_len);
+			dipc_codec_st_u16(t + 4 * (size_t)i + 2, (uint16_t)kv[i].value_len);
+		} else {
+			dipc_codec_st_u32(t + 8 * (size_t)i, kv[i].key_len);
+			dipc_codec_st_u32(t + 8 * (size_t)i + 4, kv[i].value_len);
+		}
+		if (kv[i].key_len != 0)
+			memcpy(s, kv[i].key, kv[i].key_len);
+		s += kv[i].key_len;
+		if (kv[i].value_len != 0)
+			memcpy(s, kv[i].value, kv[i].value_len);
+		s += kv[i].value_len;
+	}
+	return 0;
+}
+
 /**
  * Finish a body.
  *
@@ -794,6 +1224,13 @@ dipc_codec_size_add(uint64_t end, uint64_t len, uint32_t align)
 	if (len == 0)
 		return end;
 	return ((end + align - 1) & ~(uint64_t)(align - 1)) + len;
+}
+
+/** Body length after a map (dipc_codec_map_len()) appended at @p end. */
+static inline uint64_t
+dipc_codec_size_add_map(uint64_t end, uint32_t count, uint64_t bytes, uint32_t longest)
+{
+	return end + dipc_codec_map_len(count, bytes, longest);
 }
 
 /*

@@ -112,9 +112,12 @@ test_bench_messages(void **state)
 	static uint8_t buf[65536];
 	struct dipc_codec_builder b;
 	struct dipc_codec_error e;
-	char key[16], val[32];
-	uint32_t len, n, m, i, k, klen, vlen;
-	void *fills, *recs, *attrs;
+	char key[8][16], val[8][32];
+	struct dipc_codec_kv kv[8];
+	struct dipc_codec_map map;
+	uint64_t size;
+	uint32_t len, n, m, i, k;
+	void *fills, *recs;
 	const void *r, *a;
 	const char *s;
 
@@ -161,36 +164,50 @@ test_bench_messages(void **state)
 	bench_batch_set_shard(b.body, 4);
 	recs = bench_batch_add_records(&b, 32);
 	assert_non_null(recs);
+	size = bench_batch_size(32);
 	for (i = 0; i < 32; i++) {
 		void *rec = bench_record_at_mut(recs, i);
+		uint64_t bytes = 0;
+		uint32_t longest = 0;
 
 		bench_record_set_id(rec, i);
-		attrs = bench_record_add_attrs(&b, rec, 8);
-		assert_non_null(attrs);
 		for (k = 0; k < 8; k++) {
-			klen = (uint32_t)snprintf(key, sizeof(key), "key%u", k);
-			vlen = (uint32_t)snprintf(val, sizeof(val), "value-%u-%u", i, k);
-			assert_int_equal(bench_entry_set_key(&b, bench_entry_at_mut(attrs, k), key,
-							     klen), 0);
-			assert_int_equal(bench_entry_set_value(&b, bench_entry_at_mut(attrs, k), val,
-							       vlen), 0);
+			kv[k].key = key[k];
+			kv[k].key_len = (uint32_t)snprintf(key[k], sizeof(key[k]), "key%u", k);
+			kv[k].value = val[k];
+			kv[k].value_len = (uint32_t)snprintf(val[k], sizeof(val[k]), "value-%u-%u",
+							     i, k);
+			bytes += kv[k].key_len + kv[k].value_len;
+			longest = kv[k].value_len > longest ? kv[k].value_len : longest;
 		}
+		assert_int_equal(bench_record_set_attrs(&b, rec, kv, 8), 0);
+		size = dipc_codec_size_add_map(size, 8, bytes, longest);
 	}
 	assert_int_equal(dipc_codec_build_finish(&b, &len), 0);
+	assert_int_equal(len, size);
 	assert_int_equal(bench_batch_validate(buf, len, &e), DIPC_CODEC_OK);
 	r = bench_batch_get_records(buf, &n);
 	assert_int_equal(n, 32);
-	a = bench_record_get_attrs(buf, bench_record_at(r, 31), &m);
+	m = bench_record_get_attrs(buf, bench_record_at(r, 31), &map);
 	assert_int_equal(m, 8);
-	s = bench_entry_get_value(buf, bench_entry_at(a, 7), &n);
+	s = dipc_codec_map_value(&map, 7, &n);
+	assert_int_equal(n, 10);
 	assert_memory_equal(s, "value-31-7", n);
-	/* The same batch written breadth first (every map before any string)
-	 * is refused: references must follow schema order, depth first. */
+	s = dipc_codec_map_key(&map, 0, &n);
+	assert_int_equal(n, 4);
+	assert_memory_equal(s, "key0", n);
+	s = dipc_codec_map_find(&map, "key3", 4, &n);
+	assert_non_null(s);
+	assert_memory_equal(s, "value-31-3", n);
+	assert_null(dipc_codec_map_find(&map, "key", 3, &n));
+	/* Record 1's map written before record 0's is refused: references
+	 * must follow schema order, depth first. */
 	assert_int_equal(bench_batch_build_init(&b, buf, 65536), 0);
 	recs = bench_batch_add_records(&b, 2);
-	attrs = bench_record_add_attrs(&b, bench_record_at_mut(recs, 0), 1);
-	bench_record_add_attrs(&b, bench_record_at_mut(recs, 1), 1);
-	bench_entry_set_key(&b, bench_entry_at_mut(attrs, 0), "k", 1);
+	kv[0].key = "k";
+	kv[0].key_len = 1;
+	assert_int_equal(bench_record_set_attrs(&b, bench_record_at_mut(recs, 1), kv, 1), 0);
+	assert_int_equal(bench_record_set_attrs(&b, bench_record_at_mut(recs, 0), kv, 1), 0);
 	assert_int_equal(dipc_codec_build_finish(&b, &len), 0);
 	assert_int_equal(bench_batch_validate(buf, len, &e), DIPC_CODEC_E_REF_OVERLAP);
 	assert_string_equal(e.path[0].name, "attrs");

@@ -58,7 +58,8 @@ static uint32_t
 build_batch(uint8_t *buf, uint32_t room)
 {
 	struct dipc_codec_builder b;
-	char key[16], val[32];
+	char key[8][16], val[8][32];
+	struct dipc_codec_kv kv[8];
 	uint32_t i, k, len = 0;
 	void *recs;
 
@@ -68,21 +69,17 @@ build_batch(uint8_t *buf, uint32_t room)
 	assert_non_null(recs);
 	for (i = 0; i < 32; i++) {
 		void *rec = bench_record_at_mut(recs, i);
-		void *attrs;
 
 		bench_record_set_id(rec, 1000 + i);
 		bench_record_set_ts_ns(rec, 34200000000000ull + i);
-		attrs = bench_record_add_attrs(&b, rec, 8);
-		assert_non_null(attrs);
 		for (k = 0; k < 8; k++) {
-			uint32_t kl = (uint32_t)snprintf(key, sizeof(key), "key%u", k);
-			uint32_t vl = (uint32_t)snprintf(val, sizeof(val), "value-%u-%u", i, k);
-
-			assert_int_equal(bench_entry_set_key(&b, bench_entry_at_mut(attrs, k),
-							     key, kl), 0);
-			assert_int_equal(bench_entry_set_value(&b, bench_entry_at_mut(attrs, k),
-							       val, vl), 0);
+			kv[k].key = key[k];
+			kv[k].key_len = (uint32_t)snprintf(key[k], sizeof(key[k]), "key%u", k);
+			kv[k].value = val[k];
+			kv[k].value_len = (uint32_t)snprintf(val[k], sizeof(val[k]), "value-%u-%u",
+							     i, k);
 		}
+		assert_int_equal(bench_record_set_attrs(&b, rec, kv, 8), 0);
 	}
 	assert_int_equal(dipc_codec_build_finish(&b, &len), 0);
 	return len;
@@ -561,7 +558,8 @@ test_mbuf(void **state)
 	/* No room in the segment for the plain body; a broken mbuf. */
 	m = mbuf_new(t);
 	assert_int_equal(dipc_msg_init(m, DIPC_MSG_F_REQUEST, BENCH_BATCH_ID, 5, 0), 0);
-	assert_int_equal(dipc_codec_mbuf_seal(m, body, len, DIPC_CODEC_SEAL_F_CSUM, 0), -ENOSPC);
+	assert_int_equal(dipc_codec_mbuf_seal(m, body, (uint32_t)sizeof(t->buf),
+					      DIPC_CODEC_SEAL_F_CSUM, 0), -ENOSPC);
 	assert_int_equal(m->data_len, DIPC_MSG_HDR_LEN);
 	m->data_len = 3;
 	assert_int_equal(dipc_codec_mbuf_seal(m, body, 8, 0, 0), -EINVAL);

@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Description: libFuzzer target for the generated codec validator (headers
- * written by dipc-schemac from tests/codec/alltypes.schema, evo_v1.schema
- * and evo_v2.schema). The input is a message body, copied to a heap buffer
- * of exactly its length so that ASan catches any access past it, and
- * validated as t_all.every, evo1.item and evo2.item. Every property below
- * aborts when broken, so libFuzzer reports it:
+ * written by dipc-schemac from tests/codec/alltypes.schema, evo_v1.schema,
+ * evo_v2.schema and maps.schema). The input is a message body, copied to a
+ * heap buffer of exactly its length so that ASan catches any access past
+ * it, and validated as t_all.every, evo1.item, evo2.item and mp.doc. Every
+ * property below aborts when broken, so libFuzzer reports it:
+ *   - the fast pass of each validator accepts only what its precise pass
+ *     accepts, and validate() returns what the precise pass returns;
  *   - a validator never writes to the body, and returns what it put in
  *     the error (code, a path ending in the message name, an offset inside
  *     the body); the error text formats within bounds;
@@ -14,8 +16,9 @@
  *   - a body evo2 (newer schema) accepts, evo1 (older schema) accepts too;
  *   - on an accepted body every getter is safe (the JSON printer calls them
  *     all) and the printer is snprintf-exact at every size tried;
- *   - an accepted every body rebuilt through getters and the builder fits
- *     in no more room than the input, validates, and prints the same JSON.
+ *   - an accepted every (or doc) body rebuilt through getters and the
+ *     builder fits in no more room than the input, validates, and prints
+ *     the same JSON.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -26,6 +29,7 @@
 #include "alltypes.h"
 #include "evo_v1.h"
 #include "evo_v2.h"
+#include "maps.h"
 
 #define CHECK(cond) do { \
 	if (!(cond)) { \
@@ -103,6 +107,60 @@ static size_t
 evo2_json(const void *b, char *buf, size_t size)
 {
 	return evo2_item_to_json(b, buf, size);
+}
+
+static size_t
+doc_json(const void *b, char *buf, size_t size)
+{
+	return mp_doc_to_json(b, buf, size);
+}
+
+/* A map read entry by entry into kv (room for its count) and appended. */
+static int
+copy_map(const struct dipc_codec_map *m, struct dipc_codec_kv **kv)
+{
+	uint32_t j;
+
+	*kv = malloc(sizeof(**kv) * (m->count > 0 ? m->count : 1));
+	CHECK(*kv != NULL);
+	for (j = 0; j < m->count; j++)
+		dipc_codec_map_at(m, j, &(*kv)[j]);
+	return 0;
+}
+
+/* Every field of a doc through getters and the builder, depth first. */
+static uint32_t
+copy_doc(const uint8_t *src, uint8_t *dst, uint32_t room)
+{
+	struct dipc_codec_builder b;
+	struct dipc_codec_map m;
+	struct dipc_codec_kv *kv;
+	const void *a;
+	uint32_t n, i, len;
+	void *d;
+
+	CHECK(mp_doc_build_init(&b, dst, room) == 0);
+	mp_doc_set_kind(dst, mp_doc_get_kind(src));
+	mp_doc_get_labels(src, &m);
+	copy_map(&m, &kv);
+	CHECK(mp_doc_set_labels(&b, kv, m.count) == 0);
+	free(kv);
+	a = mp_doc_get_items(src, &n);
+	d = mp_doc_add_items(&b, n);
+	CHECK(d != NULL);
+	for (i = 0; i < n; i++) {
+		mp_item_set_id(mp_item_at_mut(d, i), mp_item_get_id(mp_item_at(a, i)));
+		mp_item_get_tags(src, mp_item_at(a, i), &m);
+		copy_map(&m, &kv);
+		CHECK(mp_item_set_tags(&b, mp_item_at_mut(d, i), kv, m.count) == 0);
+		free(kv);
+	}
+	mp_doc_get_rev(src, &m);
+	copy_map(&m, &kv);
+	CHECK(mp_doc_set_rev(&b, kv, m.count) == 0);
+	free(kv);
+	CHECK(dipc_codec_build_finish(&b, &len) == 0);
+	return len;
 }
 
 static void
@@ -202,8 +260,8 @@ copy_every(const uint8_t *src, uint8_t *dst, uint32_t room)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct dipc_codec_error e1, e2, e3;
-	enum dipc_codec_err r1, r2, r3;
+	struct dipc_codec_error e1, e2, e3, e4;
+	enum dipc_codec_err r1, r2, r3, r4;
 	uint32_t len = (uint32_t)size;
 	uint8_t *body, *orig;
 	char *json, *json2;
@@ -221,7 +279,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	r1 = t_all_every_validate(body, len, &e1);
 	r2 = evo1_item_validate(body, len, &e2);
 	r3 = evo2_item_validate(body, len, &e3);
+	r4 = mp_doc_validate(body, len, &e4);
 	CHECK(size == 0 || memcmp(body, orig, size) == 0);
+	/* The fast pass is never wrong; the precise pass has the last word. */
+	CHECK(t_all__validate_slow_every(body, len, NULL) == r1);
+	CHECK(evo1__validate_slow_item(body, len, NULL) == r2);
+	CHECK(evo2__validate_slow_item(body, len, NULL) == r3);
+	CHECK(mp__validate_slow_doc(body, len, NULL) == r4);
+	CHECK(!t_all__fast_validate_every(body, len) || r1 == DIPC_CODEC_OK);
+	CHECK(!evo1__fast_validate_item(body, len) || r2 == DIPC_CODEC_OK);
+	CHECK(!evo2__fast_validate_item(body, len) || r3 == DIPC_CODEC_OK);
+	CHECK(!mp__fast_validate_doc(body, len) || r4 == DIPC_CODEC_OK);
+	check_error(r4, &e4, "doc", len, MP_DOC_MIN_FIXED_SIZE);
 	check_error(r1, &e1, "every", len, T_ALL_EVERY_MIN_FIXED_SIZE);
 	check_error(r2, &e2, "item", len, EVO1_ITEM_MIN_FIXED_SIZE);
 	check_error(r3, &e3, "item", len, EVO2_ITEM_MIN_FIXED_SIZE);
@@ -250,6 +319,21 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		CHECK(copy_len <= len);
 		CHECK(t_all_every_validate(copy, copy_len, NULL) == DIPC_CODEC_OK);
 		check_json(every_json, copy, &json2);
+		CHECK(strcmp(json, json2) == 0);
+		free(json2);
+		free(json);
+		free(copy);
+	}
+	if (r4 == DIPC_CODEC_OK) {
+		uint8_t *copy = malloc(len);
+		uint32_t copy_len;
+
+		CHECK(copy != NULL);
+		check_json(doc_json, body, &json);
+		copy_len = copy_doc(body, copy, len);
+		CHECK(copy_len <= len);
+		CHECK(mp_doc_validate(copy, copy_len, NULL) == DIPC_CODEC_OK);
+		check_json(doc_json, copy, &json2);
 		CHECK(strcmp(json, json2) == 0);
 		free(json2);
 		free(json);
