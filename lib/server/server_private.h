@@ -126,6 +126,9 @@ struct server_worker {
 	uint32_t nb_slots;
 	uint32_t *slots;      /* [max_conns] */
 	struct rte_mbuf **scratch; /* [ring_size]: lends */
+	/* Non-NULL while a capture runs (dipc_capture.c): set and cleared by
+	 * the capture controller, loaded once per received burst. */
+	struct dipc_capture *capture;
 	/* Worker-written counters, read by the control lcore for reports. */
 	uint64_t polls;
 	uint64_t busy_polls;
