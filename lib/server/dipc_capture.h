@@ -121,8 +121,8 @@ struct dipc_capture_stats {
 };
 
 /**
- * Stop capturing: the workers let go, the writer drains the ring, writes
- * an interface statistics block and closes the file.
+ * Stop capturing: the workers let go, the writer drains the ring into the
+ * file, and the file is closed.
  *
  * @param s
  *   The server.
