@@ -171,30 +171,30 @@ struct frame {
 	char f[NB_FIELDS][2200];
 };
 
-/* Read @file with tshark and the dissector into @frames (at most @max);
- * returns how many frames tshark printed. */
-static int
-read_capture(const struct harness *h, const char *file, struct frame *frames, int max)
+/* Run tshark with the dissector on @file, printing @fields (tab-separated,
+ * one line per frame) into @out. */
+static void
+run_tshark(const struct harness *h, const char *file, const char *const *flds, int nb,
+	   const char *out)
 {
-	char out[512], err[512], line[NB_FIELDS * 2200];
+	char err[512], lua[600];
 	const char *argv[8 + 2 * NB_FIELDS];
 	int n = 0, i, st, fd;
 	pid_t pid;
-	FILE *f;
 
-	snprintf(out, sizeof(out), "%s/tshark.out", h->dir);
+	assert_true(nb <= NB_FIELDS);
 	snprintf(err, sizeof(err), "%s/tshark.err", h->dir);
-	snprintf(line, sizeof(line), "lua_script:%s", lua_script);
+	snprintf(lua, sizeof(lua), "lua_script:%s", lua_script);
 	argv[n++] = "tshark";
 	argv[n++] = "-X";
-	argv[n++] = line;
+	argv[n++] = lua;
 	argv[n++] = "-r";
 	argv[n++] = file;
 	argv[n++] = "-T";
 	argv[n++] = "fields";
-	for (i = 0; i < NB_FIELDS; i++) {
+	for (i = 0; i < nb; i++) {
 		argv[n++] = "-e";
-		argv[n++] = fields[i];
+		argv[n++] = flds[i];
 	}
 	argv[n] = NULL;
 	fflush(NULL);
@@ -216,25 +216,46 @@ read_capture(const struct harness *h, const char *file, struct frame *frames, in
 		harness_dump_log(&p);
 		fail_msg("tshark failed on %s", file);
 	}
+}
+
+/* Split a tab-separated line into at most @nb fields of @fr. */
+static void
+split_line(char *line, struct frame *fr, int nb)
+{
+	char *p = line, *tab;
+	int i;
+
+	line[strcspn(line, "\n")] = '\0';
+	memset(fr, 0, sizeof(*fr));
+	for (i = 0; i < nb; i++) {
+		tab = strchr(p, '\t');
+		if (tab != NULL)
+			*tab = '\0';
+		assert_true(strlen(p) < sizeof(fr->f[i]));
+		memcpy(fr->f[i], p, strlen(p) + 1);
+		if (tab == NULL)
+			break;
+		p = tab + 1;
+	}
+}
+
+/* Read @file with tshark and the dissector into @frames (at most @max);
+ * returns how many frames tshark printed. */
+static int
+read_capture(const struct harness *h, const char *file, struct frame *frames, int max)
+{
+	static char line[NB_FIELDS * 2200];
+	char out[512];
+	int n = 0;
+	FILE *f;
+
+	snprintf(out, sizeof(out), "%s/tshark.out", h->dir);
+	run_tshark(h, file, fields, NB_FIELDS, out);
 	f = fopen(out, "r");
 	assert_non_null(f);
-	n = 0;
 	while (fgets(line, sizeof(line), f) != NULL) {
-		char *p = line, *tab;
-
-		line[strcspn(line, "\n")] = '\0';
 		assert_true(n < max);
-		memset(&frames[n], 0, sizeof(frames[n]));
-		for (i = 0; i < NB_FIELDS; i++) {
-			tab = strchr(p, '\t');
-			if (tab != NULL)
-				*tab = '\0';
-			assert_true(strlen(p) < sizeof(frames[n].f[i]));
-			memcpy(frames[n].f[i], p, strlen(p) + 1);
-			if (tab == NULL)
-				break;
-			p = tab + 1;
-		}
+		split_line(line, &frames[n], NB_FIELDS);
 		n++;
 	}
 	fclose(f);
@@ -464,6 +485,66 @@ test_capture_until_shutdown(void **state)
 	}
 }
 
+/* Under load the counts add up: every message was copied or dropped
+ * (never waited for), every copy written, and the file holds them in
+ * order in each direction. */
+static void
+test_capture_under_load_counts(void **state)
+{
+	struct harness *h = *state;
+	/* 200 rounds of 256 pipelined echo requests, then their responses. */
+	const char *const client[] = { "window", "256", "200", NULL };
+	const char *const flds[] = { "dipc.direction", "dipc.stream_id" };
+	const long messages = 2 * 256 * 200;
+	long captured, dropped, written, frames = 0, last[2] = { 0, 0 }, nb[2] = { 0, 0 };
+	char path[512], cmd[700], out[4096], tsv[512], line[256];
+	struct frame fr;
+	int fd, d;
+	FILE *f;
+
+	assert_int_equal(harness_start_server(h, NULL), 0);
+	fd = tel_connect(h);
+	snprintf(path, sizeof(path), "%s/load.pcapng", h->dir);
+	snprintf(cmd, sizeof(cmd), "/dipc/capture,start,%s", path);
+	expect_answer(fd, cmd, "\"capturing\":\"", NULL);
+	expect_client(h, harness_start_client(h, client), 0);
+	tel_cmd(fd, "/dipc/capture,stop", out, sizeof(out));
+	captured = json_num(out, "captured");
+	dropped = json_num(out, "dropped");
+	written = json_num(out, "written");
+	printf("  %ld messages: %ld copied, %ld dropped\n", messages, captured, dropped);
+	assert_int_equal(captured + dropped, messages);
+	assert_int_equal(written, captured);
+	assert_int_equal(json_num(out, "failed"), 0);
+
+	snprintf(tsv, sizeof(tsv), "%s/load.tsv", h->dir);
+	run_tshark(h, path, flds, 2, tsv);
+	f = fopen(tsv, "r");
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f) != NULL) {
+		long stream;
+
+		split_line(line, &fr, 2);
+		d = strcmp(fr.f[0], "response") == 0;
+		assert_true(d || strcmp(fr.f[0], "request") == 0);
+		stream = strtol(fr.f[1], NULL, 10);
+		/* Stream ids grow by one per request: in order, gaps only
+		 * where copies were dropped. */
+		assert_true(stream > last[d]);
+		last[d] = stream;
+		nb[d]++;
+		frames++;
+	}
+	fclose(f);
+	assert_int_equal(frames, written);
+	if (dropped == 0) {
+		assert_int_equal(nb[0], messages / 2);
+		assert_int_equal(nb[1], messages / 2);
+	}
+	close(fd);
+	assert_int_equal(harness_stop_server(h), 0);
+}
+
 int
 main(void)
 {
@@ -472,6 +553,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_capture_one_slot, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_capture_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_capture_until_shutdown, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_capture_under_load_counts, setup, teardown),
 	};
 
 	if (!harness_hugepages_available()) {
