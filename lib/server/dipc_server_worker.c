@@ -216,9 +216,11 @@ poll_slot(struct dipc_server *s, struct server_worker *w, uint32_t slot, unsigne
 		}
 		taken++;
 		if (likely(ret == 0)) {
-			/* As the client sent it, before a handler rewrites it. */
+			/* As the client sent it, before a handler rewrites it.
+			 * rx + i, not &m: m must not become addressable. */
 			if (unlikely(cap != NULL))
-				dipc_capture_msgs(cap, w->index, slot, &m, 1, DIPC_CAPTURE_REQUEST);
+				dipc_capture_msgs(cap, w->index, slot, rx + i, 1,
+						  DIPC_CAPTURE_REQUEST);
 			ret = handle_request(s, m);
 		}
 		if (likely(ret == DIPC_HANDLER_RESPOND)) {
