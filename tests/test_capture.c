@@ -495,7 +495,7 @@ test_capture_under_load_counts(void **state)
 	/* 200 rounds of 256 pipelined echo requests, then their responses. */
 	const char *const client[] = { "window", "256", "200", NULL };
 	const char *const flds[] = { "dipc.direction", "dipc.stream_id" };
-	const long messages = 2 * 256 * 200;
+	const long messages = 2L * 256 * 200;
 	long captured, dropped, written, frames = 0, last[2] = { 0, 0 }, nb[2] = { 0, 0 };
 	char path[512], cmd[700], out[4096], tsv[512], line[256];
 	struct frame fr;
