@@ -23,6 +23,7 @@
 #include <rte_random.h>
 
 #include "dipc_admission.h"
+#include "dipc_capture.h"
 #include "server_private.h"
 
 RTE_LOG_REGISTER(dipc_server_logtype, dipc.lib.server, NOTICE);
@@ -395,6 +396,7 @@ dipc_server_create(const struct dipc_server_config *cfg)
 	dipc_server_register(s, DIPC_METHOD_SINK, sink_handler, NULL);
 	/* /dipc/ commands of dpdk-telemetry.py (dipc_telemetry.c). */
 	dipc_telemetry_register();
+	dipc_capture_init(s);
 	return s;
 fail:
 	dipc_server_free(s);
@@ -1170,6 +1172,7 @@ dipc_server_free(struct dipc_server *s)
 
 	if (s == NULL)
 		return;
+	dipc_capture_fini(s);
 	/* A client still attached maps the shared objects: freeing them would
 	 * unmap its pages under it (EAL syncs frees to secondaries), and it
 	 * would crash instead of seeing a stopped server. Leave them; they go

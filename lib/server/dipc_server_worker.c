@@ -10,6 +10,7 @@
 #include <rte_lcore.h>
 #include <rte_pause.h>
 
+#include "dipc_capture.h"
 #include "server_private.h"
 
 /*
@@ -165,6 +166,7 @@ poll_slot(struct dipc_server *s, struct server_worker *w, uint32_t slot, unsigne
 	struct dipc_shm_conn *conn = ss->conn;
 	const uint16_t owner = OWNER_SLOT(slot);
 	unsigned int n, i, nb_tx = 0, nb_drop = 0, sent, bad = 0, taken = 0, used;
+	struct dipc_capture *cap;
 	int ret;
 
 	/* The client ran out of mbufs: double its share, up to its window.
@@ -201,6 +203,9 @@ poll_slot(struct dipc_server *s, struct server_worker *w, uint32_t slot, unsigne
 	n = dipc_ring_rx_burst(ss->rings.req, rx, burst);
 	if (n == 0)
 		return 0;
+	/* Capture off: this load and the well-predicted branches on it are
+	 * all it costs. Held for this pass only (RCU: see dipc_capture.c). */
+	cap = __atomic_load_n(&w->capture, __ATOMIC_ACQUIRE);
 	for (i = 0; i < n; i++) {
 		struct rte_mbuf *m = rx[i];
 
@@ -210,8 +215,14 @@ poll_slot(struct dipc_server *s, struct server_worker *w, uint32_t slot, unsigne
 			continue;
 		}
 		taken++;
-		if (likely(ret == 0))
+		if (likely(ret == 0)) {
+			/* As the client sent it, before a handler rewrites it.
+			 * rx + i, not &m: m must not become addressable. */
+			if (unlikely(cap != NULL))
+				dipc_capture_msgs(cap, w->index, slot, rx + i, 1,
+						  DIPC_CAPTURE_REQUEST);
 			ret = handle_request(s, m);
+		}
 		if (likely(ret == DIPC_HANDLER_RESPOND)) {
 			rx[nb_tx++] = m;
 		} else if (ret == DIPC_HANDLER_DROP) {
@@ -229,6 +240,9 @@ poll_slot(struct dipc_server *s, struct server_worker *w, uint32_t slot, unsigne
 	if (unlikely(bad != 0))
 		conn->server.invalid_msgs += bad;
 	if (nb_tx != 0) {
+		/* Before the send: then the client owns them. */
+		if (unlikely(cap != NULL))
+			dipc_capture_msgs(cap, w->index, slot, rx, nb_tx, DIPC_CAPTURE_RESPONSE);
 		sent = respond(pm, ss, owner, rx, nb_tx);
 		for (i = sent; i < nb_tx; i++)
 			ss->pending[ss->nb_pending++] = rx[i];

@@ -130,6 +130,9 @@ struct server_worker {
 	 * the shared memzone DIPC_STATS_MZ_NAME so dipc-info and telemetry
 	 * read them; this worker's own cache lines there. */
 	struct dipc_shm_worker_stats *stats;
+	/* Non-NULL while a capture runs (dipc_capture.c): set and cleared by
+	 * the capture controller, loaded once per received burst. */
+	struct dipc_capture *capture;
 } __rte_cache_aligned;
 
 _Static_assert(DIPC_STATUS_MAX <= DIPC_STATS_NB_STATUS, "shared counters hold every status");
