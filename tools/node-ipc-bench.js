@@ -173,7 +173,7 @@ function pingpong(o, c, body) {
       if (first === 0) first = t0;
       hist.add(t1 - t0);
     }
-    if (t1 >= end) {
+    if (t1 >= end && hist.count > 0) { // at least one measured, however late
       last = t1;
       report(o, hist.count, last - first, hist);
       c.disconnect();

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
 #
-# PNG plots from dipc-perf JSON results (dipc-perf --json=FILE, or --json
+# PNG plots from dipc-perf JSON results (dipc-perf --json-file FILE, or --json
 # output saved one object per line; several files, several lines each):
 #   latency-vs-connections.png   p50, p99, p99.9 of latency-mode results
 #                                against the total connection count, one

@@ -60,12 +60,13 @@ on_stop(int sig __rte_unused)
 static enum mz_kind
 mz_kind(const char *name)
 {
-	unsigned int zone;
-	char c;
+	static const char ring_zone[] = "dipc_rings_"; /* DIPC_RING_ZONE_FMT's prefix */
+	size_t n = sizeof(ring_zone) - 1;
 
 	if (strcmp(name, DIPC_SHM_MZ_NAME) == 0)
 		return MZ_SHM;
-	if (sscanf(name, DIPC_RING_ZONE_FMT "%c", &zone, &c) == 1)
+	if (strncmp(name, ring_zone, n) == 0 && name[n] != '\0' &&
+	    strspn(name + n, "0123456789") == strlen(name + n))
 		return MZ_RINGS;
 	/* A mempool's header and chunks are "MP_<name>[_<n>]", its ring
 	 * (when it uses one) "RG_MP_<name>". */
@@ -168,7 +169,7 @@ int
 main(int argc, char **argv)
 {
 	struct sigaction sa = { .sa_handler = on_stop };
-	struct timespec tick = { .tv_nsec = 50 * 1000 * 1000 };
+	struct timespec tick = { .tv_nsec = 50000000L };
 	int eal_only = 0, do_walk = 0, json = 0, i, ret;
 
 	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)

@@ -25,7 +25,7 @@ static int
 idle_run(const struct perf_opts *o, struct dipc_client **conns, struct perf_result *r)
 {
 	struct sigaction sa = { .sa_handler = on_stop };
-	struct timespec tick = { .tv_nsec = 100 * 1000 * 1000 };
+	struct timespec tick = { .tv_nsec = 100000000L };
 	uint64_t start = rte_rdtsc(), end = start + perf_cycles(o->duration);
 	int ret;
 

@@ -61,7 +61,7 @@ usage(FILE *f)
 		"  --timeout MS       connect and call timeout (default 1000)\n"
 		"  --verify           fill bodies with a pattern and check echoes byte for byte\n"
 		"  --json             print one JSON object instead of the summary\n"
-		"  --json=FILE        write the JSON object to FILE, print the summary\n"
+		"  --json-file FILE   write the JSON object to FILE, print the summary\n"
 		"  --hist-csv FILE    write the latency histogram (buckets, percentiles) as CSV\n"
 		"  --help\n"
 		"Exit status: 0 ok; 1 bad echoes or error responses; 2 bad usage;\n"
@@ -115,7 +115,8 @@ parse_args(int argc, char **argv, struct perf_opts *o, const struct perf_mode **
 		{ "connections", required_argument, NULL, 'c' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "verify", no_argument, NULL, 'v' },
-		{ "json", optional_argument, NULL, 'j' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "json-file", required_argument, NULL, 'J' },
 		{ "hist-csv", required_argument, NULL, 'H' },
 		{ "procs", required_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
@@ -170,12 +171,10 @@ parse_args(int argc, char **argv, struct perf_opts *o, const struct perf_mode **
 			o->verify = 1;
 			break;
 		case 'j':
-			if (optarg == NULL)
-				o->json = 1;
-			else if (optarg[0] != '\0')
-				o->json_file = optarg;
-			else
-				ret = -EINVAL;
+			o->json = 1;
+			break;
+		case 'J':
+			o->json_file = optarg;
 			break;
 		case 'H':
 			o->hist_csv = optarg;

@@ -25,7 +25,7 @@ struct perf_opts {
 	uint32_t timeout_ms;
 	int verify;           /* check echoed bodies byte for byte */
 	int json;             /* JSON to stdout in place of the summary */
-	const char *json_file; /* --json=FILE: JSON to FILE, summary to stdout */
+	const char *json_file; /* --json-file: JSON to FILE, summary to stdout */
 	const char *hist_csv; /* --hist-csv FILE */
 	uint32_t procs;       /* --procs: client processes, each with --connections */
 	struct perf_sync *sync; /* --procs: start barrier shared with the parent */

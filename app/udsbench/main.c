@@ -35,7 +35,7 @@
 #include "hist.h"
 
 #define MAX_SIZE (1u << 20)
-#define STREAM_CHUNK (256u * 1024u)
+#define STREAM_CHUNK ((size_t)256 * 1024)
 
 struct shared {
 	uint64_t start_ns;   /* the client's first write */
@@ -118,7 +118,7 @@ static int
 server(int fd, struct shared *sh)
 {
 	static uint8_t buf[STREAM_CHUNK > MAX_SIZE ? STREAM_CHUNK : MAX_SIZE];
-	uint64_t bytes = 0, warm_bytes = 0, warm_at = 0, t;
+	uint64_t bytes = 0, warm_bytes = 0, warm_at = 0, first_ns = 0, t;
 	ssize_t n;
 
 	if (strcmp(mode, "pingpong") == 0) {
@@ -139,6 +139,8 @@ server(int fd, struct shared *sh)
 		if (n == 0)
 			break;
 		bytes += (uint64_t)n;
+		if (first_ns == 0)
+			first_ns = t;
 		if (sh->warm_ns == 0) {
 			if (warm_at == 0)
 				warm_at = __atomic_load_n(&sh->start_ns, __ATOMIC_ACQUIRE) +
@@ -150,8 +152,12 @@ server(int fd, struct shared *sh)
 		}
 	}
 	sh->end_ns = now_ns();
-	if (sh->warm_ns == 0)
-		sh->warm_ns = sh->end_ns;
+	if (sh->warm_ns == 0) {
+		/* The warm-up never ended here (a descheduled server): count
+		 * everything from the first read rather than nothing. */
+		sh->warm_ns = first_ns != 0 ? first_ns : sh->end_ns;
+		warm_bytes = 0;
+	}
 	sh->messages = (bytes - warm_bytes) / size;
 	return 0;
 }
@@ -181,7 +187,8 @@ client(int fd, struct shared *sh)
 					sh->warm_ns = t0;
 				hist_add(&sh->hist, t1 - t0);
 			}
-			if (t1 >= end) {
+			/* At least one measured round trip, however late. */
+			if (t1 >= end && sh->warm_ns != 0) {
 				sh->end_ns = t1;
 				break;
 			}
@@ -227,9 +234,16 @@ parse_args(int argc, char **argv)
 				goto bad;
 			*(a[2] == 'd' ? &duration : &warmup) = d;
 		} else if (strcmp(a, "--cpus") == 0) {
-			if (sscanf(v, "%d,%d", &cpu_client, &cpu_server) != 2 || cpu_client < 0 ||
-			    cpu_server < 0 || cpu_client >= CPU_SETSIZE || cpu_server >= CPU_SETSIZE)
+			long c = strtol(v, &end, 10), sv;
+
+			if (errno != 0 || end == v || *end != ',' || c < 0 || c >= CPU_SETSIZE)
 				goto bad;
+			v = end + 1;
+			sv = strtol(v, &end, 10);
+			if (errno != 0 || end == v || *end != '\0' || sv < 0 || sv >= CPU_SETSIZE)
+				goto bad;
+			cpu_client = (int)c;
+			cpu_server = (int)sv;
 		} else if (strcmp(a, "--hist-csv") == 0) {
 			hist_csv = v;
 		} else {
