@@ -26,7 +26,8 @@
 #
 # --short runs everything once for 0.5 s, checks that every figure was
 # produced and that dipc-perf's --json-file FILE, --hist-csv and --procs output is
-# well formed (the CI test 'tools/baselines-short'); it asserts no timing.
+# well formed, and that tools/plot.sh draws its plots from this run's dipc-perf
+# results (the CI test 'tools/baselines-short'); it asserts no timing.
 #
 # Usage: tools/baselines.sh [--runs N] [--duration S] [--warmup S]
 #          [--sizes "64 1024 16384"] [--build-dir D] [--out FILE.md]
@@ -274,5 +275,13 @@ if [ "$rc" -ne 0 ]; then
 	echo "baselines: FAILED: some figures were not produced" >&2
 	exit 1
 fi
-$short && echo "baselines: --short: every figure produced"
+if $short; then
+	# tools/plot.sh end to end on this run's dipc-perf results.
+	"$top/tools/plot.sh" --out "$work/plots" "$raw" >/dev/null ||
+		fail "tools/plot.sh failed on this run's results"
+	for p in latency-vs-size throughput-vs-size latency-vs-connections throughput-vs-connections; do
+		[ -s "$work/plots/$p.png" ] || fail "tools/plot.sh drew no $p.png"
+	done
+	echo "baselines: --short: every figure produced; tools/plot.sh drew its four plots"
+fi
 exit 0
