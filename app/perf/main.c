@@ -239,6 +239,30 @@ print_json(FILE *f, const struct perf_opts *o, const struct perf_result *r)
 	fprintf(f, "}\n");
 }
 
+/* --json-file or --hist-csv: 0, or -1 with the reason on stderr. */
+static int
+write_file(const char *name, const struct perf_opts *o, const struct perf_result *r, int csv)
+{
+	FILE *f = fopen(name, "w");
+	int ret = 0;
+
+	if (f == NULL) {
+		fprintf(stderr, "dipc-perf: cannot write %s: %s\n", name, strerror(errno));
+		return -1;
+	}
+	if (csv)
+		ret = hist_write_csv(r->hist, f);
+	else
+		print_json(f, o, r);
+	if (ferror(f))
+		ret = -1;
+	if (fclose(f) != 0 || ret != 0) {
+		fprintf(stderr, "dipc-perf: writing %s failed\n", name);
+		return -1;
+	}
+	return 0;
+}
+
 /* The summary, the JSON and the histogram; 0, or -1 if a file failed. */
 static int
 print_result(const struct perf_opts *o, const struct perf_result *r)
@@ -246,39 +270,15 @@ print_result(const struct perf_opts *o, const struct perf_result *r)
 	double rate = r->elapsed_s > 0 ? (double)r->messages / r->elapsed_s : 0;
 	double gbit = rate * o->size * 8 / 1e9;
 	const struct perf_hist *h = r->hist;
-	FILE *f;
 	int ret = 0;
 
-	if (o->json_file != NULL || o->hist_csv != NULL) {
-		const char *name = o->json_file != NULL ? o->json_file : o->hist_csv;
-
-		f = fopen(name, "w");
-		if (f == NULL) {
-			fprintf(stderr, "dipc-perf: cannot write %s: %s\n", name, strerror(errno));
-			return -1;
-		}
-		if (o->json_file != NULL)
-			print_json(f, o, r);
-		if (o->json_file != NULL && o->hist_csv != NULL) {
-			if (fclose(f) != 0)
-				ret = -1;
-			f = fopen(o->hist_csv, "w");
-			if (f == NULL) {
-				fprintf(stderr, "dipc-perf: cannot write %s: %s\n", o->hist_csv,
-					strerror(errno));
-				return -1;
-			}
-		}
-		if (o->hist_csv != NULL && h != NULL)
-			ret |= hist_write_csv(h, f);
-		if (fclose(f) != 0 || ret != 0) {
-			fprintf(stderr, "dipc-perf: writing the results failed\n");
-			return -1;
-		}
-	}
+	if (o->json_file != NULL && write_file(o->json_file, o, r, 0) != 0)
+		ret = -1;
+	if (o->hist_csv != NULL && h != NULL && write_file(o->hist_csv, o, r, 1) != 0)
+		ret = -1;
 	if (o->json) {
 		print_json(stdout, o, r);
-		return 0;
+		return ret;
 	}
 	printf("\n  ---------------------- dipc-perf: %s ----------------------\n", o->mode);
 	if (o->procs > 1)
@@ -296,7 +296,7 @@ print_result(const struct perf_opts *o, const struct perf_result *r)
 		       h->sum / (double)h->count);
 	}
 	printf("  ------------------------------------------------------------------\n");
-	return 0;
+	return ret;
 }
 
 static struct dipc_client *conns[PERF_MAX_CONNS];
