@@ -35,10 +35,12 @@ die() { echo "setup: error: $*" >&2; exit 1; }
 # python tools read binaries; linux-perf and strace serve the hot-path proof;
 # liblz4 compresses message bodies (lib/codec); cJSON, protobuf-c (and its
 # compiler) and msgpack-c are what dipc-codec-perf compares the codec with;
-# tshark reads message captures back (tests/test_capture.c, tools/dipc.lua).
+# tshark reads message captures back (tests/test_capture.c, tools/dipc.lua);
+# nodejs is a baseline of tools/baselines.sh; gnuplot-nox draws tools/plot.sh.
 packages="dpdk libdpdk-dev dpdk-dev libnuma-dev libcmocka-dev meson ninja-build pkg-config
 	gcc libc6-dev libhugetlbfs-bin python3 python3-pyelftools strace util-linux procps cppcheck clang-tidy gcovr clang-14 libclang-rt-14-dev
-	liblz4-dev libcjson-dev libprotobuf-c-dev protobuf-c-compiler libmsgpack-dev tshark"
+	liblz4-dev libcjson-dev libprotobuf-c-dev protobuf-c-compiler libmsgpack-dev tshark
+	nodejs gnuplot-nox"
 missing=""
 for p in $packages; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||

@@ -62,6 +62,9 @@ latency_run(const struct perf_opts *o, struct dipc_client **conns, struct perf_r
 			if (now >= warm_end) {
 				measuring = 1;
 				start = now;
+				/* A full --duration even if the warm-up ran late
+				 * (a descheduled client on a loaded machine). */
+				end = now + perf_cycles(o->duration);
 			}
 			continue;
 		}

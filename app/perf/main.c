@@ -3,6 +3,9 @@
  * dipc-perf: a testpmd-style benchmark client for dipc-server.
  *
  *   dipc-perf [EAL args] -- --mode latency|throughput|oneway [options]
+ *
+ * With --procs P it forks P client processes (procs.c), each a DPDK
+ * secondary with its own connections, and reports their sum.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -25,6 +28,7 @@ static const struct perf_mode *const modes[] = {
 	&perf_mode_connect,
 	&perf_mode_reclaim,
 	&perf_mode_victim,
+	&perf_mode_idle,
 	NULL,
 };
 
@@ -51,10 +55,14 @@ usage(FILE *f)
 		"  --warmup S         seconds run before measuring (default 1)\n"
 		"  --count N          stop after N messages instead of --duration; connect,\n"
 		"                     reclaim: N connections or kills (default 1000, 100)\n"
-		"  --connections N    connections, used in turn (default 1, max %d)\n"
+		"  --connections N    connections per process, used in turn (default 1, max %d)\n"
+		"  --procs P          P client processes, each a DPDK secondary with its own\n"
+		"                     --connections, started together; results summed (default 1)\n"
 		"  --timeout MS       connect and call timeout (default 1000)\n"
 		"  --verify           fill bodies with a pattern and check echoes byte for byte\n"
 		"  --json             print one JSON object instead of the summary\n"
+		"  --json-file FILE   write the JSON object to FILE, print the summary\n"
+		"  --hist-csv FILE    write the latency histogram (buckets, percentiles) as CSV\n"
 		"  --help\n"
 		"Exit status: 0 ok; 1 bad echoes or error responses; 2 bad usage;\n"
 		"3 cannot connect; 4 the server stopped or died during the run.\n",
@@ -108,6 +116,9 @@ parse_args(int argc, char **argv, struct perf_opts *o, const struct perf_mode **
 		{ "timeout", required_argument, NULL, 't' },
 		{ "verify", no_argument, NULL, 'v' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "json-file", required_argument, NULL, 'J' },
+		{ "hist-csv", required_argument, NULL, 'H' },
+		{ "procs", required_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -162,6 +173,16 @@ parse_args(int argc, char **argv, struct perf_opts *o, const struct perf_mode **
 		case 'j':
 			o->json = 1;
 			break;
+		case 'J':
+			o->json_file = optarg;
+			break;
+		case 'H':
+			o->hist_csv = optarg;
+			break;
+		case 'P':
+			ret = parse_u64("procs", optarg, 1, PERF_MAX_PROCS, &v);
+			o->procs = (uint32_t)v;
+			break;
 		case 'h':
 			usage(stdout);
 			exit(0);
@@ -176,36 +197,94 @@ parse_args(int argc, char **argv, struct perf_opts *o, const struct perf_mode **
 		fprintf(stderr, "dipc-perf: unexpected argument '%s'\n", argv[optind]);
 		return -EINVAL;
 	}
+	if (o->hist_csv != NULL && !perf_mode_has_hist(*mode)) {
+		fprintf(stderr, "dipc-perf: --hist-csv: mode %s records no latency histogram\n",
+			(*mode)->name);
+		return -EINVAL;
+	}
+	if (o->procs > 1 && (*mode)->own_connections) {
+		fprintf(stderr, "dipc-perf: --procs: mode %s runs its own processes or "
+				"connections; use --procs 1\n", (*mode)->name);
+		return -EINVAL;
+	}
 	return 0;
 }
 
+int
+perf_mode_has_hist(const struct perf_mode *m)
+{
+	return m == &perf_mode_latency || m->own_connections;
+}
+
 static void
+print_json(FILE *f, const struct perf_opts *o, const struct perf_result *r)
+{
+	double rate = r->elapsed_s > 0 ? (double)r->messages / r->elapsed_s : 0;
+	const struct perf_hist *h = r->hist;
+
+	fprintf(f, "{\"tool\":\"dipc-perf\",\"mode\":\"%s\",\"size\":%u,\"burst\":%u,"
+		"\"window\":%u,\"procs\":%u,\"connections\":%u,\"connections_per_proc\":%u,"
+		"\"duration_s\":%.3f,\"messages\":%" PRIu64 ",\"errors\":%" PRIu64
+		",\"msgs_per_s\":%.0f,\"mb_per_s\":%.3f,\"gbit_per_s\":%.3f",
+		o->mode, o->size, o->burst, o->window, o->procs, o->connections * o->procs,
+		o->connections, r->elapsed_s, r->messages, r->errors, rate,
+		rate * o->size / 1e6, rate * o->size * 8 / 1e9);
+	if (h != NULL && h->count != 0)
+		fprintf(f, ",\"lat_ns\":{\"min\":%" PRIu64 ",\"p50\":%" PRIu64 ",\"p90\":%" PRIu64
+			",\"p99\":%" PRIu64 ",\"p999\":%" PRIu64 ",\"max\":%" PRIu64
+			",\"mean\":%.0f}",
+			h->min, hist_percentile(h, 50), hist_percentile(h, 90),
+			hist_percentile(h, 99), hist_percentile(h, 99.9), h->max,
+			h->sum / (double)h->count);
+	fprintf(f, "}\n");
+}
+
+/* --json-file or --hist-csv: 0, or -1 with the reason on stderr. */
+static int
+write_file(const char *name, const struct perf_opts *o, const struct perf_result *r, int csv)
+{
+	FILE *f = fopen(name, "w");
+	int ret = 0;
+
+	if (f == NULL) {
+		fprintf(stderr, "dipc-perf: cannot write %s: %s\n", name, strerror(errno));
+		return -1;
+	}
+	if (csv)
+		ret = hist_write_csv(r->hist, f);
+	else
+		print_json(f, o, r);
+	if (ferror(f))
+		ret = -1;
+	if (fclose(f) != 0 || ret != 0) {
+		fprintf(stderr, "dipc-perf: writing %s failed\n", name);
+		return -1;
+	}
+	return 0;
+}
+
+/* The summary, the JSON and the histogram; 0, or -1 if a file failed. */
+static int
 print_result(const struct perf_opts *o, const struct perf_result *r)
 {
 	double rate = r->elapsed_s > 0 ? (double)r->messages / r->elapsed_s : 0;
 	double gbit = rate * o->size * 8 / 1e9;
 	const struct perf_hist *h = r->hist;
+	int ret = 0;
 
+	if (o->json_file != NULL && write_file(o->json_file, o, r, 0) != 0)
+		ret = -1;
+	if (o->hist_csv != NULL && h != NULL && write_file(o->hist_csv, o, r, 1) != 0)
+		ret = -1;
 	if (o->json) {
-		printf("{\"tool\":\"dipc-perf\",\"mode\":\"%s\",\"size\":%u,\"burst\":%u,"
-		       "\"window\":%u,\"connections\":%u,\"duration_s\":%.3f,"
-		       "\"messages\":%" PRIu64 ",\"errors\":%" PRIu64 ",\"msgs_per_s\":%.0f,"
-		       "\"gbit_per_s\":%.3f",
-		       o->mode, o->size, o->burst, o->window, o->connections, r->elapsed_s,
-		       r->messages, r->errors, rate, gbit);
-		if (h != NULL && h->count != 0)
-			printf(",\"lat_ns\":{\"min\":%" PRIu64 ",\"p50\":%" PRIu64 ",\"p90\":%" PRIu64
-			       ",\"p99\":%" PRIu64 ",\"p999\":%" PRIu64 ",\"max\":%" PRIu64
-			       ",\"mean\":%.0f}",
-			       h->min, hist_percentile(h, 50), hist_percentile(h, 90),
-			       hist_percentile(h, 99), hist_percentile(h, 99.9), h->max,
-			       h->sum / (double)h->count);
-		printf("}\n");
-		return;
+		print_json(stdout, o, r);
+		return ret;
 	}
 	printf("\n  ---------------------- dipc-perf: %s ----------------------\n", o->mode);
-	printf("  connections: %-6u size: %u B   burst: %u   window: %u\n", o->connections,
-	       o->size, o->burst, o->window);
+	if (o->procs > 1)
+		printf("  processes:   %u x %u connections\n", o->procs, o->connections);
+	printf("  connections: %-6u size: %u B   burst: %u   window: %u\n",
+	       o->connections * o->procs, o->size, o->burst, o->window);
 	printf("  messages:    %-14" PRIu64 " errors: %-10" PRIu64 " time: %.3f s\n",
 	       r->messages, r->errors, r->elapsed_s);
 	printf("  rate:        %.0f msg/s   %.3f Gbit/s (body bytes)\n", rate, gbit);
@@ -217,6 +296,69 @@ print_result(const struct perf_opts *o, const struct perf_result *r)
 		       h->sum / (double)h->count);
 	}
 	printf("  ------------------------------------------------------------------\n");
+	return ret;
+}
+
+static struct dipc_client *conns[PERF_MAX_CONNS];
+static int eal_up;
+
+int
+perf_run_one(struct perf_opts *o, const struct perf_mode *mode, int argc, char **argv,
+	     struct perf_result *r, struct perf_hist *hist)
+{
+	uint32_t i;
+	int ret;
+
+	ret = dipc_client_eal_init(argc, argv);
+	if (ret < 0) {
+		fprintf(stderr, "dipc-perf: %s\n", dipc_client_strerror(ret));
+		return 3;
+	}
+	eal_up = 1;
+	if (mode->own_connections)
+		o->connections = 0;
+	for (i = 0; i < o->connections; i++) {
+		conns[i] = dipc_client_connect(o->timeout_ms);
+		if (conns[i] == NULL) {
+			fprintf(stderr, "dipc-perf: connection %u: %s\n", i,
+				dipc_client_strerror(rte_errno));
+			return 3;
+		}
+	}
+	if (o->connections != 0 && o->size > dipc_client_max_body(conns[0])) {
+		fprintf(stderr, "dipc-perf: --size %u is larger than the server's largest body, "
+				"%u bytes\n", o->size, dipc_client_max_body(conns[0]));
+		return 2;
+	}
+	hist_init(hist);
+	if (perf_mode_has_hist(mode))
+		r->hist = hist;
+	if (o->sync != NULL && perf_sync_wait(o->sync) != 0)
+		return 3;
+	mode->run(o, conns, r);
+	if (r->server_status != 0) {
+		fprintf(stderr, "dipc-perf: stopped early: %s\n",
+			dipc_client_strerror(r->server_status));
+		return 4;
+	}
+	if (r->errors != 0) {
+		fprintf(stderr, "dipc-perf: %" PRIu64 " bad responses\n", r->errors);
+		return 1;
+	}
+	return 0;
+}
+
+int
+perf_finish(const struct perf_opts *o, int status)
+{
+	uint32_t i;
+
+	for (i = 0; i < o->connections; i++)
+		if (conns[i] != NULL)
+			dipc_client_close(conns[i]);
+	if (eal_up)
+		dipc_eal_cleanup_bounded(5, status, NULL);
+	return status;
 }
 
 int
@@ -224,15 +366,14 @@ main(int argc, char **argv)
 {
 	struct perf_opts o = {
 		.mode = "latency", .size = 64, .burst = 32, .window = 32, .duration = 5,
-		.warmup = 1, .connections = 1, .timeout_ms = 1000,
+		.warmup = 1, .connections = 1, .timeout_ms = 1000, .procs = 1,
 	};
 	const struct perf_mode *mode = &perf_mode_latency;
-	static struct dipc_client *conns[PERF_MAX_CONNS];
 	static char *eal_args[PERF_MAX_ARGS];
 	struct perf_result r = { 0 };
-	struct perf_hist hist;
+	static struct perf_hist hist;
 	uint32_t i;
-	int ret, status = 0;
+	int ret, status;
 
 	/* Check the application arguments before attaching to the server. */
 	ret = dipc_eal_argc(argc, argv);
@@ -252,45 +393,15 @@ main(int argc, char **argv)
 	if (o.window < o.burst && mode == &perf_mode_throughput)
 		o.burst = o.window;
 
-	ret = dipc_client_eal_init(argc, argv);
-	if (ret < 0) {
-		fprintf(stderr, "dipc-perf: %s\n", dipc_client_strerror(ret));
-		return 3;
+	if (o.procs > 1) {
+		status = perf_procs_run(&o, mode, argc, argv, &r, &hist);
+		if (status != 3 && status != 2 && print_result(&o, &r) != 0 && status == 0)
+			status = 1;
+		return status;
 	}
-	if (mode->own_connections)
-		o.connections = 0;
-	for (i = 0; i < o.connections; i++) {
-		conns[i] = dipc_client_connect(o.timeout_ms);
-		if (conns[i] == NULL) {
-			fprintf(stderr, "dipc-perf: connection %u: %s\n", i,
-				dipc_client_strerror(rte_errno));
-			status = 3;
-			goto out;
-		}
-	}
-	if (o.connections != 0 && o.size > dipc_client_max_body(conns[0])) {
-		fprintf(stderr, "dipc-perf: --size %u is larger than the server's largest body, "
-				"%u bytes\n", o.size, dipc_client_max_body(conns[0]));
-		status = 2;
-		goto out;
-	}
-	hist_init(&hist);
-	if (mode == &perf_mode_latency || mode->own_connections)
-		r.hist = &hist;
-	mode->run(&o, conns, &r);
-	print_result(&o, &r);
-	if (r.server_status != 0) {
-		fprintf(stderr, "dipc-perf: stopped early: %s\n",
-			dipc_client_strerror(r.server_status));
-		status = 4;
-	} else if (r.errors != 0) {
-		fprintf(stderr, "dipc-perf: %" PRIu64 " bad responses\n", r.errors);
+	status = perf_run_one(&o, mode, argc, argv, &r, &hist);
+	/* Print what was measured even when the server stopped during it. */
+	if (status != 3 && status != 2 && print_result(&o, &r) != 0 && status == 0)
 		status = 1;
-	}
-out:
-	for (i = 0; i < o.connections; i++)
-		if (conns[i] != NULL)
-			dipc_client_close(conns[i]);
-	dipc_eal_cleanup_bounded(5, status, NULL);
-	return status;
+	return perf_finish(&o, status);
 }

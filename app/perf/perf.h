@@ -6,9 +6,11 @@
 #include <stdio.h>
 
 #include "dipc_client.h"
+#include "hist.h"
 
 #define PERF_MAX_CONNS 1024
 #define PERF_MAX_ARGS 64
+#define PERF_MAX_PROCS 64
 #define PERF_MAX_BURST 512
 
 struct perf_opts {
@@ -22,25 +24,14 @@ struct perf_opts {
 	uint32_t connections;
 	uint32_t timeout_ms;
 	int verify;           /* check echoed bodies byte for byte */
-	int json;
+	int json;             /* JSON to stdout in place of the summary */
+	const char *json_file; /* --json-file: JSON to FILE, summary to stdout */
+	const char *hist_csv; /* --hist-csv FILE */
+	uint32_t procs;       /* --procs: client processes, each with --connections */
+	struct perf_sync *sync; /* --procs: start barrier shared with the parent */
 	int eal_argc;         /* the EAL arguments we were given, argv[0] first, */
 	char **eal_argv;      /* for the processes a mode starts (reclaim) */
 };
-
-/* Log-linear latency histogram: 64 sub-buckets per power of two of ns. */
-#define HIST_SUB_BITS 6
-#define HIST_SUB (1u << HIST_SUB_BITS)
-#define HIST_BUCKETS (40 * HIST_SUB)
-struct perf_hist {
-	uint64_t bucket[HIST_BUCKETS];
-	uint64_t count;
-	uint64_t min;
-	uint64_t max;
-	double sum;
-};
-void hist_init(struct perf_hist *h);
-void hist_add(struct perf_hist *h, uint64_t ns);
-uint64_t hist_percentile(const struct perf_hist *h, double pct);
 
 struct perf_result {
 	uint64_t messages;   /* completed: round trips, or one-way sends */
@@ -64,6 +55,30 @@ extern const struct perf_mode perf_mode_oneway;
 extern const struct perf_mode perf_mode_connect;
 extern const struct perf_mode perf_mode_reclaim;
 extern const struct perf_mode perf_mode_victim;
+extern const struct perf_mode perf_mode_idle;
+
+/* Does @m fill perf_result.hist? */
+int perf_mode_has_hist(const struct perf_mode *m);
+
+/*
+ * One client process: EAL, --connections connections, the start barrier
+ * (o->sync, --procs only), the run. Returns the exit status. perf_finish()
+ * then closes the connections and EAL and returns @status.
+ */
+int perf_run_one(struct perf_opts *o, const struct perf_mode *mode, int argc, char **argv,
+		 struct perf_result *r, struct perf_hist *hist);
+int perf_finish(const struct perf_opts *o, int status);
+
+/*
+ * --procs P: fork P client processes before EAL exists (each then runs
+ * perf_run_one() as a DPDK secondary of its own), start their runs
+ * together once all are connected, and sum their results into @r and
+ * @hist. Returns the worst exit status of the children.
+ */
+int perf_procs_run(struct perf_opts *o, const struct perf_mode *mode, int argc, char **argv,
+		   struct perf_result *r, struct perf_hist *hist);
+/* A child: wait for the parent's go; 0, or -1 if the run is called off. */
+int perf_sync_wait(struct perf_sync *s);
 
 /* Seconds as TSC cycles, and cycles as ns. */
 uint64_t perf_cycles(double seconds);

@@ -108,6 +108,9 @@ stream_run(const struct perf_opts *o, struct dipc_client **conns, struct perf_re
 			if (now >= warm_end) {
 				measuring = 1;
 				start = now;
+				/* A full --duration even if the warm-up ran late
+				 * (a descheduled client on a loaded machine). */
+				end = now + perf_cycles(o->duration);
 				done = 0;
 			}
 			continue;
