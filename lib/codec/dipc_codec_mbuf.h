@@ -426,7 +426,7 @@ __dipc_codec_crc32c_more(uint32_t crc, const uint8_t *p, uint32_t len)
  *   Room for DIPC_CODEC_FIXED_MAX bytes: the fixed block is copied there
  *   when the first segment does not hold it all.
  * @param[out] v
- *   The body's view, filled on success.
+ *   The body's view, filled on success (zeroed on failure).
  * @param[out] err
  *   Filled on failure, if not NULL (at: body offset of the offending
  *   reference).
@@ -451,6 +451,10 @@ dipc_codec_mbuf_validate_chain(const struct rte_mbuf *m, const char *name, uint3
 	enum dipc_codec_err r;
 	unsigned int i, segs;
 
+	/* Filled on every path, so a caller's compiler never sees it unset. */
+	v->fixed = NULL;
+	v->fixed_len = 0;
+	v->body_len = 0;
 	st.body = prefix;
 	st.body_len = body_len;
 	st.fixed_len = 0;
