@@ -691,7 +691,9 @@ dipc_client_msg_alloc_chain(struct dipc_client *c, uint16_t method, uint32_t bod
 			tail->next = m;
 		tail = m;
 	}
-	/* The header in the first segment: body_len 0 fits any room. */
+	/* The header in the first segment: with data_len 0 again, body_len 0
+	 * fits any room. */
+	head->data_len = 0;
 	dipc_msg_init(head, DIPC_MSG_F_REQUEST | (uint8_t)flags, method, c->next_stream_id++, 0);
 	dipc_msg_hdr(head)->body_len = body_len;
 	head->data_len = (uint16_t)c->seg_room[top];
@@ -823,7 +825,9 @@ dipc_client_send_burst(struct dipc_client *c, struct rte_mbuf **m, uint16_t n)
 	sent = dipc_ring_tx_burst(c->rings.req, m, n);
 	for (i = sent; i < n; i++)
 		segs -= m[i]->nb_segs;
-	c->held -= segs;
+	/* A caller that rewrote nb_segs cannot wrap the count (the server
+	 * counts exactly; this one only decides when to ask for more). */
+	c->held -= RTE_MIN(segs, c->held);
 	c->conn->client.tx_msgs += sent;
 	return sent;
 }

@@ -652,12 +652,13 @@ admit(struct dipc_server *s, uint32_t slot, int stopping)
 	ss->stall_reported = 0;
 	ss->last_rx = 0;
 	ss->lend_want_seen = conn->lend_want;
-	for (i = 0; i < DIPC_MAX_CLASSES; i++)
-		ss->class_want_seen[i] = conn->client.class_want[i];
 	ss->lend_target = RTE_MIN((uint32_t)SERVER_INITIAL_LEND, ss->lend_cap);
 	initial_lend(s, ss, slot);
 	memset(&conn->server, 0, sizeof(conn->server));
 	memset(&conn->client, 0, sizeof(conn->client));
+	/* The client's running counts start again from 0 (just cleared). */
+	for (i = 0; i < DIPC_MAX_CLASSES; i++)
+		ss->class_want_seen[i] = 0;
 	ss->worker = w->index;
 	conn->worker = (uint16_t)w->index;
 	conn->generation++;
