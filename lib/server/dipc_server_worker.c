@@ -163,7 +163,16 @@ handle_request(struct dipc_server *s, struct rte_mbuf **mp, int *plain)
 	if (likely(status == DIPC_STATUS_OK)) {
 		h = dipc_msg_hdr(m);
 		sm = h->method <= DIPC_SERVER_MAX_METHOD ? &s->methods[h->method] : NULL;
-		if (unlikely(sm != NULL && sm->fn_ex != NULL)) {
+		if (likely(sm != NULL && sm->fn != NULL)) {
+			ret = sm->fn(m, sm->arg);
+			if (likely(ret == DIPC_HANDLER_RESPOND))
+				return h->flags & DIPC_MSG_F_ONEWAY ? DIPC_HANDLER_DROP :
+								      DIPC_HANDLER_RESPOND;
+			if (ret == DIPC_HANDLER_CONSUMED || ret == DIPC_HANDLER_DROP)
+				return ret;
+			status = ret < 0 && -ret < DIPC_STATUS_MAX ? (enum dipc_status)-ret :
+								     DIPC_STATUS_UNKNOWN_METHOD;
+		} else if (sm != NULL && sm->fn_ex != NULL) {
 			/* It may answer with another message (any class, a chain). */
 			req_flags = h->flags;
 			*plain = 0;
@@ -171,15 +180,6 @@ handle_request(struct dipc_server *s, struct rte_mbuf **mp, int *plain)
 			if (ret == DIPC_HANDLER_RESPOND)
 				return req_flags & DIPC_MSG_F_ONEWAY ? DIPC_HANDLER_DROP :
 								       DIPC_HANDLER_RESPOND;
-			if (ret == DIPC_HANDLER_CONSUMED || ret == DIPC_HANDLER_DROP)
-				return ret;
-			status = ret < 0 && -ret < DIPC_STATUS_MAX ? (enum dipc_status)-ret :
-								     DIPC_STATUS_UNKNOWN_METHOD;
-		} else if (likely(sm != NULL && sm->fn != NULL)) {
-			ret = sm->fn(m, sm->arg);
-			if (likely(ret == DIPC_HANDLER_RESPOND))
-				return h->flags & DIPC_MSG_F_ONEWAY ? DIPC_HANDLER_DROP :
-								      DIPC_HANDLER_RESPOND;
 			if (ret == DIPC_HANDLER_CONSUMED || ret == DIPC_HANDLER_DROP)
 				return ret;
 			status = ret < 0 && -ret < DIPC_STATUS_MAX ? (enum dipc_status)-ret :
