@@ -198,9 +198,10 @@ __dipc_msg_validate(const struct rte_mbuf *m, uint8_t dir_mask, uint8_t dir)
 		return DIPC_STATUS_OK;
 	}
 	/* A chain: the server walked it (every segment lent, counted, summed)
-	 * before it got here; the header must agree with the total. */
-	if (m->nb_segs == 0 || m->nb_segs > DIPC_MSG_MAX_SEGS || m->pkt_len < data_len ||
-	    h->body_len != m->pkt_len - DIPC_MSG_HDR_LEN)
+	 * before it got here; the header must agree with the total, and a
+	 * chain carries bytes past its first segment. */
+	if (m->nb_segs == 0 || m->nb_segs > DIPC_MSG_MAX_SEGS || m->next == NULL ||
+	    m->pkt_len <= data_len || h->body_len != m->pkt_len - DIPC_MSG_HDR_LEN)
 		return DIPC_STATUS_BAD_LENGTH;
 	return DIPC_STATUS_OK;
 }
