@@ -26,6 +26,7 @@
 #include <cjson/cJSON.h>
 
 #include "dipc_eal.h"
+#include "dipc_ring_proto.h"
 #include "harness.h"
 
 static struct harness current;
@@ -323,7 +324,7 @@ test_counts_match_traffic(void **state)
 	assert_string_equal(
 		cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(j, "server"),
 						 "state")->valuestring, "running");
-	assert_int_equal(num_at(j, "server", "abi_version", NULL), 3);
+	assert_int_equal(num_at(j, "server", "abi_version", NULL), DIPC_SHM_ABI_VERSION);
 	assert_true(num_at(j, "server", "uptime_s", NULL) > 0);
 	assert_int_equal(num_at(j, "server", "workers", NULL), 1);
 	assert_int_equal(num_at(j, "admission", "admitted", NULL), 3);
@@ -554,12 +555,14 @@ test_watch(void **state)
 
 /* A server whose shared-memory layout is another version: refused, with
  * both versions named. */
+#define ABI_MISMATCH_TEXT \
+	"layout version 99; this dipc-info reads version " RTE_STR(DIPC_SHM_ABI_VERSION)
 static void
 test_abi_mismatch(void **state)
 {
 	struct harness *h = *state;
 	const char *set99[] = { "setabi", "99", NULL };
-	const char *set3[] = { "setabi", "3", NULL };
+	const char *set_back[] = { "setabi", RTE_STR(DIPC_SHM_ABI_VERSION), NULL };
 	struct harness_proc p;
 	int c;
 
@@ -567,11 +570,11 @@ test_abi_mismatch(void **state)
 	c = harness_start_client(h, set99);
 	expect_client(h, c, 0, 30000);
 	assert_int_equal(run_info(h, &p, NULL), 1);
-	if (!harness_log_contains(&p, "layout version 99; this dipc-info reads version 3"))
+	if (!harness_log_contains(&p, ABI_MISMATCH_TEXT))
 		harness_dump_log(&p);
-	assert_true(harness_log_contains(&p, "layout version 99; this dipc-info reads version 3"));
+	assert_true(harness_log_contains(&p, ABI_MISMATCH_TEXT));
 	/* Put it back: the server itself never reads it. */
-	c = harness_start_client(h, set3);
+	c = harness_start_client(h, set_back);
 	expect_client(h, c, 0, 30000);
 	assert_int_equal(run_info(h, &p, NULL), 0);
 	expect_clean_stop(h);

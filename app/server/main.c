@@ -159,6 +159,10 @@ main(int argc, char **argv)
 	}
 	if (stop_early)
 		dipc_server_stop(server);
+#ifdef DIPC_SERVER_TEST_HOOK
+	/* Test builds only (tests/meson.build): register test methods. */
+	DIPC_SERVER_TEST_HOOK(server);
+#endif
 	printf("dipc-server: ready: pid %d, %u worker(s), %u connections, ring %u, pool %u x %u B, "
 	       "idle %s\n",
 	       getpid(), dipc_server_nb_workers(server), cfg.max_conns, cfg.ring_size, cfg.pool_size, cfg.data_room,

@@ -75,6 +75,7 @@ dipc_info_drop_key(unsigned int reason)
 	static const char *const keys[] = {
 		[DIPC_STATS_DROP_NOT_MBUF] = "not_mbuf",
 		[DIPC_STATS_DROP_NOT_LENT] = "not_lent",
+		[DIPC_STATS_DROP_BAD_CHAIN] = "bad_chain",
 	};
 
 	return reason < RTE_DIM(keys) ? keys[reason] : NULL;
