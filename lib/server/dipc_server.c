@@ -212,39 +212,44 @@ map_mark(struct rte_mempool *mp __rte_unused, void *arg, void *obj,
 	 unsigned int idx __rte_unused)
 {
 	struct server_pool_map *pm = arg;
-	size_t word;
-	uint64_t bit = server_map_bit(pm, obj, &word);
+	uintptr_t line = ((uintptr_t)obj - pm->base) / RTE_CACHE_LINE_SIZE;
 
-	pm->objects[word] |= bit;
-	pm->obj_lines[pm->nb_objs++] = ((uintptr_t)obj - pm->base) / RTE_CACHE_LINE_SIZE;
-}
-
-static uint64_t *
-map_bitmap(const struct server_pool_map *pm, int socket)
-{
-	return rte_zmalloc_socket("dipc_pool_map", pm->nb_words * sizeof(uint64_t),
-				  RTE_CACHE_LINE_SIZE, socket);
+	pm->objects[line / 64] |= 1ull << (line % 64);
 }
 
 /* Build the map of one class's pool objects, its owner table and the
- * arrays that go with them. */
+ * arrays that go with them, all in private heap memory. */
 static int
-create_pool_map(struct server_pool_map *pm, struct rte_mempool *mp, int socket)
+create_pool_map(struct server_pool_map *pm, struct rte_mempool *mp)
 {
+	size_t w;
+	uint32_t n = 0;
+
 	pm->pool = mp;
 	pm->buf_offset = sizeof(struct rte_mbuf) + rte_pktmbuf_priv_size(mp);
 	pm->buf_len = rte_pktmbuf_data_room_size(mp);
 	rte_mempool_obj_iter(mp, map_bounds, pm);
 	pm->span -= pm->base;
 	pm->nb_words = pm->span / RTE_CACHE_LINE_SIZE / 64 + 1;
-	pm->objects = map_bitmap(pm, socket);
-	/* Private heap memory, not hugepages: no client can map it. */
-	pm->owner = calloc(pm->span / RTE_CACHE_LINE_SIZE + 1, sizeof(uint16_t));
+	pm->objects = calloc(pm->nb_words, sizeof(uint64_t));
+	pm->rank = calloc(pm->nb_words, sizeof(uint32_t));
+	pm->owner = calloc(mp->size, sizeof(uint16_t));
 	pm->obj_lines = calloc(mp->size, sizeof(uint32_t));
-	if (pm->objects == NULL || pm->owner == NULL || pm->obj_lines == NULL)
+	if (pm->objects == NULL || pm->rank == NULL || pm->owner == NULL || pm->obj_lines == NULL)
 		return -ENOMEM;
 	rte_mempool_obj_iter(mp, map_mark, pm);
-	return 0;
+	/* Index objects in address order: the rank of their bit. */
+	for (w = 0; w < pm->nb_words; w++) {
+		uint64_t bits = pm->objects[w];
+
+		pm->rank[w] = n;
+		while (bits != 0 && n < mp->size) {
+			pm->obj_lines[n++] = (uint32_t)(w * 64 + (size_t)__builtin_ctzll(bits));
+			bits &= bits - 1;
+		}
+	}
+	pm->nb_objs = n;
+	return n == mp->size ? 0 : -EINVAL;
 }
 
 /* Create the pool of every size class and its map, class 0 first. */
@@ -278,7 +283,7 @@ create_pools(struct dipc_server *s, int socket)
 		}
 		if (c == 0)
 			s->pool = mp;
-		ret = create_pool_map(&s->maps[c], mp, socket);
+		ret = create_pool_map(&s->maps[c], mp);
 		if (ret != 0)
 			return ret;
 		s->seg_room[c] = room - RTE_PKTMBUF_HEADROOM;
@@ -1200,7 +1205,7 @@ class_lent(const struct dipc_server *s, const struct server_pool_map *pm)
 	unsigned int i, j;
 
 	for (i = 0; i < pm->nb_objs; i++)
-		n += pm->owner[pm->obj_lines[i]] != OWNER_SERVER;
+		n += pm->owner[i] != OWNER_SERVER;
 	for (i = 0; i < s->cfg.max_conns; i++) {
 		if (s->slots[i].state == SLOT_FREE)
 			continue;
@@ -1360,7 +1365,8 @@ dipc_server_free(struct dipc_server *s)
 		rte_free(s->zones);
 	}
 	for (i = 0; i < DIPC_MAX_CLASSES; i++) {
-		rte_free(s->maps[i].objects);
+		free(s->maps[i].objects);
+		free(s->maps[i].rank);
 		free(s->maps[i].owner);
 		free(s->maps[i].obj_lines);
 	}

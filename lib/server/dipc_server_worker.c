@@ -555,9 +555,9 @@ sweep_class(const struct server_pool_map *pm, uint16_t owner, struct rte_mbuf **
 	for (i = 0; i < pm->nb_objs; i++) {
 		uint32_t line = pm->obj_lines[i];
 
-		if (pm->owner[line] != owner)
+		if (pm->owner[i] != owner)
 			continue;
-		pm->owner[line] = OWNER_SERVER;
+		pm->owner[i] = OWNER_SERVER;
 		m[k] = (struct rte_mbuf *)(pm->base + (uintptr_t)line * RTE_CACHE_LINE_SIZE);
 		/* The client could have written anything into it. */
 		if (!server_mbuf_fields_ok(pm, m[k]))

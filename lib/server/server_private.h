@@ -33,17 +33,26 @@ extern int dipc_server_logtype;
 struct server_pool_map {
 	uintptr_t base;       /* lowest object */
 	uintptr_t span;       /* bytes from base to past the highest object */
-	uint64_t *objects;    /* [span / 64 / 64 + 1] */
+	/*
+	 * Which cache lines of the span start an object: one bit per line,
+	 * and the number of objects below each word, so that an object's
+	 * index is a rank (its address order among the pool's objects).
+	 * Private heap memory: no client can map it, so no client can make
+	 * an address look like an object.
+	 */
+	uint64_t *objects;    /* [nb_words] */
+	uint32_t *rank;       /* [nb_words]: objects in the words before */
 	size_t nb_words;
 	/*
-	 * Who holds each mbuf, by cache line of the span (only lines where an
-	 * object starts are used): OWNER_SERVER (in the pool, or in the
-	 * server's hands), or slot + 1 for an mbuf lent to that connection's
-	 * client. Written by the worker that owns the slot and, once it has
-	 * quiesced, by the control lcore; never by a client.
+	 * Who holds each mbuf, by object index: OWNER_SERVER (in the pool,
+	 * or in the server's hands), or slot + 1 for an mbuf lent to that
+	 * connection's client. Written by the worker that owns the slot and,
+	 * once it has quiesced, by the control lcore; never by a client.
+	 * Two bytes per object, not per cache line of the span: the table is
+	 * written all over as mbufs are lent, so its size is resident memory.
 	 */
-	uint16_t *owner;      /* [span / 64] */
-	uint32_t *obj_lines;  /* [pool size]: line of each object, for sweeps */
+	uint16_t *owner;      /* [nb_objs] */
+	uint32_t *obj_lines;  /* [nb_objs]: line of each object, by index, for sweeps */
 	uint32_t nb_objs;
 	struct rte_mempool *pool;
 	uint32_t buf_offset;  /* buf_addr - mbuf: sizeof(struct rte_mbuf) + priv */
@@ -186,29 +195,25 @@ struct dipc_server {
 	int running;
 };
 
-/* Bit of an object in a pool-map-sized bitmap; the caller has checked the
- * address is inside the span. */
-static __rte_always_inline uint64_t
-server_map_bit(const struct server_pool_map *pm, const void *p, size_t *word)
-{
-	uintptr_t line = ((uintptr_t)p - pm->base) / RTE_CACHE_LINE_SIZE;
+/* Not an object: what server_obj_index() returns for it. */
+#define SERVER_NO_OBJECT UINT32_MAX
 
-	*word = line / 64;
-	return 1ull << (line % 64);
-}
-
-/* Is @p the start of an object of the dipc pool? Reads only the map. */
-static __rte_always_inline int
-server_mbuf_is_object(const struct server_pool_map *pm, const void *p)
+/* Index of the object of the pool map that starts at @p, or
+ * SERVER_NO_OBJECT. Reads only the map, never @p. */
+static __rte_always_inline uint32_t
+server_obj_index(const struct server_pool_map *pm, const void *p)
 {
-	uintptr_t off = (uintptr_t)p - pm->base;
-	size_t word;
-	uint64_t bit;
+	uintptr_t off = (uintptr_t)p - pm->base, line;
+	uint64_t word, bit;
 
 	if (off >= pm->span || off % RTE_CACHE_LINE_SIZE != 0)
-		return 0;
-	bit = server_map_bit(pm, p, &word);
-	return (pm->objects[word] & bit) != 0;
+		return SERVER_NO_OBJECT;
+	line = off / RTE_CACHE_LINE_SIZE;
+	word = pm->objects[line / 64];
+	bit = 1ull << (line % 64);
+	if ((word & bit) == 0)
+		return SERVER_NO_OBJECT;
+	return pm->rank[line / 64] + (uint32_t)__builtin_popcountll(word & (bit - 1));
 }
 
 /*
@@ -238,14 +243,13 @@ void server_mbuf_repair(const struct server_pool_map *pm, struct rte_mbuf *m);
 static __rte_always_inline int
 server_take(const struct server_pool_map *pm, const void *m, uint16_t owner)
 {
-	uintptr_t line;
+	uint32_t idx = server_obj_index(pm, m);
 
-	if (unlikely(!server_mbuf_is_object(pm, m)))
+	if (unlikely(idx == SERVER_NO_OBJECT))
 		return 1 + SERVER_DROP_NOT_MBUF;
-	line = ((uintptr_t)m - pm->base) / RTE_CACHE_LINE_SIZE;
-	if (unlikely(pm->owner[line] != owner))
+	if (unlikely(pm->owner[idx] != owner))
 		return 1 + SERVER_DROP_NOT_LENT;
-	pm->owner[line] = OWNER_SERVER;
+	pm->owner[idx] = OWNER_SERVER;
 	return 0;
 }
 
@@ -277,7 +281,12 @@ server_take_any(const struct dipc_server *s, const void *m, uint16_t owner,
 static __rte_always_inline void
 server_lend(const struct server_pool_map *pm, const void *m, uint16_t owner)
 {
-	pm->owner[((uintptr_t)m - pm->base) / RTE_CACHE_LINE_SIZE] = owner;
+	uint32_t idx = server_obj_index(pm, m);
+
+	/* @m came out of the pool or the server's hands: an object, unless a
+	 * handler answered with an mbuf of its own (then it is not tracked). */
+	if (likely(idx != SERVER_NO_OBJECT))
+		pm->owner[idx] = owner;
 }
 
 /*
