@@ -72,8 +72,13 @@ model_validate(const struct rte_mbuf *m, int response)
 		return DIPC_STATUS_BAD_VERSION;
 	if ((p[5] & 0xc0) != 0 || (p[5] & mask) != dir)
 		return DIPC_STATUS_BAD_FLAGS;
-	if (m->nb_segs != 1 || m->pkt_len != m->data_len ||
-	    le32(p + 16) != (uint32_t)m->data_len - 24)
+	if (m->nb_segs == 1)
+		return m->pkt_len == m->data_len && le32(p + 16) == (uint32_t)m->data_len - 24 ?
+			DIPC_STATUS_OK : DIPC_STATUS_BAD_LENGTH;
+	/* A chain (the server walked it before): bytes past the first
+	 * segment, at most 64 segments, body_len from pkt_len. */
+	if (m->nb_segs == 0 || m->nb_segs > 64 || m->next == NULL || m->pkt_len <= m->data_len ||
+	    le32(p + 16) != m->pkt_len - 24)
 		return DIPC_STATUS_BAD_LENGTH;
 	return DIPC_STATUS_OK;
 }
@@ -85,9 +90,12 @@ check_accepted(const struct rte_mbuf *m, uint8_t dir)
 	const struct dipc_msg_hdr *h = rte_pktmbuf_mtod(m, const struct dipc_msg_hdr *);
 
 	CHECK(m->data_len >= DIPC_MSG_HDR_LEN);
-	CHECK(h->body_len + DIPC_MSG_HDR_LEN == m->data_len);
-	CHECK(m->pkt_len == m->data_len);
-	CHECK(m->nb_segs == 1);
+	CHECK(h->body_len + DIPC_MSG_HDR_LEN == m->pkt_len);
+	CHECK(m->nb_segs >= 1 && m->nb_segs <= DIPC_MSG_MAX_SEGS);
+	if (m->nb_segs == 1)
+		CHECK(m->pkt_len == m->data_len);
+	else
+		CHECK(m->next != NULL && m->pkt_len > m->data_len);
 	CHECK(h->magic == DIPC_MSG_MAGIC);
 	CHECK(h->version == DIPC_MSG_VERSION);
 	CHECK((h->flags & ~DIPC_MSG_F_ALL) == 0);
