@@ -2,7 +2,7 @@
 /*
  * dipc-perf: a testpmd-style benchmark client for dipc-server.
  *
- *   dipc-perf [EAL args] -- --mode latency|throughput|oneway [options]
+ *   dipc-perf [EAL args] -- --mode latency|throughput|oneway|kv [options]
  */
 #include <errno.h>
 #include <getopt.h>
@@ -25,6 +25,7 @@ static const struct perf_mode *const modes[] = {
 	&perf_mode_connect,
 	&perf_mode_reclaim,
 	&perf_mode_victim,
+	&perf_mode_kv,
 	NULL,
 };
 
@@ -53,7 +54,11 @@ usage(FILE *f)
 		"                     reclaim: N connections or kills (default 1000, 100)\n"
 		"  --connections N    connections, used in turn (default 1, max %d)\n"
 		"  --timeout MS       connect and call timeout (default 1000)\n"
-		"  --verify           fill bodies with a pattern and check echoes byte for byte\n"
+		"  --verify           fill bodies with a pattern and check echoes byte for byte;\n"
+		"                     kv: check every GET's value against this client's PUTs\n"
+		"  --get-ratio R      kv: share of GETs, 0..1 or a percentage (default 0.9)\n"
+		"  --keys N           kv: keys preloaded, then read and written (default 1000)\n"
+		"  --value-size B     kv: value bytes per PUT, at least 12 (default 64)\n"
 		"  --json             print one JSON object instead of the summary\n"
 		"  --help\n"
 		"Exit status: 0 ok; 1 bad echoes or error responses; 2 bad usage;\n"
@@ -108,6 +113,9 @@ parse_args(int argc, char **argv, struct perf_opts *o, const struct perf_mode **
 		{ "timeout", required_argument, NULL, 't' },
 		{ "verify", no_argument, NULL, 'v' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "get-ratio", required_argument, NULL, 'g' },
+		{ "keys", required_argument, NULL, 'k' },
+		{ "value-size", required_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -162,6 +170,17 @@ parse_args(int argc, char **argv, struct perf_opts *o, const struct perf_mode **
 		case 'j':
 			o->json = 1;
 			break;
+		case 'g':
+			ret = perf_kv_parse_ratio(optarg, &o->get_ratio);
+			break;
+		case 'k':
+			ret = parse_u64("keys", optarg, 1, 99999999, &v);
+			o->keys = (uint32_t)v;
+			break;
+		case 'V':
+			ret = parse_u64("value-size", optarg, 12, 16777216, &v);
+			o->value_size = (uint32_t)v;
+			break;
 		case 'h':
 			usage(stdout);
 			exit(0);
@@ -200,6 +219,8 @@ print_result(const struct perf_opts *o, const struct perf_result *r)
 			       h->min, hist_percentile(h, 50), hist_percentile(h, 90),
 			       hist_percentile(h, 99), hist_percentile(h, 99.9), h->max,
 			       h->sum / (double)h->count);
+		if (r->print_extra != NULL)
+			r->print_extra(o, r, 1);
 		printf("}\n");
 		return;
 	}
@@ -216,6 +237,8 @@ print_result(const struct perf_opts *o, const struct perf_result *r)
 		       hist_percentile(h, 99), hist_percentile(h, 99.9), h->max,
 		       h->sum / (double)h->count);
 	}
+	if (r->print_extra != NULL)
+		r->print_extra(o, r, 0);
 	printf("  ------------------------------------------------------------------\n");
 }
 
@@ -225,6 +248,7 @@ main(int argc, char **argv)
 	struct perf_opts o = {
 		.mode = "latency", .size = 64, .burst = 32, .window = 32, .duration = 5,
 		.warmup = 1, .connections = 1, .timeout_ms = 1000,
+		.get_ratio = 0.9, .keys = 1000, .value_size = 64,
 	};
 	const struct perf_mode *mode = &perf_mode_latency;
 	static struct dipc_client *conns[PERF_MAX_CONNS];
@@ -249,7 +273,7 @@ main(int argc, char **argv)
 		argv[ret] = (char *)(uintptr_t)"--";
 	}
 	o.mode = mode->name;
-	if (o.window < o.burst && mode == &perf_mode_throughput)
+	if (o.window < o.burst && (mode == &perf_mode_throughput || mode == &perf_mode_kv))
 		o.burst = o.window;
 
 	ret = dipc_client_eal_init(argc, argv);

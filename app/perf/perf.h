@@ -23,6 +23,9 @@ struct perf_opts {
 	uint32_t timeout_ms;
 	int verify;           /* check echoed bodies byte for byte */
 	int json;
+	double get_ratio;     /* kv: share of GETs, 0..1 */
+	uint32_t keys;        /* kv: keys preloaded and used */
+	uint32_t value_size;  /* kv: value bytes per PUT */
 	int eal_argc;         /* the EAL arguments we were given, argv[0] first, */
 	char **eal_argv;      /* for the processes a mode starts (reclaim) */
 };
@@ -48,6 +51,9 @@ struct perf_result {
 	double elapsed_s;    /* measured interval */
 	struct perf_hist *hist; /* latency mode only */
 	int server_status;   /* 0, or -ESHUTDOWN / -ECONNRESET / -ETIMEDOUT */
+	/* A mode's own lines (human) or JSON members (json: ",\"k\":v..."). */
+	void (*print_extra)(const struct perf_opts *o, const struct perf_result *r, int json);
+	void *extra;
 };
 
 /* One benchmark mode (testpmd's fwd_engine, sized down). */
@@ -64,6 +70,10 @@ extern const struct perf_mode perf_mode_oneway;
 extern const struct perf_mode perf_mode_connect;
 extern const struct perf_mode perf_mode_reclaim;
 extern const struct perf_mode perf_mode_victim;
+extern const struct perf_mode perf_mode_kv;
+
+/* --get-ratio: "0.9", "90%" or "90" (over 1: percent). 0 or -EINVAL. */
+int perf_kv_parse_ratio(const char *s, double *out);
 
 /* Seconds as TSC cycles, and cycles as ns. */
 uint64_t perf_cycles(double seconds);

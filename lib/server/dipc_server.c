@@ -366,6 +366,22 @@ dipc_server_register(struct dipc_server *s, uint16_t method, dipc_server_handler
 	return 0;
 }
 
+int
+dipc_server_set_report(struct dipc_server *s, dipc_server_report_t fn, void *arg)
+{
+	if (s->running)
+		return -EBUSY;
+	s->report = fn;
+	s->report_arg = arg;
+	return 0;
+}
+
+struct rte_rcu_qsbr *
+dipc_server_rcu(struct dipc_server *s)
+{
+	return s->qsbr;
+}
+
 void
 dipc_server_stop(struct dipc_server *s)
 {
@@ -1091,6 +1107,9 @@ dipc_server_dump(FILE *f, const struct dipc_server *s)
 			s->workers[i].idle_sleeps);
 	dump_rejects(f, s);
 	dump_connections(f, s);
+	/* Before the pool line, which readers take as the report's end. */
+	if (s->report != NULL)
+		s->report(f, s->report_arg);
 	fprintf(f, "dipc-server: pool %s: %u of %u mbufs free, %" PRIu64
 		   " lent to open connections\n", s->pool->name,
 		rte_mempool_avail_count(s->pool), s->pool->size, lent);

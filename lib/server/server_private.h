@@ -161,6 +161,8 @@ struct dipc_server {
 	struct server_worker *workers;
 	unsigned int nb_workers;
 	struct server_method methods[DIPC_SERVER_MAX_METHOD + 1];
+	dipc_server_report_t report;      /* a service's report lines, or NULL */
+	void *report_arg;
 	/* Counters of closed connections, folded in by the control lcore. */
 	struct {
 		uint64_t rx_msgs;
