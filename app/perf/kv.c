@@ -71,9 +71,9 @@ struct kv_state {
 	uint8_t value[65536]; /* a PUT's value, before it is copied in */
 };
 
-/* The run's state, printed after kv_run() returns; a global keeps it
- * reachable until exit (it is the process's to the end). */
-static struct kv_state *state;
+/* The run's state, printed after kv_run() returns and kept (with what it
+ * points to) until the process exits. */
+static struct kv_state state;
 
 int
 perf_kv_parse_ratio(const char *s, double *out)
@@ -378,15 +378,11 @@ kv_print(const struct perf_opts *o, const struct perf_result *r, int json)
 static int
 kv_run(const struct perf_opts *o, struct dipc_client **conns, struct perf_result *r)
 {
-	struct kv_state *st;
+	struct kv_state *st = &state;
 	uint64_t start, late = 0, deadline;
 	uint32_t i, tsize = 1;
 	int ret;
 
-	st = calloc(1, sizeof(*st));
-	if (st == NULL)
-		return -ENOMEM;
-	state = st;
 	st->o = o;
 	st->writer = (uint32_t)getpid();
 	st->rng = 0x9e3779b97f4a7c15ull ^ st->writer;
