@@ -336,6 +336,7 @@ harness_server_dump(struct harness *h, struct harness_dump *d, unsigned int time
 	long offset;
 	FILE *f;
 	int got_conns = 0;
+	unsigned int cls, cfree, csize, clent;
 
 	f = fopen(h->server.log, "r");
 	if (f == NULL || fseek(f, 0, SEEK_END) != 0) {
@@ -358,6 +359,14 @@ harness_server_dump(struct harness *h, struct harness_dump *d, unsigned int time
 					 "closed %lu (of which dead %lu), open %lu",
 				   &d->admitted, &d->refused, &d->closed, &d->dead, &d->open) == 5)
 				got_conns = 1;
+			/* The larger classes come first, class 0 ends the report. */
+			if (got_conns &&
+			    sscanf(line, "dipc-server: pool dipc_pool_%u: %u of %u mbufs free, %u lent",
+				   &cls, &cfree, &csize, &clent) == 4 && cls < 4) {
+				d->class_free[cls] = cfree;
+				d->class_size[cls] = csize;
+				d->class_lent[cls] = clent;
+			}
 			if (got_conns &&
 			    sscanf(line, "dipc-server: pool dipc_pool_0: %u of %u mbufs free, %u lent",
 				   &d->pool_free, &d->pool_size, &d->lent) == 3) {

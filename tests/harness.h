@@ -34,6 +34,8 @@ struct harness {
 struct harness_dump {
 	unsigned long admitted, refused, closed, dead, open;
 	unsigned int pool_free, pool_size, lent;
+	/* Every size class's pool line (dipc_pool_N), class 0 included. */
+	unsigned int class_free[4], class_size[4], class_lent[4];
 };
 
 /* 1 if 2 MB hugepages are reserved, free and mounted. */

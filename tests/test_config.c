@@ -330,6 +330,18 @@ static const struct {
 	{ "mbuf-cache", "mempool.cache", "0", offsetof(struct dipc_server_config, pool_cache), 0 },
 	{ "data-room", "mempool.data_room", "65535",
 	  offsetof(struct dipc_server_config, data_room), 65535 },
+	{ "class1-data-room", "mempool.class1_data_room", "16512",
+	  offsetof(struct dipc_server_config, class_data_room[0]), 16512 },
+	{ "class1-mbufs", "mempool.class1_mbufs", "1024",
+	  offsetof(struct dipc_server_config, class_pool_size[0]), 1024 },
+	{ "class2-data-room", "mempool.class2_data_room", "65535",
+	  offsetof(struct dipc_server_config, class_data_room[1]), 65535 },
+	{ "class2-mbufs", "mempool.class2_mbufs", "4194304",
+	  offsetof(struct dipc_server_config, class_pool_size[1]), 4194304 },
+	{ "class3-data-room", "mempool.class3_data_room", "0",
+	  offsetof(struct dipc_server_config, class_data_room[2]), 0 },
+	{ "class3-mbufs", "mempool.class3_mbufs", "64",
+	  offsetof(struct dipc_server_config, class_pool_size[2]), 64 },
 	{ "burst", "worker.burst", "512", offsetof(struct dipc_server_config, burst), 512 },
 	{ "idle", "worker.idle", "busy", offsetof(struct dipc_server_config, idle),
 	  DIPC_IDLE_BUSY },
@@ -538,6 +550,45 @@ test_check(void **state __rte_unused)
 	assert_int_equal(dipc_config_check(&cfg, NULL, 0), 0);
 }
 
+/* Size classes: default off; on without gaps, ascending, at least 64 mbufs. */
+static void
+test_check_classes(void **state __rte_unused)
+{
+	struct dipc_server_config cfg;
+	char err[256] = "";
+
+	dipc_config_defaults(&cfg);
+	assert_int_equal(cfg.data_room, 2176);
+	assert_int_equal(cfg.class_data_room[0], 0);
+	assert_int_equal(cfg.class_pool_size[0], 0);
+	assert_int_equal(cfg.class_data_room[2], 0);
+	cfg.class_data_room[0] = 16512;
+	cfg.class_pool_size[0] = 1024;
+	cfg.class_data_room[1] = 65535;
+	cfg.class_pool_size[1] = 64;
+	assert_int_equal(dipc_config_check(&cfg, err, sizeof(err)), 0);
+	cfg.class_pool_size[1] = 63;
+	assert_int_equal(dipc_config_check(&cfg, err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "class2_mbufs 63 is too small: a size class needs at least 64 mbufs");
+	cfg.class_pool_size[1] = 256;
+	cfg.class_data_room[1] = 16512;
+	assert_int_equal(dipc_config_check(&cfg, err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "class2_data_room 16512 must be larger than the previous class's 16512");
+	cfg.class_data_room[0] = 2176;
+	assert_int_equal(dipc_config_check(&cfg, err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "class1_data_room 2176 must be larger than the previous class's 2176");
+	cfg.class_data_room[0] = 0;
+	cfg.class_pool_size[0] = 0;
+	assert_int_equal(dipc_config_check(&cfg, err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "size class 2 is set but class 1 is not: classes are numbered "
+				 "without gaps");
+	/* A class with a room but no mbufs is refused too, not silently off. */
+	dipc_config_defaults(&cfg);
+	cfg.class_data_room[0] = 4096;
+	assert_int_equal(dipc_config_check(&cfg, err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "class1_mbufs 0 is too small: a size class needs at least 64 mbufs");
+}
+
 static void
 test_usage(void **state __rte_unused)
 {
@@ -654,6 +705,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_set),
 		cmocka_unit_test(test_parse_args),
 		cmocka_unit_test(test_check),
+		cmocka_unit_test(test_check_classes),
 		cmocka_unit_test(test_usage),
 		cmocka_unit_test(test_dump_roundtrip),
 		cmocka_unit_test(test_path_option),

@@ -10,7 +10,9 @@
  * The primary creates, in hugepage memory:
  * - the memzone DIPC_SHM_MZ_NAME holding struct dipc_shm and the connection
  *   table that follows it;
- * - the mbuf pool DIPC_POOL_NAME;
+ * - the mbuf pools of the size classes, DIPC_POOL_FMT by class index
+ *   (class 0, DIPC_POOL_NAME, always; dipc_shm.nb_classes of them, data
+ *   rooms ascending, in dipc_shm.class_data_room[]);
  * - for each connection slot i, four single-producer/single-consumer rings
  *   (in ring zones: memzones DIPC_RING_ZONE_FMT, slots_per_zone slots each,
  *   created as the pool of slots grows):
@@ -54,8 +56,12 @@ extern "C" {
 
 /** Name of the memzone holding struct dipc_shm. */
 #define DIPC_SHM_MZ_NAME "dipc_shm"
-/** Name of the mbuf pool (size class 0; more classes come with the codec). */
+/** Name of the mbuf pool of size class 0 (the smallest, and the default one). */
 #define DIPC_POOL_NAME "dipc_pool_0"
+/** Mbuf pool name template, by size class index. */
+#define DIPC_POOL_FMT "dipc_pool_%u"
+/** Most size classes (mbuf pools of different data rooms) a server offers. */
+#define DIPC_MAX_CLASSES 4
 /** Request ring name template, by slot index. */
 #define DIPC_REQ_RING_FMT "dipc_req_%u"
 /** Response ring name template, by slot index. */
@@ -72,7 +78,7 @@ extern "C" {
 /** "DIPCSHM\0" as a little-endian 64-bit integer. */
 #define DIPC_SHM_MAGIC 0x004d485343504944ull
 /** Version of this layout. Bumped on any incompatible change. */
-#define DIPC_SHM_ABI_VERSION 2
+#define DIPC_SHM_ABI_VERSION 3
 
 /** Server states, in dipc_shm.state. */
 enum dipc_server_state {
@@ -133,6 +139,10 @@ struct dipc_shm_conn {
 		uint64_t rsp_full;     /**< polls skipped because the response ring was full */
 		uint64_t given_back;   /**< mbufs the client gave back on its free ring */
 		uint64_t lend_refused; /**< lend_want seen with conn_mbufs already lent */
+		/** Chained requests dropped whole: a segment not lent to the
+		 *  connection, a loop, more than DIPC_MSG_MAX_SEGS segments, or
+		 *  nb_segs/pkt_len disagreeing with the segments walked. */
+		uint64_t bad_chains;
 	} server __rte_cache_aligned;
 
 	/* Written only by the client. */
@@ -140,6 +150,14 @@ struct dipc_shm_conn {
 		uint64_t tx_msgs;   /**< requests enqueued */
 		uint64_t rx_msgs;   /**< responses dequeued */
 		uint64_t heartbeat; /**< CLOCK_MONOTONIC ns of the client's last check */
+		/**
+		 * Mbufs of each size class the client asked to be lent, a running
+		 * count (class 0 is not used: its lending follows lend_want). The
+		 * client raises it, then bumps lend_want; the worker lends the
+		 * difference from what it served, within the window, on the
+		 * alloc ring, and bumps server.lend_refused if it could not.
+		 */
+		uint32_t class_want[DIPC_MAX_CLASSES];
 	} client __rte_cache_aligned;
 } __rte_cache_aligned;
 
@@ -160,9 +178,13 @@ struct dipc_shm {
 	uint32_t heartbeat_ms; /**< the control lcore beats at least this often */
 	uint32_t ring_size;    /**< entries per ring */
 	uint32_t nb_workers;   /**< worker lcores */
-	uint32_t pool_size;    /**< mbufs in DIPC_POOL_NAME */
-	uint32_t data_room;    /**< mbuf data room, headroom included */
+	uint32_t pool_size;    /**< mbufs in DIPC_POOL_NAME (class 0) */
+	uint32_t data_room;    /**< mbuf data room of class 0, headroom included */
 	uint32_t conn_mbufs;   /**< most mbufs one connection may hold (largest window) */
+	uint32_t nb_classes;   /**< size classes, 1..DIPC_MAX_CLASSES */
+	/** Data room of each class (headroom included), strictly ascending. */
+	uint32_t class_data_room[DIPC_MAX_CLASSES];
+	uint32_t class_pool_size[DIPC_MAX_CLASSES]; /**< mbufs in each class's pool */
 
 	/* Written only by the control lcore. */
 	struct {

@@ -36,6 +36,11 @@ RTE_LOG_REGISTER(dipc_client_logtype, dipc.lib.client, NOTICE);
 /* How long dipc_client_call() spins before it yields the CPU in each wait,
  * so several clients on a small machine do not starve the worker. */
 #define CLIENT_SPIN_US 50
+/* Free mbufs of a larger class a connection keeps for its next allocs;
+ * past this they go back to the server, for other connections. The stash
+ * has room for one more chain's worth, as lent by one request. */
+#define CLIENT_CLASS_KEEP 16u
+#define CLIENT_CLASS_STASH (CLIENT_CLASS_KEEP + DIPC_MSG_MAX_SEGS)
 
 /*
  * The client never takes from or puts into the pool: the server lends it
@@ -45,7 +50,14 @@ RTE_LOG_REGISTER(dipc_client_logtype, dipc.lib.client, NOTICE);
  */
 struct dipc_client {
 	struct dipc_ring_conn rings;
-	struct rte_mempool *pool;
+	struct rte_mempool *pool;    /* class 0's */
+	uint32_t max_body0;          /* largest body of class 0: the fast path */
+	uint32_t nb_classes;
+	struct rte_mempool *pools[DIPC_MAX_CLASSES];
+	uint32_t seg_room[DIPC_MAX_CLASSES]; /* data bytes one mbuf of each class holds */
+	/* Free mbufs of the larger classes (class 0's are in stash). */
+	struct rte_mbuf *cstash[DIPC_MAX_CLASSES][CLIENT_CLASS_STASH];
+	uint32_t nb_cstash[DIPC_MAX_CLASSES];
 	struct rte_mbuf **stash; /* [stash_cap] */
 	uint32_t nb_stash;
 	uint32_t stash_cap;
@@ -244,7 +256,7 @@ dipc_client_connect_opts(const struct dipc_client_opts *opts)
 	struct dipc_client *c = NULL;
 	struct dipc_token token;
 	struct dipc_shm *shm;
-	uint32_t slot;
+	uint32_t slot, i;
 	int ret, have_token;
 
 	/* Before rte_eal_init() EAL knows no lcore, and nothing is mapped. */
@@ -285,11 +297,31 @@ dipc_client_connect_opts(const struct dipc_client_opts *opts)
 	c->epoch = shm->epoch;
 	c->tsc_hz = hz;
 	c->next_stream_id = 1;
-	c->pool = rte_mempool_lookup(DIPC_POOL_NAME);
-	if (c->pool == NULL) {
+	c->nb_classes = shm->nb_classes;
+	if (c->nb_classes < 1 || c->nb_classes > DIPC_MAX_CLASSES) {
 		ret = -EPROTO;
 		goto fail;
 	}
+	for (i = 0; i < c->nb_classes; i++) {
+		char name[RTE_MEMPOOL_NAMESIZE];
+
+		snprintf(name, sizeof(name), DIPC_POOL_FMT, i);
+		c->pools[i] = rte_mempool_lookup(name);
+		/* The server's word on the room, checked against the pool's. */
+		if (c->pools[i] == NULL || shm->class_data_room[i] <= RTE_PKTMBUF_HEADROOM ||
+		    shm->class_data_room[i] != rte_pktmbuf_data_room_size(c->pools[i]) ||
+		    (i > 0 && shm->class_data_room[i] <= shm->class_data_room[i - 1])) {
+			ret = -EPROTO;
+			goto fail;
+		}
+		c->seg_room[i] = shm->class_data_room[i] - RTE_PKTMBUF_HEADROOM;
+	}
+	c->pool = c->pools[0];
+	if (c->seg_room[0] < DIPC_MSG_HDR_LEN) {
+		ret = -EPROTO;
+		goto fail;
+	}
+	c->max_body0 = c->seg_room[0] - DIPC_MSG_HDR_LEN;
 	/* Room for a refill on top of the most it keeps (the window is
 	 * granted later, and is at most conn_mbufs). */
 	c->stash_cap = RTE_MIN(shm->conn_mbufs, CLIENT_STASH) + CLIENT_REFILL;
@@ -355,15 +387,68 @@ dipc_client_close(struct dipc_client *c)
 	return 0;
 }
 
+/* Give a free mbuf back to the server (free ring). Returns 1 if it went. */
+static inline int
+give_back(struct dipc_client *c, struct rte_mbuf *m)
+{
+	if (rte_ring_sp_enqueue(c->rings.free, m) != 0)
+		return 0;
+	c->held--;
+	return 1;
+}
+
+/* Class index of an mbuf lent to us, or nb_classes if not of our pools. */
+static inline unsigned int
+class_of(const struct dipc_client *c, const struct rte_mbuf *m)
+{
+	unsigned int k;
+
+	for (k = 0; k < c->nb_classes && m->pool != c->pools[k]; k++)
+		;
+	return k;
+}
+
+/* Keep a free mbuf of a larger class @k; past @keep, give it back. */
+static void
+cstash_put(struct dipc_client *c, unsigned int k, struct rte_mbuf *m, unsigned int keep)
+{
+	if (c->nb_cstash[k] < keep || (!give_back(c, m) && c->nb_cstash[k] < CLIENT_CLASS_STASH))
+		c->cstash[k][c->nb_cstash[k]++] = m;
+	/* else: the free ring is full and so is the stash; it stays lent to
+	 * us and goes back when the connection closes. */
+}
+
+/* The alloc ring carries every class when there are several: move the
+ * larger classes' mbufs just taken (stash[from..]) to their own stashes. */
+static void __rte_noinline
+sort_lent(struct dipc_client *c, unsigned int from)
+{
+	unsigned int i, k, keep = from;
+
+	for (i = from; i < c->nb_stash; i++) {
+		struct rte_mbuf *m = c->stash[i];
+
+		k = class_of(c, m);
+		if (likely(k == 0))
+			c->stash[keep++] = m;
+		else if (k < c->nb_classes)
+			cstash_put(c, k, m, CLIENT_CLASS_STASH);
+		/* else: not the server's pools (a broken server); left alone */
+	}
+	c->nb_stash = keep;
+}
+
 static unsigned int
 take_lent(struct dipc_client *c, unsigned int n)
 {
-	unsigned int room = c->stash_cap - c->nb_stash, got;
+	unsigned int room = c->stash_cap - c->nb_stash, got, from = c->nb_stash;
 
 	got = rte_ring_sc_dequeue_burst(c->rings.alloc, (void **)(c->stash + c->nb_stash),
 					RTE_MIN(room, RTE_MAX(n, CLIENT_REFILL)), NULL);
 	c->nb_stash += got;
 	c->held += got;
+	if (unlikely(c->nb_classes > 1) && got != 0)
+		sort_lent(c, from);
 	return got;
 }
 
@@ -432,15 +517,106 @@ stash_put(struct dipc_client *c, struct rte_mbuf *m)
 	c->stash[c->nb_stash++] = m;
 }
 
+/* Smallest class whose mbuf holds @len bytes of data, or nb_classes. */
+static inline unsigned int
+class_for(const struct dipc_client *c, uint64_t len)
+{
+	unsigned int k;
+
+	for (k = 0; k < c->nb_classes && c->seg_room[k] < len; k++)
+		;
+	return k;
+}
+
+/*
+ * Make sure the stash of larger class @k holds @n mbufs: take what the
+ * server lent, else ask for the rest (class_want) and wait, as
+ * ask_for_more() does for class 0.
+ */
+static int
+class_fill(struct dipc_client *c, unsigned int k, unsigned int n)
+{
+	uint64_t start, deadline, refused;
+	unsigned int need;
+
+	if (c->nb_cstash[k] >= n)
+		return 0;
+	take_lent(c, 0);
+	if (c->nb_cstash[k] >= n)
+		return 0;
+	need = n - c->nb_cstash[k];
+	if (c->held + need > c->conn->window)
+		return -ENOBUFS;
+	start = rte_rdtsc();
+	deadline = start + c->tsc_hz / 1000 * CLIENT_LEND_WAIT_MS;
+	refused = __atomic_load_n(&c->conn->server.lend_refused, __ATOMIC_ACQUIRE);
+	/* The count first, then the bell the worker polls (release). */
+	__atomic_store_n(&c->conn->client.class_want[k], c->conn->client.class_want[k] + need,
+			 __ATOMIC_RELAXED);
+	__atomic_fetch_add(&c->conn->lend_want, 1, __ATOMIC_RELEASE);
+	do {
+		take_lent(c, 0);
+		if (c->nb_cstash[k] >= n)
+			return 0;
+		if (__atomic_load_n(&c->conn->server.lend_refused, __ATOMIC_ACQUIRE) != refused) {
+			take_lent(c, 0); /* what it could lend came before the refusal */
+			return c->nb_cstash[k] >= n ? 0 : -ENOBUFS;
+		}
+		if (dipc_client_check(c) != 0)
+			break;
+		wait_a_little(start, c->tsc_hz);
+	} while (rte_rdtsc() < deadline);
+	return -ENOBUFS;
+}
+
+/* A free mbuf of class @k, reset; NULL with rte_errno set. */
+static struct rte_mbuf *
+class_get(struct dipc_client *c, unsigned int k)
+{
+	struct rte_mbuf *m;
+
+	if (k == 0) {
+		if (stash_fill(c, 1) != 0)
+			goto nobufs;
+		m = c->stash[--c->nb_stash];
+	} else {
+		if (class_fill(c, k, 1) != 0)
+			goto nobufs;
+		m = c->cstash[k][--c->nb_cstash[k]];
+	}
+	rte_pktmbuf_reset(m);
+	return m;
+nobufs:
+	rte_errno = ENOBUFS;
+	return NULL;
+}
+
+/* A body larger than class 0's: one mbuf of the class that fits. */
+static struct rte_mbuf * __rte_noinline
+msg_alloc_large(struct dipc_client *c, uint8_t flags, uint16_t method, uint32_t body_len)
+{
+	unsigned int k = class_for(c, (uint64_t)DIPC_MSG_HDR_LEN + body_len);
+	struct rte_mbuf *m;
+
+	if (k == c->nb_classes) {
+		rte_errno = ENOSPC;
+		return NULL;
+	}
+	m = class_get(c, k);
+	if (m == NULL)
+		return NULL;
+	dipc_msg_init(m, flags, method, c->next_stream_id, body_len);
+	c->next_stream_id++;
+	return m;
+}
+
 static inline struct rte_mbuf *
 msg_alloc(struct dipc_client *c, uint8_t flags, uint16_t method, uint32_t body_len)
 {
 	struct rte_mbuf *m;
 
-	if (body_len > dipc_client_max_body(c)) {
-		rte_errno = ENOSPC;
-		return NULL;
-	}
+	if (unlikely(body_len > c->max_body0))
+		return msg_alloc_large(c, flags, method, body_len);
 	if (stash_fill(c, 1) != 0) {
 		rte_errno = ENOBUFS;
 		return NULL;
@@ -465,6 +641,67 @@ dipc_client_msg_alloc_oneway(struct dipc_client *c, uint16_t method, uint32_t bo
 	return msg_alloc(c, DIPC_MSG_F_REQUEST | DIPC_MSG_F_ONEWAY, method, body_len);
 }
 
+struct rte_mbuf *
+dipc_client_msg_alloc_chain(struct dipc_client *c, uint16_t method, uint32_t body_len,
+			    unsigned int flags)
+{
+	const unsigned int top = c->nb_classes - 1;
+	uint64_t total = (uint64_t)DIPC_MSG_HDR_LEN + body_len, left;
+	unsigned int need[DIPC_MAX_CLASSES] = { 0 }, k, last, nb_full, i;
+	struct rte_mbuf *head, *tail, *m;
+
+	if ((flags & ~DIPC_MSG_F_ONEWAY) != 0) {
+		rte_errno = EINVAL;
+		return NULL;
+	}
+	if (total <= c->seg_room[top])
+		return msg_alloc(c, DIPC_MSG_F_REQUEST | (uint8_t)flags, method, body_len);
+	if (body_len > dipc_client_max_chain_body(c)) {
+		rte_errno = ENOSPC;
+		return NULL;
+	}
+	/* Full segments of the largest class, then the rest in the class that
+	 * fits it (the layout dipc_server_rsp_alloc() makes too). */
+	nb_full = (unsigned int)(total / c->seg_room[top]);
+	left = total % c->seg_room[top];
+	last = left != 0 ? class_for(c, left) : top;
+	need[top] = nb_full;
+	if (left != 0)
+		need[last]++;
+	/* Every segment first, then take them: all or none. */
+	for (k = 0; k < c->nb_classes; k++) {
+		if (need[k] == 0)
+			continue;
+		if ((k == 0 ? stash_fill(c, need[k]) : class_fill(c, k, need[k])) != 0) {
+			rte_errno = ENOBUFS;
+			return NULL;
+		}
+	}
+	/* Filling class 0 may have sorted more into the larger stashes, never
+	 * taken from them, so every count still holds. */
+	head = tail = NULL;
+	for (i = 0; i < nb_full + (left != 0); i++) {
+		k = i < nb_full ? top : last;
+		m = k == 0 ? c->stash[--c->nb_stash] : c->cstash[k][--c->nb_cstash[k]];
+		rte_pktmbuf_reset(m);
+		m->data_len = (uint16_t)(i < nb_full ? c->seg_room[top] : left);
+		if (head == NULL)
+			head = m;
+		else
+			tail->next = m;
+		tail = m;
+	}
+	/* The header in the first segment: with data_len 0 again, body_len 0
+	 * fits any room. */
+	head->data_len = 0;
+	dipc_msg_init(head, DIPC_MSG_F_REQUEST | (uint8_t)flags, method, c->next_stream_id++, 0);
+	dipc_msg_hdr(head)->body_len = body_len;
+	head->data_len = (uint16_t)c->seg_room[top];
+	head->nb_segs = (uint16_t)(nb_full + (left != 0));
+	head->pkt_len = (uint32_t)total;
+	return head;
+}
+
 int
 dipc_client_msg_alloc_bulk(struct dipc_client *c, struct rte_mbuf **m, unsigned int n,
 			   uint16_t method, uint32_t body_len, unsigned int flags)
@@ -474,8 +711,20 @@ dipc_client_msg_alloc_bulk(struct dipc_client *c, struct rte_mbuf **m, unsigned 
 
 	if ((flags & ~DIPC_MSG_F_ONEWAY) != 0)
 		return -EINVAL;
-	if (body_len > dipc_client_max_body(c))
-		return -ENOSPC;
+	if (unlikely(body_len > c->max_body0)) {
+		unsigned int k = class_for(c, (uint64_t)DIPC_MSG_HDR_LEN + body_len);
+
+		if (k == c->nb_classes)
+			return -ENOSPC;
+		if (n > DIPC_MSG_MAX_SEGS || class_fill(c, k, n) != 0)
+			return -ENOBUFS;
+		for (i = 0; i < n; i++) {
+			m[i] = c->cstash[k][--c->nb_cstash[k]];
+			rte_pktmbuf_reset(m[i]);
+			dipc_msg_init(m[i], hdr_flags, method, c->next_stream_id++, body_len);
+		}
+		return 0;
+	}
 	if (n > c->stash_cap || stash_fill(c, n) != 0)
 		return -ENOBUFS;
 	for (i = 0; i < n; i++) {
@@ -495,8 +744,12 @@ dipc_client_msg_free(struct dipc_client *c, struct rte_mbuf *m)
 		next = m->next;
 		m = rte_pktmbuf_prefree_seg(m);
 		if (m != NULL) {
+			unsigned int k;
+
 			if (likely(m->pool == c->pool))
 				stash_put(c, m);
+			else if ((k = class_of(c, m)) < c->nb_classes)
+				cstash_put(c, k, m, CLIENT_CLASS_KEEP);
 			else
 				rte_mbuf_raw_free(m); /* not the server's: its own pool */
 		}
@@ -537,15 +790,44 @@ dipc_client_depth(const struct dipc_client *c)
 uint32_t
 dipc_client_max_body(const struct dipc_client *c)
 {
-	return c->shm->data_room - RTE_PKTMBUF_HEADROOM - DIPC_MSG_HDR_LEN;
+	return c->seg_room[c->nb_classes - 1] - DIPC_MSG_HDR_LEN;
+}
+
+uint32_t
+dipc_client_max_chain_body(const struct dipc_client *c)
+{
+	uint32_t segs = RTE_MIN((uint32_t)DIPC_MSG_MAX_SEGS, c->conn->window);
+
+	return segs * c->seg_room[c->nb_classes - 1] - DIPC_MSG_HDR_LEN;
+}
+
+unsigned int
+dipc_client_nb_classes(const struct dipc_client *c)
+{
+	return c->nb_classes;
+}
+
+uint32_t
+dipc_client_class_max_body(const struct dipc_client *c, unsigned int cls)
+{
+	return cls < c->nb_classes ? c->seg_room[cls] - DIPC_MSG_HDR_LEN : 0;
 }
 
 uint16_t
 dipc_client_send_burst(struct dipc_client *c, struct rte_mbuf **m, uint16_t n)
 {
-	uint16_t sent = dipc_ring_tx_burst(c->rings.req, m, n);
+	uint32_t segs = 0;
+	uint16_t sent, i;
 
-	c->held -= sent;
+	/* Segments, read before the enqueue: after it they are the server's. */
+	for (i = 0; i < n; i++)
+		segs += m[i]->nb_segs;
+	sent = dipc_ring_tx_burst(c->rings.req, m, n);
+	for (i = sent; i < n; i++)
+		segs -= m[i]->nb_segs;
+	/* A caller that rewrote nb_segs cannot wrap the count (the server
+	 * counts exactly; this one only decides when to ask for more). */
+	c->held -= RTE_MIN(segs, c->held);
 	c->conn->client.tx_msgs += sent;
 	return sent;
 }
@@ -553,9 +835,13 @@ dipc_client_send_burst(struct dipc_client *c, struct rte_mbuf **m, uint16_t n)
 uint16_t
 dipc_client_recv_burst(struct dipc_client *c, struct rte_mbuf **m, uint16_t n)
 {
-	uint16_t got = dipc_ring_rx_burst(c->rings.rsp, m, n);
+	uint16_t got = dipc_ring_rx_burst(c->rings.rsp, m, n), i;
+	uint32_t segs = 0;
 
-	c->held += got;
+	/* The first cache line of each, which the caller reads next anyway. */
+	for (i = 0; i < got; i++)
+		segs += m[i]->nb_segs;
+	c->held += segs;
 	c->conn->client.rx_msgs += got;
 	return got;
 }

@@ -152,15 +152,54 @@ int dipc_client_close(struct dipc_client *c);
  * server's conn_mbufs: a message belongs to the connection it was
  * allocated on (or received on), and is sent or freed there only.
  *
+ * The mbuf is of the smallest size class whose data room holds the header
+ * and @p body_len bytes, so the message is one contiguous segment: write
+ * the body through dipc_msg_body(). Class 0 mbufs come from the stash the
+ * server keeps filled; a larger class's are lent on demand (the first
+ * alloc of a class waits for the worker; freed ones are kept for reuse).
+ *
  * @return
  *   The mbuf, or NULL with rte_errno set: ENOBUFS if the connection has no
  *   free mbuf (conn_mbufs of them are in flight or in the caller's hands, or
  *   the server's pool ran low; the call waits up to 200 ms for the server
- *   to lend more first), ENOSPC if the body does not fit one mbuf (see
- *   dipc_client_max_body()).
+ *   to lend more first), ENOSPC if the body does not fit one mbuf of the
+ *   largest class (see dipc_client_max_body(); use
+ *   dipc_client_msg_alloc_chain()).
  */
 struct rte_mbuf *dipc_client_msg_alloc(struct dipc_client *c, uint16_t method,
 				       uint32_t body_len);
+
+/**
+ * Allocate a request of any body length up to dipc_client_max_chain_body().
+ *
+ * A body that fits one mbuf of the largest class is one segment, as
+ * dipc_client_msg_alloc() gives. A larger one is a chain: the first
+ * segment holds the header and the start of the body, each further
+ * segment the next part, every segment but the last of the largest class
+ * and filled to its data room (so the layout is predictable: see
+ * docs/DESIGN-NOTES.md, "Size classes and chains"). nb_segs, pkt_len and
+ * every data_len are set; write the body with dipc_codec_mbuf_copy_in()
+ * (dipc_codec_mbuf.h), which works on one segment as well. Send it with
+ * dipc_client_send_burst() or dipc_client_call() like any request; free
+ * it with dipc_client_msg_free(). It holds one mbuf of the connection's
+ * window per segment.
+ *
+ * @param c
+ *   The connection.
+ * @param method
+ *   The method to call.
+ * @param body_len
+ *   Body length in bytes.
+ * @param flags
+ *   0, or DIPC_MSG_F_ONEWAY.
+ * @return
+ *   The message (head segment), or NULL with rte_errno set: ENOSPC above
+ *   dipc_client_max_chain_body(), ENOBUFS as dipc_client_msg_alloc() (the
+ *   window or a pool cannot supply every segment: none is kept), EINVAL
+ *   for other flags.
+ */
+struct rte_mbuf *dipc_client_msg_alloc_chain(struct dipc_client *c, uint16_t method,
+					     uint32_t body_len, unsigned int flags);
 
 /**
  * Allocate a one-way request (DIPC_MSG_F_ONEWAY): no response will come.
@@ -172,7 +211,9 @@ struct rte_mbuf *dipc_client_msg_alloc_oneway(struct dipc_client *c, uint16_t me
 					      uint32_t body_len);
 
 /**
- * Allocate @p n requests at once, all or none, headers written.
+ * Allocate @p n requests at once, all or none, headers written, all of the
+ * size class that fits @p body_len (one segment each, as
+ * dipc_client_msg_alloc()).
  *
  * Each gets the next stream id in turn. Cheaper per message than
  * dipc_client_msg_alloc(): one trip to the connection's free mbufs for the lot.
@@ -192,14 +233,15 @@ struct rte_mbuf *dipc_client_msg_alloc_oneway(struct dipc_client *c, uint16_t me
  * @return
  *   0; -ENOBUFS if the connection has not @p n free mbufs (see
  *   dipc_client_msg_alloc()); -ENOSPC if the body
- *   does not fit one mbuf; -EINVAL for other flags.
+ *   does not fit one mbuf of the largest class; -EINVAL for other flags.
  */
 int dipc_client_msg_alloc_bulk(struct dipc_client *c, struct rte_mbuf **m, unsigned int n,
 			       uint16_t method, uint32_t body_len, unsigned int flags);
 
 /**
- * Free a message of this connection (a request not sent, or a response):
- * it is kept for the connection's next alloc, or given back to the server.
+ * Free a message of this connection (a request not sent, or a response),
+ * one segment or a chain: each segment is kept for the connection's next
+ * alloc of its class, or given back to the server.
  */
 void dipc_client_msg_free(struct dipc_client *c, struct rte_mbuf *m);
 
@@ -209,9 +251,27 @@ void dipc_client_msg_free(struct dipc_client *c, struct rte_mbuf *m);
 void dipc_client_msg_free_bulk(struct dipc_client *c, struct rte_mbuf **m, unsigned int n);
 
 /**
- * Largest body one message can carry.
+ * Largest body one segment can carry: that of the largest size class.
+ * A message up to this is contiguous and read in place.
  */
 uint32_t dipc_client_max_body(const struct dipc_client *c);
+
+/**
+ * Largest body a message can carry as a chain: DIPC_MSG_MAX_SEGS segments
+ * of the largest class (fewer if the granted window is smaller), less the
+ * header.
+ */
+uint32_t dipc_client_max_chain_body(const struct dipc_client *c);
+
+/** Number of size classes the server offers (1..DIPC_MAX_CLASSES). */
+unsigned int dipc_client_nb_classes(const struct dipc_client *c);
+
+/**
+ * Largest body one mbuf of size class @p cls holds (data room less the
+ * headroom and the header); 0 if there is no such class. Class 0's is the
+ * small-message size: a body up to it takes the fast path.
+ */
+uint32_t dipc_client_class_max_body(const struct dipc_client *c, unsigned int cls);
 
 /**
  * Send up to @p n requests.
@@ -226,7 +286,9 @@ uint16_t dipc_client_send_burst(struct dipc_client *c, struct rte_mbuf **m, uint
  * Receive up to @p n responses, in the order the server sent them.
  *
  * Responses to different streams may come back in any order; match them by
- * dipc_msg_hdr(m)->stream_id. The caller owns the mbufs received.
+ * dipc_msg_hdr(m)->stream_id. The caller owns the mbufs received. A
+ * response may be a chain (rte_pktmbuf_is_contiguous() is false): read its
+ * body with dipc_codec_mbuf_copy_out() or dipc_codec_mbuf_read().
  *
  * @return
  *   Number received (0..n).

@@ -78,6 +78,18 @@ static const struct opt_desc opts[] = {
 	    pool_cache, NULL, "per-lcore mempool cache, at most mbufs / 1.5"),
 	OPT("mempool", "data_room", "data-room", OPT_U32, 256, 65535, 2176,
 	    data_room, NULL, "mbuf data room in bytes, including the 128-byte headroom"),
+	OPT("mempool", "class1_data_room", "class1-data-room", OPT_U32, 0, 65535, 0,
+	    class_data_room[0], NULL, "data room of size class 1, larger than data_room; 0 = no class 1"),
+	OPT("mempool", "class1_mbufs", "class1-mbufs", OPT_U32, 0, 4194304, 0,
+	    class_pool_size[0], NULL, "mbufs of size class 1 (at least 64 if the class is on)"),
+	OPT("mempool", "class2_data_room", "class2-data-room", OPT_U32, 0, 65535, 0,
+	    class_data_room[1], NULL, "data room of size class 2, larger than class 1's; 0 = none"),
+	OPT("mempool", "class2_mbufs", "class2-mbufs", OPT_U32, 0, 4194304, 0,
+	    class_pool_size[1], NULL, "mbufs of size class 2"),
+	OPT("mempool", "class3_data_room", "class3-data-room", OPT_U32, 0, 65535, 0,
+	    class_data_room[2], NULL, "data room of size class 3, larger than class 2's; 0 = none"),
+	OPT("mempool", "class3_mbufs", "class3-mbufs", OPT_U32, 0, 4194304, 0,
+	    class_pool_size[2], NULL, "mbufs of size class 3"),
 	OPT("worker", "burst", "burst", OPT_U32, 1, 512, 32,
 	    burst, NULL, "most messages a worker handles per poll"),
 	OPT("worker", "idle", "idle", OPT_ENUM, 0, RTE_DIM(idle_names) - 2, DIPC_IDLE_BACKOFF,
@@ -705,6 +717,35 @@ dipc_config_check(const struct dipc_server_config *cfg, char *err, size_t errlen
 			"mbuf cache %" PRIu32 " is too large for %" PRIu32
 			" mbufs (at most pool_size / 1.5)", cfg->pool_cache, cfg->pool_size);
 		return -EINVAL;
+	}
+	/* Size classes: on in order, each larger than the one before; an
+	 * mbuf's data room is 16 bits in DPDK, hence the 65535 cap. */
+	uint32_t prev = cfg->data_room, i;
+	int off = 0;
+
+	for (i = 0; i < DIPC_CONFIG_EXTRA_CLASSES; i++) {
+		uint32_t room = cfg->class_data_room[i], n = cfg->class_pool_size[i];
+
+		if (room == 0 && n == 0) {
+			off = 1;
+			continue;
+		}
+		if (off) {
+			set_err(err, errlen, "size class %" PRIu32 " is set but class %" PRIu32
+				" is not: classes are numbered without gaps", i + 1, i);
+			return -EINVAL;
+		}
+		if (room <= prev) {
+			set_err(err, errlen, "class%" PRIu32 "_data_room %" PRIu32 " must be larger "
+				"than the previous class's %" PRIu32, i + 1, room, prev);
+			return -EINVAL;
+		}
+		if (n < 64) {
+			set_err(err, errlen, "class%" PRIu32 "_mbufs %" PRIu32 " is too small: a "
+				"size class needs at least 64 mbufs", i + 1, n);
+			return -EINVAL;
+		}
+		prev = room;
 	}
 	return 0;
 }

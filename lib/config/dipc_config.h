@@ -49,6 +49,9 @@ enum dipc_stall_policy {
 /** Room for a path option, terminating NUL included. */
 #define DIPC_CONFIG_PATH_LEN 256
 
+/** Size classes beyond class 0 (data_room/mbufs) the config can set. */
+#define DIPC_CONFIG_EXTRA_CLASSES 3
+
 /** Server configuration. All fields are set by dipc_config_defaults(). */
 struct dipc_server_config {
 	/** [server] max_connections: 1..65534, default 1024. */
@@ -91,6 +94,17 @@ struct dipc_server_config {
 	 * 128-byte headroom, 256..65535, default 2176.
 	 */
 	uint32_t data_room;
+	/**
+	 * [mempool] class1_data_room .. class3_data_room: data rooms of the
+	 * larger size classes (pools dipc_pool_1..3), each larger than the one
+	 * before, up to 65535; 0 = the class is off (default: only class 0,
+	 * data_room). A message body up to the largest class is one segment;
+	 * larger bodies travel as chains.
+	 */
+	uint32_t class_data_room[DIPC_CONFIG_EXTRA_CLASSES];
+	/** [mempool] class1_mbufs .. class3_mbufs: mbufs of each larger class,
+	 *  0 or 64..4194304, default 0. */
+	uint32_t class_pool_size[DIPC_CONFIG_EXTRA_CLASSES];
 	/** [worker] burst: messages per dequeue, 1..512, default 32. */
 	uint32_t burst;
 	/** [worker] idle: "busy" or "backoff", default backoff. */
@@ -244,7 +258,9 @@ int dipc_config_parse_args(struct dipc_server_config *cfg, int argc, char **argv
  * Check the constraints between options.
  *
  * Currently: the mempool cache must be at most pool_size / 1.5, as
- * rte_pktmbuf_pool_create() requires. With today's ranges (mbufs >= 1024,
+ * rte_pktmbuf_pool_create() requires (larger classes get a cache that
+ * fits their pool); size classes are set without gaps, each with a
+ * larger data room than the one before and at least 64 mbufs. With today's ranges (mbufs >= 1024,
  * cache <= 512) options alone cannot break it; the check guards a
  * configuration built by code, and any future change of the ranges.
  *

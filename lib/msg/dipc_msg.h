@@ -87,6 +87,13 @@ struct dipc_msg_hdr {
 /** Size of the version 1 header in bytes. */
 #define DIPC_MSG_HDR_LEN 24
 
+/**
+ * Most segments of one message. A body larger than the largest size class
+ * travels as a chain of mbufs (the header in the first segment); the
+ * server drops a longer chain whole, so this bounds the walk.
+ */
+#define DIPC_MSG_MAX_SEGS 64
+
 _Static_assert(sizeof(struct dipc_msg_hdr) == DIPC_MSG_HDR_LEN, "header is 24 bytes");
 _Static_assert(offsetof(struct dipc_msg_hdr, stream_id) == 12, "stream_id at 12");
 _Static_assert(offsetof(struct dipc_msg_hdr, body_len) == 16, "body_len at 16");
@@ -166,8 +173,9 @@ dipc_msg_init(struct rte_mbuf *m, uint8_t flags, uint16_t method, uint32_t strea
  * @internal
  * Checks shared by requests and responses: a whole header in the first
  * segment, magic, version, known flag bits, the direction bits masked by
- * @p dir_mask equal to @p dir, and body_len matching the mbuf exactly
- * (single segment in version 1).
+ * @p dir_mask equal to @p dir, and body_len matching the mbuf exactly:
+ * data_len of one segment, pkt_len of a chain (at most DIPC_MSG_MAX_SEGS
+ * segments, whose walk the server checked against nb_segs and pkt_len).
  */
 static __rte_always_inline enum dipc_status
 __dipc_msg_validate(const struct rte_mbuf *m, uint8_t dir_mask, uint8_t dir)
@@ -184,8 +192,15 @@ __dipc_msg_validate(const struct rte_mbuf *m, uint8_t dir_mask, uint8_t dir)
 		return DIPC_STATUS_BAD_VERSION;
 	if ((h->flags & ~DIPC_MSG_F_ALL) != 0 || (h->flags & dir_mask) != dir)
 		return DIPC_STATUS_BAD_FLAGS;
-	if (m->nb_segs != 1 || m->pkt_len != data_len ||
-	    h->body_len != data_len - DIPC_MSG_HDR_LEN)
+	if (likely(m->nb_segs == 1)) {
+		if (m->pkt_len != data_len || h->body_len != data_len - DIPC_MSG_HDR_LEN)
+			return DIPC_STATUS_BAD_LENGTH;
+		return DIPC_STATUS_OK;
+	}
+	/* A chain: the server walked it (every segment lent, counted, summed)
+	 * before it got here; the header must agree with the total. */
+	if (m->nb_segs == 0 || m->nb_segs > DIPC_MSG_MAX_SEGS || m->pkt_len < data_len ||
+	    h->body_len != m->pkt_len - DIPC_MSG_HDR_LEN)
 		return DIPC_STATUS_BAD_LENGTH;
 	return DIPC_STATUS_OK;
 }
@@ -195,7 +210,7 @@ __dipc_msg_validate(const struct rte_mbuf *m, uint8_t dir_mask, uint8_t dir)
  *
  * Checks, in order: the first segment holds a whole header, magic, version,
  * flags (a request, no unknown bits, no response or error bits), and that
- * body_len matches the mbuf exactly (single segment in version 1). The
+ * body_len matches the mbuf exactly (data_len, or pkt_len of a chain). The
  * method is not checked here: which methods exist is the server's business.
  *
  * @param m

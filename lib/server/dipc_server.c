@@ -46,6 +46,11 @@ sink_handler(struct rte_mbuf *m, void *arg __rte_unused)
 		return DIPC_HANDLER_DROP;
 	h->flags = DIPC_MSG_F_RESPONSE;
 	h->body_len = 0;
+	if (m->nb_segs > 1) { /* a chain: its segments were checked, so free them */
+		rte_pktmbuf_free(m->next);
+		m->next = NULL;
+		m->nb_segs = 1;
+	}
 	m->data_len = DIPC_MSG_HDR_LEN;
 	m->pkt_len = DIPC_MSG_HDR_LEN;
 	return DIPC_HANDLER_RESPOND;
@@ -210,31 +215,71 @@ map_bitmap(const struct server_pool_map *pm, int socket)
 				  RTE_CACHE_LINE_SIZE, socket);
 }
 
-/* Build the map of the pool's objects, the owner table and the arrays
- * that go with them. */
+/* Build the map of one class's pool objects, its owner table and the
+ * arrays that go with them. */
 static int
-create_pool_map(struct dipc_server *s, int socket)
+create_pool_map(struct server_pool_map *pm, struct rte_mempool *mp, int socket)
 {
-	struct server_pool_map *pm = &s->pool_map;
-	unsigned int i;
-
-	pm->pool = s->pool;
-	pm->buf_offset = sizeof(struct rte_mbuf) + rte_pktmbuf_priv_size(s->pool);
-	pm->buf_len = rte_pktmbuf_data_room_size(s->pool);
-	rte_mempool_obj_iter(s->pool, map_bounds, pm);
+	pm->pool = mp;
+	pm->buf_offset = sizeof(struct rte_mbuf) + rte_pktmbuf_priv_size(mp);
+	pm->buf_len = rte_pktmbuf_data_room_size(mp);
+	rte_mempool_obj_iter(mp, map_bounds, pm);
 	pm->span -= pm->base;
 	pm->nb_words = pm->span / RTE_CACHE_LINE_SIZE / 64 + 1;
 	pm->objects = map_bitmap(pm, socket);
 	/* Private heap memory, not hugepages: no client can map it. */
 	pm->owner = calloc(pm->span / RTE_CACHE_LINE_SIZE + 1, sizeof(uint16_t));
-	pm->obj_lines = calloc(s->pool->size, sizeof(uint32_t));
-	s->control_scratch = rte_zmalloc_socket("dipc_scratch",
-						s->pool->size * sizeof(struct rte_mbuf *), 0,
-						socket);
-	if (pm->objects == NULL || pm->owner == NULL || pm->obj_lines == NULL ||
-	    s->control_scratch == NULL)
+	pm->obj_lines = calloc(mp->size, sizeof(uint32_t));
+	if (pm->objects == NULL || pm->owner == NULL || pm->obj_lines == NULL)
 		return -ENOMEM;
-	rte_mempool_obj_iter(s->pool, map_mark, pm);
+	rte_mempool_obj_iter(mp, map_mark, pm);
+	return 0;
+}
+
+/* Create the pool of every size class and its map, class 0 first. */
+static int
+create_pools(struct dipc_server *s, int socket)
+{
+	const struct dipc_server_config *cfg = &s->cfg;
+	unsigned int i, c, size, cache, room, largest = 0;
+	char name[RTE_MEMPOOL_NAMESIZE];
+	struct rte_mempool *mp;
+	int ret;
+
+	s->nb_classes = 1;
+	for (c = 0; c < DIPC_CONFIG_EXTRA_CLASSES && cfg->class_data_room[c] != 0; c++)
+		s->nb_classes++;
+	for (c = 0; c < s->nb_classes; c++) {
+		size = c == 0 ? cfg->pool_size : cfg->class_pool_size[c - 1];
+		room = c == 0 ? cfg->data_room : cfg->class_data_room[c - 1];
+		/* DPDK: cache_size * 1.5 <= n; a small class gets a smaller cache. */
+		cache = RTE_MIN(cfg->pool_cache, size * 2 / 3);
+		snprintf(name, sizeof(name), DIPC_POOL_FMT, c);
+		mp = rte_pktmbuf_pool_create(name, size, cache, 0, (uint16_t)room, socket);
+		if (mp == NULL) {
+			ret = -rte_errno;
+			SERVER_LOG(ERR, "cannot create mbuf pool %s (%u mbufs of %u bytes): %s%s",
+				   name, size, room, rte_strerror(rte_errno),
+				   rte_errno == ENOMEM ?
+				   " (not enough free hugepage memory: see dpdk-hugepages.py -s, "
+				   "or lower mbufs/data_room or a class's)" : "");
+			return ret;
+		}
+		if (c == 0)
+			s->pool = mp;
+		ret = create_pool_map(&s->maps[c], mp, socket);
+		if (ret != 0)
+			return ret;
+		s->seg_room[c] = room - RTE_PKTMBUF_HEADROOM;
+		s->shm->class_data_room[c] = room;
+		s->shm->class_pool_size[c] = size;
+		largest = RTE_MAX(largest, size);
+	}
+	s->shm->nb_classes = s->nb_classes;
+	s->control_scratch = rte_zmalloc_socket("dipc_scratch",
+						largest * sizeof(struct rte_mbuf *), 0, socket);
+	if (s->control_scratch == NULL)
+		return -ENOMEM;
 	for (i = 0; i < s->nb_workers; i++) {
 		struct server_worker *w = &s->workers[i];
 
@@ -327,18 +372,7 @@ dipc_server_create(const struct dipc_server_config *cfg)
 		s->shm->token_required = 1;
 	}
 
-	s->pool = rte_pktmbuf_pool_create(DIPC_POOL_NAME, cfg->pool_size, cfg->pool_cache, 0,
-					  (uint16_t)cfg->data_room, socket);
-	if (s->pool == NULL) {
-		ret = -rte_errno;
-		SERVER_LOG(ERR, "cannot create mbuf pool %s (%u mbufs of %u bytes): %s%s",
-			   DIPC_POOL_NAME, cfg->pool_size, cfg->data_room,
-			   rte_strerror(rte_errno),
-			   rte_errno == ENOMEM ? " (not enough free hugepage memory: see "
-						 "dpdk-hugepages.py -s, or lower mbufs/data_room)" : "");
-		goto fail;
-	}
-	ret = create_pool_map(s, socket);
+	ret = create_pools(s, socket);
 	if (ret != 0)
 		goto fail;
 	ret = create_slots(s);
@@ -362,6 +396,7 @@ dipc_server_register(struct dipc_server *s, uint16_t method, dipc_server_handler
 	if (s->running)
 		return -EBUSY;
 	s->methods[method].fn = fn;
+	s->methods[method].fn_ex = NULL;
 	s->methods[method].arg = arg;
 	return 0;
 }
@@ -380,6 +415,91 @@ struct rte_rcu_qsbr *
 dipc_server_rcu(struct dipc_server *s)
 {
 	return s->qsbr;
+}
+
+int
+dipc_server_register_ex(struct dipc_server *s, uint16_t method, dipc_server_handler_ex_t fn,
+			void *arg)
+{
+	if (method == 0 || method > DIPC_SERVER_MAX_METHOD || fn == NULL)
+		return -EINVAL;
+	if (s->running)
+		return -EBUSY;
+	s->methods[method].fn = NULL;
+	s->methods[method].fn_ex = fn;
+	s->methods[method].arg = arg;
+	return 0;
+}
+
+uint32_t
+dipc_server_max_body(const struct dipc_server *s)
+{
+	return s->seg_room[s->nb_classes - 1] - DIPC_MSG_HDR_LEN;
+}
+
+uint32_t
+dipc_server_max_chain_body(const struct dipc_server *s)
+{
+	return DIPC_MSG_MAX_SEGS * s->seg_room[s->nb_classes - 1] - DIPC_MSG_HDR_LEN;
+}
+
+/* Smallest class whose mbuf holds @len bytes of data, or nb_classes. */
+static inline unsigned int
+class_for(const struct dipc_server *s, uint32_t len)
+{
+	unsigned int c;
+
+	for (c = 0; c < s->nb_classes && s->seg_room[c] < len; c++)
+		;
+	return c;
+}
+
+struct rte_mbuf *
+dipc_server_rsp_alloc(struct dipc_server *s, const struct rte_mbuf *req, uint32_t body_len)
+{
+	const struct dipc_msg_hdr *rh = rte_pktmbuf_mtod(req, const struct dipc_msg_hdr *);
+	const unsigned int top = s->nb_classes - 1;
+	uint64_t total = (uint64_t)DIPC_MSG_HDR_LEN + body_len, left;
+	struct rte_mbuf *head, *tail, *m;
+	unsigned int c, segs = 1;
+
+	if (body_len > dipc_server_max_chain_body(s))
+		return NULL;
+	/* One segment of the class that fits, or a chain of the largest
+	 * class's segments filled to their room, the last of the class that
+	 * fits the rest: the layout dipc_client_msg_alloc_chain() makes. */
+	c = class_for(s, (uint32_t)RTE_MIN(total, (uint64_t)UINT32_MAX));
+	head = rte_pktmbuf_alloc(s->maps[c <= top ? c : top].pool);
+	if (head == NULL)
+		return NULL;
+	head->data_len = (uint16_t)RTE_MIN(total, (uint64_t)s->seg_room[c <= top ? c : top]);
+	left = total - head->data_len;
+	tail = head;
+	while (left != 0) {
+		c = class_for(s, (uint32_t)RTE_MIN(left, (uint64_t)s->seg_room[top]));
+		m = rte_pktmbuf_alloc(s->maps[c].pool);
+		if (m == NULL) {
+			rte_pktmbuf_free(head);
+			return NULL;
+		}
+		m->data_len = (uint16_t)RTE_MIN(left, (uint64_t)s->seg_room[c]);
+		left -= m->data_len;
+		tail->next = m;
+		tail = m;
+		segs++;
+	}
+	head->nb_segs = (uint16_t)segs;
+	head->pkt_len = (uint32_t)total;
+	dipc_msg_hdr(head)->magic = DIPC_MSG_MAGIC;
+	dipc_msg_hdr(head)->version = DIPC_MSG_VERSION;
+	dipc_msg_hdr(head)->flags = DIPC_MSG_F_RESPONSE;
+	dipc_msg_hdr(head)->method = rh->method;
+	dipc_msg_hdr(head)->status = DIPC_STATUS_OK;
+	dipc_msg_hdr(head)->reserved = 0;
+	dipc_msg_hdr(head)->stream_id = rh->stream_id;
+	dipc_msg_hdr(head)->body_len = body_len;
+	dipc_msg_hdr(head)->csum = 0;
+	return head;
 }
 
 void
@@ -466,7 +586,7 @@ initial_lend(struct dipc_server *s, struct server_slot *ss, uint32_t slot)
 	while (n != 0 && rte_mempool_get_bulk(s->pool, (void **)m, n) != 0)
 		n /= 2; /* a pool that runs low lends less; the worker lends more later */
 	for (i = 0; i < n; i++)
-		server_lend(&s->pool_map, m[i], OWNER_SLOT(slot));
+		server_lend(&s->maps[0], m[i], OWNER_SLOT(slot));
 	rte_ring_sp_enqueue_bulk(ss->rings.alloc, (void **)m, n, NULL);
 	ss->lent = n;
 }
@@ -478,6 +598,7 @@ admit(struct dipc_server *s, uint32_t slot, int stopping)
 	struct dipc_shm_conn *conn = ss->conn;
 	struct epoll_event ev = { .events = EPOLLIN };
 	struct server_worker *w;
+	unsigned int i;
 
 	struct admission_request req = {
 		.slot = slot, .pid = conn->client_pid,
@@ -551,6 +672,9 @@ admit(struct dipc_server *s, uint32_t slot, int stopping)
 	initial_lend(s, ss, slot);
 	memset(&conn->server, 0, sizeof(conn->server));
 	memset(&conn->client, 0, sizeof(conn->client));
+	/* The client's running counts start again from 0 (just cleared). */
+	for (i = 0; i < DIPC_MAX_CLASSES; i++)
+		ss->class_want_seen[i] = 0;
 	ss->worker = w->index;
 	conn->worker = (uint16_t)w->index;
 	conn->generation++;
@@ -585,13 +709,13 @@ finish_close(struct dipc_server *s, uint32_t slot, int workers_stopped)
 {
 	struct server_slot *ss = &s->slots[slot];
 	struct dipc_shm_conn *conn = ss->conn;
-	unsigned int n;
+	unsigned int n, i;
 
 	if (!workers_stopped && rte_rcu_qsbr_check(s->qsbr, ss->qs_token, false) != 1)
 		return;
 	/* Responses the worker held back are the server's (not lent). */
-	if (ss->nb_pending != 0)
-		rte_mempool_put_bulk(s->pool, (void **)ss->pending, ss->nb_pending);
+	for (i = 0; i < ss->nb_pending; i++)
+		rte_pktmbuf_free(ss->pending[i]); /* any class, or a chain */
 	ss->nb_pending = 0;
 	n = server_sweep_slot(s, slot);
 	if (n != ss->lent)
@@ -967,7 +1091,11 @@ dipc_server_run(struct dipc_server *s)
 unsigned int
 dipc_server_mbufs_in_use(const struct dipc_server *s)
 {
-	return s->pool->size - rte_mempool_avail_count(s->pool);
+	unsigned int c, n = 0;
+
+	for (c = 0; c < s->nb_classes; c++)
+		n += s->maps[c].pool->size - rte_mempool_avail_count(s->maps[c].pool);
+	return n;
 }
 
 /* Rejected messages by reason, summed over workers; only reasons seen. */
@@ -978,6 +1106,8 @@ dump_rejects(FILE *f, const struct dipc_server *s)
 		[SERVER_DROP_NOT_MBUF] = "not an mbuf of the dipc pool (not touched)",
 		[SERVER_DROP_NOT_LENT] = "mbuf not lent to that connection: another's, "
 					 "taken back, or sent twice (not touched)",
+		[SERVER_DROP_BAD_CHAIN] = "bad chain: a segment not lent, a loop, too many "
+					  "segments, or nb_segs/pkt_len lying (dropped whole)",
 	};
 	uint64_t n;
 	unsigned int r, i;
@@ -1008,6 +1138,27 @@ dipc_server_mbufs_lent(const struct dipc_server *s)
 	for (i = 0; i < s->cfg.max_conns; i++)
 		if (s->slots[i].state != SLOT_FREE)
 			n += s->slots[i].lent + s->slots[i].nb_pending;
+	return n;
+}
+
+/* Mbufs of one class out with open connections: lent (owner table) or
+ * held back as responses (pending, segment by segment). */
+static uint64_t
+class_lent(const struct dipc_server *s, const struct server_pool_map *pm)
+{
+	uint64_t n = 0;
+	unsigned int i, j;
+
+	for (i = 0; i < pm->nb_objs; i++)
+		n += pm->owner[pm->obj_lines[i]] != OWNER_SERVER;
+	for (i = 0; i < s->cfg.max_conns; i++) {
+		if (s->slots[i].state == SLOT_FREE)
+			continue;
+		/* By the address of the first segment only: a snapshot must not
+		 * follow next pointers of mbufs the worker may be sending. */
+		for (j = 0; j < s->slots[i].nb_pending; j++)
+			n += server_map_of(s, s->slots[i].pending[j]) == pm;
+	}
 	return n;
 }
 
@@ -1055,7 +1206,7 @@ dipc_server_dump(FILE *f, const struct dipc_server *s)
 	uint64_t rx = s->closed.rx_msgs, tx = s->closed.tx_msgs;
 	uint64_t invalid = s->closed.invalid_msgs, full = s->closed.rsp_full, lent = 0;
 	uint64_t back = s->closed.given_back;
-	unsigned int i, open = 0, idle = 0;
+	unsigned int i, c, open = 0, idle = 0;
 
 	for (i = 0; i < s->cfg.max_conns; i++) {
 		const struct dipc_shm_conn *conn = s->slots[i].conn;
@@ -1107,12 +1258,23 @@ dipc_server_dump(FILE *f, const struct dipc_server *s)
 			s->workers[i].idle_sleeps);
 	dump_rejects(f, s);
 	dump_connections(f, s);
-	/* Before the pool line, which readers take as the report's end. */
+	/* Before the pool lines, which readers take as the report's end. */
 	if (s->report != NULL)
 		s->report(f, s->report_arg);
-	fprintf(f, "dipc-server: pool %s: %u of %u mbufs free, %" PRIu64
-		   " lent to open connections\n", s->pool->name,
-		rte_mempool_avail_count(s->pool), s->pool->size, lent);
+	/* One line per class, class 0 last (tools read it as the end of a
+	 * report). With one class, "lent" is the slots' own count; with more,
+	 * each class's is read from its owner table plus the responses held
+	 * back (a snapshot while workers run). */
+	for (c = s->nb_classes; c-- > 0;) {
+		const struct server_pool_map *pm = &s->maps[c];
+
+		if (s->nb_classes > 1)
+			lent = class_lent(s, pm);
+		fprintf(f, "dipc-server: pool %s: %u of %u mbufs free, %" PRIu64
+			   " lent to open connections (data room %u)\n", pm->pool->name,
+			rte_mempool_avail_count(pm->pool), pm->pool->size, lent,
+			(unsigned int)pm->buf_len);
+	}
 }
 
 void
@@ -1145,9 +1307,11 @@ dipc_server_free(struct dipc_server *s)
 			rte_memzone_free(s->zones[i]);
 		rte_free(s->zones);
 	}
-	rte_free(s->pool_map.objects);
-	free(s->pool_map.owner);
-	free(s->pool_map.obj_lines);
+	for (i = 0; i < DIPC_MAX_CLASSES; i++) {
+		rte_free(s->maps[i].objects);
+		free(s->maps[i].owner);
+		free(s->maps[i].obj_lines);
+	}
 	rte_free(s->qsbr);
 	if (s->epfd >= 0)
 		close(s->epfd);
@@ -1160,6 +1324,8 @@ dipc_server_free(struct dipc_server *s)
 		rte_free(s->workers);
 	}
 	if (open == 0) {
+		for (i = 1; i < DIPC_MAX_CLASSES; i++)
+			rte_mempool_free(s->maps[i].pool);
 		rte_mempool_free(s->pool);
 		rte_memzone_free(s->mz);
 	}

@@ -48,6 +48,18 @@ enum dipc_handler_result {
  */
 typedef int (*dipc_server_handler_t)(struct rte_mbuf *m, void *arg);
 
+/**
+ * A method handler that may answer with a different message than the
+ * request (a response larger than the request's mbuf, or a chain), run
+ * like dipc_server_handler_t. @p *m is the request, one segment or a chain
+ * whose every segment the worker took back and checked. To answer with
+ * another message, build it with dipc_server_rsp_alloc(), free the request
+ * (rte_pktmbuf_free()) and store the response in @p *m before returning
+ * DIPC_HANDLER_RESPOND. For the other results, *m is what the worker
+ * drops or forgets.
+ */
+typedef int (*dipc_server_handler_ex_t)(struct dipc_server *s, struct rte_mbuf **m, void *arg);
+
 /** Highest method id a handler can be registered for. */
 #define DIPC_SERVER_MAX_METHOD 255
 
@@ -100,6 +112,47 @@ int dipc_server_set_report(struct dipc_server *s, dipc_server_report_t fn, void 
 struct rte_rcu_qsbr *dipc_server_rcu(struct dipc_server *s);
 
 /**
+ * Register a handler that may replace the request with another message;
+ * see dipc_server_handler_ex_t and dipc_server_register().
+ *
+ * @return
+ *   0, or -EINVAL for method 0 or above DIPC_SERVER_MAX_METHOD or a NULL
+ *   @p fn, or -EBUSY once the server runs.
+ */
+int dipc_server_register_ex(struct dipc_server *s, uint16_t method, dipc_server_handler_ex_t fn,
+			    void *arg);
+
+/**
+ * Allocate a response to @p req with a body of @p body_len bytes, from a
+ * worker lcore (in a handler): the header is written (DIPC_MSG_F_RESPONSE,
+ * the request's method and stream id), the body is left to fill.
+ *
+ * The mbuf is of the smallest size class that holds the body in one
+ * segment; a body larger than the largest class is a chain laid out as
+ * dipc_client_msg_alloc_chain() does (fill it with
+ * dipc_codec_mbuf_copy_in()). No system call, no lock: mempool gets on the
+ * lcore's cache.
+ *
+ * @param s
+ *   The server (the handler's first argument).
+ * @param req
+ *   The request answered (its header is read, not changed).
+ * @param body_len
+ *   Body length, at most dipc_server_max_chain_body().
+ * @return
+ *   The response, or NULL if @p body_len is too large or a pool ran short
+ *   (answer with an error, or drop).
+ */
+struct rte_mbuf *dipc_server_rsp_alloc(struct dipc_server *s, const struct rte_mbuf *req,
+				       uint32_t body_len);
+
+/** Largest body in one segment: that of the largest size class. */
+uint32_t dipc_server_max_body(const struct dipc_server *s);
+
+/** Largest body of a chain: DIPC_MSG_MAX_SEGS segments of the largest class. */
+uint32_t dipc_server_max_chain_body(const struct dipc_server *s);
+
+/**
  * Run: launch the workers, admit clients and serve until dipc_server_stop();
  * then stop admitting, let the workers drain, mark the shared state
  * stopped, wait (up to drain_ms) for clients to close and reclaim their
@@ -123,8 +176,8 @@ void dipc_server_stop(struct dipc_server *s);
 void dipc_server_request_dump(struct dipc_server *s);
 
 /**
- * Mbufs of the pool that are not back in it (neither in the pool nor in
- * an lcore cache). 0 after a clean shutdown.
+ * Mbufs of the pools (every size class) that are not back in them
+ * (neither in a pool nor in an lcore cache). 0 after a clean shutdown.
  */
 unsigned int dipc_server_mbufs_in_use(const struct dipc_server *s);
 

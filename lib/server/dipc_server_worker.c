@@ -62,26 +62,88 @@ take_returns(const struct server_pool_map *pm, struct server_worker *w,
 	     struct server_slot *ss, uint32_t slot)
 {
 	struct rte_mbuf *m[SERVER_MAX_BURST];
-	unsigned int n, i, k = 0;
+	unsigned int n, i, k = 0, given = 0;
 	int ret;
 
 	n = rte_ring_sc_dequeue_burst(ss->rings.free, (void **)m, RTE_DIM(m), NULL);
 	for (i = 0; i < n; i++) {
+		const struct server_pool_map *mp = pm;
+
 		ret = server_take(pm, m[i], OWNER_SLOT(slot));
+		/* A larger class's mbuf the client keeps no more. */
+		if (ret == 1 + SERVER_DROP_NOT_MBUF && w->s->nb_classes > 1)
+			ret = server_take_any(w->s, m[i], OWNER_SLOT(slot), &mp);
 		if (ret != 0) {
 			w->dropped[ret - 1]++;
 			continue;
 		}
-		if (!server_mbuf_fields_ok(pm, m[i]))
-			server_mbuf_repair(pm, m[i]);
+		if (!server_mbuf_fields_ok(mp, m[i]))
+			server_mbuf_repair(mp, m[i]);
 		m[i]->next = NULL;
+		given++;
+		if (mp != pm) {
+			rte_mempool_put(mp->pool, m[i]);
+			continue;
+		}
 		m[k++] = m[i];
 	}
-	ss->lent -= k;
-	ss->conn->server.given_back += k;
+	ss->lent -= given;
+	ss->conn->server.given_back += given;
 	ss->lend_target = RTE_MAX(ss->lent, (uint32_t)SERVER_INITIAL_LEND);
 	if (k != 0)
 		rte_mempool_put_bulk(pm->pool, (void **)m, k);
+}
+
+/*
+ * The client asked for mbufs of larger classes (class_want[] moved on):
+ * lend what it asked, within its window, on the alloc ring. Returns 1 if
+ * any class was asked for (the request was for those, not class 0).
+ */
+static int __rte_noinline
+lend_classes(struct dipc_server *s, struct server_worker *w, struct server_slot *ss,
+	     uint32_t slot)
+{
+	struct dipc_shm_conn *conn = ss->conn;
+	struct rte_mbuf **m = w->scratch;
+	unsigned int k, i, n, sent;
+	uint32_t want, asked;
+	int any = 0, short_of = 0;
+
+	/* Pairs with the client's release on lend_want: the counts it wrote
+	 * before ringing are visible. */
+	__atomic_thread_fence(__ATOMIC_ACQUIRE);
+	for (k = 1; k < s->nb_classes; k++) {
+		/* Read once: the client may write it again meanwhile. */
+		want = __atomic_load_n(&conn->client.class_want[k], __ATOMIC_RELAXED);
+		asked = want - ss->class_want_seen[k];
+		ss->class_want_seen[k] = want;
+		if (asked == 0)
+			continue;
+		any = 1;
+		n = ss->lent < ss->lend_cap ? ss->lend_cap - ss->lent : 0;
+		n = RTE_MIN(n, asked);
+		n = RTE_MIN(n, rte_ring_free_count(ss->rings.alloc));
+		n = RTE_MIN(n, (unsigned int)SERVER_MAX_BURST);
+		while (n != 0 && rte_mempool_get_bulk(s->maps[k].pool, (void **)m, n) != 0)
+			n /= 2;
+		for (i = 0; i < n; i++) {
+			rte_pktmbuf_reset(m[i]);
+			server_lend(&s->maps[k], m[i], OWNER_SLOT(slot));
+		}
+		sent = rte_ring_sp_enqueue_burst(ss->rings.alloc, (void **)m, n, NULL);
+		for (i = sent; i < n; i++)
+			server_lend(&s->maps[k], m[i], OWNER_SERVER);
+		if (sent < n)
+			rte_mempool_put_bulk(s->maps[k].pool, (void **)(m + sent), n - sent);
+		ss->lent += sent;
+		if (sent < asked)
+			short_of = 1;
+	}
+	/* Not all of it: tell the client not to wait for the rest. */
+	if (short_of)
+		__atomic_store_n(&conn->server.lend_refused, conn->server.lend_refused + 1,
+				 __ATOMIC_RELEASE);
+	return any;
 }
 
 /* Validate the header and dispatch one request whose mbuf is known good.
@@ -89,17 +151,31 @@ take_returns(const struct server_pool_map *pm, struct server_worker *w,
  * DIPC_HANDLER_DROP if it is to be freed, DIPC_HANDLER_CONSUMED if the
  * handler took it, or a negated enum dipc_status to answer with. */
 static __rte_always_inline int
-handle_request(struct dipc_server *s, struct rte_mbuf *m)
+handle_request(struct dipc_server *s, struct rte_mbuf **mp, int *plain)
 {
+	struct rte_mbuf *m = *mp;
 	enum dipc_status status = dipc_msg_validate_request(m);
 	struct dipc_msg_hdr *h;
 	const struct server_method *sm;
+	uint8_t req_flags;
 	int ret;
 
 	if (likely(status == DIPC_STATUS_OK)) {
 		h = dipc_msg_hdr(m);
 		sm = h->method <= DIPC_SERVER_MAX_METHOD ? &s->methods[h->method] : NULL;
-		if (likely(sm != NULL && sm->fn != NULL)) {
+		if (unlikely(sm != NULL && sm->fn_ex != NULL)) {
+			/* It may answer with another message (any class, a chain). */
+			req_flags = h->flags;
+			*plain = 0;
+			ret = sm->fn_ex(s, mp, sm->arg);
+			if (ret == DIPC_HANDLER_RESPOND)
+				return req_flags & DIPC_MSG_F_ONEWAY ? DIPC_HANDLER_DROP :
+								       DIPC_HANDLER_RESPOND;
+			if (ret == DIPC_HANDLER_CONSUMED || ret == DIPC_HANDLER_DROP)
+				return ret;
+			status = ret < 0 && -ret < DIPC_STATUS_MAX ? (enum dipc_status)-ret :
+								     DIPC_STATUS_UNKNOWN_METHOD;
+		} else if (likely(sm != NULL && sm->fn != NULL)) {
 			ret = sm->fn(m, sm->arg);
 			if (likely(ret == DIPC_HANDLER_RESPOND))
 				return h->flags & DIPC_MSG_F_ONEWAY ? DIPC_HANDLER_DROP :
@@ -115,23 +191,93 @@ handle_request(struct dipc_server *s, struct rte_mbuf *m)
 	return -(int)status;
 }
 
-/*
- * Check what a client put in its ring before touching it: the pointer must
- * be an mbuf of the pool lent to this connection (checked on the pool map
- * and the owner table, without a dereference), and its metadata must be
- * intact. Returns 0 to handle it, a negated status to answer with (the
- * mbuf is ours and repaired), or 1 to skip it (not ours to touch).
- */
-static __rte_always_inline int
-admit_mbuf(struct server_worker *w, const struct server_pool_map *pm, struct rte_mbuf *m,
-	   uint16_t owner)
+/* Metadata of one segment of a chain that the server will read or free:
+ * ours (pool, buffer), alone (refcnt 1), its data inside its buffer. */
+static inline int
+seg_fields_ok(const struct server_pool_map *pm, const struct rte_mbuf *m)
 {
-	int ret = server_take(pm, m, owner);
+	return m->buf_addr == (const char *)m + pm->buf_offset && m->buf_len == pm->buf_len &&
+	       m->pool == pm->pool && rte_mbuf_refcnt_read(m) == 1 &&
+	       (uint32_t)m->data_off + m->data_len <= pm->buf_len;
+}
 
-	if (unlikely(ret != 0)) {
+/*
+ * The head @m (already taken, of map @hpm) says it starts a chain: take
+ * every further segment, each with server_take() (an object of some class,
+ * lent to this connection), check its metadata, and check the walk against
+ * nb_segs and pkt_len, at most DIPC_MSG_MAX_SEGS segments. A loop comes
+ * back to a segment already taken (no longer lent: refused). On any
+ * failure the chain is dropped whole: the segments taken go back to their
+ * pools repaired, the segment that failed and whatever follows it are not
+ * touched (still lent, or not ours). *taken counts what was taken back.
+ * Returns 0 if the chain is good, 1 if dropped.
+ */
+static int __rte_noinline
+admit_chain(struct dipc_server *s, struct server_worker *w, const struct server_pool_map *hpm,
+	    struct rte_mbuf *m, uint16_t owner, unsigned int *taken)
+{
+	struct rte_mbuf *seg[DIPC_MSG_MAX_SEGS];
+	const struct server_pool_map *map[DIPC_MSG_MAX_SEGS];
+	const struct server_pool_map *pm;
+	struct rte_mbuf *next;
+	uint32_t nb_segs = m->nb_segs, pkt_len = m->pkt_len;
+	uint64_t sum;
+	unsigned int n = 1, i;
+	int ok;
+
+	seg[0] = m;
+	map[0] = hpm;
+	ok = nb_segs >= 2 && nb_segs <= DIPC_MSG_MAX_SEGS && seg_fields_ok(hpm, m);
+	sum = m->data_len;
+	next = ok ? m->next : NULL;
+	while (ok && next != NULL) {
+		if (n == nb_segs || server_take_any(s, next, owner, &pm) != 0) {
+			ok = 0; /* longer than it says, or not ours: not touched */
+			break;
+		}
+		seg[n] = next;
+		map[n] = pm;
+		n++;
+		if (!seg_fields_ok(pm, next)) {
+			ok = 0;
+			break;
+		}
+		sum += next->data_len;
+		next = next->next;
+	}
+	*taken = n;
+	if (likely(ok && n == nb_segs && sum == pkt_len && m->data_len >= DIPC_MSG_HDR_LEN)) {
+		/* Good: every segment is ours; the last one ends the chain. */
+		for (i = 1; i < n; i++)
+			seg[i]->nb_segs = 1;
+		return 0;
+	}
+	w->dropped[SERVER_DROP_BAD_CHAIN]++;
+	s->slots[owner - 1].conn->server.bad_chains++;
+	for (i = 0; i < n; i++) {
+		server_mbuf_repair(map[i], seg[i]);
+		rte_mempool_put(map[i]->pool, seg[i]);
+	}
+	return 1;
+}
+
+/* Take a head of a larger class, or a chain: the slow path of admit_mbuf(). */
+static int __rte_noinline
+admit_other(struct dipc_server *s, struct server_worker *w, struct rte_mbuf *m, uint16_t owner,
+	    int ret, unsigned int *taken)
+{
+	const struct server_pool_map *pm = &s->maps[0];
+
+	*taken = 0;
+	if (ret == 1 + SERVER_DROP_NOT_MBUF && s->nb_classes > 1)
+		ret = server_take_any(s, m, owner, &pm);
+	if (ret != 0) {
 		w->dropped[ret - 1]++;
 		return 1;
 	}
+	*taken = 1;
+	if (m->nb_segs != 1)
+		return admit_chain(s, w, pm, m, owner, taken);
 	if (unlikely(!server_mbuf_fields_ok(pm, m))) {
 		server_mbuf_repair(pm, m);
 		return -DIPC_STATUS_BAD_MBUF;
@@ -139,14 +285,66 @@ admit_mbuf(struct server_worker *w, const struct server_pool_map *pm, struct rte
 	return 0;
 }
 
+/*
+ * Check what a client put in its ring before touching it: the pointer must
+ * be an mbuf of a pool lent to this connection (checked on the pool map
+ * and the owner table, without a dereference), and its metadata must be
+ * intact; a chain's every segment too. Returns 0 to handle it, a negated
+ * status to answer with (the mbuf is ours and repaired), or 1 to skip it
+ * (not ours to touch, or a bad chain dropped). *taken is the number of
+ * mbufs taken back from the client; *plain is 1 for one segment of class 0.
+ */
+static __rte_always_inline int
+admit_mbuf(struct dipc_server *s, struct server_worker *w, const struct server_pool_map *pm,
+	   struct rte_mbuf *m, uint16_t owner, unsigned int *taken, int *plain)
+{
+	int ret = server_take(pm, m, owner);
+
+	if (likely(ret == 0)) {
+		*taken = 1;
+		if (likely(server_mbuf_fields_ok(pm, m)))
+			return 0;
+		if (m->nb_segs == 1) {
+			server_mbuf_repair(pm, m);
+			return -DIPC_STATUS_BAD_MBUF;
+		}
+	}
+	*plain = 0;
+	return admit_other(s, w, m, owner, ret, taken);
+}
+
+/* Send responses of any class or chains: every segment is lent before the
+ * enqueue (once in the ring, the client may rewrite next), and taken back
+ * for those the ring had no room for. Returns how many were sent. */
+static unsigned int __rte_noinline
+respond_any(struct dipc_server *s, struct server_slot *ss, uint16_t owner, struct rte_mbuf **m,
+	    unsigned int n)
+{
+	unsigned int sent, i, segs = 0;
+
+	for (i = 0; i < n; i++)
+		segs += server_lend_msg(s, m[i], owner);
+	sent = dipc_ring_tx_burst(ss->rings.rsp, m, n);
+	for (i = sent; i < n; i++)
+		segs -= server_lend_msg(s, m[i], OWNER_SERVER);
+	ss->lent += segs;
+	ss->conn->server.tx_msgs += sent;
+	return sent;
+}
+
 /* Send responses; what the ring has no room for waits in ss->pending.
+ * All of class 0, one segment each (@plain), or respond_any().
  * Returns how many were sent. */
 static __rte_always_inline unsigned int
-respond(const struct server_pool_map *pm, struct server_slot *ss, uint16_t owner,
-	struct rte_mbuf **m, unsigned int n)
+respond(struct dipc_server *s, struct server_slot *ss, uint16_t owner, struct rte_mbuf **m,
+	unsigned int n, int plain)
 {
-	unsigned int sent = dipc_ring_tx_burst(ss->rings.rsp, m, n), i;
+	const struct server_pool_map *pm = &s->maps[0];
+	unsigned int sent, i;
 
+	if (unlikely(!plain))
+		return respond_any(s, ss, owner, m, n);
+	sent = dipc_ring_tx_burst(ss->rings.rsp, m, n);
 	/* After the enqueue is fine: only this lcore takes from the slot. */
 	for (i = 0; i < sent; i++)
 		server_lend(pm, m[i], owner);
@@ -159,18 +357,21 @@ respond(const struct server_pool_map *pm, struct server_slot *ss, uint16_t owner
 static __rte_always_inline unsigned int
 poll_slot(struct dipc_server *s, struct server_worker *w, uint32_t slot, unsigned int burst)
 {
-	const struct server_pool_map *pm = &s->pool_map;
+	const struct server_pool_map *pm = &s->maps[0];
 	struct server_slot *ss = &s->slots[slot];
 	struct rte_mbuf *rx[SERVER_MAX_BURST], *drop[SERVER_MAX_BURST];
 	struct dipc_shm_conn *conn = ss->conn;
 	const uint16_t owner = OWNER_SLOT(slot);
-	unsigned int n, i, nb_tx = 0, nb_drop = 0, sent, bad = 0, taken = 0, used;
-	int ret;
+	unsigned int n, i, nb_tx = 0, nb_drop = 0, sent, bad = 0, taken = 0, used, nseg;
+	int ret, plain, all_plain = 1;
 
 	/* The client ran out of mbufs: double its share, up to its window.
 	 * Read every poll, but the line is rarely written. */
 	if (unlikely(__atomic_load_n(&conn->lend_want, __ATOMIC_RELAXED) != ss->lend_want_seen)) {
 		ss->lend_want_seen = conn->lend_want;
+		/* A want for larger classes is served as such, not as class 0. */
+		if (s->nb_classes > 1 && lend_classes(s, w, ss, slot))
+			goto served;
 		ss->lend_target = RTE_MIN(RTE_MAX(ss->lend_target * 2, ss->lent + burst),
 					  ss->lend_cap);
 		/* At its share already: tell the client not to wait. */
@@ -180,10 +381,11 @@ poll_slot(struct dipc_server *s, struct server_worker *w, uint32_t slot, unsigne
 		else
 			lend(pm, ss, slot, NULL, 0, w->scratch);
 	}
+served:
 	/* Backpressure: while the client has not drained its responses we
 	 * read none of its requests, so nothing is dropped. */
 	if (unlikely(ss->nb_pending != 0)) {
-		sent = respond(pm, ss, owner, ss->pending, ss->nb_pending);
+		sent = respond(s, ss, owner, ss->pending, ss->nb_pending, 0);
 		if (sent < ss->nb_pending) {
 			for (i = sent; i < ss->nb_pending; i++)
 				ss->pending[i - sent] = ss->pending[i];
@@ -204,18 +406,26 @@ poll_slot(struct dipc_server *s, struct server_worker *w, uint32_t slot, unsigne
 	for (i = 0; i < n; i++) {
 		struct rte_mbuf *m = rx[i];
 
-		ret = admit_mbuf(w, pm, m, owner);
+		plain = 1;
+		nseg = 0;
+		ret = admit_mbuf(s, w, pm, m, owner, &nseg, &plain);
+		taken += nseg;
 		if (unlikely(ret == 1)) {
 			bad++;
 			continue;
 		}
-		taken++;
-		if (likely(ret == 0))
-			ret = handle_request(s, m);
+		if (likely(ret == 0)) {
+			ret = handle_request(s, &rx[i], &plain);
+			m = rx[i];
+		}
+		all_plain &= plain;
 		if (likely(ret == DIPC_HANDLER_RESPOND)) {
 			rx[nb_tx++] = m;
 		} else if (ret == DIPC_HANDLER_DROP) {
-			drop[nb_drop++] = m;
+			if (likely(plain))
+				drop[nb_drop++] = m;
+			else
+				rte_pktmbuf_free(m); /* every segment checked: any class */
 		} else if (ret != DIPC_HANDLER_CONSUMED) {
 			/* Invalid: answer with the reason, reusing the mbuf. */
 			w->invalid[-ret < DIPC_STATUS_MAX ? -ret : DIPC_STATUS_UNKNOWN_METHOD]++;
@@ -229,7 +439,7 @@ poll_slot(struct dipc_server *s, struct server_worker *w, uint32_t slot, unsigne
 	if (unlikely(bad != 0))
 		conn->server.invalid_msgs += bad;
 	if (nb_tx != 0) {
-		sent = respond(pm, ss, owner, rx, nb_tx);
+		sent = respond(s, ss, owner, rx, nb_tx, all_plain);
 		for (i = sent; i < nb_tx; i++)
 			ss->pending[ss->nb_pending++] = rx[i];
 		/* The client is not reading: the control lcore times it. Rare,
@@ -308,11 +518,20 @@ server_mbuf_repair(const struct server_pool_map *pm, struct rte_mbuf *m)
 }
 
 unsigned int
-server_sweep_slot(struct dipc_server *s, uint32_t slot)
+server_lend_msg(const struct dipc_server *s, const struct rte_mbuf *m, uint16_t owner)
 {
-	const struct server_pool_map *pm = &s->pool_map;
-	const uint16_t owner = OWNER_SLOT(slot);
-	struct rte_mbuf **m = s->control_scratch;
+	unsigned int n = 0;
+
+	/* Built or checked by the server: nb_segs segments at most. */
+	for (; m != NULL && n < DIPC_MSG_MAX_SEGS; m = m->next, n++)
+		server_lend(server_map_of(s, m), m, owner);
+	return n;
+}
+
+/* Take back every mbuf of one class lent to @owner. */
+static unsigned int
+sweep_class(const struct server_pool_map *pm, uint16_t owner, struct rte_mbuf **m)
+{
 	unsigned int i, k = 0;
 
 	for (i = 0; i < pm->nb_objs; i++) {
@@ -330,5 +549,18 @@ server_sweep_slot(struct dipc_server *s, uint32_t slot)
 	}
 	if (k != 0)
 		rte_mempool_put_bulk(pm->pool, (void **)m, k);
+	return k;
+}
+
+unsigned int
+server_sweep_slot(struct dipc_server *s, uint32_t slot)
+{
+	const uint16_t owner = OWNER_SLOT(slot);
+	unsigned int c, k = 0;
+
+	/* Segment by segment: a chain's segments are in the owner tables one
+	 * by one, whatever their next pointers say now. */
+	for (c = 0; c < s->nb_classes; c++)
+		k += sweep_class(&s->maps[c], owner, s->control_scratch);
 	return k;
 }

@@ -56,6 +56,8 @@ enum server_drop_reason {
 	SERVER_DROP_NOT_MBUF = 0, /* not an object of the dipc pool: never touched */
 	SERVER_DROP_NOT_LENT,     /* not lent to this connection (someone else's,
 				   * already taken back, or the same one twice) */
+	SERVER_DROP_BAD_CHAIN,    /* a chain that failed a check: dropped whole,
+				   * the segments taken back, the rest untouched */
 	SERVER_DROP_MAX
 };
 
@@ -108,6 +110,8 @@ struct server_slot {
 	uint32_t lend_target;
 	uint32_t lend_cap;         /* the granted window */
 	uint32_t lend_want_seen;   /* the client's lend_want when last served */
+	/* The client's class_want[] when last served (larger classes). */
+	uint32_t class_want_seen[DIPC_MAX_CLASSES];
 	struct rte_mbuf **pending; /* [burst] */
 };
 
@@ -136,21 +140,26 @@ struct server_worker {
 
 struct server_method {
 	dipc_server_handler_t fn;
+	dipc_server_handler_ex_t fn_ex; /* instead of fn, if set */
 	void *arg;
 };
 
 struct dipc_server {
 	struct dipc_server_config cfg;
-	struct server_pool_map pool_map;
+	/* One pool map per size class, class 0 first (the hot path's); the
+	 * classes' objects lie in disjoint address ranges. */
+	struct server_pool_map maps[DIPC_MAX_CLASSES];
+	unsigned int nb_classes;
+	uint32_t seg_room[DIPC_MAX_CLASSES]; /* bytes of data each class's mbuf holds */
 	const struct rte_memzone *mz;
 	struct dipc_shm *shm;
-	struct rte_mempool *pool;
+	struct rte_mempool *pool;         /* class 0's, maps[0].pool */
 	struct server_slot *slots;        /* [max_conns]; nb_ready of them have rings */
 	const struct rte_memzone **zones; /* ring zones, [max_conns / grow_step + 1] */
 	uint32_t nb_ready;
 	uint32_t slot_want_seen;          /* shm->slot_want when last served */
 	uint64_t next_balance;            /* timer cycles of the next balance check */
-	struct rte_mbuf **control_scratch; /* [pool size], for sweeps */
+	struct rte_mbuf **control_scratch; /* [largest pool size], for sweeps */
 	uint64_t bad_slot_state;          /* shared slot states a client corrupted */
 	/* Workers report a quiescent state after taking their commands, so a
 	 * grace period after a REMOVE means the worker let go of the slot. */
@@ -240,6 +249,30 @@ server_take(const struct server_pool_map *pm, const void *m, uint16_t owner)
 	return 0;
 }
 
+/* The pool map of the size class whose objects' range holds @p, or NULL:
+ * a short loop over few classes, no dereference of @p. */
+static __rte_always_inline const struct server_pool_map *
+server_map_of(const struct dipc_server *s, const void *p)
+{
+	unsigned int i;
+
+	for (i = 0; i < s->nb_classes; i++)
+		if ((uintptr_t)p - s->maps[i].base < s->maps[i].span)
+			return &s->maps[i];
+	return NULL;
+}
+
+/* server_take() on whichever class's map holds @m; *pm is that map. */
+static __rte_always_inline int
+server_take_any(const struct dipc_server *s, const void *m, uint16_t owner,
+		const struct server_pool_map **pm)
+{
+	*pm = server_map_of(s, m);
+	if (unlikely(*pm == NULL))
+		return 1 + SERVER_DROP_NOT_MBUF;
+	return server_take(*pm, m, owner);
+}
+
 /* Lend an mbuf of the pool to the client of @owner. */
 static __rte_always_inline void
 server_lend(const struct server_pool_map *pm, const void *m, uint16_t owner)
@@ -254,6 +287,12 @@ server_lend(const struct server_pool_map *pm, const void *m, uint16_t owner)
  * Returns the number of mbufs taken back.
  */
 unsigned int server_sweep_slot(struct dipc_server *s, uint32_t slot);
+
+/* Lend every segment of a message the server holds (one segment or a
+ * chain, its segments checked or built by the server) to @owner, or back
+ * to OWNER_SERVER; returns the number of segments. */
+unsigned int server_lend_msg(const struct dipc_server *s, const struct rte_mbuf *m,
+			     uint16_t owner);
 
 /* lcore_function_t of a worker lcore; arg is its struct server_worker. */
 int dipc_server_worker_main(void *arg);

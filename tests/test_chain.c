@@ -1,0 +1,230 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Description: size classes and mbuf chains end to end, with a real
+ * dipc-server and real clients (tests/dipc_chain_client.c) on real
+ * hugepages: echo at every class boundary and of large chains, bodies
+ * checked byte by byte; hostile chains dropped whole and counted; every
+ * class's pool exactly full again after a close and after kill -9 of a
+ * client holding chains. Exits 77 (skip) only when hugepages cannot be had.
+ * DIPC_TEST_FILTER=name runs only the matching cases.
+ */
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "harness.h"
+
+static struct harness current;
+
+/* Three classes: 2 KB (the default class 0), 16 KB and 64 KB. */
+static const char *const three_classes[] = {
+	"--mbufs", "4096", "--mbuf-cache", "64",
+	"--class1-data-room", "16512", "--class1-mbufs", "512",
+	"--class2-data-room", "65535", "--class2-mbufs", "256",
+	NULL,
+};
+
+static void
+on_signal(int sig)
+{
+	/* NOLINTNEXTLINE(bugprone-signal-handler,cert-sig30-c): only kill(2) */
+	harness_kill_all(&current);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static int
+setup(void **state)
+{
+	if (harness_init(&current, "chain") != 0)
+		return -1;
+	*state = &current;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	harness_cleanup(*state);
+	return 0;
+}
+
+static int
+start_client(struct harness *h, const char *const *args)
+{
+	return harness_start_client_bin(h, "DIPC_CHAIN_CLIENT", "tests/dipc_chain_client", args);
+}
+
+static void
+expect_client(struct harness *h, int i, int want, unsigned int timeout_ms)
+{
+	int st = harness_wait(&h->clients[i], timeout_ms);
+
+	if (st != want)
+		harness_dump_log(&h->clients[i]);
+	assert_int_equal(st, want);
+}
+
+/* Every class's pool is full again (nothing lent, nothing lost): the
+ * server takes a closed or dead client's slot back within a few passes. */
+static void
+expect_pools_full(struct harness *h, unsigned int nb_classes)
+{
+	struct harness_dump d;
+	unsigned int tries, k, full = 0;
+
+	for (tries = 0; tries < 100 && !full; tries++) {
+		assert_int_equal(harness_server_dump(h, &d, 5000), 0);
+		full = d.open == 0;
+		for (k = 0; k < nb_classes; k++)
+			full &= d.class_size[k] != 0 && d.class_free[k] == d.class_size[k] &&
+				d.class_lent[k] == 0;
+		if (!full)
+			usleep(20000);
+	}
+	if (!full)
+		harness_dump_log(&h->server);
+	for (k = 0; k < nb_classes; k++) {
+		assert_int_equal(d.class_free[k], d.class_size[k]);
+		assert_int_equal(d.class_lent[k], 0);
+	}
+	assert_int_equal(d.class_size[0], 4096);
+	if (nb_classes == 3) {
+		assert_int_equal(d.class_size[1], 512);
+		assert_int_equal(d.class_size[2], 256);
+	}
+}
+
+static void
+stop_clean(struct harness *h)
+{
+	int st = harness_stop_server(h);
+
+	if (st != 0 || !harness_pool_full(h))
+		harness_dump_log(&h->server);
+	assert_int_equal(st, 0);
+	assert_true(harness_pool_full(h));
+}
+
+/* Echo at each class boundary (one byte under, exactly, one over: the
+ * next class, or past the largest a chain) and large chains, byte by byte. */
+static void
+test_echo_classes_and_chains(void **state)
+{
+	struct harness *h = *state;
+	const char *echo[] = { "echo", NULL };
+	int c;
+
+	assert_int_equal(harness_start_server(h, (const char *const *)three_classes), 0);
+	c = start_client(h, echo);
+	expect_client(h, c, 0, 120000);
+	assert_true(harness_log_contains(&h->clients[c], "echo ok"));
+	assert_true(harness_log_contains(&h->clients[c], "largest class body 65383"));
+	assert_true(harness_log_contains(&h->clients[c], "classes 3"));
+	expect_pools_full(h, 3);
+	stop_clean(h);
+}
+
+/* One class only (the default): bodies past 2 KB travel as class-0 chains. */
+static void
+test_echo_one_class_chains(void **state)
+{
+	struct harness *h = *state;
+	const char *srv[] = { "--mbufs", "4096", "--mbuf-cache", "64", NULL };
+	const char *echo[] = { "echo", NULL };
+	int c;
+
+	assert_int_equal(harness_start_server(h, srv), 0);
+	c = start_client(h, echo);
+	expect_client(h, c, 0, 120000);
+	assert_true(harness_log_contains(&h->clients[c], "largest class body 2024"));
+	assert_true(harness_log_contains(&h->clients[c], "classes 1"));
+	expect_pools_full(h, 1);
+	stop_clean(h);
+}
+
+/* Bad chains: each dropped whole and counted, the connection serves on,
+ * and after the close every pool is exactly full (nothing leaked, nothing
+ * freed twice: a double free would overfill a pool). */
+static void
+test_hostile_chains(void **state)
+{
+	struct harness *h = *state;
+	const char *hostile[] = { "hostile", NULL };
+	struct harness_dump d;
+	int c;
+
+	assert_int_equal(harness_start_server(h, (const char *const *)three_classes), 0);
+	c = start_client(h, hostile);
+	if (!harness_wait_log(&h->clients[c], "hostile ok: 8 bad chains sent", 60000))
+		harness_dump_log(&h->clients[c]);
+	assert_int_equal(harness_server_dump(h, &d, 5000), 0);
+	if (!harness_log_contains(&h->server, "rejected 8: bad chain"))
+		harness_dump_log(&h->server);
+	assert_true(harness_log_contains(&h->server, "rejected 8: bad chain"));
+	expect_client(h, c, 0, 30000);
+	expect_pools_full(h, 3);
+	stop_clean(h);
+}
+
+/* kill -9 of a client holding chains (received, allocated, of every
+ * class): the server takes every segment back, pool by pool. */
+static void
+test_kill9_holding_chains(void **state)
+{
+	struct harness *h = *state;
+	const char *hold[] = { "hold", "6", NULL };
+	struct harness_dump d;
+	unsigned int round;
+	int c;
+
+	assert_int_equal(harness_start_server(h, (const char *const *)three_classes), 0);
+	for (round = 0; round < 3; round++) {
+		c = start_client(h, hold);
+		if (!harness_wait_log(&h->clients[c], "holding 6 chains", 60000)) {
+			harness_dump_log(&h->clients[c]);
+			harness_dump_log(&h->server);
+		}
+		assert_true(harness_log_contains(&h->clients[c], "holding 6 chains"));
+		assert_int_equal(harness_server_dump(h, &d, 5000), 0);
+		/* Of the largest class, lent: 6 x (2 segments received, 2
+		 * allocated, 1 whole message) at least. */
+		assert_true(d.class_lent[2] >= 6 * 5);
+		assert_int_equal(d.class_free[2] + d.class_lent[2], d.class_size[2]);
+		kill(h->clients[c].pid, SIGKILL);
+		expect_client(h, c, 128 + SIGKILL, 10000);
+		expect_pools_full(h, 3);
+	}
+	stop_clean(h);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_echo_classes_and_chains, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_echo_one_class_chains, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_hostile_chains, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_kill9_holding_chains, setup, teardown),
+	};
+
+	if (!harness_hugepages_available()) {
+		fprintf(stderr, "SKIP: no free 2 MB hugepages\n");
+		return HARNESS_SKIP;
+	}
+	harness_cleanup_stale();
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGTERM, on_signal);
+	signal(SIGINT, on_signal);
+	if (getenv("DIPC_TEST_FILTER") != NULL)
+		cmocka_set_test_filter(getenv("DIPC_TEST_FILTER"));
+	return cmocka_run_group_tests_name("chain", tests, NULL, NULL);
+}
