@@ -13,7 +13,9 @@
  *   put:KEY:LEN:GEN[:FLAGS]   PUT a LEN-byte value made from (KEY, GEN)
  *        -> "put KEY: STATUS version V"
  *   get:KEY[:FLAGS]           -> "get KEY: STATUS version V len N gen G whole|torn rsp FL"
- *        (FL: the response's seal flags, c and z, or -)
+ *        (FL: c CRC32C, z LZ4, s a chain, or -)
+ * A request whose body (as sent) is over one segment of the largest size
+ * class goes as a chain.
  *   del:KEY                   -> "del KEY: STATUS"
  *   fill:PREFIX:N:LEN         PUT PREFIX0..PREFIX<N-1> until one is not OK
  *        -> "fill PREFIX: K ok[, then STATUS]"
@@ -46,9 +48,10 @@
 #include "kv.h" /* generated from docs/examples/kv.schema */
 
 #define TIMEOUT_MS 5000
-#define BUF 70000
+#define BUF 300000
 
 static uint8_t plain[BUF];  /* a body before sealing */
+static uint8_t sealed[BUF]; /* a body as sent, or as received */
 static uint8_t opened[BUF]; /* a response after opening */
 static uint8_t value[BUF];
 
@@ -126,23 +129,33 @@ seal_opts(const char *flags)
 }
 
 /* Send a plain body, sealed as asked (compressed when over 16 bytes),
- * and wait for the answer. */
+ * and wait for the answer. A body over one segment of the largest class
+ * goes as a chain. */
 static struct rte_mbuf *
 call(struct dipc_client *c, uint16_t method, const void *body, uint32_t len, uint32_t opts)
 {
-	struct rte_mbuf *m = dipc_client_msg_alloc(c, method, 0), *rsp = NULL;
+	struct dipc_msg_hdr t;
+	struct rte_mbuf *m, *rsp = NULL;
 	int ret;
 
-	if (m == NULL) {
-		printf("kv-client: alloc: %s\n", dipc_client_strerror(rte_errno));
-		return NULL;
-	}
-	ret = dipc_codec_mbuf_seal(m, body, len, opts, 16);
+	memset(&t, 0, sizeof(t));
+	ret = dipc_codec_seal(&t, body, len, sealed, sizeof(sealed), opts, 16);
 	if (ret != 0) {
 		printf("kv-client: seal: %s\n", strerror(-ret));
-		dipc_client_msg_free(c, m);
 		return NULL;
 	}
+	if (t.body_len <= dipc_client_max_body(c))
+		m = dipc_client_msg_alloc(c, method, t.body_len);
+	else
+		m = dipc_client_msg_alloc_chain(c, method, t.body_len, 0);
+	if (m == NULL) {
+		printf("kv-client: alloc of a %u-byte body: %s\n", t.body_len,
+		       dipc_client_strerror(rte_errno));
+		return NULL;
+	}
+	dipc_codec_mbuf_copy_in(m, 0, sealed, t.body_len);
+	dipc_msg_hdr(m)->flags |= t.flags & (DIPC_MSG_F_CSUM | DIPC_MSG_F_COMPRESSED);
+	dipc_msg_hdr(m)->csum = t.csum;
 	ret = dipc_client_call(c, m, &rsp, TIMEOUT_MS);
 	if (ret != 0) {
 		printf("kv-client: call: %s\n", dipc_client_strerror(ret));
@@ -151,7 +164,8 @@ call(struct dipc_client *c, uint16_t method, const void *body, uint32_t len, uin
 	return rsp;
 }
 
-/* Open a response; returns its body, or NULL after printing why. */
+/* Open a response (one segment or a chain, copied out); returns its body,
+ * or NULL after printing why. FL: its seal flags, and s for a chain. */
 static const void *
 open_rsp(struct rte_mbuf *rsp, uint32_t *len, char *fl)
 {
@@ -163,10 +177,19 @@ open_rsp(struct rte_mbuf *rsp, uint32_t *len, char *fl)
 		printf("kv-client: error response: %s\n", dipc_msg_status_str(h->status));
 		return NULL;
 	}
-	snprintf(fl, 4, "%s%s%s", (h->flags & DIPC_MSG_F_CSUM) ? "c" : "",
-		 (h->flags & DIPC_MSG_F_COMPRESSED) ? "z" : "",
-		 (h->flags & (DIPC_MSG_F_CSUM | DIPC_MSG_F_COMPRESSED)) ? "" : "-");
-	ret = dipc_codec_mbuf_open(rsp, opened, sizeof(opened), &body, len);
+	snprintf(fl, 5, "%s%s%s%s", (h->flags & DIPC_MSG_F_CSUM) ? "c" : "",
+		 (h->flags & DIPC_MSG_F_COMPRESSED) ? "z" : "", rsp->nb_segs > 1 ? "s" : "",
+		 (h->flags & (DIPC_MSG_F_CSUM | DIPC_MSG_F_COMPRESSED)) || rsp->nb_segs > 1 ?
+			 "" : "-");
+	if (rsp->nb_segs == 1) {
+		ret = dipc_codec_mbuf_open(rsp, opened, sizeof(opened), &body, len);
+	} else {
+		*len = dipc_codec_mbuf_body_len(rsp);
+		ret = *len <= sizeof(sealed) ? dipc_codec_mbuf_copy_out(rsp, 0, *len, sealed) :
+					       -EMSGSIZE;
+		if (ret == 0)
+			ret = dipc_codec_open(h, sealed, *len, opened, sizeof(opened), &body, len);
+	}
 	if (ret != 0) {
 		printf("kv-client: cannot open the response: %s\n", strerror(-ret));
 		return NULL;
@@ -183,7 +206,7 @@ do_put(struct dipc_client *c, const char *key, uint32_t klen, uint32_t vlen, uin
 	struct rte_mbuf *rsp;
 	const void *body;
 	uint32_t len;
-	char fl[4];
+	char fl[5];
 	int st = -1;
 
 	make_value(value, vlen, key_seed(key, klen), gen);
@@ -217,7 +240,7 @@ do_get(struct dipc_client *c, const char *name, const char *key, uint32_t klen,
 	const uint8_t *v;
 	const void *body;
 	uint32_t len, vlen, gen;
-	char fl[4];
+	char fl[5];
 	int st = -1, whole;
 
 	kv_get_req_build_init(&b, plain, sizeof(plain));
@@ -253,7 +276,7 @@ do_del(struct dipc_client *c, const char *key, uint32_t klen)
 	struct rte_mbuf *rsp;
 	const void *body;
 	uint32_t len;
-	char fl[4];
+	char fl[5];
 	int st = -1;
 
 	kv_delete_req_build_init(&b, plain, sizeof(plain));
@@ -285,7 +308,7 @@ do_raw(struct dipc_client *c, const char *kind)
 	uint32_t len = 0, blen;
 	const void *body;
 	uint8_t *p;
-	char fl[4];
+	char fl[5];
 	int st = -1, ret;
 
 	/* A good PUT to start from: key "raw", value "value". */

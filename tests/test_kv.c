@@ -9,9 +9,9 @@
  * them, their hugepage files and run directories afterwards, also when it
  * fails. Exits 77 (skip) only when hugepages cannot be had.
  *
- * Values in mbuf chains are not tested here: the server has one size of
- * mbuf (one size class) and no chains yet (issue 3 item 5); the largest
- * value is what one mbuf carries, tested in test_largest_value.
+ * Values in chains: test_chained_values (one size class of 2 KB, values
+ * of up to 130 KB in chains of 2 KB segments) and test_size_classes
+ * (three classes: values up to 64 KB in one segment, more in chains).
  */
 #include <setjmp.h>
 #include <signal.h>
@@ -197,15 +197,17 @@ test_value_max_option(void **state)
 {
 	struct harness *h = *state;
 	const char *srv[] = { "--kv-value-max", "100", NULL };
-	const char *bad[] = { "--kv-value-max", "1935", NULL };
+	const char *bad[] = { "--kv-value-max", "200000", NULL };
 	const char *cmds[] = { "put:k:100:1", "put:k:101:2", "get:k", NULL };
 	struct harness_proc p = { 0 };
 	int c;
 
-	/* Over what one mbuf carries: refused at start, with the reason. */
+	/* Over what the largest message (a chain of 64 segments of 2 KB)
+	 * carries: refused at start, with the reason. */
 	assert_int_equal(harness_spawn_server(h, &p, h->prefix, NULL, bad), 0);
 	assert_int_equal(harness_wait(&p, 15000), 1);
-	assert_true(harness_log_contains(&p, "[kv] value_max 1935 does not fit one mbuf"));
+	assert_true(harness_log_contains(&p, "[kv] value_max 200000 is too large: a PUT with a "
+					     "62-byte key carries at most 130958 bytes"));
 	assert_int_equal(harness_start_server(h, srv), 0);
 	c = kv_client(h, cmds);
 	expect_line(h, c, "put k: OK version 1");
@@ -310,6 +312,112 @@ test_checksum_and_compression(void **state)
 	expect_clean_stop(h);
 }
 
+/* After the server stopped: each class's last pool line says every mbuf
+ * is back (free == size, nothing lent). */
+static void
+expect_pools_full(struct harness *h, unsigned int nb_classes)
+{
+	unsigned int k, cls, free_n, size, lent, seen = 0;
+	char line[512];
+	FILE *f = fopen(h->server.log, "r");
+	int full[8] = { 0 };
+
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f) != NULL)
+		/* NOLINTNEXTLINE(cert-err34-c): a mismatch leaves full at 0 */
+		if (sscanf(line, "dipc-server: pool dipc_pool_%u: %u of %u mbufs free, %u lent",
+			   &cls, &free_n, &size, &lent) == 4 && cls < 8) {
+			full[cls] = free_n == size && size > 0 && lent == 0;
+			seen |= 1u << cls;
+		}
+	fclose(f);
+	for (k = 0; k < nb_classes; k++) {
+		if (!(seen & (1u << k)) || !full[k])
+			harness_dump_log(&h->server);
+		assert_true(seen & (1u << k));
+		assert_true(full[k]);
+	}
+}
+
+/*
+ * Values in chains, with the default single class of 2 KB mbufs: a value
+ * of 100,000 bytes goes in a chained PUT and comes back in a chained GET
+ * answer, plain, with a CRC32C over the chain, and compressed (one
+ * segment); the boundaries of one segment; overwrite of a chained value by
+ * a small one and back; delete.
+ */
+static void
+test_chained_values(void **state)
+{
+	struct harness *h = *state;
+	const char *srv[] = { "--kv-value-max", "130958", "--kv-keys", "64", NULL };
+	const char *cmds[] = {
+		"put:big:100000:1", "get:big", "get:big:c", "get:big:cz", "put:big:10:2",
+		"get:big", "put:big:100000:3:c", "get:big:c", "put:big:100000:4:cz", "get:big",
+		/* 2024 - 24: the largest GET answer in one segment, and one more */
+		"put:edge:2000:5", "get:edge", "put:edge:2001:6", "get:edge",
+		"put:#62:130958:7", "get:#62", "put:#62:130959:8:z", "del:big", "get:big", NULL,
+	};
+	int c;
+
+	assert_int_equal(harness_start_server(h, srv), 0);
+	c = kv_client(h, cmds);
+	expect_line(h, c, "put big: OK version 1");
+	expect_line(h, c, "get big: OK version 1 len 100000 gen 1 whole rsp s");
+	expect_line(h, c, "get big: OK version 1 len 100000 gen 1 whole rsp cs");
+	expect_line(h, c, "get big: OK version 1 len 100000 gen 1 whole rsp cz");
+	expect_line(h, c, "put big: OK version 2");
+	expect_line(h, c, "get big: OK version 2 len 10 gen 2 whole rsp -");
+	expect_line(h, c, "put big: OK version 3");
+	expect_line(h, c, "get big: OK version 3 len 100000 gen 3 whole rsp cs");
+	expect_line(h, c, "put big: OK version 4");
+	expect_line(h, c, "get big: OK version 4 len 100000 gen 4 whole rsp s");
+	expect_line(h, c, "get edge: OK version 1 len 2000 gen 5 whole rsp -");
+	expect_line(h, c, "get edge: OK version 2 len 2001 gen 6 whole rsp s");
+	/* The largest value: a chain of 64 segments each way. */
+	expect_line(h, c, "put #62: OK version 1");
+	expect_line(h, c, "get #62: OK version 1 len 130958 gen 7 whole rsp s");
+	expect_line(h, c, "put #62: TOO_LARGE version 0");
+	expect_line(h, c, "get big: NOT_FOUND version 0 len 0 gen 0 whole rsp -");
+	expect_report(h, "keys 2 of 64, value_max 130958;");
+	expect_report(h, "errors 1, full 0");
+	expect_clean_stop(h);
+	expect_pools_full(h, 1);
+}
+
+/* Three size classes (2 KB, 16 KB, 64 KB): the default value_max is what
+ * one 64 KB segment carries, so values up to it are one segment each way
+ * (zero copy), of the class that fits. */
+static void
+test_size_classes(void **state)
+{
+	struct harness *h = *state;
+	const char *srv[] = {
+		"--class1-data-room", "16512", "--class1-mbufs", "512",
+		"--class2-data-room", "65535", "--class2-mbufs", "256", "--kv-keys", "64", NULL,
+	};
+	const char *cmds[] = {
+		"put:a:10000:1", "get:a", "put:b:60000:2:c", "get:b:c", "get:b:z",
+		"put:#62:65293:3", "get:#62", "put:#62:65294:4:z", NULL,
+	};
+	int c;
+
+	assert_int_equal(harness_start_server(h, srv), 0);
+	/* 65535 - 128 - 24 - 28 - 62 */
+	assert_true(harness_log_contains(&h->server, "value_max 65293;"));
+	c = kv_client(h, cmds);
+	expect_line(h, c, "put a: OK version 1");
+	expect_line(h, c, "get a: OK version 1 len 10000 gen 1 whole rsp -");
+	expect_line(h, c, "put b: OK version 1");
+	expect_line(h, c, "get b: OK version 1 len 60000 gen 2 whole rsp c");
+	expect_line(h, c, "get b: OK version 1 len 60000 gen 2 whole rsp z");
+	expect_line(h, c, "put #62: OK version 1");
+	expect_line(h, c, "get #62: OK version 1 len 65293 gen 3 whole rsp -");
+	expect_line(h, c, "put #62: TOO_LARGE version 0");
+	expect_clean_stop(h);
+	expect_pools_full(h, 3);
+}
+
 /*
  * Two workers, two dipc-perf processes writing and reading the same keys
  * over two connections each: every GET's value is whole (dipc-perf
@@ -400,6 +508,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_table_full, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_malformed_requests, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_checksum_and_compression, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_chained_values, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_size_classes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_concurrent_writers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_kill9_kv_client, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_kv_disabled, setup, teardown),

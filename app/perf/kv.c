@@ -34,6 +34,7 @@
 #define KV_KEY_FMT "key:%08" PRIu32
 #define KV_KEY_LEN 12
 #define KV_VALUE_HDR 12 /* key number u32, sequence u32, writer u32 */
+#define KV_BUF (1u << 20) /* largest body handled: values in chains too */
 
 enum { OP_GET = 0, OP_PUT = 1, OP_MAX };
 static const char *const op_names[OP_MAX] = { "get", "put" };
@@ -67,8 +68,11 @@ struct kv_state {
 	struct perf_hist all;
 	int preload;         /* preloading: every key once, in order */
 	uint32_t next_key;   /* the next key to preload */
-	uint8_t rsp[65536];  /* an opened (decompressed) response */
-	uint8_t value[65536]; /* a PUT's value, before it is copied in */
+	uint32_t max_body;   /* largest body in one segment */
+	uint8_t rsp[KV_BUF];   /* an opened (decompressed) response */
+	uint8_t raw[KV_BUF];   /* a chained response, copied out */
+	uint8_t value[KV_BUF]; /* a PUT's value, before it is copied in */
+	uint8_t body[KV_BUF];  /* a chained PUT's body, before it is copied in */
 };
 
 /* The run's state, printed after kv_run() returns and kept (with what it
@@ -184,14 +188,23 @@ send_some(struct kv_state *st, struct dipc_client *c, struct kv_conn *kc, uint32
 			seq = st->acked_seq[key];
 		} else {
 			body_len = (uint32_t)kv_put_req_size(KV_KEY_LEN, o->value_size);
-			m[k] = dipc_client_msg_alloc(c, KV_PUT_REQ_ID, body_len);
+			/* Over one segment: a chain, its body built aside and
+			 * copied in. */
+			if (body_len <= st->max_body)
+				m[k] = dipc_client_msg_alloc(c, KV_PUT_REQ_ID, body_len);
+			else
+				m[k] = dipc_client_msg_alloc_chain(c, KV_PUT_REQ_ID, body_len, 0);
 			if (m[k] == NULL)
 				break;
 			seq = ++st->sent_seq[key];
 			fill_value(st, st->value, o->value_size, key, seq);
-			kv_put_req_build_init(&b, dipc_msg_body(m[k]), body_len);
+			kv_put_req_build_init(&b, body_len <= st->max_body ? dipc_msg_body(m[k]) :
+									   st->body,
+					      body_len);
 			kv_put_req_set_key(&b, name, KV_KEY_LEN);
 			kv_put_req_set_value(&b, st->value, o->value_size);
+			if (body_len > st->max_body)
+				dipc_codec_mbuf_copy_in(m[k], 0, st->body, body_len);
 		}
 		kc->track[dipc_msg_hdr(m[k])->stream_id & kc->mask] = (struct kv_track){
 			.stream_id = dipc_msg_hdr(m[k])->stream_id, .key = key, .seq = seq,
@@ -232,8 +245,16 @@ check_response(struct kv_state *st, struct kv_conn *kc, struct rte_mbuf *m, int 
 		hist_add(&st->all, ns);
 		st->ops[t->op]++;
 	}
-	if (dipc_codec_mbuf_open(m, st->rsp, sizeof(st->rsp), &body, &len) != 0)
-		return -1;
+	if (m->nb_segs == 1) {
+		if (dipc_codec_mbuf_open(m, st->rsp, sizeof(st->rsp), &body, &len) != 0)
+			return -1;
+	} else {
+		/* A chained answer (a large value): copied out, then opened. */
+		len = dipc_codec_mbuf_body_len(m);
+		if (len > sizeof(st->raw) || dipc_codec_mbuf_copy_out(m, 0, len, st->raw) != 0 ||
+		    dipc_codec_open(h, st->raw, len, st->rsp, sizeof(st->rsp), &body, &len) != 0)
+			return -1;
+	}
 	if (t->op == OP_PUT) {
 		if (kv_put_rsp_validate(body, len, NULL) != DIPC_CODEC_OK)
 			return -1;
@@ -400,6 +421,15 @@ kv_run(const struct perf_opts *o, struct dipc_client **conns, struct perf_result
 		fprintf(stderr, "dipc-perf: kv: no memory for %u keys\n", o->keys);
 		r->errors++;
 		return -ENOMEM;
+	}
+	st->max_body = dipc_client_max_body(conns[0]);
+	if (kv_put_req_size(KV_KEY_LEN, o->value_size) > RTE_MIN(dipc_client_max_chain_body(conns[0]),
+								 KV_BUF)) {
+		fprintf(stderr, "dipc-perf: kv: --value-size %u is larger than the largest PUT "
+				"this server takes (%u bytes of body, chains included)\n",
+			o->value_size, dipc_client_max_chain_body(conns[0]));
+		r->errors++;
+		return -EINVAL;
 	}
 	for (i = 0; i < OP_MAX; i++)
 		hist_init(&st->hist[i]);

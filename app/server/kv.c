@@ -42,11 +42,12 @@
  *     PUTs racing to create one key, or a PUT racing a DELETE, leave the
  *     count exact once the deleted position is reclaimed.
  *
- * Values travel in one mbuf today (value_max <= kv_value_max_fit()). The
- * value's way in (kv_put(), from the request body) and out (respond(),
- * into the response body) are the two places that would read and write a
- * chain once size classes and chains land; the store itself has no
- * mbuf-sized limit.
+ * Values up to what one segment of the largest size class carries travel
+ * zero-copy both ways (read in place from the request, built in place in
+ * the response). A larger value (value_max up to what a chain carries)
+ * comes in a chained PUT, copied out into the lcore's buffer and then into
+ * its slot, and goes out in a chained GET answer (dipc_server_rsp_alloc(),
+ * dipc_codec_mbuf_copy_in()).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -102,7 +103,8 @@ struct kv_defer {
 /* Counters of one lcore: written by that worker only, summed by reports. */
 struct kv_lcore {
 	uint64_t gets, hits, misses, puts, deletes, errors, full;
-	uint8_t *scratch; /* [body_max]: an opened request, a response to seal */
+	uint8_t *scratch; /* [plain_max]: an opened request, a response to seal */
+	uint8_t *raw;     /* [plain_max]: a chained request, a sealed response */
 } __rte_cache_aligned;
 
 struct kv_service {
@@ -112,7 +114,8 @@ struct kv_service {
 	struct rte_ring *free;    /* of uint32_t slot indices */
 	struct rte_rcu_qsbr_dq *dq;
 	uint32_t nb_pos, nb_slots, slot_size;
-	uint32_t max_keys, value_max, body_max;
+	uint32_t max_keys, value_max;
+	uint32_t plain_max;       /* largest request or response body handled */
 	uint32_t nb_keys;         /* keys counted (atomic) */
 	uint64_t defer_failed;    /* cannot happen: the queue holds every resource */
 	struct kv_lcore lcore[RTE_MAX_LCORE];
@@ -297,8 +300,10 @@ kv_delete(struct kv_service *kv, const struct kv_hkey *k)
 }
 
 /*
- * Open a request: check its CRC32C and decompress it (into the lcore's
- * scratch) if the header says so. The body is then still to be validated.
+ * Open a request: a chain is copied out whole into the lcore's raw buffer
+ * (a body in one segment is read in place); then its CRC32C is checked and
+ * it is decompressed (into the lcore's scratch) if the header says so. The
+ * body is then still to be validated.
  */
 static enum kv_kv_status
 open_request(const struct kv_service *kv, struct kv_lcore *lc, struct rte_mbuf *m,
@@ -306,14 +311,26 @@ open_request(const struct kv_service *kv, struct kv_lcore *lc, struct rte_mbuf *
 {
 	const struct dipc_msg_hdr *h = dipc_msg_hdr(m);
 	uint32_t held;
-	const void *b = dipc_codec_mbuf_body(m, &held);
+	const void *b;
 
+	if (likely(m->nb_segs == 1)) {
+		b = dipc_codec_mbuf_body(m, &held);
+	} else {
+		/* The worker walked and counted the chain; its length is the
+		 * header's, bounded by what the segments hold. */
+		held = dipc_codec_mbuf_body_len(m);
+		if (held > kv->plain_max)
+			return kv_kv_status_TOO_LARGE;
+		if (dipc_codec_mbuf_copy_out(m, 0, held, lc->raw) != 0)
+			return kv_kv_status_BAD_REQUEST;
+		b = lc->raw;
+	}
 	if (likely((h->flags & (DIPC_MSG_F_CSUM | DIPC_MSG_F_COMPRESSED)) == 0)) {
 		*body = b;
 		*len = held;
 		return kv_kv_status_OK;
 	}
-	switch (dipc_codec_open(h, b, held, lc->scratch, kv->body_max, body, len)) {
+	switch (dipc_codec_open(h, b, held, lc->scratch, kv->plain_max, body, len)) {
 	case 0:
 		return kv_kv_status_OK;
 	case -EBADMSG:
@@ -332,33 +349,15 @@ struct kv_answer {
 	const struct kv_slot *value; /* GET hit only */
 };
 
-/*
- * Turn the request in @p m into its response, in place: header flags
- * (the method and stream id stay the request's), body built by @p type's
- * builder, sealed as @p seal asks (a CRC32C in place; LZ4 from a body
- * built in the lcore's scratch). Everything the response needs from the
- * request was copied out before (the key into a kv_hkey, a PUT's value
- * into its slot).
- */
-static int
-respond(struct kv_service *kv, struct kv_lcore *lc, struct rte_mbuf *m, uint16_t type,
-	const struct kv_answer *a, uint32_t seal)
+/* Build the plain body of a response into @p buf; returns its length, or
+ * 0 if it does not fit @p room (cannot happen: the rooms were sized for
+ * value_max at start). */
+static uint32_t
+build_answer(void *buf, uint32_t room, uint16_t type, const struct kv_answer *a)
 {
-	struct dipc_msg_hdr *h = dipc_msg_hdr(m);
 	struct dipc_codec_builder b;
-	uint32_t room = (uint32_t)m->buf_len - m->data_off - DIPC_MSG_HDR_LEN, len;
-	bool scratch = (seal & DIPC_CODEC_SEAL_F_LZ4) != 0;
-	void *buf = scratch ? lc->scratch : dipc_msg_body(m);
+	uint32_t len;
 
-	if (scratch)
-		room = kv->body_max;
-	if (a->status != kv_kv_status_OK && a->status != kv_kv_status_NOT_FOUND &&
-	    a->status != kv_kv_status_EXISTS) {
-		if (a->status == kv_kv_status_FULL || a->status == kv_kv_status_BUSY)
-			lc->full++;
-		else
-			lc->errors++;
-	}
 	switch (type) {
 	case KV_GET_RSP_ID:
 		kv_get_rsp_build_init(&b, buf, room);
@@ -377,18 +376,89 @@ respond(struct kv_service *kv, struct kv_lcore *lc, struct rte_mbuf *m, uint16_t
 		kv_delete_rsp_set_status(b.body, a->status);
 		break;
 	}
-	/* Cannot fail: value_max was checked against the room at start. */
-	if (dipc_codec_build_finish(&b, &len) != 0)
+	return dipc_codec_build_finish(&b, &len) == 0 ? len : 0;
+}
+
+/*
+ * Answer the request *mp. Everything the response needs from the request
+ * was copied out before (the key into a kv_hkey, a PUT's value into its
+ * slot), so the request's buffer can be overwritten:
+ *   - in place, when the request is one segment with room for the
+ *     response body (every answer but a GET of a large value): header
+ *     flags rewritten (the method and stream id stay the request's), body
+ *     built in the mbuf (or in the lcore's scratch when it is to be
+ *     compressed), then sealed as @p seal asks;
+ *   - else in a new message of the class that fits, or a chain
+ *     (dipc_server_rsp_alloc()): the body built and sealed in the lcore's
+ *     buffers, then copied in; the request is freed.
+ */
+static int
+respond(struct kv_service *kv, struct kv_lcore *lc, struct dipc_server *s, struct rte_mbuf **mp,
+	uint16_t type, const struct kv_answer *a, uint32_t seal)
+{
+	struct rte_mbuf *m = *mp, *rsp;
+	struct dipc_msg_hdr *h = dipc_msg_hdr(m), t;
+	uint32_t room = (uint32_t)m->buf_len - m->data_off - DIPC_MSG_HDR_LEN, len;
+	uint32_t vlen = a->value != NULL ? a->value->len : 0;
+	uint64_t plain = type == KV_GET_RSP_ID ? kv_get_rsp_size(vlen) :
+			 type == KV_PUT_RSP_ID ? kv_put_rsp_size() : kv_delete_rsp_size();
+	bool lz4 = (seal & DIPC_CODEC_SEAL_F_LZ4) != 0;
+	const void *src;
+	void *buf;
+
+	if (a->status != kv_kv_status_OK && a->status != kv_kv_status_NOT_FOUND &&
+	    a->status != kv_kv_status_EXISTS) {
+		if (a->status == kv_kv_status_FULL || a->status == kv_kv_status_BUSY)
+			lc->full++;
+		else
+			lc->errors++;
+	}
+	if (likely(m->nb_segs == 1 && plain <= room)) {
+		buf = lz4 ? lc->scratch : dipc_msg_body(m);
+		len = build_answer(buf, lz4 ? kv->plain_max : room, type, a);
+		if (unlikely(len == 0))
+			return -DIPC_STATUS_BAD_LENGTH;
+		h->flags = DIPC_MSG_F_RESPONSE;
+		h->status = DIPC_STATUS_OK;
+		h->reserved = 0;
+		h->csum = 0;
+		h->body_len = len;
+		m->data_len = (uint16_t)(DIPC_MSG_HDR_LEN + len);
+		m->pkt_len = m->data_len;
+		if (seal != 0 && dipc_codec_mbuf_seal(m, buf, len, seal, KV_COMPRESS_OVER) != 0)
+			return -DIPC_STATUS_BAD_LENGTH;
+		return DIPC_HANDLER_RESPOND;
+	}
+	len = build_answer(lc->scratch, kv->plain_max, type, a);
+	if (unlikely(len == 0))
 		return -DIPC_STATUS_BAD_LENGTH;
-	h->flags = DIPC_MSG_F_RESPONSE;
-	h->status = DIPC_STATUS_OK;
-	h->reserved = 0;
-	h->csum = 0;
-	h->body_len = len;
-	m->data_len = (uint16_t)(DIPC_MSG_HDR_LEN + len);
-	m->pkt_len = m->data_len;
-	if (seal != 0 && dipc_codec_mbuf_seal(m, buf, len, seal, KV_COMPRESS_OVER) != 0)
-		return -DIPC_STATUS_BAD_LENGTH;
+	memset(&t, 0, sizeof(t));
+	src = lc->scratch;
+	t.body_len = len;
+	if (seal != 0) {
+		if (dipc_codec_seal(&t, lc->scratch, len, lc->raw, kv->plain_max, seal,
+				    KV_COMPRESS_OVER) != 0)
+			return -DIPC_STATUS_BAD_LENGTH;
+		src = lc->raw;
+	}
+	rsp = dipc_server_rsp_alloc(s, m, t.body_len);
+	if (unlikely(rsp == NULL)) {
+		/* A pool ran short: say BUSY in the request's first segment. */
+		struct kv_answer busy = { .status = kv_kv_status_BUSY };
+
+		if (m->nb_segs > 1) {
+			rte_pktmbuf_free(m->next);
+			m->next = NULL;
+			m->nb_segs = 1;
+		}
+		return respond(kv, lc, s, mp, type, &busy, seal & DIPC_CODEC_SEAL_F_CSUM);
+	}
+	dipc_codec_mbuf_copy_in(rsp, 0, src, t.body_len);
+	dipc_msg_hdr(rsp)->flags =
+		DIPC_MSG_F_RESPONSE | (t.flags & (DIPC_MSG_F_CSUM | DIPC_MSG_F_COMPRESSED));
+	dipc_msg_hdr(rsp)->csum = t.csum;
+	rte_pktmbuf_free(m);
+	*mp = rsp;
 	return DIPC_HANDLER_RESPOND;
 }
 
@@ -412,8 +482,9 @@ echo_seal(const struct rte_mbuf *m)
 }
 
 static int
-get_handler(struct rte_mbuf *m, void *arg)
+get_handler(struct dipc_server *s, struct rte_mbuf **mp, void *arg)
 {
+	struct rte_mbuf *m = *mp;
 	struct kv_service *kv = arg;
 	struct kv_lcore *lc = this_lcore(kv);
 	struct kv_answer a = { .status = kv_kv_status_OK };
@@ -447,12 +518,13 @@ get_handler(struct rte_mbuf *m, void *arg)
 		else
 			lc->misses++;
 	}
-	return respond(kv, lc, m, KV_GET_RSP_ID, &a, seal);
+	return respond(kv, lc, s, mp, KV_GET_RSP_ID, &a, seal);
 }
 
 static int
-put_handler(struct rte_mbuf *m, void *arg)
+put_handler(struct dipc_server *s, struct rte_mbuf **mp, void *arg)
 {
+	struct rte_mbuf *m = *mp;
 	struct kv_service *kv = arg;
 	struct kv_lcore *lc = this_lcore(kv);
 	struct kv_answer a = { .status = kv_kv_status_OK };
@@ -480,12 +552,13 @@ put_handler(struct rte_mbuf *m, void *arg)
 	}
 	if (a.status == kv_kv_status_OK)
 		a.status = kv_put(kv, &k, value, vlen, kv_put_req_get_if_absent(body), &a.version);
-	return respond(kv, lc, m, KV_PUT_RSP_ID, &a, echo_seal(m));
+	return respond(kv, lc, s, mp, KV_PUT_RSP_ID, &a, echo_seal(m));
 }
 
 static int
-delete_handler(struct rte_mbuf *m, void *arg)
+delete_handler(struct dipc_server *s, struct rte_mbuf **mp, void *arg)
 {
+	struct rte_mbuf *m = *mp;
 	struct kv_service *kv = arg;
 	struct kv_lcore *lc = this_lcore(kv);
 	struct kv_answer a = { .status = kv_kv_status_OK };
@@ -508,7 +581,7 @@ delete_handler(struct rte_mbuf *m, void *arg)
 	}
 	if (a.status == kv_kv_status_OK)
 		a.status = kv_delete(kv, &k);
-	return respond(kv, lc, m, KV_DELETE_RSP_ID, &a, echo_seal(m));
+	return respond(kv, lc, s, mp, KV_DELETE_RSP_ID, &a, echo_seal(m));
 }
 
 static void __rte_format_printf(3, 4)
@@ -542,16 +615,17 @@ kv_create(const struct kv_service_config *cfg, struct rte_rcu_qsbr *rcu, char *e
 		.free_fn = reclaim,
 		.v = rcu,
 	};
-	uint32_t fit = kv_value_max_fit(cfg->body_max), spare, i;
+	uint32_t fit = kv_value_max_fit(cfg->body_max), limit = kv_value_max_fit(cfg->chain_max);
+	uint32_t spare, i;
 	struct kv_service *kv;
 	unsigned int lcore;
 	int32_t max_id;
 
-	if (cfg->value_max > fit) {
-		set_err(err, errlen, "[kv] value_max %u does not fit one mbuf: a PUT with a %u-byte "
-				     "key carries at most %u bytes of value in a %u-byte body "
-				     "(raise [mempool] data_room, or lower value_max)",
-			cfg->value_max, KV_KEY_MAX, fit, cfg->body_max);
+	if (cfg->value_max > limit) {
+		set_err(err, errlen, "[kv] value_max %u is too large: a PUT with a %u-byte key "
+				     "carries at most %u bytes of value in the largest message (a "
+				     "chain of %u bytes of body)",
+			cfg->value_max, KV_KEY_MAX, limit, cfg->chain_max);
 		return NULL;
 	}
 	if (fit == 0) {
@@ -565,7 +639,8 @@ kv_create(const struct kv_service_config *cfg, struct rte_rcu_qsbr *rcu, char *e
 	}
 	kv->max_keys = cfg->keys;
 	kv->value_max = cfg->value_max != 0 ? cfg->value_max : fit;
-	kv->body_max = cfg->body_max;
+	/* The largest PUT is the largest body: a GET answer is shorter. */
+	kv->plain_max = (uint32_t)kv_put_req_size(KV_KEY_MAX, kv->value_max);
 	/* Slots for every key, plus room for overwrites and deletes whose
 	 * old values wait for a grace period (BUSY if a burst outruns it). */
 	spare = cfg->keys / 4 + 256;
@@ -605,10 +680,13 @@ kv_create(const struct kv_service_config *cfg, struct rte_rcu_qsbr *rcu, char *e
 		goto fail;
 	}
 	RTE_LCORE_FOREACH_WORKER(lcore) {
-		kv->lcore[lcore].scratch = rte_malloc_socket("dipc_kv_scratch", kv->body_max,
+		kv->lcore[lcore].scratch = rte_malloc_socket("dipc_kv_scratch", kv->plain_max,
 							     RTE_CACHE_LINE_SIZE,
 							     (int)rte_lcore_to_socket_id(lcore));
-		if (kv->lcore[lcore].scratch == NULL) {
+		kv->lcore[lcore].raw = rte_malloc_socket("dipc_kv_raw", kv->plain_max,
+							 RTE_CACHE_LINE_SIZE,
+							 (int)rte_lcore_to_socket_id(lcore));
+		if (kv->lcore[lcore].scratch == NULL || kv->lcore[lcore].raw == NULL) {
 			set_err(err, errlen, "[kv] no memory for lcore %u's buffer", lcore);
 			goto fail;
 		}
@@ -624,11 +702,12 @@ kv_register(struct kv_service *kv, struct dipc_server *s)
 {
 	int ret;
 
-	ret = dipc_server_register(s, KV_GET_REQ_ID, get_handler, kv);
+	/* The _ex form: requests and GET answers may be chains. */
+	ret = dipc_server_register_ex(s, KV_GET_REQ_ID, get_handler, kv);
 	if (ret == 0)
-		ret = dipc_server_register(s, KV_PUT_REQ_ID, put_handler, kv);
+		ret = dipc_server_register_ex(s, KV_PUT_REQ_ID, put_handler, kv);
 	if (ret == 0)
-		ret = dipc_server_register(s, KV_DELETE_REQ_ID, delete_handler, kv);
+		ret = dipc_server_register_ex(s, KV_DELETE_REQ_ID, delete_handler, kv);
 	if (ret == 0)
 		ret = dipc_server_set_report(s, kv_report, kv);
 	return ret;
@@ -669,8 +748,10 @@ kv_free(struct kv_service *kv)
 	 * still holds goes back to the ring and the hash, which go next. */
 	if (kv->dq != NULL)
 		rte_rcu_qsbr_dq_delete(kv->dq);
-	for (i = 0; i < RTE_MAX_LCORE; i++)
+	for (i = 0; i < RTE_MAX_LCORE; i++) {
 		rte_free(kv->lcore[i].scratch);
+		rte_free(kv->lcore[i].raw);
+	}
 	rte_ring_free(kv->free);
 	rte_free(kv->slab);
 	rte_free(kv->entry);

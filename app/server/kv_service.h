@@ -25,7 +25,8 @@ struct kv_service;
 struct kv_service_config {
 	uint32_t keys;      /**< most keys held at once */
 	uint32_t value_max; /**< largest value; 0 = kv_value_max_fit(body_max) */
-	uint32_t body_max;  /**< largest message body one mbuf carries */
+	uint32_t body_max;  /**< largest body one mbuf (of the largest class) carries */
+	uint32_t chain_max; /**< largest body of a chain: value_max's limit */
 	int socket;         /**< NUMA socket of the table and values */
 };
 
@@ -43,7 +44,8 @@ uint32_t kv_value_max_fit(uint32_t body_max);
  * after dipc_server_create() and before dipc_server_run().
  *
  * @param cfg
- *   Sizes. A value_max that does not fit one mbuf is refused.
+ *   Sizes. A value_max that does not fit the largest message (a chain) is
+ *   refused.
  * @param rcu
  *   dipc_server_rcu() of the server whose workers run the handlers.
  * @param err
@@ -58,7 +60,8 @@ struct kv_service *kv_create(const struct kv_service_config *cfg, struct rte_rcu
 
 /**
  * Register the GET, PUT and DELETE handlers (methods KV_GET_REQ_ID,
- * KV_PUT_REQ_ID, KV_DELETE_REQ_ID) and the report line.
+ * KV_PUT_REQ_ID, KV_DELETE_REQ_ID, with dipc_server_register_ex(): a
+ * request or a GET answer may be a chain) and the report line.
  *
  * @return
  *   0, or dipc_server_register()'s error.

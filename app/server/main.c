@@ -163,7 +163,8 @@ main(int argc, char **argv)
 		struct kv_service_config kc = {
 			.keys = cfg.kv_keys,
 			.value_max = cfg.kv_value_max,
-			.body_max = cfg.data_room - RTE_PKTMBUF_HEADROOM - DIPC_MSG_HDR_LEN,
+			.body_max = dipc_server_max_body(server),
+			.chain_max = dipc_server_max_chain_body(server),
 			.socket = (int)rte_socket_id(),
 		};
 
