@@ -119,7 +119,7 @@ static const struct opt_desc opts[] = {
 	OPT("kv", "keys", "kv-keys", OPT_U32, 16, 4194304, 8192,
 	    kv_keys, NULL, "most keys the key-value service holds"),
 	OPT("kv", "value_max", "kv-value-max", OPT_U32, 0, 16777216, 0,
-	    kv_value_max, NULL, "largest value in bytes; 0 = the largest one mbuf carries"),
+	    kv_value_max, NULL, "largest value in bytes; 0 = what one mbuf carries, more goes in chains"),
 };
 
 #define NB_OPTS RTE_DIM(opts)
