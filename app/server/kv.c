@@ -584,6 +584,68 @@ delete_handler(struct dipc_server *s, struct rte_mbuf **mp, void *arg)
 	return respond(kv, lc, s, mp, KV_DELETE_RSP_ID, &a, echo_seal(m));
 }
 
+int
+kv_store_put(struct kv_service *kv, const void *key, uint32_t klen, const void *value,
+	     uint32_t vlen, int if_absent, uint64_t *version)
+{
+	struct kv_hkey k;
+	enum kv_kv_status st = make_key(&k, key, klen);
+
+	*version = 0;
+	if (st == kv_kv_status_OK && vlen > kv->value_max)
+		st = kv_kv_status_TOO_LARGE;
+	return st != kv_kv_status_OK ? st : kv_put(kv, &k, value, vlen, if_absent != 0, version);
+}
+
+int
+kv_store_get(struct kv_service *kv, const void *key, uint32_t klen, const void **value,
+	     uint32_t *vlen, uint64_t *version)
+{
+	const struct kv_slot *s = NULL;
+	struct kv_hkey k;
+	enum kv_kv_status st = make_key(&k, key, klen);
+
+	*version = 0;
+	if (st == kv_kv_status_OK)
+		st = kv_get(kv, &k, &s, version);
+	*value = s != NULL ? s->data : NULL;
+	*vlen = s != NULL ? s->len : 0;
+	return st;
+}
+
+int
+kv_store_delete(struct kv_service *kv, const void *key, uint32_t klen)
+{
+	struct kv_hkey k;
+	enum kv_kv_status st = make_key(&k, key, klen);
+
+	return st != kv_kv_status_OK ? st : kv_delete(kv, &k);
+}
+
+unsigned int
+kv_store_free_slots(const struct kv_service *kv)
+{
+	return rte_ring_count(kv->free);
+}
+
+unsigned int
+kv_store_nb_slots(const struct kv_service *kv)
+{
+	return kv->nb_slots;
+}
+
+unsigned int
+kv_store_keys(const struct kv_service *kv)
+{
+	return __atomic_load_n(&kv->nb_keys, __ATOMIC_RELAXED);
+}
+
+void
+kv_store_reclaim(struct kv_service *kv)
+{
+	rte_rcu_qsbr_dq_reclaim(kv->dq, kv->nb_slots + kv->nb_pos, NULL, NULL, NULL);
+}
+
 static void __rte_format_printf(3, 4)
 set_err(char *err, size_t errlen, const char *fmt, ...)
 {
@@ -746,8 +808,10 @@ kv_free(struct kv_service *kv)
 		return;
 	/* Workers have stopped: every grace period is over. What the queue
 	 * still holds goes back to the ring and the hash, which go next. */
-	if (kv->dq != NULL)
-		rte_rcu_qsbr_dq_delete(kv->dq);
+	if (kv->dq != NULL && rte_rcu_qsbr_dq_delete(kv->dq) != 0)
+		/* A reader still online: the queue (and its name) stays. */
+		fprintf(stderr, "dipc-server: kv: values still wait for readers; "
+				"their defer queue is not freed\n");
 	for (i = 0; i < RTE_MAX_LCORE; i++) {
 		rte_free(kv->lcore[i].scratch);
 		rte_free(kv->lcore[i].raw);

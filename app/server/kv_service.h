@@ -78,4 +78,26 @@ void kv_report(FILE *f, void *kv);
  */
 void kv_free(struct kv_service *kv);
 
+/*
+ * @internal The store without messages, for tests/test_kv_store.c. Each
+ * returns an enum kv_kv_status (kv.h, generated); keys are at most
+ * KV_KEY_MAX bytes, values at most value_max (the callers check both).
+ */
+int kv_store_put(struct kv_service *kv, const void *key, uint32_t klen, const void *value,
+		 uint32_t vlen, int if_absent, uint64_t *version);
+/* @internal *value points into the store: valid until the caller's next
+ * quiescent state. */
+int kv_store_get(struct kv_service *kv, const void *key, uint32_t klen, const void **value,
+		 uint32_t *vlen, uint64_t *version);
+/* @internal */
+int kv_store_delete(struct kv_service *kv, const void *key, uint32_t klen);
+/* @internal Value slots free now (not in use, not waiting for readers). */
+unsigned int kv_store_free_slots(const struct kv_service *kv);
+/* @internal Every value slot there is. */
+unsigned int kv_store_nb_slots(const struct kv_service *kv);
+/* @internal Keys counted against kv.keys. */
+unsigned int kv_store_keys(const struct kv_service *kv);
+/* @internal Free what waits for readers, if their grace period is over. */
+void kv_store_reclaim(struct kv_service *kv);
+
 #endif /* DIPC_KV_SERVICE_H */
