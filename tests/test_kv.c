@@ -385,16 +385,23 @@ test_chained_values(void **state)
 	expect_pools_full(h, 1);
 }
 
-/* Three size classes (2 KB, 16 KB, 64 KB): the default value_max is what
- * one 64 KB segment carries, so values up to it are one segment each way
- * (zero copy), of the class that fits. */
+/* Three size classes (2 KB, 16 KB, 64 KB): the default value_max stays
+ * what one class 0 mbuf carries; set to what one 64 KB segment carries,
+ * values up to it are one segment each way (zero copy), of the class that
+ * fits. */
 static void
 test_size_classes(void **state)
 {
 	struct harness *h = *state;
-	const char *srv[] = {
+	const char *classes[] = {
 		"--class1-data-room", "16512", "--class1-mbufs", "512",
 		"--class2-data-room", "65535", "--class2-mbufs", "256", "--kv-keys", "64", NULL,
+	};
+	/* 65535 - 128 - 24 - 28 - 62 */
+	const char *srv[] = {
+		"--class1-data-room", "16512", "--class1-mbufs", "512",
+		"--class2-data-room", "65535", "--class2-mbufs", "256", "--kv-keys", "64",
+		"--kv-value-max", "65293", NULL,
 	};
 	const char *cmds[] = {
 		"put:a:10000:1", "get:a", "put:b:60000:2:c", "get:b:c", "get:b:z",
@@ -402,8 +409,11 @@ test_size_classes(void **state)
 	};
 	int c;
 
+	assert_int_equal(harness_start_server(h, classes), 0);
+	assert_true(harness_log_contains(&h->server, "keys 0 of 64, value_max 1934;"));
+	expect_clean_stop(h);
+	expect_pools_full(h, 3);
 	assert_int_equal(harness_start_server(h, srv), 0);
-	/* 65535 - 128 - 24 - 28 - 62 */
 	assert_true(harness_log_contains(&h->server, "value_max 65293;"));
 	c = kv_client(h, cmds);
 	expect_line(h, c, "put a: OK version 1");

@@ -25,7 +25,7 @@ struct kv_service;
 struct kv_service_config {
 	uint32_t keys;      /**< most keys held at once */
 	uint32_t value_max; /**< largest value; 0 = kv_value_max_fit(body_max) */
-	uint32_t body_max;  /**< largest body one mbuf (of the largest class) carries */
+	uint32_t body_max;  /**< largest body one mbuf of class 0 carries: the default */
 	uint32_t chain_max; /**< largest body of a chain: value_max's limit */
 	int socket;         /**< NUMA socket of the table and values */
 };

@@ -163,7 +163,9 @@ main(int argc, char **argv)
 		struct kv_service_config kc = {
 			.keys = cfg.kv_keys,
 			.value_max = cfg.kv_value_max,
-			.body_max = dipc_server_max_body(server),
+			/* The default value_max: what one class 0 mbuf carries,
+			 * so memory does not follow the largest class. */
+			.body_max = cfg.data_room - RTE_PKTMBUF_HEADROOM - DIPC_MSG_HDR_LEN,
 			.chain_max = dipc_server_max_chain_body(server),
 			.socket = (int)rte_socket_id(),
 		};

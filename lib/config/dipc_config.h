@@ -161,9 +161,10 @@ struct dipc_server_config {
 	uint32_t kv_keys;
 	/**
 	 * [kv] value_max: largest value in bytes; 0 = the largest a PUT with
-	 * a key of the longest length carries in one mbuf of the largest size
-	 * class; more travels in chains; 0..16777216, default 0. dipc-server
-	 * refuses a value that not even the largest chain carries.
+	 * a key of the longest length carries in one mbuf of class 0 (the
+	 * data_room pool); larger values travel in a larger class's mbuf, or
+	 * in chains; 0..16777216, default 0. dipc-server refuses a value that
+	 * not even the largest chain carries.
 	 */
 	uint32_t kv_value_max;
 };
