@@ -7,6 +7,8 @@
  *   dipc_chain_client [EAL args] -- hostile    send bad chains (a segment not lent,
  *                                               not an mbuf, loops, lying nb_segs or
  *                                               pkt_len, too many segments)
+ *   dipc_chain_client [EAL args] -- grow       responses built by the server (of
+ *                                               every class, chains) to small requests
  *   dipc_chain_client [EAL args] -- hold N     hold N chains (sent and received,
  *                                               and allocated) and wait to be killed
  *
@@ -173,6 +175,48 @@ mode_echo(struct dipc_client *c)
 	return 0;
 }
 
+/* Responses the server builds with dipc_server_rsp_alloc() (test build of
+ * the server, tests/dipc_chain_hook.c): each class boundary and chains. */
+static int
+mode_grow(struct dipc_client *c)
+{
+	uint32_t sizes[64], n = 0, i, maxb = dipc_client_max_body(c), in[2];
+	uint32_t room = maxb + DIPC_MSG_HDR_LEN;
+	struct rte_mbuf *m, *r;
+	unsigned int k;
+	int ret;
+
+	for (k = 0; k < dipc_client_nb_classes(c); k++) {
+		sizes[n++] = dipc_client_class_max_body(c, k);
+		sizes[n++] = dipc_client_class_max_body(c, k) + 1;
+	}
+	sizes[n++] = 0;
+	sizes[n++] = 3 * room + 5;
+	sizes[n++] = 64 * room - DIPC_MSG_HDR_LEN; /* the server's largest */
+	for (i = 0; i < n; i++) {
+		m = dipc_client_msg_alloc(c, 200, sizeof(in));
+		CHECK(m != NULL, "alloc");
+		in[0] = sizes[i];
+		in[1] = 500 + i;
+		memcpy(dipc_msg_body(m), in, sizeof(in));
+		ret = dipc_client_call(c, m, &r, 5000);
+		CHECK(ret == 0, "grow %u: %s", sizes[i], dipc_client_strerror(ret));
+		check_rsp(c, r, sizes[i], 500 + i);
+		dipc_client_msg_free(c, r);
+	}
+	/* One byte past the largest chain: answered with an error. */
+	m = dipc_client_msg_alloc(c, 200, sizeof(in));
+	CHECK(m != NULL, "alloc");
+	in[0] = 64 * room - DIPC_MSG_HDR_LEN + 1;
+	memcpy(dipc_msg_body(m), in, sizeof(in));
+	CHECK(dipc_client_call(c, m, &r, 5000) == 0, "grow past the limit");
+	CHECK(dipc_msg_hdr(r)->status == DIPC_STATUS_BAD_LENGTH, "status %u",
+	      dipc_msg_hdr(r)->status);
+	dipc_client_msg_free(c, r);
+	printf("grow ok: %u sizes\n", n);
+	return 0;
+}
+
 /* Send a chain the server must drop, then prove the connection still works. */
 static void
 send_bad(struct dipc_client *c, struct rte_mbuf *m, const char *what)
@@ -294,6 +338,8 @@ main(int argc, char **argv)
 	CHECK(want_buf != NULL && got_buf != NULL, "malloc");
 	if (strcmp(argv[1], "echo") == 0)
 		ret = mode_echo(c);
+	else if (strcmp(argv[1], "grow") == 0)
+		ret = mode_grow(c);
 	else if (strcmp(argv[1], "hostile") == 0)
 		ret = mode_hostile(c);
 	else if (strcmp(argv[1], "hold") == 0 && argc > 2)

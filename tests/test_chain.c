@@ -151,6 +151,33 @@ test_echo_one_class_chains(void **state)
 	stop_clean(h);
 }
 
+/* A handler registered with dipc_server_register_ex() answers small
+ * requests with responses it builds with dipc_server_rsp_alloc(): of every
+ * class and chains up to the largest, checked byte by byte; one byte more
+ * is refused. The test build of dipc-server (dipc_chain_server) has it. */
+static void
+test_server_built_responses(void **state)
+{
+	struct harness *h = *state;
+	const char *grow[] = { "grow", NULL };
+	const char *srv = getenv("DIPC_CHAIN_SERVER"), *saved = getenv("DIPC_SERVER");
+	char keep[1024];
+	int c;
+
+	assert_non_null(srv);
+	assert_non_null(saved);
+	snprintf(keep, sizeof(keep), "%s", saved);
+	setenv("DIPC_SERVER", srv, 1);
+	c = harness_start_server(h, (const char *const *)three_classes);
+	setenv("DIPC_SERVER", keep, 1);
+	assert_int_equal(c, 0);
+	c = start_client(h, grow);
+	expect_client(h, c, 0, 120000);
+	assert_true(harness_log_contains(&h->clients[c], "grow ok"));
+	expect_pools_full(h, 3);
+	stop_clean(h);
+}
+
 /* Bad chains: each dropped whole and counted, the connection serves on,
  * and after the close every pool is exactly full (nothing leaked, nothing
  * freed twice: a double free would overfill a pool). */
@@ -212,6 +239,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_echo_classes_and_chains, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_echo_one_class_chains, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_server_built_responses, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hostile_chains, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_kill9_holding_chains, setup, teardown),
 	};

@@ -182,6 +182,10 @@ main(int argc, char **argv)
 	}
 	if (stop_early)
 		dipc_server_stop(server);
+#ifdef DIPC_SERVER_TEST_HOOK
+	/* Test builds only (tests/meson.build): register test methods. */
+	DIPC_SERVER_TEST_HOOK(server);
+#endif
 	if (kv != NULL)
 		kv_report(stdout, kv);
 	printf("dipc-server: ready: pid %d, %u worker(s), %u connections, ring %u, pool %u x %u B, "

@@ -139,9 +139,10 @@ struct dipc_shm_conn {
 		uint64_t rsp_full;     /**< polls skipped because the response ring was full */
 		uint64_t given_back;   /**< mbufs the client gave back on its free ring */
 		uint64_t lend_refused; /**< lend_want seen with conn_mbufs already lent */
-		/** Chained requests dropped whole: a segment not lent to the
-		 *  connection, a loop, more than DIPC_MSG_MAX_SEGS segments, or
-		 *  nb_segs/pkt_len disagreeing with the segments walked. */
+		/** Chained requests dropped whole (the head answered with
+		 *  DIPC_STATUS_BAD_MBUF): a segment not lent to the connection, a
+		 *  loop, more than DIPC_MSG_MAX_SEGS segments, or nb_segs/pkt_len
+		 *  disagreeing with the segments walked. */
 		uint64_t bad_chains;
 	} server __rte_cache_aligned;
 

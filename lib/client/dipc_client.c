@@ -62,6 +62,10 @@ struct dipc_client {
 	uint32_t nb_stash;
 	uint32_t stash_cap;
 	uint32_t held;           /* mbufs lent to us, wherever they are on our side */
+	/* Chains in the caller's hands (allocated or received, not yet sent
+	 * or freed): while there are none, sends count one mbuf per message
+	 * without reading the caller's mbufs. */
+	uint32_t chains_out;
 	struct dipc_shm *shm;
 	struct dipc_shm_conn *conn;
 	uint32_t slot;
@@ -699,6 +703,7 @@ dipc_client_msg_alloc_chain(struct dipc_client *c, uint16_t method, uint32_t bod
 	head->data_len = (uint16_t)c->seg_room[top];
 	head->nb_segs = (uint16_t)(nb_full + (left != 0));
 	head->pkt_len = (uint32_t)total;
+	c->chains_out++;
 	return head;
 }
 
@@ -740,6 +745,8 @@ dipc_client_msg_free(struct dipc_client *c, struct rte_mbuf *m)
 {
 	struct rte_mbuf *next;
 
+	if (m != NULL && m->nb_segs > 1 && c->chains_out != 0)
+		c->chains_out--;
 	while (m != NULL) {
 		next = m->next;
 		m = rte_pktmbuf_prefree_seg(m);
@@ -816,18 +823,30 @@ dipc_client_class_max_body(const struct dipc_client *c, unsigned int cls)
 uint16_t
 dipc_client_send_burst(struct dipc_client *c, struct rte_mbuf **m, uint16_t n)
 {
-	uint32_t segs = 0;
+	uint32_t segs = 0, chains = 0;
 	uint16_t sent, i;
 
+	if (likely(c->chains_out == 0)) {
+		/* One mbuf each: nothing of the caller's is read. */
+		sent = dipc_ring_tx_burst(c->rings.req, m, n);
+		c->held -= RTE_MIN((uint32_t)sent, c->held);
+		c->conn->client.tx_msgs += sent;
+		return sent;
+	}
 	/* Segments, read before the enqueue: after it they are the server's. */
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		segs += m[i]->nb_segs;
+		chains += m[i]->nb_segs > 1;
+	}
 	sent = dipc_ring_tx_burst(c->rings.req, m, n);
-	for (i = sent; i < n; i++)
+	for (i = sent; i < n; i++) {
 		segs -= m[i]->nb_segs;
-	/* A caller that rewrote nb_segs cannot wrap the count (the server
-	 * counts exactly; this one only decides when to ask for more). */
+		chains -= m[i]->nb_segs > 1;
+	}
+	/* A caller that rewrote nb_segs cannot wrap the counts (the server
+	 * counts exactly; these only decide when to ask for more). */
 	c->held -= RTE_MIN(segs, c->held);
+	c->chains_out -= RTE_MIN(chains, c->chains_out);
 	c->conn->client.tx_msgs += sent;
 	return sent;
 }
@@ -839,8 +858,10 @@ dipc_client_recv_burst(struct dipc_client *c, struct rte_mbuf **m, uint16_t n)
 	uint32_t segs = 0;
 
 	/* The first cache line of each, which the caller reads next anyway. */
-	for (i = 0; i < got; i++)
+	for (i = 0; i < got; i++) {
 		segs += m[i]->nb_segs;
+		c->chains_out += m[i]->nb_segs > 1;
+	}
 	c->held += segs;
 	c->conn->client.rx_msgs += got;
 	return got;

@@ -1107,7 +1107,8 @@ dump_rejects(FILE *f, const struct dipc_server *s)
 		[SERVER_DROP_NOT_LENT] = "mbuf not lent to that connection: another's, "
 					 "taken back, or sent twice (not touched)",
 		[SERVER_DROP_BAD_CHAIN] = "bad chain: a segment not lent, a loop, too many "
-					  "segments, or nb_segs/pkt_len lying (dropped whole)",
+					  "segments, or nb_segs/pkt_len lying (dropped whole; the head answered "
+					  "as corrupted mbuf metadata)",
 	};
 	uint64_t n;
 	unsigned int r, i;

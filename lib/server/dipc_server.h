@@ -56,7 +56,9 @@ typedef int (*dipc_server_handler_t)(struct rte_mbuf *m, void *arg);
  * another message, build it with dipc_server_rsp_alloc(), free the request
  * (rte_pktmbuf_free()) and store the response in @p *m before returning
  * DIPC_HANDLER_RESPOND. For the other results, *m is what the worker
- * drops or forgets.
+ * drops (DIPC_HANDLER_DROP, freed whole), forgets (CONSUMED) or answers
+ * with the error (a negated enum dipc_status: *m must then be a message
+ * the server holds, e.g. the request).
  */
 typedef int (*dipc_server_handler_ex_t)(struct dipc_server *s, struct rte_mbuf **m, void *arg);
 

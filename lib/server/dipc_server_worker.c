@@ -163,7 +163,16 @@ handle_request(struct dipc_server *s, struct rte_mbuf **mp, int *plain)
 	if (likely(status == DIPC_STATUS_OK)) {
 		h = dipc_msg_hdr(m);
 		sm = h->method <= DIPC_SERVER_MAX_METHOD ? &s->methods[h->method] : NULL;
-		if (unlikely(sm != NULL && sm->fn_ex != NULL)) {
+		if (likely(sm != NULL && sm->fn != NULL)) {
+			ret = sm->fn(m, sm->arg);
+			if (likely(ret == DIPC_HANDLER_RESPOND))
+				return h->flags & DIPC_MSG_F_ONEWAY ? DIPC_HANDLER_DROP :
+								      DIPC_HANDLER_RESPOND;
+			if (ret == DIPC_HANDLER_CONSUMED || ret == DIPC_HANDLER_DROP)
+				return ret;
+			status = ret < 0 && -ret < DIPC_STATUS_MAX ? (enum dipc_status)-ret :
+								     DIPC_STATUS_UNKNOWN_METHOD;
+		} else if (sm != NULL && sm->fn_ex != NULL) {
 			/* It may answer with another message (any class, a chain). */
 			req_flags = h->flags;
 			*plain = 0;
@@ -171,15 +180,6 @@ handle_request(struct dipc_server *s, struct rte_mbuf **mp, int *plain)
 			if (ret == DIPC_HANDLER_RESPOND)
 				return req_flags & DIPC_MSG_F_ONEWAY ? DIPC_HANDLER_DROP :
 								       DIPC_HANDLER_RESPOND;
-			if (ret == DIPC_HANDLER_CONSUMED || ret == DIPC_HANDLER_DROP)
-				return ret;
-			status = ret < 0 && -ret < DIPC_STATUS_MAX ? (enum dipc_status)-ret :
-								     DIPC_STATUS_UNKNOWN_METHOD;
-		} else if (likely(sm != NULL && sm->fn != NULL)) {
-			ret = sm->fn(m, sm->arg);
-			if (likely(ret == DIPC_HANDLER_RESPOND))
-				return h->flags & DIPC_MSG_F_ONEWAY ? DIPC_HANDLER_DROP :
-								      DIPC_HANDLER_RESPOND;
 			if (ret == DIPC_HANDLER_CONSUMED || ret == DIPC_HANDLER_DROP)
 				return ret;
 			status = ret < 0 && -ret < DIPC_STATUS_MAX ? (enum dipc_status)-ret :
@@ -207,10 +207,12 @@ seg_fields_ok(const struct server_pool_map *pm, const struct rte_mbuf *m)
  * lent to this connection), check its metadata, and check the walk against
  * nb_segs and pkt_len, at most DIPC_MSG_MAX_SEGS segments. A loop comes
  * back to a segment already taken (no longer lent: refused). On any
- * failure the chain is dropped whole: the segments taken go back to their
- * pools repaired, the segment that failed and whatever follows it are not
- * touched (still lent, or not ours). *taken counts what was taken back.
- * Returns 0 if the chain is good, 1 if dropped.
+ * failure the chain is dropped whole: the segments taken after the head go
+ * back to their pools repaired, the segment that failed and whatever
+ * follows it are not touched (still lent, or not ours), and the head,
+ * repaired, answers DIPC_STATUS_BAD_MBUF (so a caller waiting on it learns
+ * why). *taken counts what was taken back. Returns 0 if the chain is good,
+ * -DIPC_STATUS_BAD_MBUF if dropped.
  */
 static int __rte_noinline
 admit_chain(struct dipc_server *s, struct server_worker *w, const struct server_pool_map *hpm,
@@ -254,11 +256,13 @@ admit_chain(struct dipc_server *s, struct server_worker *w, const struct server_
 	}
 	w->dropped[SERVER_DROP_BAD_CHAIN]++;
 	s->slots[owner - 1].conn->server.bad_chains++;
-	for (i = 0; i < n; i++) {
+	/* The body is dropped; the head, ours, carries the answer. */
+	for (i = 1; i < n; i++) {
 		server_mbuf_repair(map[i], seg[i]);
 		rte_mempool_put(map[i]->pool, seg[i]);
 	}
-	return 1;
+	server_mbuf_repair(hpm, m);
+	return -DIPC_STATUS_BAD_MBUF;
 }
 
 /* Take a head of a larger class, or a chain: the slow path of admit_mbuf(). */
@@ -276,7 +280,7 @@ admit_other(struct dipc_server *s, struct server_worker *w, struct rte_mbuf *m, 
 		return 1;
 	}
 	*taken = 1;
-	if (m->nb_segs != 1)
+	if (m->nb_segs > 1)
 		return admit_chain(s, w, pm, m, owner, taken);
 	if (unlikely(!server_mbuf_fields_ok(pm, m))) {
 		server_mbuf_repair(pm, m);
@@ -290,8 +294,8 @@ admit_other(struct dipc_server *s, struct server_worker *w, struct rte_mbuf *m, 
  * be an mbuf of a pool lent to this connection (checked on the pool map
  * and the owner table, without a dereference), and its metadata must be
  * intact; a chain's every segment too. Returns 0 to handle it, a negated
- * status to answer with (the mbuf is ours and repaired), or 1 to skip it
- * (not ours to touch, or a bad chain dropped). *taken is the number of
+ * status to answer with (the mbuf is ours and repaired; a bad chain's
+ * head), or 1 to skip it (not ours to touch). *taken is the number of
  * mbufs taken back from the client; *plain is 1 for one segment of class 0.
  */
 static __rte_always_inline int
@@ -304,7 +308,7 @@ admit_mbuf(struct dipc_server *s, struct server_worker *w, const struct server_p
 		*taken = 1;
 		if (likely(server_mbuf_fields_ok(pm, m)))
 			return 0;
-		if (m->nb_segs == 1) {
+		if (m->nb_segs <= 1) {
 			server_mbuf_repair(pm, m);
 			return -DIPC_STATUS_BAD_MBUF;
 		}
