@@ -19,6 +19,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,11 +86,11 @@ perf_kv_parse_ratio(const char *s, double *out)
 	char *end;
 	double v = strtod(s, &end);
 
-	if (end != s && *end == '%' && end[1] == '\0')
-		v /= 100;
-	else if (end == s || *end != '\0')
+	bool percent = end != s && *end == '%' && end[1] == '\0';
+
+	if (!percent && (end == s || *end != '\0'))
 		v = -1;
-	else if (v > 1)
+	else if (percent || v > 1) /* "90%", or "90" */
 		v /= 100;
 	if (!(v >= 0 && v <= 1)) {
 		fprintf(stderr, "dipc-perf: --get-ratio: '%s' is not a share of GETs: 0..1, "

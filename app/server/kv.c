@@ -51,7 +51,6 @@
  */
 #include <errno.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <string.h>
 
@@ -379,6 +378,17 @@ build_answer(void *buf, uint32_t room, uint16_t type, const struct kv_answer *a)
 	return dipc_codec_build_finish(&b, &len) == 0 ? len : 0;
 }
 
+/* Count an answer that is not a plain success or miss. */
+static inline void
+count(struct kv_lcore *lc, enum kv_kv_status st)
+{
+	if (st == kv_kv_status_FULL || st == kv_kv_status_BUSY)
+		lc->full++;
+	else if (st != kv_kv_status_OK && st != kv_kv_status_NOT_FOUND &&
+		 st != kv_kv_status_EXISTS)
+		lc->errors++;
+}
+
 /*
  * Answer the request *mp. Everything the response needs from the request
  * was copied out before (the key into a kv_hkey, a PUT's value into its
@@ -396,69 +406,64 @@ static int
 respond(struct kv_service *kv, struct kv_lcore *lc, struct dipc_server *s, struct rte_mbuf **mp,
 	uint16_t type, const struct kv_answer *a, uint32_t seal)
 {
+	static const struct kv_answer busy = { .status = kv_kv_status_BUSY };
 	struct rte_mbuf *m = *mp, *rsp;
 	struct dipc_msg_hdr *h = dipc_msg_hdr(m), t;
 	uint32_t room = (uint32_t)m->buf_len - m->data_off - DIPC_MSG_HDR_LEN, len;
 	uint32_t vlen = a->value != NULL ? a->value->len : 0;
 	uint64_t plain = type == KV_GET_RSP_ID ? kv_get_rsp_size(vlen) :
 			 type == KV_PUT_RSP_ID ? kv_put_rsp_size() : kv_delete_rsp_size();
-	bool lz4 = (seal & DIPC_CODEC_SEAL_F_LZ4) != 0;
 	const void *src;
 	void *buf;
 
-	if (a->status != kv_kv_status_OK && a->status != kv_kv_status_NOT_FOUND &&
-	    a->status != kv_kv_status_EXISTS) {
-		if (a->status == kv_kv_status_FULL || a->status == kv_kv_status_BUSY)
-			lc->full++;
-		else
-			lc->errors++;
-	}
-	if (likely(m->nb_segs == 1 && plain <= room)) {
-		buf = lz4 ? lc->scratch : dipc_msg_body(m);
-		len = build_answer(buf, lz4 ? kv->plain_max : room, type, a);
+	if (unlikely(m->nb_segs != 1 || plain > room)) {
+		len = build_answer(lc->scratch, kv->plain_max, type, a);
 		if (unlikely(len == 0))
 			return -DIPC_STATUS_BAD_LENGTH;
-		h->flags = DIPC_MSG_F_RESPONSE;
-		h->status = DIPC_STATUS_OK;
-		h->reserved = 0;
-		h->csum = 0;
-		h->body_len = len;
-		m->data_len = (uint16_t)(DIPC_MSG_HDR_LEN + len);
-		m->pkt_len = m->data_len;
-		if (seal != 0 && dipc_codec_mbuf_seal(m, buf, len, seal, KV_COMPRESS_OVER) != 0)
-			return -DIPC_STATUS_BAD_LENGTH;
-		return DIPC_HANDLER_RESPOND;
-	}
-	len = build_answer(lc->scratch, kv->plain_max, type, a);
-	if (unlikely(len == 0))
-		return -DIPC_STATUS_BAD_LENGTH;
-	memset(&t, 0, sizeof(t));
-	src = lc->scratch;
-	t.body_len = len;
-	if (seal != 0) {
-		if (dipc_codec_seal(&t, lc->scratch, len, lc->raw, kv->plain_max, seal,
-				    KV_COMPRESS_OVER) != 0)
-			return -DIPC_STATUS_BAD_LENGTH;
-		src = lc->raw;
-	}
-	rsp = dipc_server_rsp_alloc(s, m, t.body_len);
-	if (unlikely(rsp == NULL)) {
-		/* A pool ran short: say BUSY in the request's first segment. */
-		struct kv_answer busy = { .status = kv_kv_status_BUSY };
-
+		memset(&t, 0, sizeof(t));
+		src = lc->scratch;
+		t.body_len = len;
+		if (seal != 0) {
+			if (dipc_codec_seal(&t, lc->scratch, len, lc->raw, kv->plain_max, seal,
+					    KV_COMPRESS_OVER) != 0)
+				return -DIPC_STATUS_BAD_LENGTH;
+			src = lc->raw;
+		}
+		rsp = dipc_server_rsp_alloc(s, m, t.body_len);
+		if (likely(rsp != NULL)) {
+			count(lc, a->status);
+			dipc_codec_mbuf_copy_in(rsp, 0, src, t.body_len);
+			dipc_msg_hdr(rsp)->flags = DIPC_MSG_F_RESPONSE |
+				(t.flags & (DIPC_MSG_F_CSUM | DIPC_MSG_F_COMPRESSED));
+			dipc_msg_hdr(rsp)->csum = t.csum;
+			rte_pktmbuf_free(m);
+			*mp = rsp;
+			return DIPC_HANDLER_RESPOND;
+		}
+		/* A pool ran short: say BUSY in the request's first segment,
+		 * which has room for that (any mbuf holds a header and 24 bytes). */
 		if (m->nb_segs > 1) {
 			rte_pktmbuf_free(m->next);
 			m->next = NULL;
 			m->nb_segs = 1;
 		}
-		return respond(kv, lc, s, mp, type, &busy, seal & DIPC_CODEC_SEAL_F_CSUM);
+		a = &busy;
+		seal &= DIPC_CODEC_SEAL_F_CSUM;
 	}
-	dipc_codec_mbuf_copy_in(rsp, 0, src, t.body_len);
-	dipc_msg_hdr(rsp)->flags =
-		DIPC_MSG_F_RESPONSE | (t.flags & (DIPC_MSG_F_CSUM | DIPC_MSG_F_COMPRESSED));
-	dipc_msg_hdr(rsp)->csum = t.csum;
-	rte_pktmbuf_free(m);
-	*mp = rsp;
+	count(lc, a->status);
+	buf = (seal & DIPC_CODEC_SEAL_F_LZ4) ? lc->scratch : dipc_msg_body(m);
+	len = build_answer(buf, buf == lc->scratch ? kv->plain_max : room, type, a);
+	if (unlikely(len == 0))
+		return -DIPC_STATUS_BAD_LENGTH;
+	h->flags = DIPC_MSG_F_RESPONSE;
+	h->status = DIPC_STATUS_OK;
+	h->reserved = 0;
+	h->csum = 0;
+	h->body_len = len;
+	m->data_len = (uint16_t)(DIPC_MSG_HDR_LEN + len);
+	m->pkt_len = m->data_len;
+	if (seal != 0 && dipc_codec_mbuf_seal(m, buf, len, seal, KV_COMPRESS_OVER) != 0)
+		return -DIPC_STATUS_BAD_LENGTH;
 	return DIPC_HANDLER_RESPOND;
 }
 
@@ -594,7 +599,9 @@ kv_store_put(struct kv_service *kv, const void *key, uint32_t klen, const void *
 	*version = 0;
 	if (st == kv_kv_status_OK && vlen > kv->value_max)
 		st = kv_kv_status_TOO_LARGE;
-	return st != kv_kv_status_OK ? st : kv_put(kv, &k, value, vlen, if_absent != 0, version);
+	if (st == kv_kv_status_OK)
+		st = kv_put(kv, &k, value, vlen, if_absent != 0, version);
+	return (int)st;
 }
 
 int
@@ -619,7 +626,9 @@ kv_store_delete(struct kv_service *kv, const void *key, uint32_t klen)
 	struct kv_hkey k;
 	enum kv_kv_status st = make_key(&k, key, klen);
 
-	return st != kv_kv_status_OK ? st : kv_delete(kv, &k);
+	if (st == kv_kv_status_OK)
+		st = kv_delete(kv, &k);
+	return (int)st;
 }
 
 unsigned int
@@ -646,15 +655,8 @@ kv_store_reclaim(struct kv_service *kv)
 	rte_rcu_qsbr_dq_reclaim(kv->dq, kv->nb_slots + kv->nb_pos, NULL, NULL, NULL);
 }
 
-static void __rte_format_printf(3, 4)
-set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
+/* A one-line reason for kv_create()'s caller (a macro: no va_list). */
+#define set_err(err, errlen, ...) snprintf((err), (errlen), __VA_ARGS__)
 
 struct kv_service *
 kv_create(const struct kv_service_config *cfg, struct rte_rcu_qsbr *rcu, char *err,
@@ -687,7 +689,7 @@ kv_create(const struct kv_service_config *cfg, struct rte_rcu_qsbr *rcu, char *e
 		set_err(err, errlen, "[kv] value_max %u is too large: a PUT with a %u-byte key "
 				     "carries at most %u bytes of value in the largest message (a "
 				     "chain of %u bytes of body)",
-			cfg->value_max, KV_KEY_MAX, limit, cfg->chain_max);
+			cfg->value_max, (unsigned int)KV_KEY_MAX, limit, cfg->chain_max);
 		return NULL;
 	}
 	if (fit == 0) {
