@@ -93,6 +93,9 @@ test_defaults(void **state __rte_unused)
 	assert_int_equal(cfg.heartbeat_ms, 200);
 	assert_int_equal(cfg.stall_ms, 1000);
 	assert_int_equal(cfg.stall_policy, DIPC_STALL_REPORT);
+	assert_int_equal(cfg.kv_enabled, 1);
+	assert_int_equal(cfg.kv_keys, 8192);
+	assert_int_equal(cfg.kv_value_max, 0);
 	assert_string_equal(cfg.token_file, "");
 	assert_int_equal(cfg.workers, 0);
 	assert_int_equal(cfg.ring_size, 1024);
@@ -358,6 +361,10 @@ static const struct {
 	  offsetof(struct dipc_server_config, stall_ms), 3600000 },
 	{ "stall-policy", "control.stall_policy", "disconnect",
 	  offsetof(struct dipc_server_config, stall_policy), DIPC_STALL_DISCONNECT },
+	{ "kv", "kv.enabled", "0", offsetof(struct dipc_server_config, kv_enabled), 0 },
+	{ "kv-keys", "kv.keys", "4194304", offsetof(struct dipc_server_config, kv_keys), 4194304 },
+	{ "kv-value-max", "kv.value_max", "16777216",
+	  offsetof(struct dipc_server_config, kv_value_max), 16777216 },
 };
 
 static void

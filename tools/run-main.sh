@@ -3,7 +3,8 @@
 #
 # The main job: set up, start dipc-server with default EAL arguments, run
 # dipc-perf against it as a DPDK secondary (latency, then windowed
-# throughput, then one-way streaming), print the results, stop the server.
+# throughput, then one-way streaming, then the key-value service), print
+# the results, stop the server.
 #
 # Usage: tools/run-main.sh [--duration S]
 set -euo pipefail
@@ -28,6 +29,10 @@ grep "dipc-server: ready" "$log"
 for mode in latency throughput oneway; do
 	taskset -c 0 "$bin/dipc-perf" -- --mode "$mode" --duration "$duration" --verify
 done
+# The key-value service: 1000 keys preloaded, then 90% GETs and 10% PUTs
+# of 64-byte values, every GET's value checked.
+taskset -c 0 "$bin/dipc-perf" -- --mode kv --duration "$duration" --get-ratio 0.9 \
+	--keys 1000 --value-size 64 --verify
 
 stop_bg
 echo

@@ -2,7 +2,7 @@
 /*
  * dipc-perf: a testpmd-style benchmark client for dipc-server.
  *
- *   dipc-perf [EAL args] -- --mode latency|throughput|oneway [options]
+ *   dipc-perf [EAL args] -- --mode latency|throughput|oneway|kv [options]
  *
  * With --procs P it forks P client processes (procs.c), each a DPDK
  * secondary with its own connections, and reports their sum.
@@ -29,6 +29,7 @@ static const struct perf_mode *const modes[] = {
 	&perf_mode_reclaim,
 	&perf_mode_victim,
 	&perf_mode_idle,
+	&perf_mode_kv,
 	NULL,
 };
 
@@ -59,7 +60,11 @@ usage(FILE *f)
 		"  --procs P          P client processes, each a DPDK secondary with its own\n"
 		"                     --connections, started together; results summed (default 1)\n"
 		"  --timeout MS       connect and call timeout (default 1000)\n"
-		"  --verify           fill bodies with a pattern and check echoes byte for byte\n"
+		"  --verify           fill bodies with a pattern and check echoes byte for byte;\n"
+		"                     kv: check every GET's value against this client's PUTs\n"
+		"  --get-ratio R      kv: share of GETs, 0..1 or a percentage (default 0.9)\n"
+		"  --keys N           kv: keys preloaded, then read and written (default 1000)\n"
+		"  --value-size B     kv: value bytes per PUT, at least 12 (default 64)\n"
 		"  --json             print one JSON object instead of the summary\n"
 		"  --json-file FILE   write the JSON object to FILE, print the summary\n"
 		"  --hist-csv FILE    write the latency histogram (buckets, percentiles) as CSV\n"
@@ -119,6 +124,9 @@ parse_args(int argc, char **argv, struct perf_opts *o, const struct perf_mode **
 		{ "json-file", required_argument, NULL, 'J' },
 		{ "hist-csv", required_argument, NULL, 'H' },
 		{ "procs", required_argument, NULL, 'P' },
+		{ "get-ratio", required_argument, NULL, 'g' },
+		{ "keys", required_argument, NULL, 'k' },
+		{ "value-size", required_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -183,6 +191,17 @@ parse_args(int argc, char **argv, struct perf_opts *o, const struct perf_mode **
 			ret = parse_u64("procs", optarg, 1, PERF_MAX_PROCS, &v);
 			o->procs = (uint32_t)v;
 			break;
+		case 'g':
+			ret = perf_kv_parse_ratio(optarg, &o->get_ratio);
+			break;
+		case 'k':
+			ret = parse_u64("keys", optarg, 1, 99999999, &v);
+			o->keys = (uint32_t)v;
+			break;
+		case 'V':
+			ret = parse_u64("value-size", optarg, 12, 16777216, &v);
+			o->value_size = (uint32_t)v;
+			break;
 		case 'h':
 			usage(stdout);
 			exit(0);
@@ -236,6 +255,8 @@ print_json(FILE *f, const struct perf_opts *o, const struct perf_result *r)
 			h->min, hist_percentile(h, 50), hist_percentile(h, 90),
 			hist_percentile(h, 99), hist_percentile(h, 99.9), h->max,
 			h->sum / (double)h->count);
+	if (r->print_extra != NULL)
+		r->print_extra(f, o, r, 1);
 	fprintf(f, "}\n");
 }
 
@@ -295,6 +316,8 @@ print_result(const struct perf_opts *o, const struct perf_result *r)
 		       hist_percentile(h, 99), hist_percentile(h, 99.9), h->max,
 		       h->sum / (double)h->count);
 	}
+	if (r->print_extra != NULL)
+		r->print_extra(stdout, o, r, 0);
 	printf("  ------------------------------------------------------------------\n");
 	return ret;
 }
@@ -367,6 +390,7 @@ main(int argc, char **argv)
 	struct perf_opts o = {
 		.mode = "latency", .size = 64, .burst = 32, .window = 32, .duration = 5,
 		.warmup = 1, .connections = 1, .timeout_ms = 1000, .procs = 1,
+		.get_ratio = 0.9, .keys = 1000, .value_size = 64,
 	};
 	const struct perf_mode *mode = &perf_mode_latency;
 	static char *eal_args[PERF_MAX_ARGS];
@@ -390,9 +414,14 @@ main(int argc, char **argv)
 		argv[ret] = (char *)(uintptr_t)"--";
 	}
 	o.mode = mode->name;
-	if (o.window < o.burst && mode == &perf_mode_throughput)
+	if (o.window < o.burst && (mode == &perf_mode_throughput || mode == &perf_mode_kv))
 		o.burst = o.window;
 
+	if (o.procs > 1 && mode == &perf_mode_kv) {
+		fprintf(stderr, "dipc-perf: --mode kv runs in one process: use --connections "
+				"instead of --procs\n");
+		return 2;
+	}
 	if (o.procs > 1) {
 		status = perf_procs_run(&o, mode, argc, argv, &r, &hist);
 		if (status != 3 && status != 2 && print_result(&o, &r) != 0 && status == 0)

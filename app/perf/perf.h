@@ -29,6 +29,9 @@ struct perf_opts {
 	const char *hist_csv; /* --hist-csv FILE */
 	uint32_t procs;       /* --procs: client processes, each with --connections */
 	struct perf_sync *sync; /* --procs: start barrier shared with the parent */
+	double get_ratio;     /* kv: share of GETs, 0..1 */
+	uint32_t keys;        /* kv: keys preloaded and used */
+	uint32_t value_size;  /* kv: value bytes per PUT */
 	int eal_argc;         /* the EAL arguments we were given, argv[0] first, */
 	char **eal_argv;      /* for the processes a mode starts (reclaim) */
 };
@@ -39,6 +42,10 @@ struct perf_result {
 	double elapsed_s;    /* measured interval */
 	struct perf_hist *hist; /* latency mode only */
 	int server_status;   /* 0, or -ESHUTDOWN / -ECONNRESET / -ETIMEDOUT */
+	/* A mode's own lines (human) or JSON members (json: ",\"k\":v..."). */
+	void (*print_extra)(FILE *f, const struct perf_opts *o, const struct perf_result *r,
+			    int json);
+	void *extra;
 };
 
 /* One benchmark mode (testpmd's fwd_engine, sized down). */
@@ -79,6 +86,11 @@ int perf_procs_run(struct perf_opts *o, const struct perf_mode *mode, int argc, 
 		   struct perf_result *r, struct perf_hist *hist);
 /* A child: wait for the parent's go; 0, or -1 if the run is called off. */
 int perf_sync_wait(struct perf_sync *s);
+
+extern const struct perf_mode perf_mode_kv;
+
+/* --get-ratio: "0.9", "90%" or "90" (over 1: percent). 0 or -EINVAL. */
+int perf_kv_parse_ratio(const char *s, double *out);
 
 /* Seconds as TSC cycles, and cycles as ns. */
 uint64_t perf_cycles(double seconds);

@@ -21,12 +21,14 @@
 #include "dipc_eal.h"
 #include "dipc_ring_proto.h"
 #include "dipc_server.h"
+#include "kv_service.h"
 
 /* 32 TiB: above ASan's shadow (which ends below 16 TiB), far from mmap's
  * top-down area near 128 TiB. */
 #define DIPC_BASE_VIRTADDR "0x200000000000"
 
 static struct dipc_server *server;
+static struct kv_service *kv;
 static volatile sig_atomic_t stop_early;
 
 /* Seconds the final clean-up may take before we give up on it. */
@@ -157,12 +159,35 @@ main(int argc, char **argv)
 		rte_eal_cleanup();
 		return 1;
 	}
+	if (cfg.kv_enabled) {
+		struct kv_service_config kc = {
+			.keys = cfg.kv_keys,
+			.value_max = cfg.kv_value_max,
+			/* The default value_max: what one class 0 mbuf carries,
+			 * so memory does not follow the largest class. */
+			.body_max = cfg.data_room - RTE_PKTMBUF_HEADROOM - DIPC_MSG_HDR_LEN,
+			.chain_max = dipc_server_max_chain_body(server),
+			.socket = (int)rte_socket_id(),
+		};
+
+		kv = kv_create(&kc, dipc_server_rcu(server), err, sizeof(err));
+		if (kv == NULL || kv_register(kv, server) != 0) {
+			fprintf(stderr, "dipc-server: key-value service: %s\n",
+				kv == NULL ? err : "cannot register its methods");
+			kv_free(kv);
+			dipc_server_free(server);
+			rte_eal_cleanup();
+			return 1;
+		}
+	}
 	if (stop_early)
 		dipc_server_stop(server);
 #ifdef DIPC_SERVER_TEST_HOOK
 	/* Test builds only (tests/meson.build): register test methods. */
 	DIPC_SERVER_TEST_HOOK(server);
 #endif
+	if (kv != NULL)
+		kv_report(stdout, kv);
 	printf("dipc-server: ready: pid %d, %u worker(s), %u connections, ring %u, pool %u x %u B, "
 	       "idle %s\n",
 	       getpid(), dipc_server_nb_workers(server), cfg.max_conns, cfg.ring_size, cfg.pool_size, cfg.data_room,
@@ -180,6 +205,9 @@ main(int argc, char **argv)
 	 * killed inside DPDK can leave held for ever: give up rather than
 	 * hang (see dipc_eal_cleanup_bounded()). */
 	dipc_eal_exit_guard(CLEANUP_TIMEOUT_S, ret == 0 ? 0 : 1, "dipc-server: stopped\n");
+	/* The workers have stopped: no handler reads the store. */
+	kv_free(kv);
+	kv = NULL;
 	dipc_server_free(server);
 	server = NULL;
 	rte_eal_cleanup();

@@ -114,6 +114,12 @@ static const struct opt_desc opts[] = {
 	OPT("control", "stall_policy", "stall-policy", OPT_ENUM, 0, RTE_DIM(stall_names) - 2,
 	    DIPC_STALL_REPORT, stall_policy, stall_names,
 	    "what to do with a client that stopped reading: report, or disconnect it"),
+	OPT("kv", "enabled", "kv", OPT_U32, 0, 1, 1,
+	    kv_enabled, NULL, "1 runs the key-value service (GET, PUT, DELETE), 0 does not"),
+	OPT("kv", "keys", "kv-keys", OPT_U32, 16, 4194304, 8192,
+	    kv_keys, NULL, "most keys the key-value service holds"),
+	OPT("kv", "value_max", "kv-value-max", OPT_U32, 0, 16777216, 0,
+	    kv_value_max, NULL, "largest value in bytes; 0 = what one mbuf carries, more goes in chains"),
 };
 
 #define NB_OPTS RTE_DIM(opts)

@@ -155,6 +155,18 @@ struct dipc_server_config {
 	uint32_t rebalance_ms;
 	/** [control] stall_policy: "report" or "disconnect", default report. */
 	enum dipc_stall_policy stall_policy;
+	/** [kv] enabled: 1 runs the key-value service (GET, PUT, DELETE), 0..1, default 1. */
+	uint32_t kv_enabled;
+	/** [kv] keys: most keys the key-value service holds, 16..4194304, default 8192. */
+	uint32_t kv_keys;
+	/**
+	 * [kv] value_max: largest value in bytes; 0 = the largest a PUT with
+	 * a key of the longest length carries in one mbuf of class 0 (the
+	 * data_room pool); larger values travel in a larger class's mbuf, or
+	 * in chains; 0..16777216, default 0. dipc-server refuses a value that
+	 * not even the largest chain carries.
+	 */
+	uint32_t kv_value_max;
 };
 
 /**

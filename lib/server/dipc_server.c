@@ -457,6 +457,22 @@ dipc_server_register(struct dipc_server *s, uint16_t method, dipc_server_handler
 }
 
 int
+dipc_server_set_report(struct dipc_server *s, dipc_server_report_t fn, void *arg)
+{
+	if (s->running)
+		return -EBUSY;
+	s->report = fn;
+	s->report_arg = arg;
+	return 0;
+}
+
+struct rte_rcu_qsbr *
+dipc_server_rcu(struct dipc_server *s)
+{
+	return s->qsbr;
+}
+
+int
 dipc_server_register_ex(struct dipc_server *s, uint16_t method, dipc_server_handler_ex_t fn,
 			void *arg)
 {
@@ -1317,6 +1333,9 @@ dipc_server_dump(FILE *f, const struct dipc_server *s)
 			s->workers[i].stats->busy_polls, s->workers[i].stats->idle_sleeps);
 	dump_rejects(f, s);
 	dump_connections(f, s);
+	/* Before the pool lines, which readers take as the report's end. */
+	if (s->report != NULL)
+		s->report(f, s->report_arg);
 	/* One line per class, class 0 last (tools read it as the end of a
 	 * report). With one class, "lent" is the slots' own count; with more,
 	 * each class's is read from its owner table plus the responses held

@@ -20,6 +20,7 @@
 #include <stdio.h>
 
 #include <rte_mbuf.h>
+#include <rte_rcu_qsbr.h>
 
 #include "dipc_config.h"
 #include "dipc_msg.h"
@@ -65,6 +66,12 @@ typedef int (*dipc_server_handler_ex_t)(struct dipc_server *s, struct rte_mbuf *
 #define DIPC_SERVER_MAX_METHOD 255
 
 /**
+ * A report hook: writes a few more lines into dipc_server_dump() (on the
+ * control lcore, while workers run: read counters, do not lock).
+ */
+typedef void (*dipc_server_report_t)(FILE *f, void *arg);
+
+/**
  * Create the server's shared objects (primary process only).
  *
  * @param cfg
@@ -85,6 +92,26 @@ struct dipc_server *dipc_server_create(const struct dipc_server_config *cfg);
  */
 int dipc_server_register(struct dipc_server *s, uint16_t method, dipc_server_handler_t fn,
 			 void *arg);
+
+/**
+ * Add lines to the report (dipc_server_dump(), SIGUSR1 in dipc-server):
+ * a service's counters. One hook; a second call replaces the first.
+ *
+ * @return
+ *   0, or -EBUSY once the server runs.
+ */
+int dipc_server_set_report(struct dipc_server *s, dipc_server_report_t fn, void *arg);
+
+/**
+ * The RCU variable (rte_rcu_qsbr) the worker lcores report to: each
+ * worker reports a quiescent state between two passes over its
+ * connections, never while a handler runs. A handler that unlinks an
+ * object other handlers may be reading (an old value of a key) can free it
+ * once a grace period has passed: rte_rcu_qsbr_start() then
+ * rte_rcu_qsbr_check(), or an rte_rcu_qsbr_dq defer queue on this
+ * variable. Its threads are the workers, 0..dipc_server_nb_workers() - 1.
+ */
+struct rte_rcu_qsbr *dipc_server_rcu(struct dipc_server *s);
 
 /**
  * Register a handler that may replace the request with another message;

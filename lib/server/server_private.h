@@ -189,6 +189,8 @@ struct dipc_server {
 	struct server_worker *workers;
 	unsigned int nb_workers;
 	struct server_method methods[DIPC_SERVER_MAX_METHOD + 1];
+	dipc_server_report_t report;      /* a service's report lines, or NULL */
+	void *report_arg;
 	volatile sig_atomic_t stop_requested; /* set by dipc_server_stop(), a signal handler */
 	volatile sig_atomic_t dump_requested; /* set by dipc_server_request_dump() */
 	volatile int workers_quit;   /* set by the control lcore */
