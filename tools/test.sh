@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: BSD-3-Clause
 #
 # The whole test suite: set up (packages, hugepages), build, and run every
-# unit and integration test; then the same with ASan+UBSan; then static
+# unit, integration and tools test; then the unit and integration tests
+# with ASan+UBSan (the tools suite runs benchmark scripts: not there); then static
 # analysis (tools/static-analysis.sh) and the line-coverage gate
 # (tools/coverage.sh), one counted test each; then 20 s of each libFuzzer
 # target (tools/fuzz.sh), one counted test each. Ends with one line counting
@@ -25,7 +26,7 @@ if $sanitize; then
 	"$top/tools/setup.sh" --build-dir "$top/build-asan" --sanitize || exit 1
 	ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-		meson test -C "$top/build-asan" --print-errorlogs
+		meson test -C "$top/build-asan" --print-errorlogs --no-suite tools
 	rc=$((rc | $?))
 fi
 
