@@ -25,12 +25,16 @@
 # measurement failed.
 #
 # Usage: tools/mem-report.sh [--conns "0 16 1024"] [--settle S] [--build-dir D]
-#          [--out FILE.md] [--json FILE]
+#          [--out FILE.md] [--json FILE] [--traffic S]
+#   --traffic S  before holding the idle connections, run S seconds of
+#                windowed echo (dipc-perf --mode throughput, window 64) over
+#                as many connections, so that every mbuf has been lent and
+#                the server's tables are as a busy server's
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 build="$top/build"
-conns="0 16 1024"; settle=2; out=""; json_out=""
+conns="0 16 1024"; settle=2; out=""; json_out=""; traffic=0
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--conns) conns=$2; shift 2 ;;
@@ -38,7 +42,8 @@ while [ $# -gt 0 ]; do
 	--build-dir) build=$(realpath -m "$2"); shift 2 ;;
 	--out) out=$2; shift 2 ;;
 	--json) json_out=$2; shift 2 ;;
-	-h|--help) sed -n '3,28p' "$0"; exit 0 ;;
+	--traffic) traffic=$2; shift 2 ;;
+	-h|--help) sed -n '3,32p' "$0"; exit 0 ;;
 	*) echo "mem-report: unknown option '$1'" >&2; exit 2 ;;
 	esac
 done
@@ -114,6 +119,12 @@ PY
 for n in $conns; do
 	start_bg "$work/server.log" "dipc-server: ready" "$bin/dipc-server" "${eal[@]}" -- ||
 		fail "dipc-server did not start"
+	if [ "$n" -gt 0 ] && [ "$traffic" != 0 ]; then
+		"$bin/dipc-perf" --file-prefix="$prefix" -- --mode throughput --connections "$n" \
+			--window 64 --burst 32 --duration "$traffic" --warmup 0.5 --timeout 5000 \
+			>"$work/traffic.log" 2>&1 || { cat "$work/traffic.log" >&2; fail "traffic run failed"; }
+		grep -h "msg/s" "$work/traffic.log" | head -1 | sed 's/^/mem-report: traffic first: /'
+	fi
 	if [ "$n" -gt 0 ]; then
 		"$bin/dipc-perf" --file-prefix="$prefix" -- --mode idle --connections "$n" \
 			--duration 0 --timeout 5000 >"$work/client.log" 2>&1 &
