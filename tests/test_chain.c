@@ -164,8 +164,10 @@ test_server_built_responses(void **state)
 	char keep[1024];
 	int c;
 
-	assert_non_null(srv);
-	assert_non_null(saved);
+	if (srv == NULL || saved == NULL) { /* a check the analyzer can follow */
+		fail_msg("DIPC_CHAIN_SERVER and DIPC_SERVER must be set");
+		return;
+	}
 	snprintf(keep, sizeof(keep), "%s", saved);
 	setenv("DIPC_SERVER", srv, 1);
 	c = harness_start_server(h, (const char *const *)three_classes);

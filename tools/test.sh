@@ -5,7 +5,7 @@
 # unit, integration and tools test; then the unit and integration tests
 # with ASan+UBSan (the tools suite runs benchmark scripts: not there); then static
 # analysis (tools/static-analysis.sh) and the line-coverage gate
-# (tools/coverage.sh), one counted test each; then 20 s of each libFuzzer
+# (tools/coverage.sh), one counted test each; then 12 s of each libFuzzer
 # target (tools/fuzz.sh), one counted test each. Ends with one line counting
 # the test cases of all of them: "tests: N passed, N failed".
 #
@@ -47,7 +47,7 @@ step "$top/tools/coverage.sh"
 # libFuzzer targets, a short run each (tools/fuzz.sh, docs/FUZZING.md): one
 # counted test per target, or one failure if the fuzzers cannot run at all.
 fuzz_log=$(mktemp)
-"$top/tools/fuzz.sh" --seconds 20 2>&1 | tee "$fuzz_log"
+"$top/tools/fuzz.sh" --seconds 12 2>&1 | tee "$fuzz_log"
 fuzz_rc=${PIPESTATUS[0]}
 fuzz_counts=$(sed -n 's/^fuzz: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' "$fuzz_log" | tail -n 1)
 rm -f "$fuzz_log"

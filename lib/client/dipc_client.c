@@ -695,6 +695,10 @@ dipc_client_msg_alloc_chain(struct dipc_client *c, uint16_t method, uint32_t bod
 			tail->next = m;
 		tail = m;
 	}
+	if (unlikely(head == NULL)) { /* no segment: total was 0 */
+		rte_errno = EINVAL;
+		return NULL;
+	}
 	/* The header in the first segment: with data_len 0 again, body_len 0
 	 * fits any room. */
 	head->data_len = 0;

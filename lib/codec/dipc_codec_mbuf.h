@@ -60,7 +60,7 @@ __dipc_codec_mbuf_check(const struct rte_mbuf *m, const void *body, uint32_t bod
 {
 	const struct dipc_msg_hdr *h = rte_pktmbuf_mtod(m, const struct dipc_msg_hdr *);
 	struct __dipc_codec_vstate st;
-	struct dipc_codec_error dummy;
+	struct dipc_codec_error dummy = { .code = DIPC_CODEC_OK };
 	enum dipc_codec_err r;
 	uint32_t crc;
 
@@ -445,7 +445,7 @@ dipc_codec_mbuf_validate_chain(const struct rte_mbuf *m, const char *name, uint3
 	const struct dipc_msg_hdr *h = rte_pktmbuf_mtod(m, const struct dipc_msg_hdr *);
 	uint32_t body_len = dipc_codec_mbuf_body_len(m), crc = 0xffffffffu, in;
 	struct __dipc_codec_vstate st;
-	struct dipc_codec_error dummy;
+	struct dipc_codec_error dummy = { .code = DIPC_CODEC_OK };
 	const struct rte_mbuf *seg;
 	uint8_t prefix[DIPC_CODEC_PREFIX_LEN];
 	enum dipc_codec_err r;

@@ -460,7 +460,7 @@ test_bad_refs(void **state)
 {
 	uint8_t buf[ROOM];
 	struct every_refs r;
-	struct dipc_codec_error e;
+	struct dipc_codec_error e = { .code = DIPC_CODEC_OK };
 	char path[512];
 	const uint32_t s = T_ALL_EVERY_A_STRING_OFFSET;  /* a_string's reference */
 	const uint32_t fl = T_ALL_EVERY_FILLS_OFFSET;
@@ -547,7 +547,7 @@ test_bad_values(void **state)
 {
 	uint8_t buf[ROOM];
 	struct every_refs r;
-	struct dipc_codec_error e;
+	struct dipc_codec_error e = { .code = DIPC_CODEC_OK };
 	char path[512];
 
 	(void)state;
@@ -583,7 +583,7 @@ test_fixed_len(void **state)
 {
 	uint8_t buf[ROOM];
 	struct every_refs r;
-	struct dipc_codec_error e;
+	struct dipc_codec_error e = { .code = DIPC_CODEC_OK };
 	char text[256];
 
 	(void)state;
@@ -608,7 +608,7 @@ test_error_format(void **state)
 {
 	uint8_t buf[ROOM];
 	struct every_refs r;
-	struct dipc_codec_error e;
+	struct dipc_codec_error e = { .code = DIPC_CODEC_OK };
 	char text[256];
 	int n;
 
@@ -826,7 +826,7 @@ test_mbuf(void **state)
 {
 	struct test_mbuf *t = calloc(1, sizeof(*t));
 	struct dipc_codec_builder b;
-	struct dipc_codec_error e;
+	struct dipc_codec_error e = { .code = DIPC_CODEC_OK };
 	struct rte_mbuf *m;
 	uint32_t len;
 

@@ -334,7 +334,7 @@ patched(uint32_t at, uint32_t v, int width, struct dipc_codec_error *err)
 static void
 test_bad_tables(void **state)
 {
-	struct dipc_codec_error e;
+	struct dipc_codec_error e = { .code = DIPC_CODEC_OK };
 	char path[256], text[256];
 
 	(void)state;
