@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include <dirent.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
@@ -13,6 +16,8 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <cmocka.h>
 
 #include "dipc_eal.h"
 #include "harness.h"
@@ -530,4 +535,75 @@ harness_cleanup(struct harness *h)
 		remove_tree(path);
 	if (getenv("DIPC_TEST_KEEP_LOGS") == NULL)
 		remove_tree(h->dir);
+}
+
+/* The running case's harness, for the signal handler; and the tag. */
+static struct harness harness_current;
+static const char *harness_tag = "t";
+
+/* Killed by a timeout or ^C: stop our processes (kill() is async-signal-
+ * safe; they also die with us through PR_SET_PDEATHSIG). Their files are
+ * removed by the next run's harness_cleanup_stale(). */
+static void
+harness_on_signal(int sig)
+{
+	/* NOLINTNEXTLINE(bugprone-signal-handler,cert-sig30-c): only kill(2) */
+	harness_kill_all(&harness_current);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+int
+harness_setup(void **state)
+{
+	if (harness_init(&harness_current, harness_tag) != 0)
+		return -1;
+	*state = &harness_current;
+	return 0;
+}
+
+int
+harness_teardown(void **state)
+{
+	harness_cleanup(*state);
+	return 0;
+}
+
+int
+harness_main(const char *group, const char *tag, const struct CMUnitTest *tests,
+	     size_t nb_tests)
+{
+	if (!harness_hugepages_available()) {
+		fprintf(stderr, "SKIP: no free 2 MB hugepages (reserve them with "
+				"tools/setup.sh or dpdk-hugepages.py -p 2M --setup 1G)\n");
+		return HARNESS_SKIP;
+	}
+	harness_tag = tag;
+	harness_cleanup_stale();
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGTERM, harness_on_signal);
+	signal(SIGINT, harness_on_signal);
+	if (getenv("DIPC_TEST_FILTER") != NULL)
+		cmocka_set_test_filter(getenv("DIPC_TEST_FILTER"));
+	return _cmocka_run_group_tests(group, tests, nb_tests, NULL, NULL);
+}
+
+void
+harness_expect_client(struct harness *h, int i, int want, unsigned int timeout_ms)
+{
+	int st = harness_wait(&h->clients[i], timeout_ms);
+
+	if (st != want)
+		harness_dump_log(&h->clients[i]);
+	assert_int_equal(st, want);
+}
+
+void
+harness_expect_log(struct harness *h, int i, const char *text, unsigned int timeout_ms)
+{
+	int found = harness_wait_log(&h->clients[i], text, timeout_ms);
+
+	if (!found)
+		harness_dump_log(&h->clients[i]);
+	assert_true(found);
 }

@@ -14,6 +14,31 @@
 
 #define HARNESS_SKIP 77
 
+struct CMUnitTest;
+struct harness;
+
+/*
+ * main() of a multi-process test program: skip (HARNESS_SKIP) without free
+ * hugepages, remove what crashed earlier runs left, stop our processes on
+ * SIGTERM/SIGINT, honour DIPC_TEST_FILTER (a glob of case names) and run
+ * @tests as cmocka group @group. Each case gets a fresh harness named
+ * @tag through harness_setup()/harness_teardown().
+ */
+int harness_main(const char *group, const char *tag, const struct CMUnitTest *tests,
+		 size_t nb_tests);
+
+/* cmocka fixtures: a fresh harness per case (*state), cleaned up after it. */
+int harness_setup(void **state);
+int harness_teardown(void **state);
+
+/* In a case: wait for client @i to exit with @want, or for @text in its
+ * log; on anything else show its log and fail the case. */
+void harness_expect_client(struct harness *h, int i, int want, unsigned int timeout_ms);
+void harness_expect_log(struct harness *h, int i, const char *text, unsigned int timeout_ms);
+
+/* One case of a harness_main() group (the file includes cmocka.h). */
+#define HARNESS_TEST(fn) cmocka_unit_test_setup_teardown(fn, harness_setup, harness_teardown)
+
 struct harness_proc {
 	pid_t pid;
 	char log[512];  /* stdout+stderr of the process */

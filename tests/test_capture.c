@@ -35,33 +35,7 @@
 
 #define DIM(a) (sizeof(a) / sizeof((a)[0]))
 
-static struct harness current;
 static const char *lua_script;
-
-static void
-on_signal(int sig)
-{
-	/* NOLINTNEXTLINE(bugprone-signal-handler,cert-sig30-c): only kill(2) */
-	harness_kill_all(&current);
-	signal(sig, SIG_DFL);
-	raise(sig);
-}
-
-static int
-setup(void **state)
-{
-	if (harness_init(&current, "cap") != 0)
-		return -1;
-	*state = &current;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	harness_cleanup(*state);
-	return 0;
-}
 
 /* Connect to the server's telemetry socket and read its greeting. */
 static int
@@ -549,18 +523,13 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_capture_known_exchange, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_capture_one_slot, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_capture_errors, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_capture_until_shutdown, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_capture_under_load_counts, setup, teardown),
+		HARNESS_TEST(test_capture_known_exchange),
+		HARNESS_TEST(test_capture_one_slot),
+		HARNESS_TEST(test_capture_errors),
+		HARNESS_TEST(test_capture_until_shutdown),
+		HARNESS_TEST(test_capture_under_load_counts),
 	};
 
-	if (!harness_hugepages_available()) {
-		fprintf(stderr, "SKIP: no free 2 MB hugepages (reserve them with "
-				"tools/setup.sh or dpdk-hugepages.py -p 2M --setup 1G)\n");
-		return HARNESS_SKIP;
-	}
 	if (!tshark_installed()) {
 		fprintf(stderr, "SKIP: tshark is not installed: apt-get install tshark "
 				"(tools/setup.sh installs it)\n");
@@ -569,11 +538,5 @@ main(void)
 	lua_script = getenv("DIPC_LUA");
 	if (lua_script == NULL)
 		lua_script = "tools/dipc.lua";
-	harness_cleanup_stale();
-	signal(SIGPIPE, SIG_IGN);
-	signal(SIGTERM, on_signal);
-	signal(SIGINT, on_signal);
-	if (getenv("DIPC_TEST_FILTER") != NULL)
-		cmocka_set_test_filter(getenv("DIPC_TEST_FILTER"));
-	return cmocka_run_group_tests_name("capture", tests, NULL, NULL);
+	return harness_main("capture", "cap", tests, sizeof(tests) / sizeof(tests[0]));
 }

@@ -22,8 +22,6 @@
 
 #include "harness.h"
 
-static struct harness current;
-
 /* Three classes: 2 KB (the default class 0), 16 KB and 64 KB. */
 static const char *const three_classes[] = {
 	"--mbufs", "4096", "--mbuf-cache", "64",
@@ -32,45 +30,10 @@ static const char *const three_classes[] = {
 	NULL,
 };
 
-static void
-on_signal(int sig)
-{
-	/* NOLINTNEXTLINE(bugprone-signal-handler,cert-sig30-c): only kill(2) */
-	harness_kill_all(&current);
-	signal(sig, SIG_DFL);
-	raise(sig);
-}
-
-static int
-setup(void **state)
-{
-	if (harness_init(&current, "chain") != 0)
-		return -1;
-	*state = &current;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	harness_cleanup(*state);
-	return 0;
-}
-
 static int
 start_client(struct harness *h, const char *const *args)
 {
 	return harness_start_client_bin(h, "DIPC_CHAIN_CLIENT", "tests/dipc_chain_client", args);
-}
-
-static void
-expect_client(struct harness *h, int i, int want, unsigned int timeout_ms)
-{
-	int st = harness_wait(&h->clients[i], timeout_ms);
-
-	if (st != want)
-		harness_dump_log(&h->clients[i]);
-	assert_int_equal(st, want);
 }
 
 /* Every class's pool is full again (nothing lent, nothing lost): the
@@ -125,7 +88,7 @@ test_echo_classes_and_chains(void **state)
 
 	assert_int_equal(harness_start_server(h, (const char *const *)three_classes), 0);
 	c = start_client(h, echo);
-	expect_client(h, c, 0, 120000);
+	harness_expect_client(h, c, 0, 120000);
 	assert_true(harness_log_contains(&h->clients[c], "echo ok"));
 	assert_true(harness_log_contains(&h->clients[c], "largest class body 65383"));
 	assert_true(harness_log_contains(&h->clients[c], "classes 3"));
@@ -144,7 +107,7 @@ test_echo_one_class_chains(void **state)
 
 	assert_int_equal(harness_start_server(h, srv), 0);
 	c = start_client(h, echo);
-	expect_client(h, c, 0, 120000);
+	harness_expect_client(h, c, 0, 120000);
 	assert_true(harness_log_contains(&h->clients[c], "largest class body 2024"));
 	assert_true(harness_log_contains(&h->clients[c], "classes 1"));
 	expect_pools_full(h, 1);
@@ -174,7 +137,7 @@ test_server_built_responses(void **state)
 	setenv("DIPC_SERVER", keep, 1);
 	assert_int_equal(c, 0);
 	c = start_client(h, grow);
-	expect_client(h, c, 0, 120000);
+	harness_expect_client(h, c, 0, 120000);
 	assert_true(harness_log_contains(&h->clients[c], "grow ok"));
 	expect_pools_full(h, 3);
 	stop_clean(h);
@@ -199,7 +162,7 @@ test_hostile_chains(void **state)
 	if (!harness_log_contains(&h->server, "rejected 8: bad chain"))
 		harness_dump_log(&h->server);
 	assert_true(harness_log_contains(&h->server, "rejected 8: bad chain"));
-	expect_client(h, c, 0, 30000);
+	harness_expect_client(h, c, 0, 30000);
 	expect_pools_full(h, 3);
 	stop_clean(h);
 }
@@ -229,7 +192,7 @@ test_kill9_holding_chains(void **state)
 		assert_true(d.class_lent[2] >= 6 * 5);
 		assert_int_equal(d.class_free[2] + d.class_lent[2], d.class_size[2]);
 		kill(h->clients[c].pid, SIGKILL);
-		expect_client(h, c, 128 + SIGKILL, 10000);
+		harness_expect_client(h, c, 128 + SIGKILL, 10000);
 		expect_pools_full(h, 3);
 	}
 	stop_clean(h);
@@ -239,22 +202,12 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_echo_classes_and_chains, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_echo_one_class_chains, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_server_built_responses, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_hostile_chains, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_kill9_holding_chains, setup, teardown),
+		HARNESS_TEST(test_echo_classes_and_chains),
+		HARNESS_TEST(test_echo_one_class_chains),
+		HARNESS_TEST(test_server_built_responses),
+		HARNESS_TEST(test_hostile_chains),
+		HARNESS_TEST(test_kill9_holding_chains),
 	};
 
-	if (!harness_hugepages_available()) {
-		fprintf(stderr, "SKIP: no free 2 MB hugepages\n");
-		return HARNESS_SKIP;
-	}
-	harness_cleanup_stale();
-	signal(SIGPIPE, SIG_IGN);
-	signal(SIGTERM, on_signal);
-	signal(SIGINT, on_signal);
-	if (getenv("DIPC_TEST_FILTER") != NULL)
-		cmocka_set_test_filter(getenv("DIPC_TEST_FILTER"));
-	return cmocka_run_group_tests_name("chain", tests, NULL, NULL);
+	return harness_main("chain", "chain", tests, sizeof(tests) / sizeof(tests[0]));
 }

@@ -29,33 +29,6 @@
 #include "dipc_ring_proto.h"
 #include "harness.h"
 
-static struct harness current;
-
-static void
-on_signal(int sig)
-{
-	/* NOLINTNEXTLINE(bugprone-signal-handler,cert-sig30-c): only kill(2) */
-	harness_kill_all(&current);
-	signal(sig, SIG_DFL);
-	raise(sig);
-}
-
-static int
-setup(void **state)
-{
-	if (harness_init(&current, "info") != 0)
-		return -1;
-	*state = &current;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	harness_cleanup(*state);
-	return 0;
-}
-
 /* Run dipc-info on the harness prefix with app arguments (NULL-terminated;
  * NULL for none) and wait for it. Returns its exit status; its output is
  * in p->log. */
@@ -239,16 +212,6 @@ tel_conn_index(const cJSON *d, int pid)
 }
 
 static void
-expect_client(struct harness *h, int i, int want, unsigned int timeout_ms)
-{
-	int st = harness_wait(&h->clients[i], timeout_ms);
-
-	if (st != want)
-		harness_dump_log(&h->clients[i]);
-	assert_int_equal(st, want);
-}
-
-static void
 expect_clean_stop(struct harness *h)
 {
 	int st = harness_stop_server(h);
@@ -311,7 +274,7 @@ test_counts_match_traffic(void **state)
 	snprintf(go, sizeof(go), "%s/go", h->dir);
 	assert_int_equal(harness_start_server(h, NULL), 0);
 	c = harness_start_client(h, calls200);
-	expect_client(h, c, 0, 60000);
+	harness_expect_client(h, c, 0, 60000);
 	a = start_holding(h, calls1000, go);
 	b = start_holding(h, sink500, go);
 	pa = h->clients[a].pid;
@@ -474,8 +437,8 @@ test_counts_match_traffic(void **state)
 	cJSON_Delete(j);
 
 	release(go);
-	expect_client(h, a, 0, 30000);
-	expect_client(h, b, 0, 30000);
+	harness_expect_client(h, a, 0, 30000);
+	harness_expect_client(h, b, 0, 30000);
 	expect_clean_stop(h);
 }
 
@@ -522,7 +485,7 @@ test_invalid_counts(void **state)
 	cJSON_Delete(j);
 
 	release(go);
-	expect_client(h, m, 0, 30000);
+	harness_expect_client(h, m, 0, 30000);
 	expect_clean_stop(h);
 }
 
@@ -568,14 +531,14 @@ test_abi_mismatch(void **state)
 
 	assert_int_equal(harness_start_server(h, NULL), 0);
 	c = harness_start_client(h, set99);
-	expect_client(h, c, 0, 30000);
+	harness_expect_client(h, c, 0, 30000);
 	assert_int_equal(run_info(h, &p, NULL), 1);
 	if (!harness_log_contains(&p, ABI_MISMATCH_TEXT))
 		harness_dump_log(&p);
 	assert_true(harness_log_contains(&p, ABI_MISMATCH_TEXT));
 	/* Put it back: the server itself never reads it. */
 	c = harness_start_client(h, set_back);
-	expect_client(h, c, 0, 30000);
+	harness_expect_client(h, c, 0, 30000);
 	assert_int_equal(run_info(h, &p, NULL), 0);
 	expect_clean_stop(h);
 }
@@ -692,26 +655,15 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_counts_match_traffic, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_invalid_counts, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_watch, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_watch_until_server_stops, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_abi_mismatch, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_no_server, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_not_a_dipc_server, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bad_options, setup, teardown),
+		HARNESS_TEST(test_counts_match_traffic),
+		HARNESS_TEST(test_invalid_counts),
+		HARNESS_TEST(test_watch),
+		HARNESS_TEST(test_watch_until_server_stops),
+		HARNESS_TEST(test_abi_mismatch),
+		HARNESS_TEST(test_no_server),
+		HARNESS_TEST(test_not_a_dipc_server),
+		HARNESS_TEST(test_bad_options),
 	};
 
-	if (!harness_hugepages_available()) {
-		fprintf(stderr, "SKIP: no free 2 MB hugepages (reserve them with "
-				"tools/setup.sh or dpdk-hugepages.py -p 2M --setup 1G)\n");
-		return HARNESS_SKIP;
-	}
-	harness_cleanup_stale();
-	signal(SIGPIPE, SIG_IGN);
-	signal(SIGTERM, on_signal);
-	signal(SIGINT, on_signal);
-	if (getenv("DIPC_TEST_FILTER") != NULL)
-		cmocka_set_test_filter(getenv("DIPC_TEST_FILTER"));
-	return cmocka_run_group_tests_name("info", tests, NULL, NULL);
+	return harness_main("info", "info", tests, sizeof(tests) / sizeof(tests[0]));
 }

@@ -24,58 +24,6 @@
 
 #include "harness.h"
 
-static struct harness current;
-
-/* Killed by a timeout or ^C: stop our processes (kill() is async-signal-
- * safe; they also die with us through PR_SET_PDEATHSIG). Their files are
- * removed by the next run's harness_cleanup_stale(). */
-static void
-on_signal(int sig)
-{
-	/* NOLINTNEXTLINE(bugprone-signal-handler,cert-sig30-c): only kill(2) */
-	harness_kill_all(&current);
-	signal(sig, SIG_DFL);
-	raise(sig);
-}
-
-static int
-setup(void **state)
-{
-	if (harness_init(&current, "it") != 0)
-		return -1;
-	*state = &current;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	harness_cleanup(*state);
-	return 0;
-}
-
-/* Wait for client @i; on an unexpected result show its log. */
-static void
-expect_client(struct harness *h, int i, int want, unsigned int timeout_ms)
-{
-	int st = harness_wait(&h->clients[i], timeout_ms);
-
-	if (st != want)
-		harness_dump_log(&h->clients[i]);
-	assert_int_equal(st, want);
-}
-
-/* Wait for @text in client @i's log; on a timeout show the log. */
-static void
-expect_log(struct harness *h, int i, const char *text, unsigned int timeout_ms)
-{
-	int found = harness_wait_log(&h->clients[i], text, timeout_ms);
-
-	if (!found)
-		harness_dump_log(&h->clients[i]);
-	assert_true(found);
-}
-
 static void
 expect_clean_stop(struct harness *h)
 {
@@ -98,7 +46,7 @@ test_million_echo_calls(void **state)
 	assert_int_equal(harness_start_server(h, NULL), 0);
 	c = harness_start_client(h, args);
 	assert_true(c >= 0);
-	expect_client(h, c, 0, 240000);
+	harness_expect_client(h, c, 0, 240000);
 	assert_true(harness_log_contains(&h->clients[c], "1000000 echo calls ok"));
 	expect_clean_stop(h);
 	assert_true(harness_log_contains(&h->server, "invalid 0"));
@@ -117,7 +65,7 @@ test_eight_clients(void **state)
 		assert_true(c[i] >= 0);
 	}
 	for (i = 0; i < 8; i++) {
-		expect_client(h, c[i], 0, 120000);
+		harness_expect_client(h, c[i], 0, 120000);
 		assert_true(harness_log_contains(&h->clients[c[i]], "20000 echo calls ok"));
 	}
 	expect_clean_stop(h);
@@ -135,7 +83,7 @@ test_no_server(void **state)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	c = harness_start_client(h, args);
 	assert_true(c >= 0);
-	expect_client(h, c, 3, 10000);
+	harness_expect_client(h, c, 3, 10000);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	assert_true(harness_log_contains(&h->clients[c], "no dipc server is running"));
 	/* Well within the client's 5 s connect timeout. */
@@ -162,7 +110,7 @@ test_second_server_refused(void **state)
 	assert_true(harness_log_contains(&second, pidtext));
 	/* The first server is unharmed. */
 	c = harness_start_client(h, calls);
-	expect_client(h, c, 0, 60000);
+	harness_expect_client(h, c, 0, 60000);
 	expect_clean_stop(h);
 }
 
@@ -184,7 +132,7 @@ test_sigterm_while_busy(void **state)
 	usleep(300000);
 	expect_clean_stop(h);
 	for (i = 0; i < 3; i++) {
-		expect_client(h, c[i], 4, 10000);
+		harness_expect_client(h, c[i], 4, 10000);
 		assert_true(harness_log_contains(&h->clients[c[i]], "shutting down") ||
 			    harness_log_contains(&h->clients[c[i]], "has stopped"));
 	}
@@ -206,7 +154,7 @@ test_server_killed_while_busy(void **state)
 	kill(h->server.pid, SIGKILL);
 	assert_int_equal(harness_wait(&h->server, 10000), 128 + SIGKILL);
 	for (i = 0; i < 2; i++) {
-		expect_client(h, c[i], 4, 10000);
+		harness_expect_client(h, c[i], 4, 10000);
 		assert_true(harness_log_contains(&h->clients[c[i]], "the dipc server died"));
 	}
 }
@@ -224,18 +172,18 @@ test_timeouts(void **state)
 	assert_true(harness_wait_log(&h->clients[c], "test-client: busy", 20000));
 	/* A server that is alive but does not answer: calls time out. */
 	kill(h->server.pid, SIGSTOP);
-	expect_client(h, c, 5, 10000);
+	harness_expect_client(h, c, 5, 10000);
 	assert_true(harness_log_contains(&h->clients[c], "timed out waiting for the dipc server"));
 	/* So does admission. */
 	setenv("DIPC_TEST_CONNECT_MS", "300", 1);
 	d = harness_start_client(h, calls);
 	unsetenv("DIPC_TEST_CONNECT_MS");
-	expect_client(h, d, 5, 10000);
+	harness_expect_client(h, d, 5, 10000);
 	assert_true(harness_log_contains(&h->clients[d], "connect: timed out"));
 	kill(h->server.pid, SIGCONT);
 	/* Late answers and withdrawn requests are reclaimed. */
 	d = harness_start_client(h, calls);
-	expect_client(h, d, 0, 20000);
+	harness_expect_client(h, d, 0, 20000);
 	expect_clean_stop(h);
 }
 
@@ -252,8 +200,8 @@ test_client_killed_neighbour_unharmed(void **state)
 	d = harness_start_client(h, calls);
 	assert_true(harness_wait_log(&h->clients[c], "test-client: busy", 20000));
 	kill(h->clients[c].pid, SIGKILL);
-	expect_client(h, c, 128 + SIGKILL, 5000);
-	expect_client(h, d, 0, 60000);
+	harness_expect_client(h, c, 128 + SIGKILL, 5000);
+	harness_expect_client(h, d, 0, 60000);
 	/* Every mbuf the dead client held came back. */
 	expect_clean_stop(h);
 	assert_true(harness_log_contains(&h->server, "(of which dead 1), open 0"));
@@ -302,10 +250,10 @@ test_kill9_clients_under_load(void **state)
 		 * docs/DESIGN-NOTES.md), which is DPDK's limit, not dipc's. */
 		v = harness_start_client(h, i % 2 ? sink : busy);
 		assert_true(v >= 0);
-		expect_log(h, v, "connected on slot", 20000);
+		harness_expect_log(h, v, "connected on slot", 20000);
 		usleep((useconds_t)(rand() % 20000)); /* NOLINT(cert-msc30-c,cert-msc50-cpp) */
 		kill(h->clients[v].pid, SIGKILL);
-		expect_client(h, v, 128 + SIGKILL, 10000);
+		harness_expect_client(h, v, 128 + SIGKILL, 10000);
 		connected += harness_log_contains(&h->clients[v], "connected on slot");
 		/* The slot is taken back within a few control passes. */
 		for (tries = 0; tries < 100; tries++) {
@@ -335,7 +283,7 @@ test_kill9_clients_under_load(void **state)
 	assert_int_equal(connected, 100);
 	expect_clean_stop(h);
 	/* The neighbour saw the server stop, not an error. */
-	expect_client(h, d, 4, 20000);
+	harness_expect_client(h, d, 4, 20000);
 	assert_true(harness_log_contains(&h->clients[d], "shutting down"));
 }
 
@@ -358,12 +306,12 @@ test_lending_grows_gives_back_and_caps(void **state)
 	assert_int_equal(harness_start_server(h, srv), 0);
 	c = harness_start_client(h, calls);
 	a = harness_start_client(h, window);
-	expect_client(h, a, 0, 60000);
+	harness_expect_client(h, a, 0, 60000);
 	assert_true(harness_log_contains(&h->clients[a], "window 1500 x 5 ok"));
 	b = harness_start_client(h, too_many);
-	expect_client(h, b, 1, 60000);
+	harness_expect_client(h, b, 1, 60000);
 	assert_true(harness_log_contains(&h->clients[b], "window: no mbufs after 1600"));
-	expect_client(h, c, 0, 60000);
+	harness_expect_client(h, c, 0, 60000);
 	assert_int_equal(harness_server_dump(h, &d, 5000), 0);
 	assert_int_equal(d.open, 0);
 	expect_clean_stop(h);
@@ -395,11 +343,11 @@ thousand_connections(struct harness *h, const char *go, struct harness_dump *ope
 		assert_true(c[i] >= 0);
 	}
 	for (i = 0; i < 8; i++)
-		expect_log(h, c[i], "opened 128", 120000);
+		harness_expect_log(h, c[i], "opened 128", 120000);
 	assert_int_equal(harness_server_dump(h, open, 5000), 0);
 	close(open_file(go));
 	for (i = 0; i < 8; i++) {
-		expect_client(h, c[i], 0, 120000);
+		harness_expect_client(h, c[i], 0, 120000);
 		assert_true(harness_log_contains(&h->clients[c[i]], "conns 128 x 20 ok"));
 	}
 }
@@ -453,16 +401,16 @@ test_stalled_reader_reported(void **state)
 
 	assert_int_equal(harness_start_server(h, srv), 0);
 	a = harness_start_client(h, stall);
-	expect_log(h, a, "not reading for", 20000);
+	harness_expect_log(h, a, "not reading for", 20000);
 	b = harness_start_client(h, calls);
-	expect_client(h, b, 0, 20000); /* while the other one sleeps */
+	harness_expect_client(h, b, 0, 20000); /* while the other one sleeps */
 	assert_int_equal(waitpid(h->clients[a].pid, NULL, WNOHANG), 0); /* still asleep */
 	/* Its backpressure shows: the response ring full, the server holding
 	 * back responses and counting the polls it could not send. */
 	assert_int_equal(harness_server_dump(h, &d, 5000), 0);
 	assert_true(harness_log_contains(&h->server, "rsp 1023, held back"));
 	assert_false(harness_log_contains(&h->server, "stalls 0, queued req 0 rsp 1023"));
-	expect_client(h, a, 0, 20000);
+	harness_expect_client(h, a, 0, 20000);
 	assert_true(harness_log_contains(&h->clients[a], "stall 1500 ok"));
 	expect_clean_stop(h);
 	assert_true(harness_log_contains(&h->server, "has not read its responses for"));
@@ -484,10 +432,10 @@ test_stalled_reader_disconnected(void **state)
 
 	assert_int_equal(harness_start_server(h, srv), 0);
 	a = harness_start_client(h, stall);
-	expect_log(h, a, "not reading for", 20000);
+	harness_expect_log(h, a, "not reading for", 20000);
 	b = harness_start_client(h, calls);
-	expect_client(h, b, 0, 20000);
-	expect_client(h, a, 4, 20000);
+	harness_expect_client(h, b, 0, 20000);
+	harness_expect_client(h, a, 4, 20000);
 	assert_true(harness_log_contains(&h->clients[a], "took the connection back"));
 	expect_clean_stop(h);
 	assert_true(harness_log_contains(&h->server, ": disconnecting it"));
@@ -507,11 +455,11 @@ test_server_stopped_heartbeat(void **state)
 	assert_int_equal(harness_start_server(h, srv), 0);
 	a = harness_start_client(h, busy);
 	b = harness_start_client(h, busy);
-	expect_log(h, a, "test-client: busy", 20000);
-	expect_log(h, b, "test-client: busy", 20000);
+	harness_expect_log(h, a, "test-client: busy", 20000);
+	harness_expect_log(h, b, "test-client: busy", 20000);
 	kill(h->server.pid, SIGSTOP);
-	expect_client(h, a, 4, 20000);
-	expect_client(h, b, 4, 20000);
+	harness_expect_client(h, a, 4, 20000);
+	harness_expect_client(h, b, 4, 20000);
 	kill(h->server.pid, SIGCONT);
 	assert_true(harness_log_contains(&h->clients[a], "stopped responding"));
 	assert_true(harness_log_contains(&h->clients[b], "stopped responding"));
@@ -537,7 +485,7 @@ test_rebalance_under_traffic(void **state)
 	assert_true(harness_wait_log(&h->server, "dipc-server: ready", 15000));
 	assert_true(harness_log_contains(&h->server, "2 worker(s)"));
 	c = harness_start_client(h, skew);
-	expect_client(h, c, 0, 120000);
+	harness_expect_client(h, c, 0, 120000);
 	assert_true(harness_log_contains(&h->clients[c], "skew 4 x 20000 x 32 ok"));
 	expect_clean_stop(h);
 	assert_true(harness_log_contains(&h->server, "moving slot"));
@@ -572,8 +520,8 @@ test_malformed_messages(void **state)
 	/* A well-behaved neighbour keeps working meanwhile. */
 	d = harness_start_client(h, calls);
 	c = harness_start_client(h, malformed);
-	expect_client(h, c, 0, 60000);
-	expect_client(h, d, 0, 60000);
+	harness_expect_client(h, c, 0, 60000);
+	harness_expect_client(h, d, 0, 60000);
 	assert_true(harness_log_contains(&h->clients[c], "malformed ok"));
 	expect_clean_stop(h);
 	assert_true(harness_log_contains(&h->server, "invalid 18,"));
@@ -592,11 +540,11 @@ test_hostile_client(void **state)
 	good = harness_start_client(h, calls);
 	bad = harness_start_client_bin(h, "DIPC_HOSTILE_CLIENT", "tests/dipc_hostile_client",
 				       seed);
-	expect_client(h, bad, 0, 60000);
+	harness_expect_client(h, bad, 0, 60000);
 	assert_true(harness_log_contains(&h->clients[bad], "hostile: 1 round(s) done"));
 	assert_true(harness_log_contains(&h->clients[bad], "new owner unharmed"));
 	/* The well-behaved neighbour was served throughout. */
-	expect_client(h, good, 0, 60000);
+	harness_expect_client(h, good, 0, 60000);
 	/* The server is up, counted each kind, and lost no mbuf. */
 	expect_clean_stop(h);
 	assert_true(harness_log_contains(&h->server,
@@ -616,10 +564,10 @@ test_client_api_and_sink(void **state)
 
 	assert_int_equal(harness_start_server(h, NULL), 0);
 	c = harness_start_client(h, api);
-	expect_client(h, c, 0, 60000);
+	harness_expect_client(h, c, 0, 60000);
 	assert_true(harness_log_contains(&h->clients[c], "api ok"));
 	c = harness_start_client(h, sink);
-	expect_client(h, c, 0, 60000);
+	harness_expect_client(h, c, 0, 60000);
 	assert_true(harness_log_contains(&h->clients[c], "sink 100000 ok"));
 	expect_clean_stop(h);
 	/* api sent 3 requests (3 answers); sink 100000 one-way messages and
@@ -649,7 +597,7 @@ test_not_a_dipc_server(void **state)
 	assert_int_equal(harness_spawn(&h->server, log, -1, argv), 0);
 	assert_true(harness_wait_log(&h->server, "server: ready", 15000));
 	c = harness_start_client(h, calls);
-	expect_client(h, c, 3, 20000);
+	harness_expect_client(h, c, 3, 20000);
 	if (!harness_log_contains(&h->clients[c], "no dipc server is running"))
 		harness_dump_log(&h->clients[c]);
 	assert_true(harness_log_contains(&h->clients[c], "no dipc server is running"));
@@ -675,7 +623,7 @@ test_shutdown_with_unresponsive_client(void **state)
 	snprintf(pidtext, sizeof(pidtext), "pid %d (alive)", (int)h->clients[c].pid);
 	assert_true(harness_log_contains(&h->server, pidtext));
 	/* The client wakes up to a stopped server and still exits cleanly. */
-	expect_client(h, c, 0, 20000);
+	harness_expect_client(h, c, 0, 20000);
 }
 
 static void
@@ -691,9 +639,9 @@ test_no_free_connection(void **state)
 	a = harness_start_client(h, hold);
 	assert_true(harness_wait_log(&h->clients[a], "connected on slot", 20000));
 	b = harness_start_client(h, calls);
-	expect_client(h, b, 3, 20000);
+	harness_expect_client(h, b, 3, 20000);
 	assert_true(harness_log_contains(&h->clients[b], "no free connection"));
-	expect_client(h, a, 0, 20000);
+	harness_expect_client(h, a, 0, 20000);
 	expect_clean_stop(h);
 	assert_true(harness_log_contains(&h->server, "no free slot 1"));
 }
@@ -708,10 +656,10 @@ test_version_mismatch_refused(void **state)
 
 	assert_int_equal(harness_start_server(h, NULL), 0);
 	c = harness_start_client(h, bad);
-	expect_client(h, c, 0, 20000);
+	harness_expect_client(h, c, 0, 20000);
 	assert_true(harness_log_contains(&h->clients[c], "refused: protocol version mismatch"));
 	c = harness_start_client(h, calls);
-	expect_client(h, c, 0, 20000);
+	harness_expect_client(h, c, 0, 20000);
 	expect_clean_stop(h);
 	assert_true(harness_log_contains(&h->server, "refused 1,"));
 	assert_true(harness_log_contains(&h->server,
@@ -761,16 +709,16 @@ test_token_admission(void **state)
 	assert_int_equal(harness_start_server(h, srv), 0);
 	unsetenv("DIPC_TOKEN_FILE");
 	c = harness_start_client(h, calls);
-	expect_client(h, c, 3, 20000);
+	harness_expect_client(h, c, 3, 20000);
 	assert_true(harness_log_contains(&h->clients[c], "the server refused the token"));
 	setenv("DIPC_TOKEN_FILE", wrong, 1);
 	c = harness_start_client(h, calls);
-	expect_client(h, c, 3, 20000);
+	harness_expect_client(h, c, 3, 20000);
 	assert_true(harness_log_contains(&h->clients[c], "the server refused the token"));
 	setenv("DIPC_TOKEN_FILE", good, 1);
 	c = harness_start_client(h, calls);
 	unsetenv("DIPC_TOKEN_FILE");
-	expect_client(h, c, 0, 20000);
+	harness_expect_client(h, c, 0, 20000);
 	assert_true(harness_log_contains(&h->clients[c], "100 echo calls ok"));
 	expect_clean_stop(h);
 	assert_true(harness_log_contains(&h->server,
@@ -792,18 +740,18 @@ test_refused_while_shutting_down(void **state)
 
 	assert_int_equal(harness_start_server(h, srv), 0);
 	d = harness_start_client(h, hold);
-	expect_log(h, d, "connected on slot", 20000);
+	harness_expect_log(h, d, "connected on slot", 20000);
 	c = harness_start_client(h, late);
-	expect_log(h, c, "claimed slot", 20000);
+	harness_expect_log(h, c, "claimed slot", 20000);
 	/* The held connection keeps the server in its drain phase. */
 	kill(h->server.pid, SIGTERM);
 	assert_true(harness_wait_log(&h->server, "stopping", 10000));
-	expect_client(h, c, 0, 20000);
+	harness_expect_client(h, c, 0, 20000);
 	assert_true(harness_log_contains(&h->clients[c], "refused: the dipc server is shutting"));
 	e = harness_start_client(h, calls);
-	expect_client(h, e, 3, 20000);
+	harness_expect_client(h, e, 3, 20000);
 	assert_true(harness_log_contains(&h->clients[e], "shutting down"));
-	expect_client(h, d, 0, 20000);
+	harness_expect_client(h, d, 0, 20000);
 	assert_int_equal(harness_wait(&h->server, 15000), 0);
 	assert_true(harness_log_contains(&h->server, "shutting down 1,"));
 	assert_true(harness_pool_full(h));
@@ -823,7 +771,7 @@ test_exit_guard_when_eal_lock_is_lost(void **state)
 
 	assert_int_equal(harness_start_server(h, NULL), 0);
 	c = harness_start_client(h, holdlock);
-	expect_log(h, c, "holding the EAL tailq lock", 20000);
+	harness_expect_log(h, c, "holding the EAL tailq lock", 20000);
 	kill(h->clients[c].pid, SIGKILL);
 	harness_wait(&h->clients[c], 10000);
 	kill(h->server.pid, SIGTERM);
@@ -890,51 +838,35 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_million_echo_calls, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_eight_clients, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_no_server, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_second_server_refused, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_sigterm_while_busy, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_server_killed_while_busy, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_timeouts, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_client_killed_neighbour_unharmed, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_kill9_clients_under_load, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_lending_grows_gives_back_and_caps, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_1024_connections_twice, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_stalled_reader_reported, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_stalled_reader_disconnected, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_server_stopped_heartbeat, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_rebalance_under_traffic, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_no_hugepages, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_malformed_messages, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_hostile_client, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_client_api_and_sink, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_not_a_dipc_server, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_shutdown_with_unresponsive_client, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_no_free_connection, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_version_mismatch_refused, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_token_admission, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_refused_while_shutting_down, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_exit_guard_when_eal_lock_is_lost, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_bad_server_arguments, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bad_config_file, setup, teardown),
+		HARNESS_TEST(test_million_echo_calls),
+		HARNESS_TEST(test_eight_clients),
+		HARNESS_TEST(test_no_server),
+		HARNESS_TEST(test_second_server_refused),
+		HARNESS_TEST(test_sigterm_while_busy),
+		HARNESS_TEST(test_server_killed_while_busy),
+		HARNESS_TEST(test_timeouts),
+		HARNESS_TEST(test_client_killed_neighbour_unharmed),
+		HARNESS_TEST(test_kill9_clients_under_load),
+		HARNESS_TEST(test_lending_grows_gives_back_and_caps),
+		HARNESS_TEST(test_1024_connections_twice),
+		HARNESS_TEST(test_stalled_reader_reported),
+		HARNESS_TEST(test_stalled_reader_disconnected),
+		HARNESS_TEST(test_server_stopped_heartbeat),
+		HARNESS_TEST(test_rebalance_under_traffic),
+		HARNESS_TEST(test_no_hugepages),
+		HARNESS_TEST(test_malformed_messages),
+		HARNESS_TEST(test_hostile_client),
+		HARNESS_TEST(test_client_api_and_sink),
+		HARNESS_TEST(test_not_a_dipc_server),
+		HARNESS_TEST(test_shutdown_with_unresponsive_client),
+		HARNESS_TEST(test_no_free_connection),
+		HARNESS_TEST(test_version_mismatch_refused),
+		HARNESS_TEST(test_token_admission),
+		HARNESS_TEST(test_refused_while_shutting_down),
+		HARNESS_TEST(test_exit_guard_when_eal_lock_is_lost),
+		HARNESS_TEST(test_bad_server_arguments),
+		HARNESS_TEST(test_bad_config_file),
 	};
 
-	if (!harness_hugepages_available()) {
-		fprintf(stderr, "SKIP: no free 2 MB hugepages (reserve them with "
-				"tools/setup.sh or dpdk-hugepages.py -p 2M --setup 1G)\n");
-		return HARNESS_SKIP;
-	}
-	harness_cleanup_stale();
-	signal(SIGPIPE, SIG_IGN);
-	signal(SIGTERM, on_signal);
-	signal(SIGINT, on_signal);
-	/* DIPC_TEST_FILTER=test_name (glob) runs only the matching cases. */
-	if (getenv("DIPC_TEST_FILTER") != NULL)
-		cmocka_set_test_filter(getenv("DIPC_TEST_FILTER"));
-	return cmocka_run_group_tests_name("integration", tests, NULL, NULL);
+	return harness_main("integration", "it", tests, sizeof(tests) / sizeof(tests[0]));
 }

@@ -27,35 +27,6 @@
 
 #include "harness.h"
 
-static struct harness current;
-
-/* Killed by a timeout or ^C: stop our processes (kill() is async-signal-
- * safe). Their files are removed by the next run's harness_cleanup_stale(). */
-static void
-on_signal(int sig)
-{
-	/* NOLINTNEXTLINE(bugprone-signal-handler,cert-sig30-c): only kill(2) */
-	harness_kill_all(&current);
-	signal(sig, SIG_DFL);
-	raise(sig);
-}
-
-static int
-setup(void **state)
-{
-	if (harness_init(&current, "kv") != 0)
-		return -1;
-	*state = &current;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	harness_cleanup(*state);
-	return 0;
-}
-
 /* Run the kv client with these commands (NULL-terminated) to its end;
  * returns its index. It must exit 0. */
 static int
@@ -519,31 +490,19 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_get_put_delete, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_many_keys, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_largest_value, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_value_max_option, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_table_full, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_malformed_requests, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_checksum_and_compression, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_chained_values, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_size_classes, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_concurrent_writers, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_kill9_kv_client, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_kv_disabled, setup, teardown),
+		HARNESS_TEST(test_get_put_delete),
+		HARNESS_TEST(test_many_keys),
+		HARNESS_TEST(test_largest_value),
+		HARNESS_TEST(test_value_max_option),
+		HARNESS_TEST(test_table_full),
+		HARNESS_TEST(test_malformed_requests),
+		HARNESS_TEST(test_checksum_and_compression),
+		HARNESS_TEST(test_chained_values),
+		HARNESS_TEST(test_size_classes),
+		HARNESS_TEST(test_concurrent_writers),
+		HARNESS_TEST(test_kill9_kv_client),
+		HARNESS_TEST(test_kv_disabled),
 	};
 
-	if (!harness_hugepages_available()) {
-		fprintf(stderr, "SKIP: no free 2 MB hugepages (reserve them with "
-				"tools/setup.sh or dpdk-hugepages.py -p 2M --setup 1G)\n");
-		return HARNESS_SKIP;
-	}
-	harness_cleanup_stale();
-	signal(SIGPIPE, SIG_IGN);
-	signal(SIGTERM, on_signal);
-	signal(SIGINT, on_signal);
-	/* DIPC_TEST_FILTER=test_name (glob) runs only the matching cases. */
-	if (getenv("DIPC_TEST_FILTER") != NULL)
-		cmocka_set_test_filter(getenv("DIPC_TEST_FILTER"));
-	return cmocka_run_group_tests_name("kv", tests, NULL, NULL);
+	return harness_main("kv", "kv", tests, sizeof(tests) / sizeof(tests[0]));
 }
