@@ -37,7 +37,7 @@ done
 . "$top/tools/lib.sh"
 prefix="dipckv_$$"
 work=$(mktemp -d /tmp/dipc-kv-bench.XXXXXX)
-trap 'stop_bg; rm -rf "$work"' EXIT
+trap 'stop_bg; rm -rf "/var/run/dpdk/$prefix" "$work"' EXIT
 
 perf() {
 	taskset -c 0 "$bin/dipc-perf" --file-prefix="$prefix" -- --duration "$duration" \
