@@ -19,6 +19,7 @@
 #include <cmocka.h>
 
 #include "alltypes.h"
+#include "codec_test_util.h"
 
 #define ROOM 4096
 
@@ -135,18 +136,6 @@ build_every(uint8_t *buf, uint32_t room, struct every_refs *refs)
 	return ret;
 }
 
-/* A heap copy of exactly len bytes: ASan sees any access past it. */
-static __attribute__((noinline)) uint8_t *
-exact_copy(const uint8_t *src, uint32_t len)
-{
-	uint8_t *p = malloc(len > 0 ? len : 1);
-
-	assert_non_null(p);
-	if (len > 0)
-		memcpy(p, src, len);
-	return p;
-}
-
 static enum dipc_codec_err
 validate_exact(const uint8_t *body, uint32_t len, struct dipc_codec_error *err)
 {
@@ -155,19 +144,6 @@ validate_exact(const uint8_t *body, uint32_t len, struct dipc_codec_error *err)
 
 	free(copy);
 	return r;
-}
-
-/* The field path of an error: its formatted text up to the first ':'. */
-static const char *
-path_text(const struct dipc_codec_error *e, char *buf, size_t size)
-{
-	char *colon;
-
-	dipc_codec_error_format(e, buf, size);
-	colon = strchr(buf, ':');
-	if (colon != NULL)
-		*colon = '\0';
-	return buf;
 }
 
 static void

@@ -20,19 +20,9 @@
 #include "maps.h"
 #include "mapevo_v1.h"
 #include "mapevo_v2.h"
+#include "codec_test_util.h"
 
 #define ROOM 1024
-
-static __attribute__((noinline)) uint8_t *
-exact_copy(const uint8_t *src, uint32_t len)
-{
-	uint8_t *p = malloc(len > 0 ? len : 1);
-
-	assert_non_null(p);
-	if (len > 0)
-		memcpy(p, src, len);
-	return p;
-}
 
 static enum dipc_codec_err
 validate_exact(const uint8_t *body, uint32_t len, struct dipc_codec_error *err)
@@ -42,19 +32,6 @@ validate_exact(const uint8_t *body, uint32_t len, struct dipc_codec_error *err)
 
 	free(copy);
 	return r;
-}
-
-/* The error's field path as text: its formatted line up to the first ':'. */
-static const char *
-path_of(const struct dipc_codec_error *e, char *buf, size_t size)
-{
-	char *colon;
-
-	dipc_codec_error_format(e, buf, size);
-	colon = strchr(buf, ':');
-	if (colon != NULL)
-		*colon = '\0';
-	return buf;
 }
 
 /* The document of the layout comment below. */
@@ -301,13 +278,13 @@ test_truncation(void **state)
 		if (cut == 39) {
 			/* Labels end at 39; items start at 40, past the body. */
 			assert_int_equal(e, DIPC_CODEC_E_REF_OFFSET);
-			assert_string_equal(path_of(&err, path, sizeof(path)), "doc.items");
+			assert_string_equal(path_text(&err, path, sizeof(path)), "doc.items");
 			continue;
 		}
 		want = cut < 39 ? "doc.labels" : cut < 64 ? "doc.items" :
 		       cut < 69 ? "doc.items[0].tags" : "doc.rev";
 		assert_int_equal(e, DIPC_CODEC_E_REF_LENGTH);
-		assert_string_equal(path_of(&err, path, sizeof(path)), want);
+		assert_string_equal(path_text(&err, path, sizeof(path)), want);
 	}
 }
 
@@ -343,7 +320,7 @@ test_bad_tables(void **state)
 	assert_int_equal(e.at, 0x20);
 	assert_int_equal(e.value, 8);
 	assert_int_equal(e.len, 7);
-	assert_string_equal(path_of(&e, path, sizeof(path)), "doc.labels");
+	assert_string_equal(path_text(&e, path, sizeof(path)), "doc.labels");
 	dipc_codec_error_format(&e, text, sizeof(text));
 	assert_string_equal(text, "doc.labels: map table past its region: needs 8, has 7 "
 			    "(map at body offset 32)");
@@ -377,17 +354,17 @@ test_bad_tables(void **state)
 	assert_int_equal(e.value, 3);
 	/* In a struct in an array; in the last map. */
 	assert_int_equal(patched(0x41, 0x31, 1, &e), DIPC_CODEC_E_MAP_LENGTH);
-	assert_string_equal(path_of(&e, path, sizeof(path)), "doc.items[0].tags");
+	assert_string_equal(path_text(&e, path, sizeof(path)), "doc.items[0].tags");
 	assert_int_equal(patched(0x40, 0x08, 1, &e), DIPC_CODEC_E_MAP_LENGTH);
-	assert_string_equal(path_of(&e, path, sizeof(path)), "doc.items[0].tags");
+	assert_string_equal(path_text(&e, path, sizeof(path)), "doc.items[0].tags");
 	assert_int_equal(patched(0x46, 0x41, 1, &e), DIPC_CODEC_E_MAP_LENGTH);
-	assert_string_equal(path_of(&e, path, sizeof(path)), "doc.rev");
+	assert_string_equal(path_text(&e, path, sizeof(path)), "doc.rev");
 	/* The reference itself: empty with an offset; overlapping the tags;
 	 * past the body. */
 	assert_int_equal(patched(12, 0, 4, &e), DIPC_CODEC_E_REF_OFFSET);
-	assert_string_equal(path_of(&e, path, sizeof(path)), "doc.labels");
+	assert_string_equal(path_text(&e, path, sizeof(path)), "doc.labels");
 	assert_int_equal(patched(24, 0x44, 4, &e), DIPC_CODEC_E_REF_OVERLAP);
-	assert_string_equal(path_of(&e, path, sizeof(path)), "doc.rev");
+	assert_string_equal(path_text(&e, path, sizeof(path)), "doc.rev");
 	assert_int_equal(patched(28, 7, 4, &e), DIPC_CODEC_E_REF_LENGTH);
 	/* A region of 1 to 4 bytes whose header asks for a 5-byte one. */
 	assert_int_equal(patched(0x20, 0x00, 1, &e), DIPC_CODEC_E_MAP_TABLE);

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef DIPC_CODEC_TEST_UTIL_H
+#define DIPC_CODEC_TEST_UTIL_H
+
+/*
+ * Helpers shared by the codec tests (after cmocka.h and dipc_codec.h).
+ */
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A heap copy of exactly @len bytes, so that ASan flags any read past the
+ * body (a stack or static buffer would have room after it). */
+static __attribute__((noinline, unused)) uint8_t *
+exact_copy(const uint8_t *src, uint32_t len)
+{
+	uint8_t *p = malloc(len > 0 ? len : 1);
+
+	assert_non_null(p);
+	if (len > 0)
+		memcpy(p, src, len);
+	return p;
+}
+
+/* The field path of an error: its formatted text up to the first ':'. */
+static __attribute__((unused)) const char *
+path_text(const struct dipc_codec_error *e, char *buf, size_t size)
+{
+	char *colon;
+
+	dipc_codec_error_format(e, buf, size);
+	colon = strchr(buf, ':');
+	if (colon != NULL)
+		*colon = '\0';
+	return buf;
+}
+
+#endif /* DIPC_CODEC_TEST_UTIL_H */
