@@ -2,7 +2,7 @@
 /*
  * Test methods compiled into a test build of dipc-server (dipc_chain_server,
  * tests/meson.build) for tests/test_chain.c: a handler registered with
- * dipc_server_register_ex() that answers with a message it builds with
+ * dipc_server_register() that answers with a message it builds with
  * dipc_server_rsp_alloc(), of any class or a chain.
  *
  * DIPC_CHAIN_METHOD_GROW: the request body is a u32 length L and a u32 seed;
@@ -13,25 +13,22 @@
 #include <rte_mbuf.h>
 
 #include "dipc_chain_hook.h"
-#include "dipc_codec_mbuf.h"
 #include "dipc_server.h"
 
 static int
-grow_handler(struct dipc_server *s, struct rte_mbuf **mp, void *arg __rte_unused)
+grow_handler(struct dipc_server_msg *msg, void *arg __rte_unused)
 {
-	struct rte_mbuf *req = *mp, *rsp;
 	uint8_t chunk[256];
 	uint32_t in[2], len, seed, off, n, i, x;
 
-	if (dipc_codec_mbuf_copy_out(req, 0, sizeof(in), in) != 0)
+	if (dipc_server_msg_read(msg, 0, sizeof(in), in) != 0)
 		return -DIPC_STATUS_BAD_LENGTH;
 	len = in[0];
 	seed = in[1];
-	rsp = dipc_server_rsp_alloc(s, req, len);
-	if (rsp == NULL)
+	if (dipc_server_rsp_alloc(msg, len) == NULL)
 		return -DIPC_STATUS_BAD_LENGTH;
 	/* The pattern of dipc_chain_client.c, written a chunk at a time
-	 * through copy_in (which crosses segments). */
+	 * through dipc_server_rsp_write() (which crosses segments). */
 	x = seed * 2654435761u + 1;
 	for (off = 0; off < len; off += n) {
 		n = RTE_MIN(len - off, (uint32_t)sizeof(chunk));
@@ -39,18 +36,14 @@ grow_handler(struct dipc_server *s, struct rte_mbuf **mp, void *arg __rte_unused
 			x = x * 1103515245u + 12345u;
 			chunk[i] = (uint8_t)(x >> 16);
 		}
-		if (dipc_codec_mbuf_copy_in(rsp, off, chunk, n) != 0) {
-			rte_pktmbuf_free(rsp);
+		if (dipc_server_rsp_write(msg, off, chunk, n) != 0)
 			return -DIPC_STATUS_BAD_LENGTH;
-		}
 	}
-	rte_pktmbuf_free(req);
-	*mp = rsp;
 	return DIPC_HANDLER_RESPOND;
 }
 
 void
 dipc_chain_test_hook(struct dipc_server *s)
 {
-	dipc_server_register_ex(s, DIPC_CHAIN_METHOD_GROW, grow_handler, NULL);
+	dipc_server_register(s, DIPC_CHAIN_METHOD_GROW, grow_handler, NULL);
 }

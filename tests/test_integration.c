@@ -408,7 +408,7 @@ test_stalled_reader_reported(void **state)
 	/* Its backpressure shows: the response ring full, the server holding
 	 * back responses and counting the polls it could not send. */
 	assert_int_equal(harness_server_dump(h, &d, 5000), 0);
-	assert_true(harness_log_contains(&h->server, "rsp 1023, held back"));
+	assert_true(harness_log_contains(&h->server, "rsp 1023, lent"));
 	assert_false(harness_log_contains(&h->server, "stalls 0, queued req 0 rsp 1023"));
 	harness_expect_client(h, a, 0, 20000);
 	assert_true(harness_log_contains(&h->clients[a], "stall 1500 ok"));

@@ -27,9 +27,9 @@
 #include "dipc_server.h"
 
 static int
-handler(struct rte_mbuf *m, void *arg)
+handler(struct dipc_server_msg *msg, void *arg)
 {
-	RTE_SET_USED(m);
+	RTE_SET_USED(msg);
 	RTE_SET_USED(arg);
 	return DIPC_HANDLER_RESPOND;
 }
@@ -80,6 +80,7 @@ test_register_refuses_bad_method(void **state)
 	assert_int_equal(dipc_server_register(s, DIPC_SERVER_MAX_METHOD + 1, handler, NULL),
 			 -EINVAL);
 	assert_int_equal(dipc_server_register(s, UINT16_MAX, handler, NULL), -EINVAL);
+	assert_int_equal(dipc_server_register(s, 1, NULL, NULL), -EINVAL);
 	assert_int_equal(dipc_server_register(s, 1, handler, NULL), 0);
 	assert_int_equal(dipc_server_register(s, DIPC_SERVER_MAX_METHOD, handler, NULL), 0);
 

@@ -42,12 +42,14 @@
  *     PUTs racing to create one key, or a PUT racing a DELETE, leave the
  *     count exact once the deleted position is reclaimed.
  *
- * Values up to what one segment of the largest size class carries travel
- * zero-copy both ways (read in place from the request, built in place in
- * the response). A larger value (value_max up to what a chain carries)
- * comes in a chained PUT, copied out into the lcore's buffer and then into
- * its slot, and goes out in a chained GET answer (dipc_server_rsp_alloc(),
- * dipc_codec_mbuf_copy_in()).
+ * A request's body is copied out once into the lcore's buffer
+ * (dipc_server_msg_read(), from one segment or a chain) and validated and
+ * read there: the client can still write the mbuf while the handler runs,
+ * and a body validated in place could change under the reads that trust
+ * it. Answers that fit the request's first segment are built in place
+ * there; a larger one (a GET of a large value, value_max up to what a
+ * chain carries) goes out in a new message or a chain
+ * (dipc_server_rsp_alloc(), dipc_server_rsp_write()).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -62,7 +64,7 @@
 #include <rte_ring.h>
 #include <rte_ring_elem.h>
 
-#include "dipc_codec_mbuf.h"
+#include "dipc_codec_seal.h"
 #include "dipc_server.h"
 #include "kv.h" /* generated from docs/examples/kv.schema */
 #include "kv_service.h"
@@ -299,37 +301,34 @@ kv_delete(struct kv_service *kv, const struct kv_hkey *k)
 }
 
 /*
- * Open a request: a chain is copied out whole into the lcore's raw buffer
- * (a body in one segment is read in place); then its CRC32C is checked and
- * it is decompressed (into the lcore's scratch) if the header says so. The
- * body is then still to be validated.
+ * Open a request: its body is copied out whole into the lcore's raw
+ * buffer, from one segment or a chain (dipc_server_msg_read(), which
+ * follows the worker's private list of segments). Everything after reads
+ * that private copy: the client that sent the request can still write its
+ * mbuf, so a body validated in place could change between the validator
+ * and the reads that trust it. Then its CRC32C is checked and it is
+ * decompressed (into the lcore's scratch) if the header said so. The body
+ * is then still to be validated.
  */
 static enum kv_kv_status
-open_request(const struct kv_service *kv, struct kv_lcore *lc, struct rte_mbuf *m,
+open_request(const struct kv_service *kv, struct kv_lcore *lc, const struct dipc_server_msg *msg,
 	     const void **body, uint32_t *len)
 {
-	const struct dipc_msg_hdr *h = dipc_msg_hdr(m);
-	uint32_t held;
-	const void *b;
+	struct dipc_msg_hdr h = {
+		.flags = msg->flags, .body_len = msg->body_len, .csum = msg->csum,
+	};
 
-	if (likely(m->nb_segs == 1)) {
-		b = dipc_codec_mbuf_body(m, &held);
-	} else {
-		/* The worker walked and counted the chain; its length is the
-		 * header's, bounded by what the segments hold. */
-		held = dipc_codec_mbuf_body_len(m);
-		if (held > kv->plain_max)
-			return kv_kv_status_TOO_LARGE;
-		if (dipc_codec_mbuf_copy_out(m, 0, held, lc->raw) != 0)
-			return kv_kv_status_BAD_REQUEST;
-		b = lc->raw;
-	}
-	if (likely((h->flags & (DIPC_MSG_F_CSUM | DIPC_MSG_F_COMPRESSED)) == 0)) {
-		*body = b;
-		*len = held;
+	if (msg->body_len > kv->plain_max)
+		return kv_kv_status_TOO_LARGE;
+	if (dipc_server_msg_read(msg, 0, msg->body_len, lc->raw) != 0)
+		return kv_kv_status_BAD_REQUEST;
+	if (likely((msg->flags & DIPC_MSG_F_SEAL_BITS) == 0)) {
+		*body = lc->raw;
+		*len = msg->body_len;
 		return kv_kv_status_OK;
 	}
-	switch (dipc_codec_open(h, b, held, lc->scratch, kv->plain_max, body, len)) {
+	switch (dipc_codec_open(&h, lc->raw, msg->body_len, lc->scratch, kv->plain_max, body,
+				len)) {
 	case 0:
 		return kv_kv_status_OK;
 	case -EBADMSG:
@@ -390,80 +389,80 @@ count(struct kv_lcore *lc, enum kv_kv_status st)
 }
 
 /*
- * Answer the request *mp. Everything the response needs from the request
- * was copied out before (the key into a kv_hkey, a PUT's value into its
- * slot), so the request's buffer can be overwritten:
- *   - in place, when the request is one segment with room for the
- *     response body (every answer but a GET of a large value): header
- *     flags rewritten (the method and stream id stay the request's), body
- *     built in the mbuf (or in the lcore's scratch when it is to be
- *     compressed), then sealed as @p seal asks;
+ * Answer the request. Everything the response needs from the request was
+ * copied out before (the key into a kv_hkey, a PUT's value into its slot),
+ * so the request's buffer can be overwritten:
+ *   - in place, when the response body fits the request's first segment
+ *     (every answer but a GET of a large value): built in the lcore's
+ *     scratch, sealed as @p seal asks into the request's body;
  *   - else in a new message of the class that fits, or a chain
- *     (dipc_server_rsp_alloc()): the body built and sealed in the lcore's
- *     buffers, then copied in; the request is freed.
+ *     (dipc_server_rsp_alloc()): built and sealed in the lcore's buffers,
+ *     then copied in.
+ * The worker writes the header from msg->rsp_len, rsp_flags, rsp_csum.
  */
 static int
-respond(struct kv_service *kv, struct kv_lcore *lc, struct dipc_server *s, struct rte_mbuf **mp,
-	uint16_t type, const struct kv_answer *a, uint32_t seal)
+respond(struct kv_service *kv, struct kv_lcore *lc, struct dipc_server_msg *msg, uint16_t type,
+	const struct kv_answer *a, uint32_t seal)
 {
 	static const struct kv_answer busy = { .status = kv_kv_status_BUSY };
-	struct rte_mbuf *m = *mp, *rsp;
-	struct dipc_msg_hdr *h = dipc_msg_hdr(m), t;
-	uint32_t room = (uint32_t)m->buf_len - m->data_off - DIPC_MSG_HDR_LEN, len;
-	uint32_t vlen = a->value != NULL ? a->value->len : 0;
-	uint64_t plain = type == KV_GET_RSP_ID ? kv_get_rsp_size(vlen) :
-			 type == KV_PUT_RSP_ID ? kv_put_rsp_size() : kv_delete_rsp_size();
+	struct dipc_msg_hdr t;
+	uint32_t len;
 	const void *src;
-	void *buf;
 
-	if (unlikely(m->nb_segs != 1 || plain > room)) {
-		len = build_answer(lc->scratch, kv->plain_max, type, a);
-		if (unlikely(len == 0))
-			return -DIPC_STATUS_BAD_LENGTH;
-		memset(&t, 0, sizeof(t));
-		src = lc->scratch;
-		t.body_len = len;
-		if (seal != 0) {
-			if (dipc_codec_seal(&t, lc->scratch, len, lc->raw, kv->plain_max, seal,
-					    KV_COMPRESS_OVER) != 0)
+	count(lc, a->status);
+	memset(&t, 0, sizeof(t));
+	if (likely((seal & DIPC_CODEC_SEAL_F_LZ4) == 0)) {
+		/* Built straight into the request's body when it fits: the
+		 * common case, no copy. The bytes are only written here. */
+		len = build_answer(msg->body, msg->room, type, a);
+		if (likely(len != 0)) {
+			t.body_len = len;
+			if (seal != 0 && dipc_codec_seal(&t, msg->body, len, msg->body, msg->room,
+							 seal, KV_COMPRESS_OVER) != 0)
 				return -DIPC_STATUS_BAD_LENGTH;
-			src = lc->raw;
-		}
-		rsp = dipc_server_rsp_alloc(s, m, t.body_len);
-		if (likely(rsp != NULL)) {
-			count(lc, a->status);
-			dipc_codec_mbuf_copy_in(rsp, 0, src, t.body_len);
-			dipc_msg_hdr(rsp)->flags = DIPC_MSG_F_RESPONSE |
-				(t.flags & (DIPC_MSG_F_CSUM | DIPC_MSG_F_COMPRESSED));
-			dipc_msg_hdr(rsp)->csum = t.csum;
-			rte_pktmbuf_free(m);
-			*mp = rsp;
+			msg->rsp_len = t.body_len;
+			msg->rsp_flags = t.flags & DIPC_MSG_F_SEAL_BITS;
+			msg->rsp_csum = t.csum;
 			return DIPC_HANDLER_RESPOND;
 		}
-		/* A pool ran short: say BUSY in the request's first segment,
-		 * which has room for that (any mbuf holds a header and 24 bytes). */
-		if (m->nb_segs > 1) {
-			rte_pktmbuf_free(m->next);
-			m->next = NULL;
-			m->nb_segs = 1;
-		}
-		a = &busy;
-		seal &= DIPC_CODEC_SEAL_F_CSUM;
 	}
-	count(lc, a->status);
-	buf = (seal & DIPC_CODEC_SEAL_F_LZ4) ? lc->scratch : dipc_msg_body(m);
-	len = build_answer(buf, buf == lc->scratch ? kv->plain_max : room, type, a);
+	len = build_answer(lc->scratch, kv->plain_max, type, a);
 	if (unlikely(len == 0))
 		return -DIPC_STATUS_BAD_LENGTH;
-	h->flags = DIPC_MSG_F_RESPONSE;
-	h->status = DIPC_STATUS_OK;
-	h->reserved = 0;
-	h->csum = 0;
-	h->body_len = len;
-	m->data_len = (uint16_t)(DIPC_MSG_HDR_LEN + len);
-	m->pkt_len = m->data_len;
-	if (seal != 0 && dipc_codec_mbuf_seal(m, buf, len, seal, KV_COMPRESS_OVER) != 0)
-		return -DIPC_STATUS_BAD_LENGTH;
+	src = lc->scratch;
+	t.body_len = len;
+	if (seal != 0) {
+		if (dipc_codec_seal(&t, lc->scratch, len, lc->raw, kv->plain_max, seal,
+				    KV_COMPRESS_OVER) != 0)
+			return -DIPC_STATUS_BAD_LENGTH;
+		src = lc->raw;
+	}
+	if (unlikely(t.body_len > msg->room)) {
+		if (dipc_server_rsp_alloc(msg, t.body_len) == NULL) {
+			/* A pool ran short: say BUSY in place, which fits any
+			 * mbuf (a header and a few bytes). */
+			count(lc, kv_kv_status_BUSY);
+			len = build_answer(lc->scratch, msg->room, type, &busy);
+			if (unlikely(len == 0))
+				return -DIPC_STATUS_BAD_LENGTH;
+			memset(&t, 0, sizeof(t));
+			t.body_len = len;
+			src = lc->scratch;
+			if ((seal & DIPC_CODEC_SEAL_F_CSUM) != 0 &&
+			    dipc_codec_seal(&t, lc->scratch, len, lc->raw, kv->plain_max,
+					    DIPC_CODEC_SEAL_F_CSUM, KV_COMPRESS_OVER) != 0)
+				return -DIPC_STATUS_BAD_LENGTH;
+		} else {
+			dipc_server_rsp_write(msg, 0, src, t.body_len);
+			src = NULL;
+		}
+	}
+	if (src != NULL) {
+		memcpy(msg->body, src, t.body_len);
+		msg->rsp_len = t.body_len;
+	}
+	msg->rsp_flags = t.flags & DIPC_MSG_F_SEAL_BITS;
+	msg->rsp_csum = t.csum;
 	return DIPC_HANDLER_RESPOND;
 }
 
@@ -480,28 +479,26 @@ this_lcore(struct kv_service *kv)
 
 /* A PUT or DELETE is answered with a CRC32C when it came with one. */
 static inline uint32_t
-echo_seal(const struct rte_mbuf *m)
+echo_seal(const struct dipc_server_msg *msg)
 {
-	return (rte_pktmbuf_mtod(m, const struct dipc_msg_hdr *)->flags & DIPC_MSG_F_CSUM) ?
-		       DIPC_CODEC_SEAL_F_CSUM : 0;
+	return (msg->flags & DIPC_MSG_F_CSUM) ? DIPC_CODEC_SEAL_F_CSUM : 0;
 }
 
 static int
-get_handler(struct dipc_server *s, struct rte_mbuf **mp, void *arg)
+get_handler(struct dipc_server_msg *msg, void *arg)
 {
-	struct rte_mbuf *m = *mp;
 	struct kv_service *kv = arg;
 	struct kv_lcore *lc = this_lcore(kv);
 	struct kv_answer a = { .status = kv_kv_status_OK };
 	const uint8_t *key;
 	const void *body;
-	uint32_t len, klen, want, seal = echo_seal(m);
+	uint32_t len, klen, want, seal = echo_seal(msg);
 	struct kv_hkey k;
 
 	if (unlikely(lc == NULL))
 		return -DIPC_STATUS_UNKNOWN_METHOD;
 	lc->gets++;
-	a.status = open_request(kv, lc, m, &body, &len);
+	a.status = open_request(kv, lc, msg, &body, &len);
 	if (a.status == kv_kv_status_OK && kv_get_req_validate(body, len, NULL) != DIPC_CODEC_OK)
 		a.status = kv_kv_status_BAD_REQUEST;
 	if (a.status == kv_kv_status_OK) {
@@ -523,13 +520,12 @@ get_handler(struct dipc_server *s, struct rte_mbuf **mp, void *arg)
 		else
 			lc->misses++;
 	}
-	return respond(kv, lc, s, mp, KV_GET_RSP_ID, &a, seal);
+	return respond(kv, lc, msg, KV_GET_RSP_ID, &a, seal);
 }
 
 static int
-put_handler(struct dipc_server *s, struct rte_mbuf **mp, void *arg)
+put_handler(struct dipc_server_msg *msg, void *arg)
 {
-	struct rte_mbuf *m = *mp;
 	struct kv_service *kv = arg;
 	struct kv_lcore *lc = this_lcore(kv);
 	struct kv_answer a = { .status = kv_kv_status_OK };
@@ -541,7 +537,7 @@ put_handler(struct dipc_server *s, struct rte_mbuf **mp, void *arg)
 	if (unlikely(lc == NULL))
 		return -DIPC_STATUS_UNKNOWN_METHOD;
 	lc->puts++;
-	a.status = open_request(kv, lc, m, &body, &len);
+	a.status = open_request(kv, lc, msg, &body, &len);
 	if (a.status == kv_kv_status_OK && kv_put_req_validate(body, len, NULL) != DIPC_CODEC_OK)
 		a.status = kv_kv_status_BAD_REQUEST;
 	if (a.status == kv_kv_status_OK) {
@@ -557,13 +553,12 @@ put_handler(struct dipc_server *s, struct rte_mbuf **mp, void *arg)
 	}
 	if (a.status == kv_kv_status_OK)
 		a.status = kv_put(kv, &k, value, vlen, kv_put_req_get_if_absent(body), &a.version);
-	return respond(kv, lc, s, mp, KV_PUT_RSP_ID, &a, echo_seal(m));
+	return respond(kv, lc, msg, KV_PUT_RSP_ID, &a, echo_seal(msg));
 }
 
 static int
-delete_handler(struct dipc_server *s, struct rte_mbuf **mp, void *arg)
+delete_handler(struct dipc_server_msg *msg, void *arg)
 {
-	struct rte_mbuf *m = *mp;
 	struct kv_service *kv = arg;
 	struct kv_lcore *lc = this_lcore(kv);
 	struct kv_answer a = { .status = kv_kv_status_OK };
@@ -575,7 +570,7 @@ delete_handler(struct dipc_server *s, struct rte_mbuf **mp, void *arg)
 	if (unlikely(lc == NULL))
 		return -DIPC_STATUS_UNKNOWN_METHOD;
 	lc->deletes++;
-	a.status = open_request(kv, lc, m, &body, &len);
+	a.status = open_request(kv, lc, msg, &body, &len);
 	if (a.status == kv_kv_status_OK &&
 	    kv_delete_req_validate(body, len, NULL) != DIPC_CODEC_OK)
 		a.status = kv_kv_status_BAD_REQUEST;
@@ -586,7 +581,7 @@ delete_handler(struct dipc_server *s, struct rte_mbuf **mp, void *arg)
 	}
 	if (a.status == kv_kv_status_OK)
 		a.status = kv_delete(kv, &k);
-	return respond(kv, lc, s, mp, KV_DELETE_RSP_ID, &a, echo_seal(m));
+	return respond(kv, lc, msg, KV_DELETE_RSP_ID, &a, echo_seal(msg));
 }
 
 int
@@ -772,11 +767,11 @@ kv_register(struct kv_service *kv, struct dipc_server *s)
 	int ret;
 
 	/* The _ex form: requests and GET answers may be chains. */
-	ret = dipc_server_register_ex(s, KV_GET_REQ_ID, get_handler, kv);
+	ret = dipc_server_register(s, KV_GET_REQ_ID, get_handler, kv);
 	if (ret == 0)
-		ret = dipc_server_register_ex(s, KV_PUT_REQ_ID, put_handler, kv);
+		ret = dipc_server_register(s, KV_PUT_REQ_ID, put_handler, kv);
 	if (ret == 0)
-		ret = dipc_server_register_ex(s, KV_DELETE_REQ_ID, delete_handler, kv);
+		ret = dipc_server_register(s, KV_DELETE_REQ_ID, delete_handler, kv);
 	if (ret == 0)
 		ret = dipc_server_set_report(s, kv_report, kv);
 	return ret;

@@ -60,8 +60,8 @@ struct kv_service *kv_create(const struct kv_service_config *cfg, struct rte_rcu
 
 /**
  * Register the GET, PUT and DELETE handlers (methods KV_GET_REQ_ID,
- * KV_PUT_REQ_ID, KV_DELETE_REQ_ID, with dipc_server_register_ex(): a
- * request or a GET answer may be a chain) and the report line.
+ * KV_PUT_REQ_ID, KV_DELETE_REQ_ID; a request or a GET answer may be a
+ * chain) and the report line.
  *
  * @return
  *   0, or dipc_server_register()'s error.

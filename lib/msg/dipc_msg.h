@@ -49,6 +49,8 @@ extern "C" {
 #define DIPC_MSG_F_CSUM     0x10
 /** Body is an LZ4 block after its 4-byte plain length (lib/codec: dipc_codec_seal()). */
 #define DIPC_MSG_F_COMPRESSED 0x20
+/** The flags that say how a body is sealed (lib/codec: dipc_codec_seal()). */
+#define DIPC_MSG_F_SEAL_BITS (DIPC_MSG_F_CSUM | DIPC_MSG_F_COMPRESSED)
 /** Every flag bit that version 1 defines. */
 #define DIPC_MSG_F_ALL 0x3f
 

@@ -276,8 +276,8 @@ capture_free(struct dipc_capture *cap)
 	rte_ring_free(cap->ring);
 	rte_mempool_free(cap->pool);
 	rte_mempool_free(cap->fmt_pool);
-	rte_free(cap->ws);
-	rte_free(cap);
+	server_free(cap->ws);
+	server_free(cap);
 }
 
 /*
@@ -367,7 +367,7 @@ capture_start_locked(struct dipc_server *s, const char *path, uint32_t slot, cha
 			 s->cfg.max_conns - 1);
 		return -EINVAL;
 	}
-	cap = rte_zmalloc("dipc_capture", sizeof(*cap), RTE_CACHE_LINE_SIZE);
+	cap = server_zalloc(sizeof(*cap), -1);
 	if (cap == NULL)
 		goto nomem;
 	snprintf(cap->path, sizeof(cap->path), "%s", path);
@@ -381,8 +381,7 @@ capture_start_locked(struct dipc_server *s, const char *path, uint32_t slot, cha
 	if (ret != 0)
 		goto fail;
 	port_made = 1;
-	cap->ws = rte_zmalloc("dipc_capture_stats", s->nb_workers * sizeof(*cap->ws),
-			      RTE_CACHE_LINE_SIZE);
+	cap->ws = server_zalloc(s->nb_workers * sizeof(*cap->ws), -1);
 	if (cap->ws == NULL)
 		goto nomem;
 

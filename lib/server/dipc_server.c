@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/mman.h>
 #include <sys/random.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -22,45 +23,65 @@
 #include <rte_malloc.h>
 #include <rte_random.h>
 
+#include <numa.h>
+
 #include "dipc_admission.h"
 #include "dipc_capture.h"
 #include "server_private.h"
 
 RTE_LOG_REGISTER(dipc_server_logtype, dipc.lib.server, NOTICE);
 
-/* Echo: the request becomes its own response, body untouched (zero copy). */
+/* Echo: the request becomes its own response, body untouched (zero copy);
+ * rsp_len starts as the request's body length. */
 static int
-echo_handler(struct rte_mbuf *m, void *arg __rte_unused)
+echo_handler(struct dipc_server_msg *msg __rte_unused, void *arg __rte_unused)
 {
-	dipc_msg_hdr(m)->flags = DIPC_MSG_F_RESPONSE;
 	return DIPC_HANDLER_RESPOND;
 }
 
 /* Sink: one-way requests are dropped; a caller that asked for an answer
  * gets an empty OK so its call does not hang. */
 static int
-sink_handler(struct rte_mbuf *m, void *arg __rte_unused)
+sink_handler(struct dipc_server_msg *msg, void *arg __rte_unused)
 {
-	struct dipc_msg_hdr *h = dipc_msg_hdr(m);
-
-	if (h->flags & DIPC_MSG_F_ONEWAY)
+	if (msg->flags & DIPC_MSG_F_ONEWAY)
 		return DIPC_HANDLER_DROP;
-	h->flags = DIPC_MSG_F_RESPONSE;
-	h->body_len = 0;
-	if (m->nb_segs > 1) { /* a chain: its segments were checked, so free them */
-		rte_pktmbuf_free(m->next);
-		m->next = NULL;
-		m->nb_segs = 1;
-	}
-	m->data_len = DIPC_MSG_HDR_LEN;
-	m->pkt_len = DIPC_MSG_HDR_LEN;
+	msg->rsp_len = 0;
 	return DIPC_HANDLER_RESPOND;
+}
+
+void *
+server_zalloc(size_t len, int socket)
+{
+	size_t total = RTE_ALIGN_CEIL(len + RTE_CACHE_LINE_SIZE, (size_t)getpagesize());
+	uint8_t *p;
+
+	/* Anonymous private pages: zeroed, and mapped by no other process,
+	 * unlike rte_malloc()'s hugepages, which every client maps. */
+	p = mmap(NULL, total, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return NULL;
+	/* On the lcores' NUMA node where there are several (a preference:
+	 * the pages are not touched yet). */
+	if (socket >= 0 && numa_available() >= 0 && numa_max_node() > 0)
+		numa_tonode_memory(p, total, socket);
+	*(size_t *)p = total;
+	return p + RTE_CACHE_LINE_SIZE;
+}
+
+void
+server_free(void *ptr)
+{
+	uint8_t *p = ptr;
+
+	if (p != NULL)
+		munmap(p - RTE_CACHE_LINE_SIZE, *(size_t *)(p - RTE_CACHE_LINE_SIZE));
 }
 
 static int
 create_workers(struct dipc_server *s)
 {
-	unsigned int lcore, n = 0, max = s->cfg.workers;
+	unsigned int lcore, n = 0, max = s->cfg.workers, i;
 	size_t qs_len;
 
 	RTE_LCORE_FOREACH_WORKER(lcore) {
@@ -76,7 +97,7 @@ create_workers(struct dipc_server *s)
 		return -EINVAL;
 	}
 	s->nb_workers = n;
-	s->workers = rte_zmalloc("dipc_workers", n * sizeof(*s->workers), RTE_CACHE_LINE_SIZE);
+	s->workers = server_zalloc(n * sizeof(*s->workers), -1);
 	if (s->workers == NULL)
 		return -ENOMEM;
 	n = 0;
@@ -89,14 +110,22 @@ create_workers(struct dipc_server *s)
 		w->lcore = lcore;
 		w->index = n;
 		w->socket = (int)rte_lcore_to_socket_id(lcore);
-		w->slots = rte_zmalloc_socket("dipc_worker_slots",
-					      s->cfg.max_conns * sizeof(uint32_t), 0, w->socket);
-		if (w->slots == NULL)
+		w->slots = server_zalloc(s->cfg.max_conns * sizeof(uint32_t), w->socket);
+		w->scratch = server_zalloc(SERVER_MAX_BURST * sizeof(struct rte_mbuf *), w->socket);
+		w->msgs = server_zalloc(s->cfg.burst * sizeof(*w->msgs), w->socket);
+		w->chains = server_zalloc(2 * s->cfg.burst * sizeof(*w->chains), w->socket);
+		if (w->slots == NULL || w->scratch == NULL || w->msgs == NULL || w->chains == NULL)
 			return -ENOMEM;
+		for (i = 0; i < s->cfg.burst; i++) {
+			w->msgs[i].worker_ = w;
+			w->msgs[i].index_ = (uint16_t)i;
+		}
+		w->st.lcore = lcore;
+		w->st.index = n;
 		n++;
 	}
 	qs_len = rte_rcu_qsbr_get_memsize(s->nb_workers);
-	s->qsbr = rte_zmalloc("dipc_qsbr", qs_len, RTE_CACHE_LINE_SIZE);
+	s->qsbr = server_zalloc(qs_len, -1);
 	if (s->qsbr == NULL || rte_rcu_qsbr_init(s->qsbr, s->nb_workers) != 0)
 		return -ENOMEM;
 	return 0;
@@ -116,7 +145,7 @@ new_nonce(void)
 
 /*
  * Grow the pool of slots by one ring zone (grow_step slots): rings for
- * each, a fresh nonce, the pending array; then publish them to clients.
+ * each and a fresh nonce; then publish them to clients.
  * Control lcore (or setup) only.
  */
 static int
@@ -144,9 +173,7 @@ grow_slots(struct dipc_server *s)
 		struct server_slot *ss = &s->slots[i];
 
 		ss->socket = socket;
-		ss->pending = rte_zmalloc_socket("dipc_pending",
-						 s->cfg.burst * sizeof(struct rte_mbuf *), 0, socket);
-		if (ss->pending == NULL || dipc_ring_conn_get(s->shm, i, &ss->rings) != 0)
+		if (dipc_ring_conn_get(s->shm, i, &ss->rings) != 0)
 			goto undo;
 		ss->conn->nonce = new_nonce();
 	}
@@ -159,10 +186,6 @@ grow_slots(struct dipc_server *s)
 undo:
 	/* Leave things as before the call, so that a later attempt creates
 	 * the same zone again instead of finding its name taken. */
-	for (i = s->nb_ready; i < s->nb_ready + n; i++) {
-		rte_free(s->slots[i].pending);
-		s->slots[i].pending = NULL;
-	}
 	rte_memzone_free(mz);
 	s->zones[zone] = NULL;
 	return -ENOMEM;
@@ -174,11 +197,9 @@ create_slots(struct dipc_server *s)
 	uint32_t i;
 	int ret;
 
-	s->slots = rte_zmalloc("dipc_slots", s->cfg.max_conns * sizeof(*s->slots),
-			       RTE_CACHE_LINE_SIZE);
-	s->zones = rte_zmalloc("dipc_zones",
-			       (s->cfg.max_conns / s->cfg.grow_step + 1) *
-				       sizeof(const struct rte_memzone *), 0);
+	s->slots = server_zalloc(s->cfg.max_conns * sizeof(*s->slots), -1);
+	s->zones = server_zalloc((s->cfg.max_conns / s->cfg.grow_step + 1) *
+					 sizeof(const struct rte_memzone *), -1);
 	if (s->slots == NULL || s->zones == NULL)
 		return -ENOMEM;
 	for (i = 0; i < s->cfg.max_conns; i++) {
@@ -257,7 +278,7 @@ static int
 create_pools(struct dipc_server *s, int socket)
 {
 	const struct dipc_server_config *cfg = &s->cfg;
-	unsigned int i, c, size, cache, room, largest = 0;
+	unsigned int c, size, cache, room, largest = 0;
 	char name[RTE_MEMPOOL_NAMESIZE];
 	struct rte_mempool *mp;
 	int ret;
@@ -292,19 +313,9 @@ create_pools(struct dipc_server *s, int socket)
 		largest = RTE_MAX(largest, size);
 	}
 	s->shm->nb_classes = s->nb_classes;
-	s->control_scratch = rte_zmalloc_socket("dipc_scratch",
-						largest * sizeof(struct rte_mbuf *), 0, socket);
+	s->control_scratch = server_zalloc(largest * sizeof(struct rte_mbuf *), socket);
 	if (s->control_scratch == NULL)
 		return -ENOMEM;
-	for (i = 0; i < s->nb_workers; i++) {
-		struct server_worker *w = &s->workers[i];
-
-		w->scratch = rte_zmalloc_socket("dipc_scratch",
-						SERVER_MAX_BURST * sizeof(struct rte_mbuf *), 0,
-						w->socket);
-		if (w->scratch == NULL)
-			return -ENOMEM;
-	}
 	return 0;
 }
 
@@ -329,11 +340,8 @@ create_stats(struct dipc_server *s, int socket)
 	s->stats->nb_workers = s->nb_workers;
 	s->stats->nb_status = DIPC_STATS_NB_STATUS;
 	s->stats->nb_drop = DIPC_STATS_NB_DROP;
-	for (i = 0; i < s->nb_workers; i++) {
-		s->workers[i].stats = &s->stats->workers[i];
-		s->stats->workers[i].lcore = s->workers[i].lcore;
-		s->stats->workers[i].index = i;
-	}
+	for (i = 0; i < s->nb_workers; i++)
+		s->stats->workers[i] = s->workers[i].st;
 	s->stats->abi_version = DIPC_SHM_ABI_VERSION;
 	/* Last: a reader that sees the magic sees the rest. */
 	__atomic_store_n(&s->stats->magic, DIPC_SHM_MAGIC, __ATOMIC_RELEASE);
@@ -353,7 +361,7 @@ dipc_server_create(const struct dipc_server_config *cfg)
 		rte_errno = EINVAL;
 		return NULL;
 	}
-	if (cfg->burst > SERVER_MAX_BURST || cfg->max_conns > SERVER_MAX_CONNS ||
+	if (cfg->burst == 0 || cfg->burst > SERVER_MAX_BURST || cfg->max_conns > SERVER_MAX_CONNS ||
 	    cfg->grow_step == 0) {
 		rte_errno = EINVAL;
 		return NULL;
@@ -363,12 +371,13 @@ dipc_server_create(const struct dipc_server_config *cfg)
 		rte_errno = EEXIST;
 		return NULL;
 	}
-	s = rte_zmalloc("dipc_server", sizeof(*s), RTE_CACHE_LINE_SIZE);
+	s = server_zalloc(sizeof(*s), -1);
 	if (s == NULL) {
 		rte_errno = ENOMEM;
 		return NULL;
 	}
 	s->cfg = *cfg;
+	s->epfd = -1;
 	s->epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (s->epfd < 0) {
 		ret = -errno;
@@ -446,12 +455,11 @@ fail:
 int
 dipc_server_register(struct dipc_server *s, uint16_t method, dipc_server_handler_t fn, void *arg)
 {
-	if (method == 0 || method > DIPC_SERVER_MAX_METHOD)
+	if (method == 0 || method > DIPC_SERVER_MAX_METHOD || fn == NULL)
 		return -EINVAL;
 	if (s->running)
 		return -EBUSY;
 	s->methods[method].fn = fn;
-	s->methods[method].fn_ex = NULL;
 	s->methods[method].arg = arg;
 	return 0;
 }
@@ -470,20 +478,6 @@ struct rte_rcu_qsbr *
 dipc_server_rcu(struct dipc_server *s)
 {
 	return s->qsbr;
-}
-
-int
-dipc_server_register_ex(struct dipc_server *s, uint16_t method, dipc_server_handler_ex_t fn,
-			void *arg)
-{
-	if (method == 0 || method > DIPC_SERVER_MAX_METHOD || fn == NULL)
-		return -EINVAL;
-	if (s->running)
-		return -EBUSY;
-	s->methods[method].fn = NULL;
-	s->methods[method].fn_ex = fn;
-	s->methods[method].arg = arg;
-	return 0;
 }
 
 uint32_t
@@ -509,52 +503,115 @@ class_for(const struct dipc_server *s, uint32_t len)
 	return c;
 }
 
-struct rte_mbuf *
-dipc_server_rsp_alloc(struct dipc_server *s, const struct rte_mbuf *req, uint32_t body_len)
+/* Take one mbuf of class @c out of its pool for the server's own use,
+ * every field rewritten: a client may have written into it since it last
+ * held it. */
+static inline struct rte_mbuf *
+server_mbuf_get(const struct dipc_server *s, unsigned int c)
 {
-	const struct dipc_msg_hdr *rh = rte_pktmbuf_mtod(req, const struct dipc_msg_hdr *);
+	void *obj;
+
+	if (rte_mempool_get(s->maps[c].pool, &obj) != 0)
+		return NULL;
+	server_mbuf_repair(&s->maps[c], obj);
+	return obj;
+}
+
+struct rte_mbuf *
+dipc_server_rsp_alloc(struct dipc_server_msg *msg, uint32_t body_len)
+{
+	struct server_worker *w = msg->worker_;
+	struct dipc_server *s = w->s;
+	struct server_chain *r = &w->chains[2 * msg->index_ + 1];
 	const unsigned int top = s->nb_classes - 1;
 	uint64_t total = (uint64_t)DIPC_MSG_HDR_LEN + body_len, left;
-	struct rte_mbuf *head, *tail, *m;
-	unsigned int c, segs = 1;
+	unsigned int c;
 
+	if (msg->rsp != NULL)
+		server_msg_free_rsp(s, msg);
 	if (body_len > dipc_server_max_chain_body(s))
 		return NULL;
 	/* One segment of the class that fits, or a chain of the largest
 	 * class's segments filled to their room, the last of the class that
 	 * fits the rest: the layout dipc_client_msg_alloc_chain() makes. */
-	c = class_for(s, (uint32_t)RTE_MIN(total, (uint64_t)UINT32_MAX));
-	head = rte_pktmbuf_alloc(s->maps[c <= top ? c : top].pool);
-	if (head == NULL)
-		return NULL;
-	head->data_len = (uint16_t)RTE_MIN(total, (uint64_t)s->seg_room[c <= top ? c : top]);
-	left = total - head->data_len;
-	tail = head;
-	while (left != 0) {
+	r->nb = 0;
+	for (left = total; left != 0; left -= r->len[r->nb++]) {
 		c = class_for(s, (uint32_t)RTE_MIN(left, (uint64_t)s->seg_room[top]));
-		m = rte_pktmbuf_alloc(s->maps[c].pool);
-		if (m == NULL) {
-			rte_pktmbuf_free(head);
+		r->seg[r->nb] = server_mbuf_get(s, c);
+		if (r->seg[r->nb] == NULL) {
+			msg->rsp = r->seg[0];
+			server_msg_free_rsp(s, msg);
 			return NULL;
 		}
-		m->data_len = (uint16_t)RTE_MIN(left, (uint64_t)s->seg_room[c]);
-		left -= m->data_len;
-		tail->next = m;
-		tail = m;
-		segs++;
+		r->cls[r->nb] = (uint8_t)c;
+		r->off[r->nb] = RTE_PKTMBUF_HEADROOM;
+		r->len[r->nb] = (uint16_t)RTE_MIN(left, (uint64_t)s->seg_room[c]);
 	}
-	head->nb_segs = (uint16_t)segs;
-	head->pkt_len = (uint32_t)total;
-	dipc_msg_hdr(head)->magic = DIPC_MSG_MAGIC;
-	dipc_msg_hdr(head)->version = DIPC_MSG_VERSION;
-	dipc_msg_hdr(head)->flags = DIPC_MSG_F_RESPONSE;
-	dipc_msg_hdr(head)->method = rh->method;
-	dipc_msg_hdr(head)->status = DIPC_STATUS_OK;
-	dipc_msg_hdr(head)->reserved = 0;
-	dipc_msg_hdr(head)->stream_id = rh->stream_id;
-	dipc_msg_hdr(head)->body_len = body_len;
-	dipc_msg_hdr(head)->csum = 0;
-	return head;
+	/* Linked for the handler's own use (dipc_codec_mbuf_copy_in()); the
+	 * worker relinks them from r when it sends them. */
+	for (c = 0; c < r->nb; c++) {
+		r->seg[c]->data_len = r->len[c];
+		r->seg[c]->next = c + 1 < r->nb ? r->seg[c + 1] : NULL;
+	}
+	r->seg[0]->nb_segs = r->nb;
+	r->seg[0]->pkt_len = (uint32_t)total;
+	msg->rsp = r->seg[0];
+	msg->rsp_len = body_len;
+	return msg->rsp;
+}
+
+/* Copy between a private segment list and a flat buffer: @to_list says
+ * which way. Offsets are of the body (the header is skipped). */
+static int
+chain_copy(const struct dipc_server *s, const struct server_chain *c, uint32_t off, void *buf,
+	   uint32_t len, int to_list)
+{
+	uint64_t pos = (uint64_t)off + DIPC_MSG_HDR_LEN, end = pos + len, at = 0;
+	uint8_t *p = buf;
+	unsigned int i;
+
+	for (i = 0; i < c->nb && pos < end; i++) {
+		uint8_t *data = (uint8_t *)c->seg[i] + s->maps[c->cls[i]].buf_offset + c->off[i];
+		uint64_t seg_end = at + c->len[i];
+
+		if (pos < seg_end) {
+			uint32_t n = (uint32_t)(RTE_MIN(seg_end, end) - pos);
+
+			if (to_list)
+				memcpy(data + (pos - at), p, n);
+			else
+				memcpy(p, data + (pos - at), n);
+			p += n;
+			pos += n;
+		}
+		at = seg_end;
+	}
+	return pos == end ? 0 : -EINVAL;
+}
+
+int
+dipc_server_rsp_write(struct dipc_server_msg *msg, uint32_t off, const void *src, uint32_t len)
+{
+	struct server_worker *w = msg->worker_;
+
+	if (msg->rsp == NULL || (uint64_t)off + len > msg->rsp_len)
+		return -EINVAL;
+	return chain_copy(w->s, &w->chains[2 * msg->index_ + 1], off, (void *)(uintptr_t)src, len,
+			  1);
+}
+
+int
+dipc_server_msg_read(const struct dipc_server_msg *msg, uint32_t off, uint32_t len, void *dst)
+{
+	const struct server_worker *w = msg->worker_;
+
+	if ((uint64_t)off + len > msg->body_len)
+		return -EINVAL;
+	if (msg->nb_segs == 1) {
+		memcpy(dst, msg->body + off, len);
+		return 0;
+	}
+	return chain_copy(w->s, &w->chains[2 * msg->index_], off, dst, len, 0);
 }
 
 void
@@ -640,8 +697,10 @@ initial_lend(struct dipc_server *s, struct server_slot *ss, uint32_t slot)
 
 	while (n != 0 && rte_mempool_get_bulk(s->pool, (void **)m, n) != 0)
 		n /= 2; /* a pool that runs low lends less; the worker lends more later */
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
+		server_mbuf_repair(&s->maps[0], m[i]);
 		server_lend(&s->maps[0], m[i], OWNER_SLOT(slot));
+	}
 	rte_ring_sp_enqueue_bulk(ss->rings.alloc, (void **)m, n, NULL);
 	ss->lent = n;
 }
@@ -717,7 +776,6 @@ admit(struct dipc_server *s, uint32_t slot, int stopping)
 	rte_ring_reset(ss->rings.rsp);
 	rte_ring_reset(ss->rings.alloc);
 	rte_ring_reset(ss->rings.free);
-	ss->nb_pending = 0;
 	ss->dead = 0;
 	ss->stall_since = 0;
 	ss->stall_reported = 0;
@@ -725,6 +783,7 @@ admit(struct dipc_server *s, uint32_t slot, int stopping)
 	ss->lend_want_seen = conn->lend_want;
 	ss->lend_target = RTE_MIN((uint32_t)SERVER_INITIAL_LEND, ss->lend_cap);
 	initial_lend(s, ss, slot);
+	memset(&ss->cnt, 0, sizeof(ss->cnt));
 	memset(&conn->server, 0, sizeof(conn->server));
 	memset(&conn->client, 0, sizeof(conn->client));
 	/* The client's running counts start again from 0 (just cleared). */
@@ -764,14 +823,10 @@ finish_close(struct dipc_server *s, uint32_t slot, int workers_stopped)
 {
 	struct server_slot *ss = &s->slots[slot];
 	struct dipc_shm_conn *conn = ss->conn;
-	unsigned int n, i;
+	unsigned int n;
 
 	if (!workers_stopped && rte_rcu_qsbr_check(s->qsbr, ss->qs_token, false) != 1)
 		return;
-	/* Responses the worker held back are the server's (not lent). */
-	for (i = 0; i < ss->nb_pending; i++)
-		rte_pktmbuf_free(ss->pending[i]); /* any class, or a chain */
-	ss->nb_pending = 0;
 	n = server_sweep_slot(s, slot);
 	if (n != ss->lent)
 		SERVER_LOG(WARNING, "slot %u: took back %u mbufs, %u were lent", slot, n, ss->lent);
@@ -781,11 +836,11 @@ finish_close(struct dipc_server *s, uint32_t slot, int workers_stopped)
 	rte_ring_reset(ss->rings.alloc);
 	rte_ring_reset(ss->rings.free);
 	s->shm->control.reclaimed_mbufs += n;
-	s->stats->closed.rx_msgs += conn->server.rx_msgs;
-	s->stats->closed.tx_msgs += conn->server.tx_msgs;
-	s->stats->closed.invalid_msgs += conn->server.invalid_msgs;
-	s->stats->closed.rsp_full += conn->server.rsp_full;
-	s->stats->closed.given_back += conn->server.given_back;
+	s->closed.rx_msgs += ss->cnt.rx_msgs;
+	s->closed.tx_msgs += ss->cnt.tx_msgs;
+	s->closed.invalid_msgs += ss->cnt.invalid_msgs;
+	s->closed.rsp_full += ss->cnt.rsp_full;
+	s->closed.given_back += ss->cnt.given_back;
 	if (ss->pidfd >= 0) {
 		epoll_ctl(s->epfd, EPOLL_CTL_DEL, ss->pidfd, NULL);
 		close(ss->pidfd);
@@ -884,7 +939,7 @@ balance(struct dipc_server *s, int *busy)
 
 		if (ss->state != SLOT_ACTIVE)
 			continue;
-		rx = __atomic_load_n(&ss->conn->server.rx_msgs, __ATOMIC_RELAXED);
+		rx = __atomic_load_n(&ss->cnt.rx_msgs, __ATOMIC_RELAXED);
 		ss->load = rx - ss->last_rx;
 		ss->last_rx = rx;
 		wl[ss->worker] += ss->load;
@@ -946,6 +1001,44 @@ check_stuck_claim(struct dipc_server *s, uint32_t slot)
 	s->shm->control.dead++;
 	SERVER_LOG(INFO, "freed slot %u: claimed by pid %d, which is gone", slot, pid);
 	dipc_shm_store_state(&ss->conn->state, DIPC_CONN_FREE);
+}
+
+/*
+ * Copy the counters the server keeps in its own memory into the shared
+ * memory dipc-info reads (at most once a millisecond, and when @force):
+ * each open connection's, each worker's and the closed connections'
+ * totals. The server itself never reads them back from there.
+ */
+static void
+publish_stats(struct dipc_server *s, int force)
+{
+	uint64_t now = rte_get_timer_cycles();
+	unsigned int i;
+
+	if (!force && now < s->next_publish)
+		return;
+	s->next_publish = now + rte_get_timer_hz() / 1000;
+	for (i = 0; i < s->nb_ready; i++) {
+		const struct server_slot *ss = &s->slots[i];
+		struct dipc_shm_conn *conn = ss->conn;
+
+		if (ss->state == SLOT_FREE)
+			continue;
+		/* Relaxed loads: the owning worker writes them meanwhile. */
+		conn->server.rx_msgs = __atomic_load_n(&ss->cnt.rx_msgs, __ATOMIC_RELAXED);
+		conn->server.tx_msgs = __atomic_load_n(&ss->cnt.tx_msgs, __ATOMIC_RELAXED);
+		conn->server.invalid_msgs = __atomic_load_n(&ss->cnt.invalid_msgs, __ATOMIC_RELAXED);
+		conn->server.rsp_full = __atomic_load_n(&ss->cnt.rsp_full, __ATOMIC_RELAXED);
+		conn->server.given_back = __atomic_load_n(&ss->cnt.given_back, __ATOMIC_RELAXED);
+		conn->server.bad_chains = __atomic_load_n(&ss->cnt.bad_chains, __ATOMIC_RELAXED);
+	}
+	for (i = 0; i < s->nb_workers; i++)
+		s->stats->workers[i] = s->workers[i].st;
+	s->stats->closed.rx_msgs = s->closed.rx_msgs;
+	s->stats->closed.tx_msgs = s->closed.tx_msgs;
+	s->stats->closed.invalid_msgs = s->closed.invalid_msgs;
+	s->stats->closed.rsp_full = s->closed.rsp_full;
+	s->stats->closed.given_back = s->closed.given_back;
 }
 
 /*
@@ -1030,6 +1123,7 @@ control_pass(struct dipc_server *s, int stopping, int workers_stopped, int *busy
 	}
 	if (!stopping && !workers_stopped)
 		balance(s, busy);
+	publish_stats(s, 0);
 	/* Keep the warm minimum of free slots with rings, and grow when a
 	 * client found none, up to max_connections. */
 	want = __atomic_load_n(&s->shm->slot_want, __ATOMIC_ACQUIRE);
@@ -1066,8 +1160,7 @@ requests_pending(const struct dipc_server *s)
 	for (i = 0; i < s->cfg.max_conns; i++) {
 		const struct server_slot *ss = &s->slots[i];
 
-		if (ss->state == SLOT_ACTIVE &&
-		    (rte_ring_count(ss->rings.req) != 0 || ss->nb_pending != 0))
+		if (ss->state == SLOT_ACTIVE && rte_ring_count(ss->rings.req) != 0)
 			return 1;
 	}
 	return 0;
@@ -1154,6 +1247,7 @@ dipc_server_run(struct dipc_server *s)
 					   kill(ss->client_pid, 0) == 0 ? "alive" : "gone");
 		}
 	}
+	publish_stats(s, 1);
 	s->running = 0;
 	return 0;
 }
@@ -1185,14 +1279,14 @@ dump_rejects(FILE *f, const struct dipc_server *s)
 
 	for (r = 1; r < DIPC_STATUS_MAX; r++) {
 		for (n = 0, i = 0; i < s->nb_workers; i++)
-			n += s->workers[i].stats->invalid[r];
+			n += s->workers[i].st.invalid[r];
 		if (n != 0)
 			fprintf(f, "dipc-server: rejected %" PRIu64 ": %s (answered)\n", n,
 				dipc_msg_status_str(r));
 	}
 	for (r = 0; r < SERVER_DROP_MAX; r++) {
 		for (n = 0, i = 0; i < s->nb_workers; i++)
-			n += s->workers[i].stats->dropped[r];
+			n += s->workers[i].st.dropped[r];
 		if (n != 0)
 			fprintf(f, "dipc-server: rejected %" PRIu64 ": %s\n", n, drop_names[r]);
 	}
@@ -1208,28 +1302,19 @@ dipc_server_mbufs_lent(const struct dipc_server *s)
 
 	for (i = 0; i < s->cfg.max_conns; i++)
 		if (s->slots[i].state != SLOT_FREE)
-			n += s->slots[i].lent + s->slots[i].nb_pending;
+			n += s->slots[i].lent;
 	return n;
 }
 
-/* Mbufs of one class out with open connections: lent (owner table) or
- * held back as responses (pending, segment by segment). */
+/* Mbufs of one class out with open connections (owner table). */
 static uint64_t
-class_lent(const struct dipc_server *s, const struct server_pool_map *pm)
+class_lent(const struct server_pool_map *pm)
 {
 	uint64_t n = 0;
-	unsigned int i, j;
+	unsigned int i;
 
 	for (i = 0; i < pm->nb_objs; i++)
 		n += pm->owner[i] != OWNER_SERVER;
-	for (i = 0; i < s->cfg.max_conns; i++) {
-		if (s->slots[i].state == SLOT_FREE)
-			continue;
-		/* By the address of the first segment only: a snapshot must not
-		 * follow next pointers of mbufs the worker may be sending. */
-		for (j = 0; j < s->slots[i].nb_pending; j++)
-			n += server_map_of(s, s->slots[i].pending[j]) == pm;
-	}
 	return n;
 }
 
@@ -1246,7 +1331,6 @@ dump_connections(FILE *f, const struct dipc_server *s)
 
 	for (i = 0; i < s->nb_ready; i++) {
 		const struct server_slot *ss = &s->slots[i];
-		const struct dipc_shm_conn *conn = ss->conn;
 
 		if (ss->state == SLOT_FREE)
 			continue;
@@ -1255,11 +1339,10 @@ dump_connections(FILE *f, const struct dipc_server *s)
 		shown++;
 		fprintf(f, "dipc-server: conn slot %u pid %d worker %u %s: rx %" PRIu64 " tx %" PRIu64
 			   " invalid %" PRIu64 " stalls %" PRIu64 ", queued req %u rsp %u, "
-			   "held back %u, lent %u\n",
-			i, ss->client_pid, ss->worker, states[ss->state], conn->server.rx_msgs,
-			conn->server.tx_msgs, conn->server.invalid_msgs, conn->server.rsp_full,
-			rte_ring_count(ss->rings.req), rte_ring_count(ss->rings.rsp),
-			ss->nb_pending, ss->lent);
+			   "lent %u\n",
+			i, ss->client_pid, ss->worker, states[ss->state], ss->cnt.rx_msgs,
+			ss->cnt.tx_msgs, ss->cnt.invalid_msgs, ss->cnt.rsp_full,
+			rte_ring_count(ss->rings.req), rte_ring_count(ss->rings.rsp), ss->lent);
 	}
 	if (open > shown)
 		fprintf(f, "dipc-server: ... and %u more connections\n", open - shown);
@@ -1274,28 +1357,28 @@ dipc_server_nb_workers(const struct dipc_server *s)
 void
 dipc_server_dump(FILE *f, const struct dipc_server *s)
 {
-	uint64_t rx = s->stats->closed.rx_msgs, tx = s->stats->closed.tx_msgs;
-	uint64_t invalid = s->stats->closed.invalid_msgs, full = s->stats->closed.rsp_full;
+	uint64_t rx = s->closed.rx_msgs, tx = s->closed.tx_msgs;
+	uint64_t invalid = s->closed.invalid_msgs, full = s->closed.rsp_full;
 	uint64_t lent = 0;
-	uint64_t back = s->stats->closed.given_back;
+	uint64_t back = s->closed.given_back;
 	unsigned int i, c, open = 0, idle = 0;
 
 	for (i = 0; i < s->cfg.max_conns; i++) {
-		const struct dipc_shm_conn *conn = s->slots[i].conn;
+		const struct server_slot *ss = &s->slots[i];
 
-		if (s->slots[i].state == SLOT_FREE) {
+		if (ss->state == SLOT_FREE) {
 			idle += i < s->nb_ready &&
-				dipc_shm_load_state(&conn->state) == DIPC_CONN_FREE;
+				dipc_shm_load_state(&ss->conn->state) == DIPC_CONN_FREE;
 			continue;
 		}
 		open++;
 		/* Racy while workers run: a snapshot for people to read. */
-		lent += s->slots[i].lent + s->slots[i].nb_pending;
-		rx += conn->server.rx_msgs;
-		tx += conn->server.tx_msgs;
-		invalid += conn->server.invalid_msgs;
-		full += conn->server.rsp_full;
-		back += conn->server.given_back;
+		lent += ss->lent;
+		rx += ss->cnt.rx_msgs;
+		tx += ss->cnt.tx_msgs;
+		invalid += ss->cnt.invalid_msgs;
+		full += ss->cnt.rsp_full;
+		back += ss->cnt.given_back;
 	}
 	fprintf(f, "dipc-server: connections admitted %" PRIu64 ", refused %" PRIu64
 		   ", closed %" PRIu64 " (of which dead %" PRIu64 "), open %u\n",
@@ -1329,8 +1412,8 @@ dipc_server_dump(FILE *f, const struct dipc_server *s)
 	for (i = 0; i < s->nb_workers; i++)
 		fprintf(f, "dipc-server: worker %u (lcore %u): polls %" PRIu64 ", busy %" PRIu64
 			   ", idle sleeps %" PRIu64 "\n",
-			i, s->workers[i].lcore, s->workers[i].stats->polls,
-			s->workers[i].stats->busy_polls, s->workers[i].stats->idle_sleeps);
+			i, s->workers[i].lcore, s->workers[i].st.polls,
+			s->workers[i].st.busy_polls, s->workers[i].st.idle_sleeps);
 	dump_rejects(f, s);
 	dump_connections(f, s);
 	/* Before the pool lines, which readers take as the report's end. */
@@ -1338,13 +1421,13 @@ dipc_server_dump(FILE *f, const struct dipc_server *s)
 		s->report(f, s->report_arg);
 	/* One line per class, class 0 last (tools read it as the end of a
 	 * report). With one class, "lent" is the slots' own count; with more,
-	 * each class's is read from its owner table plus the responses held
-	 * back (a snapshot while workers run). */
+	 * each class's is read from its owner table (a snapshot while workers
+	 * run). */
 	for (c = s->nb_classes; c-- > 0;) {
 		const struct server_pool_map *pm = &s->maps[c];
 
 		if (s->nb_classes > 1)
-			lent = class_lent(s, pm);
+			lent = class_lent(pm);
 		fprintf(f, "dipc-server: pool %s: %u of %u mbufs free, %" PRIu64
 			   " lent to open connections (data room %u)\n", pm->pool->name,
 			rte_mempool_avail_count(pm->pool), pm->pool->size, lent,
@@ -1371,17 +1454,13 @@ dipc_server_free(struct dipc_server *s)
 		SERVER_LOG(WARNING, "leaving the shared memory in place for %u client(s) still "
 				    "connected", open);
 	if (s->slots != NULL) {
-		for (i = 0; i < s->cfg.max_conns; i++) {
-			rte_free(s->slots[i].pending);
+		for (i = 0; i < s->cfg.max_conns; i++)
 			if (s->slots[i].pidfd >= 0)
 				close(s->slots[i].pidfd);
-		}
-		rte_free(s->slots);
 	}
 	if (s->zones != NULL) {
 		for (i = 0; open == 0 && i <= s->cfg.max_conns / s->cfg.grow_step; i++)
 			rte_memzone_free(s->zones[i]);
-		rte_free(s->zones);
 	}
 	for (i = 0; i < DIPC_MAX_CLASSES; i++) {
 		free(s->maps[i].objects);
@@ -1389,16 +1468,18 @@ dipc_server_free(struct dipc_server *s)
 		free(s->maps[i].owner);
 		free(s->maps[i].obj_lines);
 	}
-	rte_free(s->qsbr);
+	server_free(s->qsbr);
 	if (s->epfd >= 0)
 		close(s->epfd);
-	rte_free(s->control_scratch);
+	server_free(s->control_scratch);
 	if (s->workers != NULL) {
 		for (i = 0; i < s->nb_workers; i++) {
-			rte_free(s->workers[i].scratch);
-			rte_free(s->workers[i].slots);
+			server_free(s->workers[i].scratch);
+			server_free(s->workers[i].slots);
+			server_free(s->workers[i].msgs);
+			server_free(s->workers[i].chains);
 		}
-		rte_free(s->workers);
+		server_free(s->workers);
 	}
 	if (open == 0) {
 		for (i = 1; i < DIPC_MAX_CLASSES; i++)
@@ -1407,5 +1488,7 @@ dipc_server_free(struct dipc_server *s)
 		rte_memzone_free(s->stats_mz);
 		rte_memzone_free(s->mz);
 	}
-	rte_free(s);
+	server_free(s->slots);
+	server_free(s->zones);
+	server_free(s);
 }

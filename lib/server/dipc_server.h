@@ -33,34 +33,82 @@ struct dipc_server;
 
 /** What a handler did with a request. */
 enum dipc_handler_result {
-	DIPC_HANDLER_RESPOND = 0, /**< the mbuf now holds the response: send it */
-	DIPC_HANDLER_CONSUMED = 1, /**< the handler kept or freed the mbuf */
-	DIPC_HANDLER_DROP = 2,     /**< no answer: the worker frees the mbuf (in bulk) */
+	/** Answer: with the request rewritten in place (dipc_server_msg.rsp_len
+	 *  bytes of body), or with the message in dipc_server_msg.rsp. */
+	DIPC_HANDLER_RESPOND = 0,
+	/** No answer: the worker frees the request (and any answer built). */
+	DIPC_HANDLER_DROP = 2,
+};
+
+/**
+ * A request as the worker took it from a client's ring, and the handler's
+ * answer.
+ *
+ * A client can still write into an mbuf after it sent it. So before the
+ * handler runs, the worker reads what it acts on once (the mbuf's
+ * metadata, a chain's segment pointers and lengths, the header), checks
+ * it, and keeps the result here, in memory no other process maps. The
+ * fields below are those checked copies: use them, not the mbuf's fields
+ * or header, which may have changed since. The body's bytes are the
+ * client's and may change too: read each byte you act on once (copy it
+ * out, e.g. with dipc_server_msg_read()), and check what you read.
+ *
+ * To answer in place, write the answer's body over the request's at
+ * @c body (at most @c room bytes), set @c rsp_len (and @c rsp_flags and
+ * @c rsp_csum if the body is sealed) and return DIPC_HANDLER_RESPOND. The
+ * worker writes the header (response flags, method, stream id, length)
+ * and the mbuf's lengths from its own copies. @c rsp_len starts as
+ * @c body_len: returning DIPC_HANDLER_RESPOND unchanged echoes the
+ * request, also a chain. To answer with another message (larger than the
+ * request's first segment, or a chain), build it with
+ * dipc_server_rsp_alloc() and fill it; the worker frees the request.
+ *
+ * Do not free the request or an answer built with dipc_server_rsp_alloc(),
+ * and do not keep them: the worker owns both, and takes them back or
+ * sends them when the handler returns.
+ */
+struct dipc_server_msg {
+	/* The request, checked; read-only for handlers. */
+	uint16_t method;         /**< method id */
+	uint8_t flags;           /**< DIPC_MSG_F_* of the request */
+	uint8_t nb_segs;         /**< 1, or the segments of a chain */
+	uint32_t stream_id;      /**< stream id, echoed by the answer */
+	uint32_t csum;           /**< the header's csum field (see DIPC_MSG_F_CSUM) */
+	uint32_t body_len;       /**< body bytes, in all segments */
+	uint32_t seg_len;        /**< body bytes in the first segment */
+	uint32_t room;           /**< most body bytes an answer in place can have */
+	uint8_t *body;           /**< the body's first byte, in the first segment */
+	/** The first segment; for dipc_capture and identification only: its
+	 *  fields are not to be trusted (see above). */
+	struct rte_mbuf *mbuf;
+	/* The answer, set by the handler. */
+	uint32_t rsp_len;        /**< body bytes of the answer; starts as body_len */
+	uint32_t rsp_csum;       /**< the answer's csum field */
+	uint8_t rsp_flags;       /**< DIPC_MSG_F_CSUM, DIPC_MSG_F_COMPRESSED of the answer */
+	/** The answer built by dipc_server_rsp_alloc(), or NULL: in place. */
+	struct rte_mbuf *rsp;
+	/* Private to the worker. */
+	void *worker_;           /**< @internal */
+	uint16_t index_;         /**< @internal the message's place in its burst */
+	uint16_t data_off_;      /**< @internal the first segment's data offset */
+	uint8_t cls_;            /**< @internal size class of the first segment */
 };
 
 /**
  * A method handler, run on a worker lcore for each valid request.
  *
- * It must not block. To answer, it rewrites the request in place into the
- * response (dipc_msg_hdr() flags, body) and returns DIPC_HANDLER_RESPOND.
- * A negative return is an enum dipc_status negated: the worker answers
- * with that error.
+ * It must not block (no system call, no lock another lcore may hold long).
+ *
+ * @param msg
+ *   The request, and where to put the answer: see struct dipc_server_msg.
+ * @param arg
+ *   The argument given to dipc_server_register().
+ * @return
+ *   DIPC_HANDLER_RESPOND or DIPC_HANDLER_DROP, or an enum dipc_status
+ *   negated: the worker answers with that error (an empty body, the
+ *   DIPC_MSG_F_ERROR flag) and frees any answer built.
  */
-typedef int (*dipc_server_handler_t)(struct rte_mbuf *m, void *arg);
-
-/**
- * A method handler that may answer with a different message than the
- * request (a response larger than the request's mbuf, or a chain), run
- * like dipc_server_handler_t. @p *m is the request, one segment or a chain
- * whose every segment the worker took back and checked. To answer with
- * another message, build it with dipc_server_rsp_alloc(), free the request
- * (rte_pktmbuf_free()) and store the response in @p *m before returning
- * DIPC_HANDLER_RESPOND. For the other results, *m is what the worker
- * drops (DIPC_HANDLER_DROP, freed whole), forgets (CONSUMED) or answers
- * with the error (a negated enum dipc_status: *m must then be a message
- * the server holds, e.g. the request).
- */
-typedef int (*dipc_server_handler_ex_t)(struct dipc_server *s, struct rte_mbuf **m, void *arg);
+typedef int (*dipc_server_handler_t)(struct dipc_server_msg *msg, void *arg);
 
 /** Highest method id a handler can be registered for. */
 #define DIPC_SERVER_MAX_METHOD 255
@@ -84,11 +132,12 @@ typedef void (*dipc_server_report_t)(FILE *f, void *arg);
 struct dipc_server *dipc_server_create(const struct dipc_server_config *cfg);
 
 /**
- * Register a handler for a method. Echo and sink are built in.
+ * Register a handler for a method. Echo and sink are built in, and can be
+ * replaced.
  *
  * @return
- *   0, or -EINVAL for method 0 or above DIPC_SERVER_MAX_METHOD, or
- *   -EBUSY once the server runs.
+ *   0, or -EINVAL for method 0 or above DIPC_SERVER_MAX_METHOD or a NULL
+ *   @p fn, or -EBUSY once the server runs.
  */
 int dipc_server_register(struct dipc_server *s, uint16_t method, dipc_server_handler_t fn,
 			 void *arg);
@@ -114,39 +163,44 @@ int dipc_server_set_report(struct dipc_server *s, dipc_server_report_t fn, void 
 struct rte_rcu_qsbr *dipc_server_rcu(struct dipc_server *s);
 
 /**
- * Register a handler that may replace the request with another message;
- * see dipc_server_handler_ex_t and dipc_server_register().
+ * Build the answer to @p msg in a new message with a body of @p body_len
+ * bytes, from its handler (on a worker lcore): one segment of the smallest
+ * size class that holds it, or a chain laid out as
+ * dipc_client_msg_alloc_chain() does. Fill the body with
+ * dipc_server_rsp_write(); the worker writes the header when it sends it.
+ * No system call, no lock: mempool gets on the lcore's cache. Called
+ * again, it frees the answer it built before.
  *
- * @return
- *   0, or -EINVAL for method 0 or above DIPC_SERVER_MAX_METHOD or a NULL
- *   @p fn, or -EBUSY once the server runs.
- */
-int dipc_server_register_ex(struct dipc_server *s, uint16_t method, dipc_server_handler_ex_t fn,
-			    void *arg);
-
-/**
- * Allocate a response to @p req with a body of @p body_len bytes, from a
- * worker lcore (in a handler): the header is written (DIPC_MSG_F_RESPONSE,
- * the request's method and stream id), the body is left to fill.
- *
- * The mbuf is of the smallest size class that holds the body in one
- * segment; a body larger than the largest class is a chain laid out as
- * dipc_client_msg_alloc_chain() does (fill it with
- * dipc_codec_mbuf_copy_in()). No system call, no lock: mempool gets on the
- * lcore's cache.
- *
- * @param s
- *   The server (the handler's first argument).
- * @param req
- *   The request answered (its header is read, not changed).
+ * @param msg
+ *   The request being handled; msg->rsp and msg->rsp_len are set.
  * @param body_len
  *   Body length, at most dipc_server_max_chain_body().
  * @return
- *   The response, or NULL if @p body_len is too large or a pool ran short
- *   (answer with an error, or drop).
+ *   The answer's first segment, or NULL if @p body_len is too large or a
+ *   pool ran short (answer with an error, or in place).
  */
-struct rte_mbuf *dipc_server_rsp_alloc(struct dipc_server *s, const struct rte_mbuf *req,
-				       uint32_t body_len);
+struct rte_mbuf *dipc_server_rsp_alloc(struct dipc_server_msg *msg, uint32_t body_len);
+
+/**
+ * Copy body bytes of the answer built by dipc_server_rsp_alloc(), across
+ * its segments.
+ *
+ * @return
+ *   0, or -EINVAL if there is no such answer or [@p off, @p off + @p len)
+ *   is not inside its body.
+ */
+int dipc_server_rsp_write(struct dipc_server_msg *msg, uint32_t off, const void *src,
+			  uint32_t len);
+
+/**
+ * Copy body bytes of the request out, across the segments of a chain (from
+ * the worker's private list of them, not from their next pointers).
+ *
+ * @return
+ *   0, or -EINVAL if [@p off, @p off + @p len) is not inside the body.
+ */
+int dipc_server_msg_read(const struct dipc_server_msg *msg, uint32_t off, uint32_t len,
+			 void *dst);
 
 /** Largest body in one segment: that of the largest size class. */
 uint32_t dipc_server_max_body(const struct dipc_server *s);

@@ -4,7 +4,19 @@
  * respond. Everything here runs per message or per poll, so it allocates
  * nothing, makes no system call (outside the idle back-off) and takes no
  * lock; every object it touches was allocated by dipc_server_create().
+ *
+ * A client can write into an mbuf at any time, also after it sent it. So
+ * the worker reads what it acts on once, checks it, and keeps it in
+ * private memory (struct dipc_server_msg and struct server_chain): the
+ * segment pointers of a chain, each segment's data offset and length, the
+ * header fields. Every later step (the handler, the answer, lending,
+ * freeing) works from that copy and writes the metadata it needs back into
+ * the mbufs just before they leave; no step follows a next pointer, or
+ * uses a length, pool or buffer address, read from an mbuf a second time.
+ * docs/DESIGN-NOTES.md, "What a worker reads", lists each read.
  */
+#include <string.h>
+
 #include <rte_branch_prediction.h>
 #include <rte_cycles.h>
 #include <rte_lcore.h>
@@ -16,7 +28,9 @@
 /*
  * Lend mbufs to the client so it can send requests: up to the slot's
  * target, taking first from @spare (mbufs the server holds and no longer
- * needs, repaired), then from the pool. Returns how many of @spare it used.
+ * needs), then from the pool. Each is put back to what the pool gave out
+ * before it goes: a client may have written into it since it last held
+ * it. Returns how many of @spare it used.
  */
 static unsigned int
 lend(const struct server_pool_map *pm, struct server_slot *ss, uint32_t slot,
@@ -41,7 +55,7 @@ lend(const struct server_pool_map *pm, struct server_slot *ss, uint32_t slot,
 	/* Before the enqueue: once in the ring, the client may send it back,
 	 * though only this lcore will ever look. */
 	for (i = 0; i < n; i++) {
-		rte_pktmbuf_reset(scratch[i]);
+		server_mbuf_repair(pm, scratch[i]);
 		server_lend(pm, scratch[i], owner);
 	}
 	sent = rte_ring_sp_enqueue_burst(ss->rings.alloc, (void **)scratch, n, NULL);
@@ -56,7 +70,9 @@ lend(const struct server_pool_map *pm, struct server_slot *ss, uint32_t slot,
 /*
  * Take back what the client gave back on its free ring (it keeps a bounded
  * stash of free mbufs and returns the excess), put it in the pool, and aim
- * to lend the client no more than it now holds.
+ * to lend the client no more than it now holds. Only the pointer is
+ * checked (pool map, owner table): the mbuf's fields are not read here,
+ * since lend() rewrites them before the mbuf goes out again.
  */
 static void
 take_returns(const struct server_pool_map *pm, struct server_worker *w,
@@ -75,12 +91,9 @@ take_returns(const struct server_pool_map *pm, struct server_worker *w,
 		if (ret == 1 + SERVER_DROP_NOT_MBUF && w->s->nb_classes > 1)
 			ret = server_take_any(w->s, m[i], OWNER_SLOT(slot), &mp);
 		if (ret != 0) {
-			w->stats->dropped[ret - 1]++;
+			w->st.dropped[ret - 1]++;
 			continue;
 		}
-		if (!server_mbuf_fields_ok(mp, m[i]))
-			server_mbuf_repair(mp, m[i]);
-		m[i]->next = NULL;
 		given++;
 		if (mp != pm) {
 			rte_mempool_put(mp->pool, m[i]);
@@ -89,7 +102,7 @@ take_returns(const struct server_pool_map *pm, struct server_worker *w,
 		m[k++] = m[i];
 	}
 	ss->lent -= given;
-	ss->conn->server.given_back += given;
+	ss->cnt.given_back += given;
 	ss->lend_target = RTE_MAX(ss->lent, (uint32_t)SERVER_INITIAL_LEND);
 	if (k != 0)
 		rte_mempool_put_bulk(pm->pool, (void **)m, k);
@@ -128,7 +141,7 @@ lend_classes(struct dipc_server *s, struct server_worker *w, struct server_slot 
 		while (n != 0 && rte_mempool_get_bulk(s->maps[k].pool, (void **)m, n) != 0)
 			n /= 2;
 		for (i = 0; i < n; i++) {
-			rte_pktmbuf_reset(m[i]);
+			server_mbuf_repair(&s->maps[k], m[i]);
 			server_lend(&s->maps[k], m[i], OWNER_SLOT(slot));
 		}
 		sent = rte_ring_sp_enqueue_burst(ss->rings.alloc, (void **)m, n, NULL);
@@ -142,223 +155,444 @@ lend_classes(struct dipc_server *s, struct server_worker *w, struct server_slot 
 	}
 	/* Not all of it: tell the client not to wait for the rest. */
 	if (short_of)
-		__atomic_store_n(&conn->server.lend_refused, conn->server.lend_refused + 1,
-				 __ATOMIC_RELEASE);
+		server_refuse_lend(ss);
 	return any;
 }
 
-/* Validate the header and dispatch one request whose mbuf is known good.
- * Returns DIPC_HANDLER_RESPOND if @m is now a response to send,
- * DIPC_HANDLER_DROP if it is to be freed, DIPC_HANDLER_CONSUMED if the
- * handler took it, or a negated enum dipc_status to answer with. */
-static __rte_always_inline int
-handle_request(struct dipc_server *s, struct rte_mbuf **mp, int *plain)
-{
-	struct rte_mbuf *m = *mp;
-	enum dipc_status status = dipc_msg_validate_request(m);
-	struct dipc_msg_hdr *h;
-	const struct server_method *sm;
-	uint8_t req_flags;
-	int ret;
-
-	if (likely(status == DIPC_STATUS_OK)) {
-		h = dipc_msg_hdr(m);
-		sm = h->method <= DIPC_SERVER_MAX_METHOD ? &s->methods[h->method] : NULL;
-		if (likely(sm != NULL && sm->fn != NULL)) {
-			ret = sm->fn(m, sm->arg);
-			if (likely(ret == DIPC_HANDLER_RESPOND))
-				return h->flags & DIPC_MSG_F_ONEWAY ? DIPC_HANDLER_DROP :
-								      DIPC_HANDLER_RESPOND;
-			if (ret == DIPC_HANDLER_CONSUMED || ret == DIPC_HANDLER_DROP)
-				return ret;
-			status = ret < 0 && -ret < DIPC_STATUS_MAX ? (enum dipc_status)-ret :
-								     DIPC_STATUS_UNKNOWN_METHOD;
-		} else if (sm != NULL && sm->fn_ex != NULL) {
-			/* It may answer with another message (any class, a chain). */
-			req_flags = h->flags;
-			*plain = 0;
-			ret = sm->fn_ex(s, mp, sm->arg);
-			if (ret == DIPC_HANDLER_RESPOND)
-				return req_flags & DIPC_MSG_F_ONEWAY ? DIPC_HANDLER_DROP :
-								       DIPC_HANDLER_RESPOND;
-			if (ret == DIPC_HANDLER_CONSUMED || ret == DIPC_HANDLER_DROP)
-				return ret;
-			status = ret < 0 && -ret < DIPC_STATUS_MAX ? (enum dipc_status)-ret :
-								     DIPC_STATUS_UNKNOWN_METHOD;
-		} else {
-			status = DIPC_STATUS_UNKNOWN_METHOD;
-		}
-	}
-	return -(int)status;
-}
-
-/* Metadata of one segment of a chain that the server will read or free:
+/* Metadata of one segment of a chain, read once each into @off and @len:
  * ours (pool, buffer), alone (refcnt 1), its data inside its buffer. */
 static inline int
-seg_fields_ok(const struct server_pool_map *pm, const struct rte_mbuf *m)
+seg_fields_ok(const struct server_pool_map *pm, const struct rte_mbuf *m, uint16_t *off,
+	      uint16_t *len)
 {
+	uint16_t o = m->data_off, l = m->data_len;
+
+	*off = o;
+	*len = l;
 	return m->buf_addr == (const char *)m + pm->buf_offset && m->buf_len == pm->buf_len &&
 	       m->pool == pm->pool && rte_mbuf_refcnt_read(m) == 1 &&
-	       (uint32_t)m->data_off + m->data_len <= pm->buf_len;
+	       (uint32_t)o + l <= pm->buf_len;
+}
+
+/* Put every segment of @c after the first back in its pool. They are the
+ * server's (taken back or built by it); their fields are rewritten when
+ * they are lent again. */
+static void
+chain_free_tail(const struct dipc_server *s, const struct server_chain *c)
+{
+	unsigned int i;
+
+	for (i = 1; i < c->nb; i++)
+		rte_mempool_put(s->maps[c->cls[i]].pool, c->seg[i]);
 }
 
 /*
- * The head @m (already taken, of map @hpm) says it starts a chain: take
- * every further segment, each with server_take() (an object of some class,
- * lent to this connection), check its metadata, and check the walk against
+ * The head (already taken, of class @hcls) says it starts a chain: take every further segment, each with
+ * server_take() (an object of some class, lent to this connection), read
+ * its metadata once into @c and check it, and check the walk against
  * nb_segs and pkt_len, at most DIPC_MSG_MAX_SEGS segments. A loop comes
  * back to a segment already taken (no longer lent: refused). On any
  * failure the chain is dropped whole: the segments taken after the head go
- * back to their pools repaired, the segment that failed and whatever
- * follows it are not touched (still lent, or not ours), and the head,
- * repaired, answers DIPC_STATUS_BAD_MBUF (so a caller waiting on it learns
- * why). *taken counts what was taken back. Returns 0 if the chain is good,
- * -DIPC_STATUS_BAD_MBUF if dropped.
+ * back to their pools (also one whose metadata was wrong: lend() rewrites
+ * it), a segment that was not ours to take and whatever follows it are
+ * not touched (still lent, or not ours), and the head answers
+ * DIPC_STATUS_BAD_MBUF (so a caller waiting on it learns why). *taken
+ * counts what was taken back. Returns 0 if the chain is good.
  */
 static int __rte_noinline
-admit_chain(struct dipc_server *s, struct server_worker *w, const struct server_pool_map *hpm,
-	    struct rte_mbuf *m, uint16_t owner, unsigned int *taken)
+admit_chain(struct dipc_server *s, struct server_worker *w, struct server_chain *c,
+	    unsigned int hcls, struct rte_mbuf *m, uint32_t nb_segs, uint32_t pkt_len,
+	    uint16_t owner, unsigned int *taken)
 {
-	struct rte_mbuf *seg[DIPC_MSG_MAX_SEGS];
-	const struct server_pool_map *map[DIPC_MSG_MAX_SEGS];
 	const struct server_pool_map *pm;
 	struct rte_mbuf *next;
-	uint32_t nb_segs = m->nb_segs, pkt_len = m->pkt_len;
 	uint64_t sum;
-	unsigned int n = 1, i;
+	unsigned int n = 1;
 	int ok;
 
-	seg[0] = m;
-	map[0] = hpm;
-	ok = nb_segs >= 2 && nb_segs <= DIPC_MSG_MAX_SEGS && seg_fields_ok(hpm, m);
-	sum = m->data_len;
+	c->seg[0] = m;
+	c->cls[0] = (uint8_t)hcls;
+	ok = nb_segs >= 2 && nb_segs <= DIPC_MSG_MAX_SEGS &&
+	     seg_fields_ok(&s->maps[hcls], m, &c->off[0], &c->len[0]);
+	sum = c->len[0];
+	/* Each next pointer is read once, here. */
 	next = ok ? m->next : NULL;
 	while (ok && next != NULL) {
 		if (n == nb_segs || server_take_any(s, next, owner, &pm) != 0) {
 			ok = 0; /* longer than it says, or not ours: not touched */
 			break;
 		}
-		seg[n] = next;
-		map[n] = pm;
+		c->seg[n] = next;
+		c->cls[n] = (uint8_t)(pm - s->maps);
 		n++;
-		if (!seg_fields_ok(pm, next)) {
+		if (!seg_fields_ok(pm, next, &c->off[n - 1], &c->len[n - 1])) {
 			ok = 0;
 			break;
 		}
-		sum += next->data_len;
+		sum += c->len[n - 1];
 		next = next->next;
 	}
 	*taken = n;
-	if (likely(ok && n == nb_segs && sum == pkt_len && m->data_len >= DIPC_MSG_HDR_LEN)) {
-		/* Good: every segment is ours; the last one ends the chain. */
-		for (i = 1; i < n; i++)
-			seg[i]->nb_segs = 1;
+	c->nb = (uint16_t)n;
+	if (likely(ok && n == nb_segs && sum == pkt_len && c->len[0] >= DIPC_MSG_HDR_LEN))
 		return 0;
-	}
-	w->stats->dropped[SERVER_DROP_BAD_CHAIN]++;
-	s->slots[owner - 1].conn->server.bad_chains++;
+	w->st.dropped[SERVER_DROP_BAD_CHAIN]++;
+	s->slots[owner - 1].cnt.bad_chains++;
 	/* The body is dropped; the head, ours, carries the answer. */
-	for (i = 1; i < n; i++) {
-		server_mbuf_repair(map[i], seg[i]);
-		rte_mempool_put(map[i]->pool, seg[i]);
-	}
-	server_mbuf_repair(hpm, m);
-	return -DIPC_STATUS_BAD_MBUF;
+	chain_free_tail(s, c);
+	c->nb = 1;
+	return -1;
 }
 
-/* Take a head of a larger class, or a chain: the slow path of admit_mbuf(). */
-static int __rte_noinline
-admit_other(struct dipc_server *s, struct server_worker *w, struct rte_mbuf *m, uint16_t owner,
-	    int ret, unsigned int *taken)
+/* No header could be read (too short, or the mbuf was repaired): an
+ * error answer then carries method and stream id 0. */
+static inline void
+msg_no_header(struct dipc_server_msg *msg)
+{
+	msg->method = 0;
+	msg->stream_id = 0;
+	msg->flags = 0;
+	msg->csum = 0;
+}
+
+/*
+ * Read the header of a taken request once, into @msg, and check it: magic,
+ * version, flags (a request, no unknown bits) and body_len against the
+ * lengths the worker read (one segment: data_len; a chain: pkt_len).
+ * @hdr_at is the header's place, from the pool map and the data offset
+ * the worker read, not from the mbuf's buf_addr.
+ */
+static __rte_always_inline enum dipc_status
+read_header(struct dipc_server_msg *msg, uint8_t *hdr_at, uint32_t seg_data, uint32_t total)
+{
+	struct dipc_msg_hdr h;
+
+	if (unlikely(seg_data < DIPC_MSG_HDR_LEN)) {
+		msg_no_header(msg);
+		return DIPC_STATUS_BAD_LENGTH;
+	}
+	memcpy(&h, hdr_at, sizeof(h));
+	msg->method = h.method;
+	msg->stream_id = h.stream_id;
+	msg->flags = h.flags;
+	msg->csum = h.csum;
+	if (unlikely(h.magic != DIPC_MSG_MAGIC))
+		return DIPC_STATUS_BAD_MAGIC;
+	if (unlikely(h.version != DIPC_MSG_VERSION))
+		return DIPC_STATUS_BAD_VERSION;
+	if (unlikely((h.flags & ~DIPC_MSG_F_ALL) != 0 ||
+		     (h.flags & (DIPC_MSG_F_REQUEST | DIPC_MSG_F_RESPONSE | DIPC_MSG_F_ERROR)) !=
+			     DIPC_MSG_F_REQUEST))
+		return DIPC_STATUS_BAD_FLAGS;
+	if (unlikely(h.body_len != total - DIPC_MSG_HDR_LEN))
+		return DIPC_STATUS_BAD_LENGTH;
+	msg->body_len = h.body_len;
+	msg->seg_len = seg_data - DIPC_MSG_HDR_LEN;
+	return DIPC_STATUS_OK;
+}
+
+/* What admit() says of a pointer that is not ours to touch (not an mbuf,
+ * not lent to the connection): left alone. Otherwise it returns an enum
+ * dipc_status: DIPC_STATUS_OK to dispatch, or the error to answer with. */
+#define ADMIT_SKIP DIPC_STATUS_MAX
+
+/* What the handler's result makes of a request. */
+enum req_fate {
+	FATE_RESPOND, /* send the answer: the request in place, or msg->rsp */
+	FATE_DROP,    /* no answer: free the request (and any answer built) */
+	FATE_ERROR,   /* answer with an error status */
+};
+
+/* Fill the parts of @msg that locate the head's data, from private facts. */
+static __rte_always_inline void
+msg_place(struct dipc_server_msg *msg, const struct server_pool_map *pm, struct rte_mbuf *m,
+	  uint16_t data_off, unsigned int cls)
+{
+	uint8_t *data;
+
+	/* Too near the end for a header (a request shorter than one, which
+	 * is answered BAD_LENGTH): the answer goes at the usual place. */
+	if (unlikely((uint32_t)data_off + DIPC_MSG_HDR_LEN > pm->buf_len))
+		data_off = RTE_PKTMBUF_HEADROOM;
+	data = (uint8_t *)m + pm->buf_offset + data_off;
+	msg->mbuf = m;
+	msg->body = data + DIPC_MSG_HDR_LEN;
+	msg->room = (uint32_t)pm->buf_len - data_off - DIPC_MSG_HDR_LEN;
+	msg->data_off_ = data_off;
+	msg->cls_ = (uint8_t)cls;
+}
+
+/* The slow path of admit(): a head of a larger class, corrupted metadata,
+ * or a chain. @ret is server_take()'s on class 0's map: 0 if taken there. */
+static unsigned int __rte_noinline
+admit_other(struct dipc_server *s, struct server_worker *w, struct dipc_server_msg *msg,
+	    struct rte_mbuf *m, uint16_t owner, int ret, unsigned int *taken)
 {
 	const struct server_pool_map *pm = &s->maps[0];
+	struct server_chain *c = &w->chains[2 * msg->index_];
+	uint16_t data_off, data_len, nb_segs;
+	uint32_t pkt_len;
+	unsigned int cls;
 
 	*taken = 0;
 	if (ret == 1 + SERVER_DROP_NOT_MBUF && s->nb_classes > 1)
 		ret = server_take_any(s, m, owner, &pm);
 	if (ret != 0) {
-		w->stats->dropped[ret - 1]++;
-		return 1;
+		w->st.dropped[ret - 1]++;
+		return ADMIT_SKIP;
 	}
 	*taken = 1;
-	if (m->nb_segs > 1)
-		return admit_chain(s, w, pm, m, owner, taken);
-	if (unlikely(!server_mbuf_fields_ok(pm, m))) {
-		server_mbuf_repair(pm, m);
-		return -DIPC_STATUS_BAD_MBUF;
+	cls = (unsigned int)(pm - s->maps);
+	msg->nb_segs = 1;
+	/* Each field once; decisions on these copies only. */
+	nb_segs = m->nb_segs;
+	pkt_len = m->pkt_len;
+	if (nb_segs > 1) {
+		if (admit_chain(s, w, c, cls, m, nb_segs, pkt_len, owner, taken) != 0) {
+			server_mbuf_repair(pm, m);
+			msg_place(msg, pm, m, RTE_PKTMBUF_HEADROOM, cls);
+			msg_no_header(msg);
+			return DIPC_STATUS_BAD_MBUF;
+		}
+		msg_place(msg, pm, m, c->off[0], cls);
+		msg->nb_segs = (uint8_t)c->nb;
+		return read_header(msg, msg->body - DIPC_MSG_HDR_LEN, c->len[0], pkt_len);
 	}
-	return 0;
+	if (!server_mbuf_fields_ok(pm, m, &data_off, &data_len)) {
+		server_mbuf_repair(pm, m);
+		msg_place(msg, pm, m, RTE_PKTMBUF_HEADROOM, cls);
+		msg_no_header(msg);
+		return DIPC_STATUS_BAD_MBUF;
+	}
+	msg_place(msg, pm, m, data_off, cls);
+	return read_header(msg, msg->body - DIPC_MSG_HDR_LEN, data_len, data_len);
 }
 
 /*
- * Check what a client put in its ring before touching it: the pointer must
+ * Take what a client put in its ring before touching it: the pointer must
  * be an mbuf of a pool lent to this connection (checked on the pool map
- * and the owner table, without a dereference), and its metadata must be
- * intact; a chain's every segment too. Returns 0 to handle it, a negated
- * status to answer with (the mbuf is ours and repaired; a bad chain's
- * head), or 1 to skip it (not ours to touch). *taken is the number of
- * mbufs taken back from the client; *plain is 1 for one segment of class 0.
+ * and the owner table, without a dereference), and its metadata, read
+ * once, must be intact; a chain's every segment too. Then the header,
+ * read once into @msg. Returns ADMIT_SKIP, DIPC_STATUS_OK, or an enum
+ * dipc_status to answer with. *taken is the number of mbufs taken back
+ * from the client.
  */
-static __rte_always_inline int
-admit_mbuf(struct dipc_server *s, struct server_worker *w, const struct server_pool_map *pm,
-	   struct rte_mbuf *m, uint16_t owner, unsigned int *taken, int *plain)
+static __rte_always_inline unsigned int
+admit(struct dipc_server *s, struct server_worker *w, const struct server_pool_map *pm,
+      struct dipc_server_msg *msg, struct rte_mbuf *m, uint16_t owner, unsigned int *taken)
 {
 	int ret = server_take(pm, m, owner);
+	uint16_t data_off, data_len;
 
-	if (likely(ret == 0)) {
+	if (likely(ret == 0 && server_mbuf_fields_ok(pm, m, &data_off, &data_len))) {
 		*taken = 1;
-		if (likely(server_mbuf_fields_ok(pm, m)))
-			return 0;
-		if (m->nb_segs <= 1) {
-			server_mbuf_repair(pm, m);
-			return -DIPC_STATUS_BAD_MBUF;
-		}
+		msg->nb_segs = 1;
+		msg_place(msg, pm, m, data_off, 0);
+		return read_header(msg, msg->body - DIPC_MSG_HDR_LEN, data_len, data_len);
 	}
-	*plain = 0;
-	return admit_other(s, w, m, owner, ret, taken);
+	/* Another class, not ours, or not a plain one-segment message: the
+	 * slow path reads the fields again and decides on that read alone. */
+	return admit_other(s, w, msg, m, owner, ret, taken);
 }
 
-/* Send responses of any class or chains: every segment is lent before the
- * enqueue (once in the ring, the client may rewrite next), and taken back
- * for those the ring had no room for. Returns how many were sent. */
+/*
+ * Run the handler of a good request. Returns FATE_RESPOND, FATE_DROP, or
+ * FATE_ERROR with the status to answer with in *status.
+ */
+static __rte_always_inline enum req_fate
+dispatch(struct dipc_server *s, struct dipc_server_msg *msg, enum dipc_status *status)
+{
+	const struct server_method *sm;
+	int ret;
+
+	sm = msg->method <= DIPC_SERVER_MAX_METHOD ? &s->methods[msg->method] : NULL;
+	if (unlikely(sm == NULL || sm->fn == NULL)) {
+		*status = DIPC_STATUS_UNKNOWN_METHOD;
+		return FATE_ERROR;
+	}
+	msg->rsp_len = msg->body_len;
+	msg->rsp_flags = 0;
+	msg->rsp_csum = 0;
+	msg->rsp = NULL;
+	ret = sm->fn(msg, sm->arg);
+	if (likely(ret == DIPC_HANDLER_RESPOND))
+		return (msg->flags & DIPC_MSG_F_ONEWAY) ? FATE_DROP : FATE_RESPOND;
+	if (ret == DIPC_HANDLER_DROP)
+		return FATE_DROP;
+	if (msg->rsp != NULL) /* an error after all: the answer built is not sent */
+		server_msg_free_rsp(s, msg);
+	*status = ret < 0 && -ret < DIPC_STATUS_MAX && -ret != DIPC_STATUS_OK ?
+			  (enum dipc_status)-ret : DIPC_STATUS_UNKNOWN_METHOD;
+	return FATE_ERROR;
+}
+
+/* Write a response header at @at from private values. */
+static __rte_always_inline void
+put_header(uint8_t *at, const struct dipc_server_msg *msg, uint8_t flags, uint16_t status,
+	   uint32_t body_len, uint32_t csum)
+{
+	struct dipc_msg_hdr h = {
+		.magic = DIPC_MSG_MAGIC, .version = DIPC_MSG_VERSION, .flags = flags,
+		.method = msg->method, .status = status, .reserved = 0,
+		.stream_id = msg->stream_id, .body_len = body_len, .csum = csum,
+	};
+
+	memcpy(at, &h, sizeof(h));
+}
+
+/*
+ * Make the head of @msg an answer of one segment with a body of @body_len
+ * bytes already in place: header and lengths written from private values;
+ * a chain's other segments go back to their pools (from the private list).
+ */
+static __rte_always_inline void
+answer_in_place(struct dipc_server *s, struct server_worker *w, struct dipc_server_msg *msg,
+		uint8_t flags, uint16_t status, uint32_t body_len, uint32_t csum)
+{
+	struct rte_mbuf *m = msg->mbuf;
+
+	if (unlikely(msg->nb_segs > 1)) {
+		chain_free_tail(s, &w->chains[2 * msg->index_]);
+		msg->nb_segs = 1;
+		m->next = NULL;
+	}
+	put_header(msg->body - DIPC_MSG_HDR_LEN, msg, flags, status, body_len, csum);
+	m->data_off = msg->data_off_;
+	m->data_len = (uint16_t)(DIPC_MSG_HDR_LEN + body_len);
+	m->pkt_len = DIPC_MSG_HDR_LEN + body_len;
+	m->nb_segs = 1;
+}
+
+/* Turn a request into an error answer, in its head. */
+static void __rte_noinline
+answer_error(struct dipc_server *s, struct server_worker *w, struct dipc_server_msg *msg,
+	     enum dipc_status status)
+{
+	w->st.invalid[status]++;
+	if (msg->rsp != NULL)
+		server_msg_free_rsp(s, msg);
+	answer_in_place(s, w, msg, DIPC_MSG_F_RESPONSE | DIPC_MSG_F_ERROR, (uint16_t)status, 0, 0);
+}
+
+/* Rebuild the links and lengths of chain @c from its private list.
+ * Returns the head. */
+static struct rte_mbuf *
+chain_seal(const struct server_chain *c)
+{
+	struct rte_mbuf *m;
+	uint32_t total = 0;
+	unsigned int i;
+
+	for (i = 0; i < c->nb; i++) {
+		m = c->seg[i];
+		m->data_off = c->off[i];
+		m->data_len = c->len[i];
+		m->nb_segs = 1;
+		m->next = i + 1 < c->nb ? c->seg[i + 1] : NULL;
+		total += c->len[i];
+	}
+	m = c->seg[0];
+	m->nb_segs = c->nb;
+	m->pkt_len = total;
+	return m;
+}
+
+/* Lend every segment of chain @c to @owner; returns how many. */
 static unsigned int __rte_noinline
-respond_any(struct dipc_server *s, struct server_slot *ss, uint16_t owner, struct rte_mbuf **m,
-	    unsigned int n)
+chain_lend(const struct dipc_server *s, const struct server_chain *c, uint16_t owner)
 {
-	unsigned int sent, i, segs = 0;
+	unsigned int i;
 
-	for (i = 0; i < n; i++)
-		segs += server_lend_msg(s, m[i], owner);
-	sent = dipc_ring_tx_burst(ss->rings.rsp, m, n);
-	for (i = sent; i < n; i++)
-		segs -= server_lend_msg(s, m[i], OWNER_SERVER);
-	ss->lent += segs;
-	ss->conn->server.tx_msgs += sent;
-	return sent;
+	for (i = 0; i < c->nb; i++)
+		server_lend(&s->maps[c->cls[i]], c->seg[i], owner);
+	return c->nb;
 }
 
-/* Send responses; what the ring has no room for waits in ss->pending.
- * All of class 0, one segment each (@plain), or respond_any().
- * Returns how many were sent. */
-static __rte_always_inline unsigned int
-respond(struct dipc_server *s, struct server_slot *ss, uint16_t owner, struct rte_mbuf **m,
-	unsigned int n, int plain)
+/*
+ * Make @msg's answer ready to send: the request itself answered in place
+ * (its header and lengths rewritten from private values; a chain relinked
+ * from its private list), or the message the handler built with
+ * dipc_server_rsp_alloc() (the request goes back to its pools). Returns
+ * the answer's private segment list if it is a chain or the built answer
+ * (to lend once the burst is taken), or NULL for one segment of the
+ * request's head.
+ */
+static const struct server_chain * __rte_noinline
+finish_other(struct dipc_server *s, struct server_worker *w, struct dipc_server_msg *msg,
+	     struct rte_mbuf **out)
 {
-	const struct server_pool_map *pm = &s->maps[0];
-	unsigned int sent, i;
+	struct server_chain *c = &w->chains[2 * msg->index_];
+	uint8_t flags = DIPC_MSG_F_RESPONSE | (msg->rsp_flags & DIPC_MSG_F_SEAL_BITS);
 
-	if (unlikely(!plain))
-		return respond_any(s, ss, owner, m, n);
-	sent = dipc_ring_tx_burst(ss->rings.rsp, m, n);
-	/* After the enqueue is fine: only this lcore takes from the slot. */
-	for (i = 0; i < sent; i++)
-		server_lend(pm, m[i], owner);
-	ss->lent += sent;
-	ss->conn->server.tx_msgs += sent;
-	return sent;
+	if (msg->rsp != NULL) {
+		struct server_chain *r = &w->chains[2 * msg->index_ + 1];
+
+		/* The request's segments are the server's; back to their pools. */
+		if (msg->nb_segs > 1)
+			chain_free_tail(s, c);
+		rte_mempool_put(s->maps[msg->cls_].pool, msg->mbuf);
+		put_header((uint8_t *)r->seg[0] + s->maps[r->cls[0]].buf_offset + r->off[0], msg,
+			   flags, DIPC_STATUS_OK, msg->rsp_len, msg->rsp_csum);
+		*out = chain_seal(r);
+		msg->rsp = NULL;
+		return r;
+	}
+	if (msg->nb_segs > 1 && msg->rsp_len == msg->body_len) {
+		/* The chain answered as it came (echo): relinked from the
+		 * private list, whatever its next pointers say now. */
+		put_header(msg->body - DIPC_MSG_HDR_LEN, msg, flags, DIPC_STATUS_OK, msg->rsp_len,
+			   msg->rsp_csum);
+		*out = chain_seal(c);
+		return c;
+	}
+	if (msg->rsp_len > msg->room) {
+		/* A handler's mistake: more than the head holds. */
+		answer_error(s, w, msg, DIPC_STATUS_BAD_LENGTH);
+	} else {
+		answer_in_place(s, w, msg, flags, DIPC_STATUS_OK, msg->rsp_len, msg->rsp_csum);
+	}
+	*out = msg->mbuf;
+	return NULL;
 }
 
-/* Poll one connection: a burst in, a burst out. Returns messages handled. */
+/*
+ * Drop a request (one-way, or the handler said so) that is not a plain
+ * one-segment message of class 0, with whatever answer it built: every
+ * segment back to its pool, from the private lists.
+ */
+static void __rte_noinline
+drop_other(struct dipc_server *s, struct server_worker *w, struct dipc_server_msg *msg)
+{
+	if (msg->rsp != NULL)
+		server_msg_free_rsp(s, msg);
+	if (msg->nb_segs > 1)
+		chain_free_tail(s, &w->chains[2 * msg->index_]);
+	rte_mempool_put(s->maps[msg->cls_].pool, msg->mbuf);
+}
+
+/* Free the answer a handler built (dipc_server_rsp_alloc()), segment by
+ * segment from its private list. */
+void
+server_msg_free_rsp(struct dipc_server *s, struct dipc_server_msg *msg)
+{
+	struct server_worker *w = msg->worker_;
+	const struct server_chain *r = &w->chains[2 * msg->index_ + 1];
+	unsigned int i;
+
+	for (i = 0; i < r->nb; i++)
+		rte_mempool_put(s->maps[r->cls[i]].pool, r->seg[i]);
+	msg->rsp = NULL;
+}
+
+/*
+ * Poll one connection: a burst in, a burst out. Returns messages handled.
+ *
+ * Requests are read only as many as the response ring has room for, so
+ * every answer fits when it is sent and nothing waits in the server's
+ * hands between two polls: a client that does not read its responses
+ * holds up its own requests (backpressure), loses none, and stalls nobody
+ * else.
+ */
 static __rte_always_inline unsigned int
 poll_slot(struct dipc_server *s, struct server_worker *w, uint32_t slot, unsigned int burst,
 	  struct dipc_capture *cap)
@@ -366,15 +600,19 @@ poll_slot(struct dipc_server *s, struct server_worker *w, uint32_t slot, unsigne
 	const struct server_pool_map *pm = &s->maps[0];
 	struct server_slot *ss = &s->slots[slot];
 	struct rte_mbuf *rx[SERVER_MAX_BURST], *drop[SERVER_MAX_BURST];
+	const struct server_chain *tx_chain[SERVER_MAX_BURST];
+	uint8_t tx_cls[SERVER_MAX_BURST];
 	struct dipc_shm_conn *conn = ss->conn;
+	struct dipc_server_msg *msgs = w->msgs;
 	const uint16_t owner = OWNER_SLOT(slot);
-	unsigned int n, i, nb_tx = 0, nb_drop = 0, sent, bad = 0, taken = 0, used, nseg;
-	int ret, plain, all_plain = 1;
+	unsigned int n, i, nb_tx = 0, nb_drop = 0, sent, bad = 0, taken = 0, used;
+	unsigned int room, nseg;
+	int all_plain = 1;
 
 	/* The client ran out of mbufs: double its share, up to its window.
 	 * Read every poll, but the line is rarely written. */
 	if (unlikely(__atomic_load_n(&conn->lend_want, __ATOMIC_RELAXED) != ss->lend_want_seen)) {
-		ss->lend_want_seen = conn->lend_want;
+		ss->lend_want_seen = __atomic_load_n(&conn->lend_want, __ATOMIC_RELAXED);
 		/* A want for larger classes is served as such, not as class 0. */
 		if (s->nb_classes > 1 && lend_classes(s, w, ss, slot))
 			goto served;
@@ -382,91 +620,123 @@ poll_slot(struct dipc_server *s, struct server_worker *w, uint32_t slot, unsigne
 					  ss->lend_cap);
 		/* At its share already: tell the client not to wait. */
 		if (ss->lent >= ss->lend_target)
-			__atomic_store_n(&conn->server.lend_refused, conn->server.lend_refused + 1,
-					 __ATOMIC_RELEASE);
+			server_refuse_lend(ss);
 		else
 			lend(pm, ss, slot, NULL, 0, w->scratch);
 	}
 served:
-	/* Backpressure: while the client has not drained its responses we
-	 * read none of its requests, so nothing is dropped. */
-	if (unlikely(ss->nb_pending != 0)) {
-		sent = respond(s, ss, owner, ss->pending, ss->nb_pending, 0);
-		if (sent < ss->nb_pending) {
-			for (i = sent; i < ss->nb_pending; i++)
-				ss->pending[i - sent] = ss->pending[i];
-			ss->nb_pending -= sent;
-			conn->server.rsp_full++;
-			return sent;
-		}
-		ss->nb_pending = 0;
-		__atomic_store_n(&ss->stall_since, 0, __ATOMIC_RELAXED);
-	}
 	/* Read every poll, but the client rarely writes to it. */
 	if (unlikely(!rte_ring_empty(ss->rings.free)))
 		take_returns(pm, w, ss, slot);
 
+	room = rte_ring_free_count(ss->rings.rsp);
+	if (unlikely(room < burst)) {
+		if (room == 0) {
+			/* The client is not reading: the control lcore times it.
+			 * Rare, so the clock read is off the fast path. */
+			if (!rte_ring_empty(ss->rings.req)) {
+				ss->cnt.rsp_full++;
+				if (__atomic_load_n(&ss->stall_since, __ATOMIC_RELAXED) == 0)
+					__atomic_store_n(&ss->stall_since, dipc_eal_now_ns(),
+							 __ATOMIC_RELAXED);
+			}
+			return 0;
+		}
+		burst = room;
+	}
 	n = dipc_ring_rx_burst(ss->rings.req, rx, burst);
 	if (n == 0)
 		return 0;
+	if (unlikely(__atomic_load_n(&ss->stall_since, __ATOMIC_RELAXED) != 0))
+		__atomic_store_n(&ss->stall_since, 0, __ATOMIC_RELAXED);
 	for (i = 0; i < n; i++) {
-		struct rte_mbuf *m = rx[i];
+		struct dipc_server_msg *msg = &msgs[i];
+		unsigned int status;
+		enum dipc_status err;
+		enum req_fate fate;
 
-		plain = 1;
 		nseg = 0;
-		ret = admit_mbuf(s, w, pm, m, owner, &nseg, &plain);
+		status = admit(s, w, pm, msg, rx[i], owner, &nseg);
 		taken += nseg;
-		if (unlikely(ret == 1)) {
+		if (unlikely(status == ADMIT_SKIP)) {
 			bad++;
 			continue;
 		}
-		if (likely(ret == 0)) {
-			/* As the client sent it, before a handler rewrites it.
-			 * rx + i, not &m: m must not become addressable. */
+		if (likely(status == DIPC_STATUS_OK)) {
+			/* As the client sent it, before a handler rewrites it. */
 			if (unlikely(cap != NULL))
 				dipc_capture_msgs(cap, w->index, slot, rx + i, 1,
 						  DIPC_CAPTURE_REQUEST);
-			ret = handle_request(s, &rx[i], &plain);
-			m = rx[i];
+			fate = dispatch(s, msg, &err);
+		} else {
+			msg->rsp = NULL;
+			err = (enum dipc_status)status;
+			fate = FATE_ERROR;
 		}
-		all_plain &= plain;
-		if (likely(ret == DIPC_HANDLER_RESPOND)) {
-			rx[nb_tx++] = m;
-		} else if (ret == DIPC_HANDLER_DROP) {
-			if (likely(plain))
-				drop[nb_drop++] = m;
+		if (likely(fate == FATE_RESPOND)) {
+			/* The plain answer: class 0, one segment, in place. */
+			if (likely(msg->cls_ == 0 && msg->nb_segs == 1 && msg->rsp == NULL &&
+				   msg->rsp_len <= msg->room)) {
+				answer_in_place(s, w, msg,
+						DIPC_MSG_F_RESPONSE |
+							(msg->rsp_flags & DIPC_MSG_F_SEAL_BITS),
+						DIPC_STATUS_OK, msg->rsp_len, msg->rsp_csum);
+				tx_chain[nb_tx] = NULL;
+				tx_cls[nb_tx] = 0;
+				rx[nb_tx++] = msg->mbuf;
+			} else {
+				tx_cls[nb_tx] = msg->cls_;
+				tx_chain[nb_tx] = finish_other(s, w, msg, &rx[nb_tx]);
+				nb_tx++;
+				all_plain = 0;
+			}
+		} else if (fate == FATE_DROP) {
+			if (likely(msg->cls_ == 0 && msg->nb_segs == 1 && msg->rsp == NULL))
+				drop[nb_drop++] = msg->mbuf;
 			else
-				rte_pktmbuf_free(m); /* every segment checked: any class */
-		} else if (ret != DIPC_HANDLER_CONSUMED) {
-			/* Invalid: answer with the reason, reusing the mbuf. */
-			w->stats->invalid[-ret < DIPC_STATUS_MAX ? -ret : DIPC_STATUS_UNKNOWN_METHOD]++;
+				drop_other(s, w, msg);
+		} else {
+			/* Invalid: answer with the reason, in the request's head. */
 			bad++;
-			dipc_msg_make_error(m, (enum dipc_status)-ret);
-			rx[nb_tx++] = m;
+			answer_error(s, w, msg, err);
+			tx_cls[nb_tx] = msg->cls_;
+			tx_chain[nb_tx] = NULL;
+			all_plain &= msg->cls_ == 0;
+			rx[nb_tx++] = msg->mbuf;
 		}
 	}
 	ss->lent -= taken;
-	conn->server.rx_msgs += n;
+	ss->cnt.rx_msgs += n;
 	if (unlikely(bad != 0))
-		conn->server.invalid_msgs += bad;
+		ss->cnt.invalid_msgs += bad;
 	if (nb_tx != 0) {
+		/* Lent only now that the whole burst is taken: a pointer that
+		 * came twice in it must find its mbuf not lent the second time. */
+		if (likely(all_plain)) {
+			for (i = 0; i < nb_tx; i++)
+				server_lend(pm, rx[i], owner);
+			ss->lent += nb_tx;
+		} else {
+			for (i = 0; i < nb_tx; i++)
+				ss->lent += tx_chain[i] != NULL ?
+					chain_lend(s, tx_chain[i], owner) :
+					(server_lend(&s->maps[tx_cls[i]], rx[i], owner), 1);
+		}
 		/* Before the send: then the client owns them. */
 		if (unlikely(cap != NULL))
 			dipc_capture_msgs(cap, w->index, slot, rx, nb_tx, DIPC_CAPTURE_RESPONSE);
-		sent = respond(s, ss, owner, rx, nb_tx, all_plain);
-		for (i = sent; i < nb_tx; i++)
-			ss->pending[ss->nb_pending++] = rx[i];
-		/* The client is not reading: the control lcore times it. Rare,
-		 * so the clock read is off the fast path. */
+		/* Room was counted before the dequeue and only this lcore
+		 * produces: every answer fits. */
+		sent = dipc_ring_tx_burst(ss->rings.rsp, rx, nb_tx);
+		ss->cnt.tx_msgs += sent;
 		if (unlikely(sent < nb_tx))
-			__atomic_store_n(&ss->stall_since, dipc_eal_now_ns(), __ATOMIC_RELAXED);
+			server_unsent(s, ss, rx + sent, nb_tx - sent);
 	}
 	/* The client spent what it sent one-way: lend it more, the dropped
 	 * mbufs first. */
 	used = lend(pm, ss, slot, drop, nb_drop, w->scratch);
-	/* Their metadata was checked (one segment, refcnt 1, our pool), so
-	 * they go straight back to the pool without following m->next, which
-	 * sits on a cache line this path never reads. */
+	/* The pool is the map's, not the mbuf's: a client may have written
+	 * the mbuf's pool field since the check. */
 	if (nb_drop > used)
 		rte_mempool_put_bulk(pm->pool, (void **)(drop + used), nb_drop - used);
 	return n;
@@ -481,7 +751,7 @@ dipc_server_worker_main(void *arg)
 	const int backoff = s->cfg.idle == DIPC_IDLE_BACKOFF;
 	const uint32_t idle_spins = s->cfg.idle_spins;
 	const unsigned int sleep_us = s->cfg.idle_sleep_us;
-	struct dipc_shm_worker_stats *const st = w->stats;
+	struct dipc_shm_worker_stats *const st = &w->st;
 	uint32_t idle = 0, i, nb_slots;
 	struct dipc_capture *cap;
 	unsigned int work;
@@ -546,15 +816,29 @@ server_mbuf_repair(const struct server_pool_map *pm, struct rte_mbuf *m)
 	rte_pktmbuf_reset(m);
 }
 
-unsigned int
-server_lend_msg(const struct dipc_server *s, const struct rte_mbuf *m, uint16_t owner)
+/*
+ * Answers the response ring had no room for, though it was counted: cannot
+ * happen while this lcore is the ring's only producer. Should it, take them
+ * back from the client's account (they were lent) and free them segment by
+ * segment from the owner tables, so nothing is lost or lent twice.
+ */
+void
+server_unsent(struct dipc_server *s, struct server_slot *ss, struct rte_mbuf **m, unsigned int n)
 {
-	unsigned int n = 0;
+	unsigned int i;
 
-	/* Built or checked by the server: nb_segs segments at most. */
-	for (; m != NULL && n < DIPC_MSG_MAX_SEGS; m = m->next, n++)
-		server_lend(server_map_of(s, m), m, owner);
-	return n;
+	SERVER_LOG(ERR, "response ring of slot %td had no room for %u answers",
+		   ss - s->slots, n);
+	for (i = 0; i < n; i++) {
+		const struct server_pool_map *pm = server_map_of(s, m[i]);
+
+		/* A head lent a moment ago: one segment is taken back here;
+		 * the rest of a chain stays lent and is swept at close. */
+		if (pm != NULL && server_take(pm, m[i], OWNER_SLOT(ss - s->slots)) == 0) {
+			ss->lent--;
+			rte_mempool_put(pm->pool, m[i]);
+		}
+	}
 }
 
 /* Take back every mbuf of one class lent to @owner. */
@@ -569,12 +853,9 @@ sweep_class(const struct server_pool_map *pm, uint16_t owner, struct rte_mbuf **
 		if (pm->owner[i] != owner)
 			continue;
 		pm->owner[i] = OWNER_SERVER;
-		m[k] = (struct rte_mbuf *)(pm->base + (uintptr_t)line * RTE_CACHE_LINE_SIZE);
-		/* The client could have written anything into it. */
-		if (!server_mbuf_fields_ok(pm, m[k]))
-			server_mbuf_repair(pm, m[k]);
-		m[k]->next = NULL;
-		k++;
+		/* Straight back to the pool, unread: lend() rewrites every
+		 * field a client could have changed before it lends it again. */
+		m[k++] = (struct rte_mbuf *)(pm->base + (uintptr_t)line * RTE_CACHE_LINE_SIZE);
 	}
 	if (k != 0)
 		rte_mempool_put_bulk(pm->pool, (void **)m, k);

@@ -90,8 +90,28 @@ enum server_slot_state {
 	SLOT_MOVING,  /* taken from its worker; given to move_to once it quiesced */
 };
 
-/* Per-slot state private to the server process. The pending array belongs
- * to the worker that owns the slot while it is ACTIVE. */
+/*
+ * A connection's counters, kept by the server in its own memory: the
+ * worker that owns the slot writes them (the control lcore once the worker
+ * let go), the control lcore publishes a copy for dipc-info
+ * (dipc_shm_stats.conns), and the report reads them here. Never read back
+ * from shared memory, which a client can write.
+ */
+struct server_conn_counters {
+	uint64_t rx_msgs;      /* requests dequeued */
+	uint64_t tx_msgs;      /* responses enqueued */
+	uint64_t invalid_msgs; /* requests answered with an error, or not touched */
+	uint64_t rsp_full;     /* polls that read nothing: the response ring was full */
+	uint64_t given_back;   /* mbufs the client gave back on its free ring */
+	uint64_t lend_refused; /* asks for mbufs beyond the window */
+	uint64_t bad_chains;   /* chained requests dropped whole */
+};
+
+/*
+ * Per-slot state private to the server process (its own heap: no other
+ * process maps it). Decisions come from here; the shared slot is only
+ * what the client asks for, and what the server publishes.
+ */
 struct server_slot {
 	struct dipc_ring_conn rings;
 	struct dipc_shm_conn *conn;
@@ -99,9 +119,11 @@ struct server_slot {
 	/* Private copies taken at admission: what a client writes into its
 	 * shared slot afterwards cannot steer the control lcore. */
 	uint32_t worker;           /* index of the owning worker */
-	int32_t client_pid;        /* pid admitted */
+	int32_t client_pid;        /* pid admitted (from the kernel: SO_PEERCRED) */
+	uint32_t client_uid;       /* its uid and gid, from the kernel too */
+	uint32_t client_gid;
 	int pidfd;                 /* the client process, to see it die; -1 if none */
-	uint16_t nb_pending;       /* responses the ring had no room for */
+	uint32_t generation;       /* admissions on this slot, as published */
 	uint8_t state;             /* enum server_slot_state, control lcore only */
 	uint8_t dead;              /* control: the client died without closing */
 	uint64_t qs_token;         /* control: RCU token taken after the removal */
@@ -121,7 +143,22 @@ struct server_slot {
 	uint32_t lend_want_seen;   /* the client's lend_want when last served */
 	/* The client's class_want[] when last served (larger classes). */
 	uint32_t class_want_seen[DIPC_MAX_CLASSES];
-	struct rte_mbuf **pending; /* [burst] */
+	struct server_conn_counters cnt;
+};
+
+/*
+ * A chain's segments as the worker took and checked them, or as a handler
+ * built them (dipc_server_rsp_alloc()): pointers, classes, data offsets
+ * and lengths read once or set by the server. Every later step works from
+ * this list, never from the segments' next pointers, which a client can
+ * rewrite at any time.
+ */
+struct server_chain {
+	uint16_t nb;
+	uint8_t cls[DIPC_MSG_MAX_SEGS];
+	uint16_t off[DIPC_MSG_MAX_SEGS];
+	uint16_t len[DIPC_MSG_MAX_SEGS];
+	struct rte_mbuf *seg[DIPC_MSG_MAX_SEGS];
 };
 
 struct server_worker {
@@ -138,11 +175,15 @@ struct server_worker {
 	 */
 	uint32_t nb_slots;
 	uint32_t *slots;      /* [max_conns] */
-	struct rte_mbuf **scratch; /* [ring_size]: lends */
-	/* Worker-written counters (polls, invalid and dropped messages), in
-	 * the shared memzone DIPC_STATS_MZ_NAME so dipc-info and telemetry
-	 * read them; this worker's own cache lines there. */
-	struct dipc_shm_worker_stats *stats;
+	struct rte_mbuf **scratch; /* [SERVER_MAX_BURST]: lends */
+	/* The requests of one burst as taken (private copies), and the chains
+	 * of request i (2i) and of the answer a handler built for it (2i+1). */
+	struct dipc_server_msg *msgs; /* [burst] */
+	struct server_chain *chains;  /* [2 * burst] */
+	/* This worker's counters (polls, invalid and dropped messages), in
+	 * private memory; the control lcore publishes them into the shared
+	 * memzone DIPC_STATS_MZ_NAME for dipc-info and telemetry. */
+	struct dipc_shm_worker_stats st;
 	/* Non-NULL while a capture runs (dipc_capture.c): set and cleared by
 	 * the capture controller, loaded once per received burst. */
 	struct dipc_capture *capture;
@@ -156,7 +197,6 @@ _Static_assert(SERVER_DROP_NOT_MBUF == DIPC_STATS_DROP_NOT_MBUF &&
 
 struct server_method {
 	dipc_server_handler_t fn;
-	dipc_server_handler_ex_t fn_ex; /* instead of fn, if set */
 	void *arg;
 };
 
@@ -180,6 +220,10 @@ struct dipc_server {
 	uint64_t next_balance;            /* timer cycles of the next balance check */
 	struct rte_mbuf **control_scratch; /* [largest pool size], for sweeps */
 	uint64_t bad_slot_state;          /* shared slot states a client corrupted */
+	/* What connections that closed had counted (their slots' counters
+	 * start again at the next admission). */
+	struct server_conn_counters closed;
+	uint64_t next_publish;            /* timer cycles of the next publish_stats() */
 	/* Workers report a quiescent state after taking their commands, so a
 	 * grace period after a REMOVE means the worker let go of the slot. */
 	struct rte_rcu_qsbr *qsbr;
@@ -219,17 +263,22 @@ server_obj_index(const struct server_pool_map *pm, const void *p)
 }
 
 /*
- * Are the metadata fields of an mbuf of our pool what a message of dipc
- * v1 must have? Reads the first cache line only, each field once.
+ * Are the metadata fields of an mbuf of our pool what a one-segment
+ * message of dipc v1 must have? Reads the first cache line only, each
+ * field once; the data offset and length it checked are returned in
+ * @off and @len, and only those copies may be used afterwards.
  */
 static __rte_always_inline int
-server_mbuf_fields_ok(const struct server_pool_map *pm, const struct rte_mbuf *m)
+server_mbuf_fields_ok(const struct server_pool_map *pm, const struct rte_mbuf *m, uint16_t *off,
+		      uint16_t *len)
 {
-	uint32_t data_off = m->data_off, data_len = m->data_len;
+	uint16_t data_off = m->data_off, data_len = m->data_len;
 
+	*off = data_off;
+	*len = data_len;
 	return m->buf_addr == (const char *)m + pm->buf_offset && m->buf_len == pm->buf_len &&
 	       m->pool == pm->pool && rte_mbuf_refcnt_read(m) == 1 && m->nb_segs == 1 &&
-	       m->pkt_len == data_len && data_off + data_len <= pm->buf_len;
+	       m->pkt_len == data_len && (uint32_t)data_off + data_len <= pm->buf_len;
 }
 
 /* Put every metadata field back to what the pool gave out, so the mbuf
@@ -302,11 +351,29 @@ unsigned int server_sweep_slot(struct dipc_server *s, uint32_t slot);
 /* Register the /dipc/ telemetry commands (once per process). */
 void dipc_telemetry_register(void);
 
-/* Lend every segment of a message the server holds (one segment or a
- * chain, its segments checked or built by the server) to @owner, or back
- * to OWNER_SERVER; returns the number of segments. */
-unsigned int server_lend_msg(const struct dipc_server *s, const struct rte_mbuf *m,
-			     uint16_t owner);
+/* Free the answer a handler built for @msg (dipc_server_rsp_alloc()). */
+void server_msg_free_rsp(struct dipc_server *s, struct dipc_server_msg *msg);
+
+/* Answers the response ring had no room for (cannot happen: room is
+ * counted before the dequeue); taken back so that nothing leaks. */
+void server_unsent(struct dipc_server *s, struct server_slot *ss, struct rte_mbuf **m,
+		   unsigned int n);
+
+/* The client asked for mbufs beyond its share: count it, and tell the
+ * client (it reads the shared word) not to wait for them. */
+static inline void
+server_refuse_lend(struct server_slot *ss)
+{
+	ss->cnt.lend_refused++;
+	__atomic_store_n(&ss->conn->server.lend_refused, ss->cnt.lend_refused, __ATOMIC_RELEASE);
+}
+
+/* Zeroed memory of this process only (anonymous private pages, not
+ * hugepages: no client maps it), cache-line aligned, on NUMA node
+ * @socket if >= 0 and the machine has several; NULL if none. For the
+ * server's own state, which must not be client-writable. */
+void *server_zalloc(size_t len, int socket);
+void server_free(void *p);
 
 /* lcore_function_t of a worker lcore; arg is its struct server_worker. */
 int dipc_server_worker_main(void *arg);
