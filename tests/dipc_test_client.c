@@ -52,6 +52,7 @@
 #include <rte_eal_memconfig.h>
 #include <rte_errno.h>
 
+#include "admit_raw.h"
 #include "dipc_client.h"
 #include "dipc_eal.h"
 #include "dipc_ring_transport.h"
@@ -534,50 +535,50 @@ mode_window(struct dipc_client *c, unsigned int n, unsigned long rounds)
 	return fails ? 1 : 0;
 }
 
-/* Claim a slot by hand as the client library would, speaking @version,
- * after the server reached @wait_state; report the decision and return
- * 0 if it is a refusal with @want. */
+/* Ask for a connection by hand as the client library would, speaking
+ * @version: HELLO first, then (once the server reached @wait_state) the
+ * PROOF; report the decision and return 0 if it is a refusal with @want. */
 static int
 claim_by_hand(uint16_t version, uint32_t wait_state, int want)
 {
 	struct dipc_shm *shm = dipc_ring_shm_lookup();
 	uint64_t deadline = rte_rdtsc() + rte_get_tsc_hz() * 20;
-	struct dipc_shm_conn *conn;
-	uint32_t i, state;
+	struct dipc_admit_msg m, rsp;
+	int fd, ret;
 
 	if (shm == NULL)
 		return 3;
-	for (i = 0; i < shm->nb_ready; i++)
-		if (dipc_shm_cas_state(&shm->conns[i].state, DIPC_CONN_FREE, DIPC_CONN_CLAIMING))
-			break;
-	if (i == shm->nb_ready)
+	fd = admit_raw_open();
+	if (fd < 0)
 		return 3;
-	conn = &shm->conns[i];
-	conn->client_pid = getpid();
-	conn->version_min = version;
-	conn->version_max = version;
-	printf("test-client: claimed slot %u\n", i);
+	admit_raw_hello(&m, getpid(), version, version, shm->epoch);
+	ret = admit_raw_xfer(fd, &m, sizeof(m), &rsp);
+	if (ret != 0 || rsp.type != DIPC_ADMIT_CHALLENGE) {
+		printf("test-client: no challenge: %s\n", dipc_client_strerror(ret));
+		close(fd);
+		return 1;
+	}
+	printf("test-client: claimed slot (handshake under way)\n");
 	fflush(stdout);
 	while (dipc_shm_load_state(&shm->state) < wait_state) {
 		if (rte_rdtsc() > deadline) {
 			printf("test-client: server never reached state %u\n", wait_state);
+			close(fd);
 			return 1;
 		}
 		rte_delay_us_sleep(1000);
 	}
-	dipc_shm_store_state(&conn->state, DIPC_CONN_REQUESTED);
-	while ((state = dipc_shm_load_state(&conn->state)) == DIPC_CONN_REQUESTED) {
-		if (rte_rdtsc() > deadline) {
-			printf("test-client: no answer to version %u\n", version);
-			return 1;
-		}
-		rte_delay_us_sleep(100);
+	admit_raw_init(&m, DIPC_ADMIT_PROOF);
+	ret = admit_raw_xfer(fd, &m, sizeof(m), &rsp);
+	close(fd);
+	if (ret != 0 || rsp.type != DIPC_ADMIT_RESULT) {
+		printf("test-client: no answer to version %u\n", version);
+		return 1;
 	}
 	printf("test-client: version %u: %s: %s\n", version,
-	       state == DIPC_CONN_REFUSED ? "refused" : "ADMITTED",
-	       dipc_client_strerror(conn->refuse_reason));
-	dipc_shm_store_state(&conn->state, DIPC_CONN_FREE);
-	return state == DIPC_CONN_REFUSED && conn->refuse_reason == want ? 0 : 1;
+	       rsp.result.status != 0 ? "refused" : "ADMITTED",
+	       dipc_client_strerror(rsp.result.status));
+	return rsp.result.status == want ? 0 : 1;
 }
 
 /* Keep the connection open, untouched, until @path exists. */

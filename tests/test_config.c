@@ -407,6 +407,40 @@ test_set(void **state __rte_unused)
 	assert_string_equal(err, "unknown option 'ring.'");
 	assert_defaults(&cfg);
 
+	assert_defaults(&cfg);
+
+	/* Lists of ids: stored as given, checked number by number. */
+	assert_int_equal(dipc_config_set(&cfg, "allow-uids", "0, 1000,65534", err, sizeof(err)), 0);
+	assert_string_equal(cfg.allow_uids, "0, 1000,65534");
+	assert_int_equal(dipc_config_set(&cfg, "server.allow_gids", "4294967294", err, sizeof(err)),
+			 0);
+	assert_string_equal(cfg.allow_gids, "4294967294");
+	assert_int_equal(dipc_config_set(&cfg, "allow-uids", "", err, sizeof(err)), 0);
+	assert_string_equal(cfg.allow_uids, "");
+	assert_int_equal(dipc_config_set(&cfg, "allow-uids", "1,,2", err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "--allow-uids: '1,,2' is not a list of at most 16 ids "
+				 "(numbers below 4294967295, comma-separated)");
+	assert_int_equal(dipc_config_set(&cfg, "allow-gids", "4294967295", err, sizeof(err)),
+			 -EINVAL);
+	assert_int_equal(dipc_config_set(&cfg, "allow-gids", "-1", err, sizeof(err)), -EINVAL);
+	assert_int_equal(dipc_config_set(&cfg, "allow-gids", "root", err, sizeof(err)), -EINVAL);
+	assert_int_equal(dipc_config_set(&cfg, "allow-gids", "1,2,3,4,5,6,7,8,9,10,11,12,13,14,"
+				 "15,16,17", err, sizeof(err)), -EINVAL);
+	assert_string_equal(cfg.allow_gids, "4294967294"); /* refusals change nothing */
+	{
+		uint32_t ids[DIPC_CONFIG_MAX_IDS];
+
+		assert_int_equal(dipc_config_parse_ids(" 7 ,8", ids, DIPC_CONFIG_MAX_IDS), 2);
+		assert_int_equal(ids[0], 7);
+		assert_int_equal(ids[1], 8);
+		assert_int_equal(dipc_config_parse_ids("  ", ids, DIPC_CONFIG_MAX_IDS), 0);
+		assert_int_equal(dipc_config_parse_ids("7,", ids, DIPC_CONFIG_MAX_IDS), -EINVAL);
+		assert_int_equal(dipc_config_parse_ids("99999999999", ids, DIPC_CONFIG_MAX_IDS),
+				 -EINVAL);
+		assert_int_equal(dipc_config_parse_ids("1,2", ids, 1), -EINVAL);
+	}
+	dipc_config_defaults(&cfg);
+
 	/* A short error buffer truncates but stays terminated. */
 	assert_int_equal(dipc_config_set(&cfg, "ring-size", "1000", err, 8), -EINVAL);
 	assert_string_equal(err, "--ring-");

@@ -163,15 +163,17 @@ nb_memzones(void)
 struct grow_until_full {
 	struct dipc_server *s;
 	struct dipc_shm *shm;
+	const struct dipc_shm_stats *stats;
 	uint32_t ready_after_failure;
 	uint64_t failures;
 	int zone_left_behind;
 };
 
 /*
- * Asks for slots the way a client that found none does (slot_want), until
- * the process's hugepage limit makes growth fail; then checks that the
- * failed step left no zone behind and that asking again retries.
+ * The server keeps a warm minimum of free slots larger than the process's
+ * hugepage limit allows, so it grows until growth fails; checks that the
+ * failed step left no zone behind and that growth is retried (once a
+ * second). The counters are the ones the server publishes.
  */
 static void *
 grow_until_full(void *arg)
@@ -183,23 +185,19 @@ grow_until_full(void *arg)
 
 	for (i = 0; i < 10000 && dipc_shm_load_state(&g->shm->state) != DIPC_SERVER_RUNNING; i++)
 		usleep(1000);
-	for (i = 0; i < 10000 && __atomic_load_n(&g->shm->control.grow_failed,
-						 __ATOMIC_ACQUIRE) == 0; i++) {
-		__atomic_fetch_add(&g->shm->slot_want, 1, __ATOMIC_RELEASE);
+	for (i = 0; i < 10000 && __atomic_load_n(&g->stats->control.grow_failed,
+						 __ATOMIC_ACQUIRE) == 0; i++)
 		usleep(2000);
-	}
 	g->ready_after_failure = __atomic_load_n(&g->shm->nb_ready, __ATOMIC_ACQUIRE);
 	snprintf(name, sizeof(name), DIPC_RING_ZONE_FMT,
 		 g->ready_after_failure / g->shm->slots_per_zone);
 	g->zone_left_behind = rte_memzone_lookup(name) != NULL;
-	/* Ask again: the same step is tried again, and fails the same way. */
-	failed = __atomic_load_n(&g->shm->control.grow_failed, __ATOMIC_ACQUIRE);
-	for (i = 0; i < 5000 && __atomic_load_n(&g->shm->control.grow_failed,
-						__ATOMIC_ACQUIRE) == failed; i++) {
-		__atomic_fetch_add(&g->shm->slot_want, 1, __ATOMIC_RELEASE);
+	/* The same step is tried again (a second later), and fails the same way. */
+	failed = __atomic_load_n(&g->stats->control.grow_failed, __ATOMIC_ACQUIRE);
+	for (i = 0; i < 10000 && __atomic_load_n(&g->stats->control.grow_failed,
+						 __ATOMIC_ACQUIRE) == failed; i++)
 		usleep(2000);
-	}
-	g->failures = __atomic_load_n(&g->shm->control.grow_failed, __ATOMIC_ACQUIRE);
+	g->failures = __atomic_load_n(&g->stats->control.grow_failed, __ATOMIC_ACQUIRE);
 	dipc_server_stop(g->s);
 	return NULL;
 }
@@ -218,7 +216,7 @@ test_growth_failure_is_undone_and_retried(void **state)
 	/* Zones of 64 slots x 4 rings of 16384 entries: about 34 MB each, so
 	 * the process's --socket-limit stops growth after a few. */
 	cfg.max_conns = 4096;
-	cfg.warm_conns = 64;
+	cfg.warm_conns = 4096;
 	cfg.grow_step = 64;
 	cfg.ring_size = 16384;
 	g.s = dipc_server_create(&cfg);
@@ -226,6 +224,9 @@ test_growth_failure_is_undone_and_retried(void **state)
 	mz = rte_memzone_lookup(DIPC_SHM_MZ_NAME);
 	assert_non_null(mz);
 	g.shm = mz->addr;
+	mz = rte_memzone_lookup(DIPC_STATS_MZ_NAME);
+	assert_non_null(mz);
+	g.stats = mz->addr;
 	assert_int_equal(pthread_create(&t, NULL, grow_until_full, &g), 0);
 	assert_int_equal(dipc_server_run(g.s), 0);
 	assert_int_equal(pthread_join(t, NULL), 0);

@@ -229,7 +229,12 @@ print_json(const struct dipc_info *in, const char *prefix)
 	json_u64("refused_token", in->control.refused_token, &f);
 	json_u64("refused_shutdown", in->control.refused_shutdown, &f);
 	json_u64("refused_full", in->control.refused_full, &f);
+	json_u64("refused_pid", in->control.refused_pid, &f);
+	json_u64("refused_uid", in->control.refused_uid, &f);
+	json_u64("refused_proto", in->control.refused_proto, &f);
 	json_u64("slots_created", in->control.slots_created, &f);
+	json_u64("grow_failed", in->control.grow_failed, &f);
+	json_u64("bad_slot_state", in->control.bad_slot_state, &f);
 	json_u64("reused", in->control.reused, &f);
 	json_u64("closed", in->control.closed, &f);
 	json_u64("dead", in->control.dead, &f);
@@ -268,16 +273,21 @@ print_json(const struct dipc_info *in, const char *prefix)
 	for (i = 0; i < in->nb_conns; i++) {
 		const struct dipc_info_conn *c = &in->conns[i];
 
-		printf("%s{\"slot\":%u,\"state\":\"%s\",\"pid\":%d,\"worker\":%u,"
-		       "\"generation\":%u,\"window\":%u,\"depth\":%u,\"rx\":%" PRIu64
-		       ",\"tx\":%" PRIu64 ",\"client_tx\":%" PRIu64 ",\"client_rx\":%" PRIu64
-		       ",\"invalid\":%" PRIu64 ",\"stalls\":%" PRIu64 ",\"given_back\":%" PRIu64
-		       ",\"lend_refused\":%" PRIu64 ",\"req_queued\":%u,\"rsp_queued\":%u,"
-		       "\"alloc_queued\":%u,\"free_queued\":%u,\"heartbeat_age_ms\":",
-		       i ? "," : "", c->slot, dipc_info_conn_state_name(c->state), c->pid, c->worker,
-		       c->generation, c->window, c->depth, c->rx_msgs, c->tx_msgs, c->client_tx,
-		       c->client_rx, c->invalid_msgs, c->stalls, c->given_back, c->lend_refused,
-		       c->req_queued, c->rsp_queued, c->alloc_queued, c->free_queued);
+		/* client_tx, client_rx and heartbeat_age_ms are what the client
+		 * writes into its own slot: client-reported, not the server's. */
+		printf("%s{\"slot\":%u,\"state\":\"%s\",\"pid\":%d,\"uid\":%u,\"gid\":%u,"
+		       "\"worker\":%u,\"generation\":%u,\"window\":%u,\"depth\":%u,\"lent\":%u,"
+		       "\"rx\":%" PRIu64 ",\"tx\":%" PRIu64 ",\"client_tx\":%" PRIu64
+		       ",\"client_rx\":%" PRIu64 ",\"invalid\":%" PRIu64 ",\"stalls\":%" PRIu64
+		       ",\"given_back\":%" PRIu64 ",\"lend_refused\":%" PRIu64
+		       ",\"bad_chains\":%" PRIu64 ",\"req_queued\":%u,\"rsp_queued\":%u,"
+		       "\"alloc_queued\":%u,\"free_queued\":%u,\"client_reported\":"
+		       "[\"client_tx\",\"client_rx\",\"heartbeat_age_ms\"],\"heartbeat_age_ms\":",
+		       i ? "," : "", c->slot, dipc_info_conn_state_name(c->state), c->pid, c->uid,
+		       c->gid, c->worker, c->generation, c->window, c->depth, c->lent, c->rx_msgs,
+		       c->tx_msgs, c->client_tx, c->client_rx, c->invalid_msgs, c->stalls,
+		       c->given_back, c->lend_refused, c->bad_chains, c->req_queued, c->rsp_queued,
+		       c->alloc_queued, c->free_queued);
 		if (c->heartbeat_age_ns < 0)
 			printf("null}");
 		else
@@ -309,10 +319,12 @@ print_text(const struct dipc_info *in, const char *prefix)
 	       in->data_room, in->conn_mbufs, in->token_required ? "required" : "not required");
 	printf("  admission:  admitted %" PRIu64 " (on reused slots %" PRIu64 "), refused %" PRIu64
 	       " (version %" PRIu64 ", token %" PRIu64 ", shutting down %" PRIu64
-	       ", no free slot %" PRIu64 "), closed %" PRIu64 " (dead %" PRIu64 ")\n",
+	       ", no free slot %" PRIu64 ", forged pid %" PRIu64 ", uid/gid %" PRIu64
+	       ", bad handshake %" PRIu64 "), closed %" PRIu64 " (dead %" PRIu64 ")\n",
 	       in->control.admitted, in->control.reused, in->control.refused,
 	       in->control.refused_version, in->control.refused_token,
-	       in->control.refused_shutdown, in->control.refused_full, in->control.closed,
+	       in->control.refused_shutdown, in->control.refused_full, in->control.refused_pid,
+	       in->control.refused_uid, in->control.refused_proto, in->control.closed,
 	       in->control.dead);
 	printf("  health:     not reading %" PRIu64 " (disconnected %" PRIu64 "), moved %" PRIu64
 	       ", mbufs taken back %" PRIu64 "\n",
@@ -345,9 +357,9 @@ print_text(const struct dipc_info *in, const char *prefix)
 	}
 	printf("\n  connections: %u open\n", in->nb_conns);
 	if (in->nb_conns != 0)
-		printf("  %-5s %-9s %-8s %-6s %-10s %-10s %-7s %-6s %-5s %-5s %s\n", "slot", "state",
-		       "pid", "worker", "rx", "tx", "invalid", "stalls", "reqq", "rspq",
-		       "heartbeat");
+		printf("  %-5s %-9s %-8s %-6s %-6s %-10s %-10s %-7s %-6s %-5s %-5s %s\n", "slot",
+		       "state", "pid", "uid", "worker", "rx", "tx", "invalid", "stalls", "reqq",
+		       "rspq", "heartbeat (client-reported)");
 	for (i = 0; i < in->nb_conns; i++) {
 		const struct dipc_info_conn *c = &in->conns[i];
 		char hb[32];
@@ -356,10 +368,11 @@ print_text(const struct dipc_info *in, const char *prefix)
 			snprintf(hb, sizeof(hb), "never");
 		else
 			snprintf(hb, sizeof(hb), "%.1f ms ago", (double)c->heartbeat_age_ns / 1e6);
-		printf("  %-5u %-9s %-8d %-6u %-10" PRIu64 " %-10" PRIu64 " %-7" PRIu64 " %-6" PRIu64
-		       " %-5u %-5u %s\n",
-		       c->slot, dipc_info_conn_state_name(c->state), c->pid, c->worker, c->rx_msgs,
-		       c->tx_msgs, c->invalid_msgs, c->stalls, c->req_queued, c->rsp_queued, hb);
+		printf("  %-5u %-9s %-8d %-6u %-6u %-10" PRIu64 " %-10" PRIu64 " %-7" PRIu64
+		       " %-6" PRIu64 " %-5u %-5u %s\n",
+		       c->slot, dipc_info_conn_state_name(c->state), c->pid, c->uid, c->worker,
+		       c->rx_msgs, c->tx_msgs, c->invalid_msgs, c->stalls, c->req_queued,
+		       c->rsp_queued, hb);
 	}
 	printf("\n  %-16s %-10s %-10s %-10s %s\n", "pool", "size", "in use", "free", "data room");
 	for (i = 0; i < in->nb_pools; i++)

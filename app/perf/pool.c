@@ -88,7 +88,7 @@ spawn_victim(const struct perf_opts *o)
 	return pid < 0 ? -errno : pid;
 }
 
-/* The slot the process @pid was admitted on, once it has sent @msgs. */
+/* The slot the process @pid was admitted on, once it says it sent @msgs. */
 static int
 find_victim(const struct dipc_shm *shm, pid_t pid, uint64_t msgs, uint64_t deadline)
 {
@@ -100,7 +100,7 @@ find_victim(const struct dipc_shm *shm, pid_t pid, uint64_t msgs, uint64_t deadl
 
 			if (conn->client_pid == pid &&
 			    dipc_shm_load_state(&conn->state) == DIPC_CONN_ACTIVE &&
-			    __atomic_load_n(&conn->server.rx_msgs, __ATOMIC_RELAXED) >= msgs)
+			    __atomic_load_n(&conn->client.tx_msgs, __ATOMIC_RELAXED) >= msgs)
 				return (int)i;
 		}
 		rte_delay_us_sleep(1000);

@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include <errno.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -75,6 +78,7 @@ struct dipc_client {
 	uint64_t epoch;
 	uint64_t tsc_hz;
 	uint64_t next_pid_check; /* tsc of the next liveness check */
+	int sock;                /* the admission socket, open while connected */
 };
 
 int
@@ -161,69 +165,139 @@ wait_a_little(uint64_t started, uint64_t tsc_hz)
 		sched_yield();
 }
 
+/* Milliseconds left until the tsc @deadline, at least 1 while it is ahead. */
 static int
-claim_slot(struct dipc_shm *shm, const struct dipc_client_opts *o, const struct dipc_token *t,
-	   uint32_t *slot)
+ms_left(uint64_t deadline, uint64_t hz)
 {
-	/* Acquire: the rings of the slots below nb_ready are in place. */
-	uint32_t i, n = __atomic_load_n(&shm->nb_ready, __ATOMIC_ACQUIRE);
+	uint64_t now = rte_rdtsc();
 
-	for (i = 0; i < n && i < shm->max_conns; i++) {
-		struct dipc_shm_conn *conn = &shm->conns[i];
-
-		if (dipc_shm_load_state(&conn->state) != DIPC_CONN_FREE)
-			continue;
-		if (!dipc_shm_cas_state(&conn->state, DIPC_CONN_FREE, DIPC_CONN_CLAIMING))
-			continue;
-		conn->client_pid = getpid();
-		conn->version_min = DIPC_MSG_VERSION;
-		conn->version_max = DIPC_MSG_VERSION;
-		conn->want_window = o->window;
-		conn->want_depth = o->depth;
-		/* The nonce stays put while we hold the slot. */
-		conn->token_mac = t != NULL ? dipc_token_mac(t, conn->nonce, i, conn->client_pid) : 0;
-		conn->refuse_reason = 0;
-		dipc_shm_store_state(&conn->state, DIPC_CONN_REQUESTED);
-		*slot = i;
+	if (now >= deadline)
 		return 0;
-	}
-	if (n < shm->max_conns) {
-		/* The pool of slots can grow: ask, and look again. */
-		__atomic_fetch_add(&shm->slot_want, 1, __ATOMIC_RELEASE);
-		return -EAGAIN;
-	}
-	__atomic_fetch_add(&shm->control.refused_full, 1, __ATOMIC_RELAXED);
-	return -EBUSY;
+	return (int)RTE_MIN((deadline - now) / (hz / 1000) + 1, (uint64_t)INT32_MAX);
 }
 
-/* Wait for the control lcore to answer our request on @slot. */
+/* Connect to the server's admission socket, retrying while its backlog
+ * is full, until @deadline. Returns the socket or a negative errno. */
 static int
-await_admission(struct dipc_shm *shm, uint32_t slot, uint64_t deadline)
+admit_connect(uint64_t deadline, uint64_t hz)
 {
-	struct dipc_shm_conn *conn = &shm->conns[slot];
-	uint32_t state;
-	int ret;
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd, ret;
+
+	if (snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/%s", rte_eal_get_runtime_dir(),
+		     DIPC_ADMIT_SOCK_NAME) >= (int)sizeof(sa.sun_path))
+		return -ENAMETOOLONG;
+	for (;;) {
+		fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+		if (fd < 0)
+			return -errno;
+		if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0)
+			return fd;
+		ret = -errno;
+		close(fd);
+		/* No socket: a server before it listens (it is STARTING), or
+		 * none at all (the caller saw a dipc_shm: it is starting). */
+		if (ret != -EAGAIN && ret != -ENOENT && ret != -ECONNREFUSED)
+			return ret;
+		if (ms_left(deadline, hz) == 0)
+			return -ETIMEDOUT;
+		rte_delay_us_sleep(200);
+	}
+}
+
+/* Send one admission message. */
+static int
+admit_send(int fd, const struct dipc_admit_msg *m)
+{
+	return send(fd, m, sizeof(*m), MSG_NOSIGNAL) == (ssize_t)sizeof(*m) ? 0 : -ECONNRESET;
+}
+
+/* Wait for the server's next admission message, of @type, until @deadline. */
+static int
+admit_recv(int fd, uint16_t type, struct dipc_admit_msg *m, uint64_t deadline, uint64_t hz)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	ssize_t n;
+	int left;
 
 	for (;;) {
-		state = dipc_shm_load_state(&conn->state);
-		if (state == DIPC_CONN_ACTIVE)
-			return 0;
-		if (state == DIPC_CONN_REFUSED) {
-			ret = conn->refuse_reason < 0 ? conn->refuse_reason : -ECONNREFUSED;
-			dipc_shm_store_state(&conn->state, DIPC_CONN_FREE);
-			return ret;
-		}
-		ret = check_shm(shm, shm->server_pid);
-		if (ret == 0 && rte_rdtsc() > deadline)
-			ret = -ETIMEDOUT;
-		if (ret != 0) {
-			/* Withdraw, unless the control lcore decided meanwhile. */
-			if (dipc_shm_cas_state(&conn->state, DIPC_CONN_REQUESTED, DIPC_CONN_FREE))
-				return ret;
+		left = ms_left(deadline, hz);
+		if (left == 0)
+			return -ETIMEDOUT;
+		if (poll(&pfd, 1, left) < 0 && errno != EINTR)
+			return -errno;
+		if (pfd.revents == 0)
 			continue;
-		}
-		rte_delay_us_sleep(20);
+		n = recv(fd, m, sizeof(*m), MSG_DONTWAIT);
+		if (n < 0 && (errno == EAGAIN || errno == EINTR))
+			continue;
+		if (n == 0 || n < 0)
+			return -ECONNRESET; /* the server closed: it died, or refused us */
+		if (n != (ssize_t)sizeof(*m) || m->magic != DIPC_ADMIT_MAGIC ||
+		    m->version != DIPC_ADMIT_VERSION)
+			return -EPROTO;
+		/* A refusal may come instead of any message. */
+		if (m->type != type && m->type != DIPC_ADMIT_RESULT)
+			return -EPROTO;
+		return 0;
 	}
+}
+
+static void
+admit_msg_init(struct dipc_admit_msg *m, uint16_t type)
+{
+	memset(m, 0, sizeof(*m));
+	m->magic = DIPC_ADMIT_MAGIC;
+	m->version = DIPC_ADMIT_VERSION;
+	m->type = type;
+}
+
+/*
+ * Ask the server for a connection on its admission socket: HELLO, the
+ * token proof over its CHALLENGE, its RESULT. On success *fd is the
+ * socket (kept open while the connection lives) and *res the grants.
+ */
+static int
+admit(struct dipc_shm *shm, const struct dipc_client_opts *o, const struct dipc_token *t,
+      uint64_t deadline, uint64_t hz, int *fd, struct dipc_admit_msg *res)
+{
+	struct dipc_admit_msg m;
+	int ret, s;
+
+	s = admit_connect(deadline, hz);
+	if (s < 0)
+		return s;
+	admit_msg_init(&m, DIPC_ADMIT_HELLO);
+	m.hello.pid = getpid();
+	m.hello.msg_version_min = DIPC_MSG_VERSION;
+	m.hello.msg_version_max = DIPC_MSG_VERSION;
+	m.hello.want_window = o->window;
+	m.hello.want_depth = o->depth;
+	m.hello.epoch = shm->epoch;
+	ret = admit_send(s, &m);
+	if (ret == 0)
+		ret = admit_recv(s, DIPC_ADMIT_CHALLENGE, &m, deadline, hz);
+	if (ret == 0 && m.type == DIPC_ADMIT_CHALLENGE) {
+		uint64_t nonce = m.challenge.nonce;
+
+		admit_msg_init(&m, DIPC_ADMIT_PROOF);
+		m.proof.token_mac = t != NULL ? dipc_token_mac(t, nonce, 0, getpid()) : 0;
+		ret = admit_send(s, &m);
+		if (ret == 0)
+			ret = admit_recv(s, DIPC_ADMIT_RESULT, &m, deadline, hz);
+	}
+	if (ret == 0) {
+		ret = m.result.status;
+		if (ret > 0 || (ret == 0 && m.result.epoch != shm->epoch))
+			ret = -EPROTO;
+	}
+	if (ret != 0) {
+		close(s);
+		return ret;
+	}
+	*fd = s;
+	*res = m;
+	return 0;
 }
 
 struct dipc_client *
@@ -258,6 +332,7 @@ dipc_client_connect_opts(const struct dipc_client_opts *opts)
 	unsigned int timeout_ms = o->timeout_ms != 0 ? o->timeout_ms : 1000;
 	uint64_t hz = rte_get_tsc_hz(), deadline = rte_rdtsc() + hz / 1000 * timeout_ms;
 	struct dipc_client *c = NULL;
+	struct dipc_admit_msg res;
 	struct dipc_token token;
 	struct dipc_shm *shm;
 	uint32_t slot, i;
@@ -296,6 +371,7 @@ dipc_client_connect_opts(const struct dipc_client_opts *opts)
 		ret = -ENOMEM;
 		goto fail;
 	}
+	c->sock = -1;
 	c->shm = shm;
 	c->server_pid = shm->server_pid;
 	c->epoch = shm->epoch;
@@ -340,31 +416,41 @@ dipc_client_connect_opts(const struct dipc_client_opts *opts)
 		ret = have_token;
 		goto fail;
 	}
-	while ((ret = claim_slot(shm, o, have_token == 0 ? &token : NULL, &slot)) == -EAGAIN) {
-		ret = check_shm(shm, shm->server_pid);
-		if (ret == 0 && rte_rdtsc() > deadline)
+	/* Too many clients admitting at once: the server says EAGAIN; try
+	 * again until our deadline. */
+	while ((ret = admit(shm, o, have_token == 0 ? &token : NULL, deadline, hz, &c->sock,
+			    &res)) == -EAGAIN) {
+		if (ms_left(deadline, hz) == 0) {
 			ret = -ETIMEDOUT;
-		if (ret != 0)
 			break;
-		rte_delay_us_sleep(100);
+		}
+		rte_delay_us_sleep(1000);
 	}
 	if (ret != 0)
 		goto fail;
-	ret = await_admission(shm, slot, deadline);
-	if (ret != 0)
+	slot = res.result.slot;
+	/* The server's word, checked against what we mapped. */
+	if (slot >= shm->max_conns || slot >= __atomic_load_n(&shm->nb_ready, __ATOMIC_ACQUIRE) ||
+	    dipc_shm_load_state(&shm->conns[slot].state) != DIPC_CONN_ACTIVE ||
+	    shm->conns[slot].generation != res.result.generation) {
+		ret = -EPROTO;
 		goto fail;
+	}
 	c->slot = slot;
 	c->conn = &shm->conns[slot];
-	c->generation = c->conn->generation;
+	c->generation = res.result.generation;
 	ret = dipc_ring_conn_get(shm, slot, &c->rings);
 	if (ret != 0) {
-		dipc_shm_store_state(&c->conn->state, DIPC_CONN_CLOSE_REQ);
 		ret = -EPROTO;
 		goto fail;
 	}
 	return c;
 fail:
 	if (c != NULL) {
+		/* Closing the socket is the end of an admission the server
+		 * made and we cannot use: it takes the slot back. */
+		if (c->sock >= 0)
+			close(c->sock);
 		free(c->stash);
 		free(c);
 	}
@@ -386,6 +472,8 @@ dipc_client_close(struct dipc_client *c)
 	if (c->conn->generation == c->generation &&
 	    !dipc_shm_cas_state(&c->conn->state, DIPC_CONN_ACTIVE, DIPC_CONN_CLOSE_REQ))
 		dipc_shm_cas_state(&c->conn->state, DIPC_CONN_REVOKED, DIPC_CONN_CLOSE_REQ);
+	/* The server sees either this or the state word first; both close. */
+	close(c->sock);
 	free(c->stash);
 	free(c);
 	return 0;
@@ -886,7 +974,7 @@ dipc_client_check(struct dipc_client *c)
 	 * server's, which a stopped or wedged server no longer moves. */
 	now_ns = dipc_eal_now_ns();
 	c->conn->client.heartbeat = now_ns;
-	beat = __atomic_load_n(&c->shm->control.heartbeat, __ATOMIC_ACQUIRE);
+	beat = __atomic_load_n(&c->shm->heartbeat, __ATOMIC_ACQUIRE);
 	if (now_ns > beat && now_ns - beat > 2ull * c->shm->heartbeat_ms * 1000000)
 		return -EHOSTDOWN;
 	now = rte_rdtsc();
@@ -985,6 +1073,9 @@ dipc_client_strerror(int err)
 	case EACCES:
 		return "the server refused the token: give the client the server's token file "
 		       "(DIPC_TOKEN_FILE)";
+	case EPERM:
+		return "the server does not admit this process: its uid and gid are not in "
+		       "server.allow_uids/allow_gids, or it named another pid";
 	case ETIMEDOUT:
 		return "timed out waiting for the dipc server";
 	case EPROTO:

@@ -27,7 +27,15 @@ enum opt_type {
 	OPT_POW2, /* decimal power of two in min..max */
 	OPT_ENUM, /* one of names[]; the value is the index */
 	OPT_PATH, /* a file path, stored as a string; empty = none */
+	OPT_IDS,  /* a list of uids or gids, stored as a string; empty = none */
 };
+
+/* Options stored as text, and the room for each. */
+static inline int
+is_text(enum opt_type t)
+{
+	return t == OPT_PATH || t == OPT_IDS;
+}
 
 /* One option; this table drives defaults, load, set, usage and dump. */
 struct opt_desc {
@@ -68,6 +76,11 @@ static const struct opt_desc opts[] = {
 	OPT("server", "token_file", "token-file", OPT_PATH, 0, 0, 0,
 	    token_file, NULL, "file holding the token clients must prove they know; "
 	    "empty = none; refused if others can read it"),
+	OPT("server", "allow_uids", "allow-uids", OPT_IDS, 0, 0, 0,
+	    allow_uids, NULL, "uids admitted (comma-separated); with allow_gids empty too, "
+	    "the server's own uid and root"),
+	OPT("server", "allow_gids", "allow-gids", OPT_IDS, 0, 0, 0,
+	    allow_gids, NULL, "gids admitted (comma-separated), besides allow_uids"),
 	OPT("server", "workers", "workers", OPT_U32, 0, 127, 0,
 	    workers, NULL, "worker lcores to use, 0 = every worker lcore given to EAL"),
 	OPT("ring", "size", "ring-size", OPT_POW2, 64, 65536, 1024,
@@ -143,7 +156,7 @@ opt_put(struct dipc_server_config *cfg, const struct opt_desc *o, uint32_t v)
 {
 	void *p = (char *)cfg + o->offset;
 
-	if (o->type != OPT_PATH) /* paths are set as text, see apply_value() */
+	if (!is_text(o->type)) /* set as text, see apply_value() */
 		memcpy(p, &v, sizeof(v));
 }
 
@@ -233,6 +246,9 @@ format_range(const struct opt_desc *o, char *buf, size_t len)
 	case OPT_PATH:
 		snprintf(buf, len, "a file path");
 		break;
+	case OPT_IDS:
+		snprintf(buf, len, "up to %d numbers, comma-separated", DIPC_CONFIG_MAX_IDS);
+		break;
 	default:
 		snprintf(buf, len, "%" PRIu32 "..%" PRIu32, o->min, o->max);
 		break;
@@ -321,6 +337,19 @@ apply_value(struct dipc_server_config *cfg, const struct opt_desc *o, const char
 			return -EINVAL;
 		}
 		snprintf((char *)cfg + o->offset, DIPC_CONFIG_PATH_LEN, "%s", text);
+		return 0;
+	}
+	if (o->type == OPT_IDS) {
+		uint32_t ids[DIPC_CONFIG_MAX_IDS];
+
+		if (strlen(text) >= DIPC_CONFIG_IDS_LEN ||
+		    dipc_config_parse_ids(text, ids, DIPC_CONFIG_MAX_IDS) < 0) {
+			set_err(reason, reasonlen, "'%s' is not a list of at most %d ids "
+				"(numbers below 4294967295, comma-separated)", text,
+				DIPC_CONFIG_MAX_IDS);
+			return -EINVAL;
+		}
+		snprintf((char *)cfg + o->offset, DIPC_CONFIG_IDS_LEN, "%s", text);
 		return 0;
 	}
 	if (parse_value(o, text, &v, reason, reasonlen) != 0)
@@ -484,7 +513,7 @@ scan_file(const char *path, unsigned int lines[NB_OPTS], bool *fatal, char *err,
 			break;
 		}
 		/* A path may be empty (none); a number or a name may not. */
-		if (*val == '\0' && opts[i].type != OPT_PATH) {
+		if (*val == '\0' && !is_text(opts[i].type)) {
 			set_err(err, errlen, "%s:%u: key '%s.%s': empty value",
 				path, lineno, section, key);
 			bad = lineno;
@@ -765,9 +794,10 @@ dipc_config_usage(FILE *f, const char *prog)
 		char opt[NAME_MAX_LEN + 16], range[128], def[32];
 
 		snprintf(opt, sizeof(opt), "--%s %s", o->cli,
-			 o->type == OPT_ENUM ? "POLICY" : o->type == OPT_PATH ? "FILE" : "N");
+			 o->type == OPT_ENUM ? "POLICY" : o->type == OPT_PATH ? "FILE" :
+			 o->type == OPT_IDS ? "LIST" : "N");
 		format_range(o, range, sizeof(range));
-		if (o->type == OPT_PATH)
+		if (is_text(o->type))
 			snprintf(def, sizeof(def), "none");
 		else
 			format_value(o, o->def, def, sizeof(def));
@@ -793,7 +823,7 @@ dipc_config_dump(FILE *f, const struct dipc_server_config *cfg)
 			fprintf(f, "\n[%s]\n", section);
 		}
 		format_range(o, range, sizeof(range));
-		if (o->type == OPT_PATH) {
+		if (is_text(o->type)) {
 			fprintf(f, "; %s (%s, default none)\n", o->help, range);
 			fprintf(f, "%s = %s\n", o->key, (const char *)cfg + o->offset);
 			continue;
@@ -802,5 +832,36 @@ dipc_config_dump(FILE *f, const struct dipc_server_config *cfg)
 		format_value(o, opt_get(cfg, o), val, sizeof(val));
 		fprintf(f, "; %s (%s, default %s)\n", o->help, range, def);
 		fprintf(f, "%s = %s\n", o->key, val);
+	}
+}
+
+int
+dipc_config_parse_ids(const char *text, uint32_t *ids, unsigned int max)
+{
+	const char *p = text;
+	unsigned int n = 0;
+
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (*p == '\0')
+		return 0;
+	for (;;) {
+		uint64_t v = 0;
+		const char *start;
+
+		while (*p == ' ' || *p == '\t')
+			p++;
+		start = p;
+		while (isdigit((unsigned char)*p) && v < UINT32_MAX)
+			v = v * 10 + (uint64_t)(*p++ - '0');
+		if (p == start || v >= UINT32_MAX || n == max)
+			return -EINVAL;
+		ids[n++] = (uint32_t)v;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p == '\0')
+			return (int)n;
+		if (*p++ != ',')
+			return -EINVAL;
 	}
 }

@@ -49,6 +49,11 @@ enum dipc_stall_policy {
 /** Room for a path option, terminating NUL included. */
 #define DIPC_CONFIG_PATH_LEN 256
 
+/** Room for a list of ids option (allow_uids, allow_gids), NUL included. */
+#define DIPC_CONFIG_IDS_LEN 192
+/** Most ids such a list holds. */
+#define DIPC_CONFIG_MAX_IDS 16
+
 /** Size classes beyond class 0 (data_room/mbufs) the config can set. */
 #define DIPC_CONFIG_EXTRA_CLASSES 3
 
@@ -78,6 +83,16 @@ struct dipc_server_config {
 	 * start if the file is readable or writable by group or others.
 	 */
 	char token_file[DIPC_CONFIG_PATH_LEN];
+	/**
+	 * [server] allow_uids, allow_gids: who may connect, by the uid and gid
+	 * the kernel gives for the client process (SO_PEERCRED on the
+	 * admission socket): comma-separated numbers, at most
+	 * DIPC_CONFIG_MAX_IDS each. A client is admitted if its uid is in
+	 * allow_uids or its gid in allow_gids; with both empty (the default),
+	 * the server's own uid and root are. The token, if any, is needed too.
+	 */
+	char allow_uids[DIPC_CONFIG_IDS_LEN];
+	char allow_gids[DIPC_CONFIG_IDS_LEN]; /**< see allow_uids */
 	/**
 	 * [server] workers: worker lcores to use, 0 = every worker lcore
 	 * given to EAL; 0..127, default 0.
@@ -297,6 +312,22 @@ void dipc_config_usage(FILE *f, const char *prog);
  *   Configuration to print.
  */
 void dipc_config_dump(FILE *f, const struct dipc_server_config *cfg);
+
+/**
+ * Parse a list of ids as allow_uids and allow_gids hold it: decimal
+ * numbers below 4294967295, separated by commas (blanks around them are
+ * ignored); empty is an empty list.
+ *
+ * @param text
+ *   The list.
+ * @param ids
+ *   Where to put the ids (at least @p max of them).
+ * @param max
+ *   Most ids accepted.
+ * @return
+ *   The number of ids, or -EINVAL (not numbers, too many, out of range).
+ */
+int dipc_config_parse_ids(const char *text, uint32_t *ids, unsigned int max);
 
 #ifdef __cplusplus
 }

@@ -43,10 +43,8 @@ const char *
 dipc_info_conn_state_name(uint32_t state)
 {
 	static const char *const names[] = {
-		[DIPC_CONN_FREE] = "free", [DIPC_CONN_CLAIMING] = "claiming",
-		[DIPC_CONN_REQUESTED] = "requested", [DIPC_CONN_ACTIVE] = "active",
-		[DIPC_CONN_REFUSED] = "refused", [DIPC_CONN_CLOSE_REQ] = "closing",
-		[DIPC_CONN_REVOKED] = "revoked",
+		[DIPC_CONN_FREE] = "free", [DIPC_CONN_ACTIVE] = "active",
+		[DIPC_CONN_CLOSE_REQ] = "closing", [DIPC_CONN_REVOKED] = "revoked",
 	};
 
 	return state < RTE_DIM(names) ? names[state] : "unknown";
@@ -133,8 +131,9 @@ find_stats(const struct dipc_shm *shm, int *err)
 		return NULL;
 	}
 	if (st->nb_workers != shm->nb_workers || st->nb_workers > RTE_MAX_LCORE ||
+	    st->max_conns != shm->max_conns ||
 	    st->nb_status > DIPC_STATS_NB_STATUS || st->nb_drop > DIPC_STATS_NB_DROP ||
-	    mz->len < sizeof(*st) + (size_t)st->nb_workers * sizeof(st->workers[0])) {
+	    mz->len < dipc_shm_stats_size(st->nb_workers, st->max_conns)) {
 		*err = -EPROTO;
 		return NULL;
 	}
@@ -165,9 +164,15 @@ collect_pools(struct dipc_info *info)
 	}
 }
 
+/*
+ * One open connection: what the server published of it (its view, its
+ * counters, the pid and uid the kernel gave it), the queue depths of its
+ * rings, and what the client itself reports (client_tx, client_rx, its
+ * heartbeat: read from the client's own slot, marked as such).
+ */
 static void
-collect_conn(struct dipc_info *info, const struct dipc_shm *shm, uint32_t slot,
-	     uint32_t state, uint64_t now)
+collect_conn(struct dipc_info *info, const struct dipc_shm *shm,
+	     const struct dipc_shm_conn_stats *p, uint32_t slot, uint64_t now)
 {
 	const struct dipc_shm_conn *c = &shm->conns[slot];
 	struct dipc_info_conn *ic = &info->conns[info->nb_conns++];
@@ -176,18 +181,22 @@ collect_conn(struct dipc_info *info, const struct dipc_shm *shm, uint32_t slot,
 
 	memset(ic, 0, sizeof(*ic));
 	ic->slot = slot;
-	ic->state = state;
-	ic->pid = c->client_pid;
-	ic->worker = c->worker;
-	ic->generation = c->generation;
-	ic->window = c->window;
-	ic->depth = c->depth;
-	ic->rx_msgs = rd64(&c->server.rx_msgs);
-	ic->tx_msgs = rd64(&c->server.tx_msgs);
-	ic->invalid_msgs = rd64(&c->server.invalid_msgs);
-	ic->stalls = rd64(&c->server.rsp_full);
-	ic->given_back = rd64(&c->server.given_back);
-	ic->lend_refused = rd64(&c->server.lend_refused);
+	ic->state = __atomic_load_n(&p->state, __ATOMIC_RELAXED);
+	ic->pid = p->pid;
+	ic->uid = p->uid;
+	ic->gid = p->gid;
+	ic->worker = p->worker;
+	ic->generation = p->generation;
+	ic->window = p->window;
+	ic->depth = p->depth;
+	ic->lent = p->lent;
+	ic->rx_msgs = rd64(&p->rx_msgs);
+	ic->tx_msgs = rd64(&p->tx_msgs);
+	ic->invalid_msgs = rd64(&p->invalid_msgs);
+	ic->stalls = rd64(&p->rsp_full);
+	ic->given_back = rd64(&p->given_back);
+	ic->lend_refused = rd64(&p->lend_refused);
+	ic->bad_chains = rd64(&p->bad_chains);
 	ic->client_tx = rd64(&c->client.tx_msgs);
 	ic->client_rx = rd64(&c->client.rx_msgs);
 	hb = rd64(&c->client.heartbeat);
@@ -203,7 +212,7 @@ collect_conn(struct dipc_info *info, const struct dipc_shm *shm, uint32_t slot,
 	info->invalid_msgs += ic->invalid_msgs;
 	info->rsp_full += ic->stalls;
 	info->given_back += ic->given_back;
-	/* The worker index is the control lcore's, but check it anyway. */
+	/* The worker index is the server's, but check it anyway. */
 	if (ic->worker < info->nb_workers) {
 		struct dipc_info_worker *w = &info->workers[ic->worker];
 
@@ -235,7 +244,7 @@ dipc_info_collect(struct dipc_info *info)
 	info->epoch = shm->epoch;
 	info->server_pid = shm->server_pid;
 	info->uptime_ns = now > shm->start_ns ? now - shm->start_ns : 0;
-	t = rd64(&shm->control.heartbeat);
+	t = rd64(&shm->heartbeat);
 	info->heartbeat_age_ns = now > t ? now - t : 0;
 	info->max_conns = shm->max_conns;
 	nb_ready = __atomic_load_n(&shm->nb_ready, __ATOMIC_ACQUIRE);
@@ -250,20 +259,27 @@ dipc_info_collect(struct dipc_info *info)
 	info->msg_version_min = shm->msg_version_min;
 	info->msg_version_max = shm->msg_version_max;
 
-	info->control.admitted = rd64(&shm->control.admitted);
-	info->control.refused = rd64(&shm->control.refused);
-	info->control.refused_version = rd64(&shm->control.refused_version);
-	info->control.refused_token = rd64(&shm->control.refused_token);
-	info->control.refused_shutdown = rd64(&shm->control.refused_shutdown);
-	info->control.refused_full = rd64(&shm->control.refused_full);
-	info->control.slots_created = rd64(&shm->control.slots_created);
-	info->control.stalled = rd64(&shm->control.stalled);
-	info->control.stall_closed = rd64(&shm->control.stall_closed);
-	info->control.moved = rd64(&shm->control.moved);
-	info->control.reused = rd64(&shm->control.reused);
-	info->control.closed = rd64(&shm->control.closed);
-	info->control.dead = rd64(&shm->control.dead);
-	info->control.reclaimed_mbufs = rd64(&shm->control.reclaimed_mbufs);
+	/* Published by the server from its own memory, as every figure
+	 * below but the client-reported ones. */
+	info->control.admitted = rd64(&st->control.admitted);
+	info->control.refused = rd64(&st->control.refused);
+	info->control.refused_version = rd64(&st->control.refused_version);
+	info->control.refused_token = rd64(&st->control.refused_token);
+	info->control.refused_shutdown = rd64(&st->control.refused_shutdown);
+	info->control.refused_full = rd64(&st->control.refused_full);
+	info->control.refused_pid = rd64(&st->control.refused_pid);
+	info->control.refused_uid = rd64(&st->control.refused_uid);
+	info->control.refused_proto = rd64(&st->control.refused_proto);
+	info->control.slots_created = rd64(&st->control.slots_created);
+	info->control.stalled = rd64(&st->control.stalled);
+	info->control.stall_closed = rd64(&st->control.stall_closed);
+	info->control.moved = rd64(&st->control.moved);
+	info->control.reused = rd64(&st->control.reused);
+	info->control.closed = rd64(&st->control.closed);
+	info->control.dead = rd64(&st->control.dead);
+	info->control.reclaimed_mbufs = rd64(&st->control.reclaimed_mbufs);
+	info->control.grow_failed = rd64(&st->control.grow_failed);
+	info->control.bad_slot_state = rd64(&st->control.bad_slot_state);
 
 	info->rx_msgs = rd64(&st->closed.rx_msgs);
 	info->tx_msgs = rd64(&st->closed.tx_msgs);
@@ -300,10 +316,10 @@ dipc_info_collect(struct dipc_info *info)
 		}
 	}
 	for (i = 0; i < info->nb_ready; i++) {
-		uint32_t state = dipc_shm_load_state(&shm->conns[i].state);
+		const struct dipc_shm_conn_stats *p = &dipc_shm_stats_conns(st)[i];
 
-		if (state != DIPC_CONN_FREE)
-			collect_conn(info, shm, i, state, now);
+		if (__atomic_load_n(&p->state, __ATOMIC_RELAXED) != DIPC_CONN_FREE)
+			collect_conn(info, shm, p, i, now);
 	}
 	collect_pools(info);
 	rte_memzone_walk(count_memzone, &info->nb_memzones);

@@ -9,7 +9,9 @@
  * connections with their queue depths, the pools, and the validation
  * counters. dipc-info (a secondary process) and the server's /dipc/
  * telemetry commands both print what dipc_info_collect() fills, so they
- * show the same figures.
+ * show the same figures. Every counter comes from what the server
+ * publishes from its own memory (the memzone DIPC_STATS_MZ_NAME), except
+ * those marked client-reported, which a client writes into its own slot.
  *
  * Collecting writes nothing into the server's shared objects and creates
  * nothing: it looks objects up by name and reads them. Counters are read
@@ -33,7 +35,9 @@ extern "C" {
 struct dipc_info_conn {
 	uint32_t slot;         /**< slot index */
 	uint32_t state;        /**< enum dipc_conn_state */
-	int32_t pid;           /**< client process */
+	int32_t pid;           /**< client process (the kernel's word, at admission) */
+	uint32_t uid;          /**< its uid (the kernel's word) */
+	uint32_t gid;          /**< its gid (the kernel's word) */
 	uint32_t worker;       /**< owning worker index */
 	uint32_t generation;   /**< admissions on this slot */
 	uint32_t window;       /**< granted mbufs in flight */
@@ -48,9 +52,15 @@ struct dipc_info_conn {
 	uint64_t stalls;       /**< polls the response ring was full */
 	uint64_t given_back;   /**< mbufs the client gave back */
 	uint64_t lend_refused; /**< asks for more mbufs beyond the window */
-	uint64_t client_tx;    /**< requests the client enqueued (its own count) */
-	uint64_t client_rx;    /**< responses the client dequeued (its own count) */
-	/** ns since the client's last heartbeat; -1 if it never beat. */
+	uint64_t bad_chains;   /**< chained requests dropped whole */
+	uint32_t lent;         /**< mbufs lent to it now */
+	/** Requests the client enqueued: client-reported (read from the
+	 *  client's own slot, which it may write anything into). */
+	uint64_t client_tx;
+	/** Responses the client dequeued: client-reported. */
+	uint64_t client_rx;
+	/** ns since the client's last heartbeat; -1 if it never beat
+	 *  (client-reported). */
 	int64_t heartbeat_age_ns;
 };
 
@@ -90,11 +100,12 @@ struct dipc_info {
 	uint32_t max_conns, nb_ready, ring_size, nb_workers, pool_size, data_room, conn_mbufs;
 	uint32_t heartbeat_ms, token_required;
 	uint16_t msg_version_min, msg_version_max;
-	/** Admission and control counters (a copy of dipc_shm.control). */
+	/** Admission and control counters (dipc_shm_stats.control). */
 	struct {
 		uint64_t admitted, refused, refused_version, refused_token, refused_shutdown;
-		uint64_t refused_full, slots_created, stalled, stall_closed, moved, reused;
-		uint64_t closed, dead, reclaimed_mbufs;
+		uint64_t refused_full, refused_pid, refused_uid, refused_proto;
+		uint64_t slots_created, stalled, stall_closed, moved, reused;
+		uint64_t closed, dead, reclaimed_mbufs, grow_failed, bad_slot_state;
 	} control;
 	/* Messages: open connections plus those closed before. */
 	uint64_t rx_msgs, tx_msgs, invalid_msgs, rsp_full, given_back;
@@ -133,7 +144,7 @@ void dipc_info_free(struct dipc_info *info);
 /** "starting", "running", "stopping", "stopped" or "unknown". */
 const char *dipc_info_state_name(uint32_t state);
 
-/** "free", "claiming", "requested", "active", "refused", "closing", "revoked", "unknown". */
+/** "free", "active", "closing", "revoked", "unknown". */
 const char *dipc_info_conn_state_name(uint32_t state);
 
 /** A short key for an enum dipc_status ("bad_magic", ...), or NULL if unnamed. */

@@ -11,6 +11,7 @@
 #include <sys/epoll.h>
 #include <sys/mman.h>
 #include <sys/random.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -131,10 +132,10 @@ create_workers(struct dipc_server *s)
 	return 0;
 }
 
-/* A fresh nonce, so a proof written for the last decision is worth
- * nothing for the next. */
-static uint64_t
-new_nonce(void)
+/* A fresh nonce, so a proof made for one admission is worth nothing for
+ * the next. */
+uint64_t
+server_new_nonce(void)
 {
 	uint64_t v;
 
@@ -145,11 +146,10 @@ new_nonce(void)
 
 /*
  * Grow the pool of slots by one ring zone (grow_step slots): rings for
- * each and a fresh nonce; then publish them to clients.
- * Control lcore (or setup) only.
+ * each; then publish them to clients. Control lcore (or setup) only.
  */
-static int
-grow_slots(struct dipc_server *s)
+int
+server_grow_slots(struct dipc_server *s)
 {
 	uint32_t zone, i, n;
 	int socket;
@@ -175,12 +175,10 @@ grow_slots(struct dipc_server *s)
 		ss->socket = socket;
 		if (dipc_ring_conn_get(s->shm, i, &ss->rings) != 0)
 			goto undo;
-		ss->conn->nonce = new_nonce();
 	}
 	s->nb_ready += n;
-	s->shm->control.slots_created = s->nb_ready;
-	/* Release: the slots' rings and nonces are in place before clients
-	 * see them. */
+	s->ctl.slots_created = s->nb_ready;
+	/* Release: the slots' rings are in place before clients see them. */
 	__atomic_store_n(&s->shm->nb_ready, s->nb_ready, __ATOMIC_RELEASE);
 	return 0;
 undo:
@@ -205,13 +203,16 @@ create_slots(struct dipc_server *s)
 	for (i = 0; i < s->cfg.max_conns; i++) {
 		s->slots[i].conn = &s->shm->conns[i];
 		s->slots[i].pidfd = -1;
+		s->slots[i].sock = -1;
 	}
-	/* Start with the warm minimum (at least one zone); grow on demand. */
-	do {
-		ret = grow_slots(s);
-		if (ret != 0)
-			return ret;
-	} while (s->nb_ready < RTE_MIN(s->cfg.warm_conns, s->cfg.max_conns));
+	/* One zone at least; then towards the warm minimum, which the control
+	 * lcore keeps trying to reach if memory runs short now. */
+	ret = server_grow_slots(s);
+	if (ret != 0)
+		return ret;
+	while (s->nb_ready < RTE_MIN(s->cfg.warm_conns, s->cfg.max_conns))
+		if (server_try_grow(s) != 0)
+			break;
 	return 0;
 }
 
@@ -324,8 +325,7 @@ create_pools(struct dipc_server *s, int socket)
 static int
 create_stats(struct dipc_server *s, int socket)
 {
-	size_t len = sizeof(struct dipc_shm_stats) +
-		     (size_t)s->nb_workers * sizeof(struct dipc_shm_worker_stats);
+	size_t len = dipc_shm_stats_size(s->nb_workers, s->cfg.max_conns);
 	unsigned int i;
 
 	s->stats_mz = rte_memzone_reserve_aligned(DIPC_STATS_MZ_NAME, len, socket, 0,
@@ -338,6 +338,7 @@ create_stats(struct dipc_server *s, int socket)
 	s->stats = s->stats_mz->addr;
 	memset(s->stats, 0, len);
 	s->stats->nb_workers = s->nb_workers;
+	s->stats->max_conns = s->cfg.max_conns;
 	s->stats->nb_status = DIPC_STATS_NB_STATUS;
 	s->stats->nb_drop = DIPC_STATS_NB_DROP;
 	for (i = 0; i < s->nb_workers; i++)
@@ -346,6 +347,43 @@ create_stats(struct dipc_server *s, int socket)
 	/* Last: a reader that sees the magic sees the rest. */
 	__atomic_store_n(&s->stats->magic, DIPC_SHM_MAGIC, __ATOMIC_RELEASE);
 	return 0;
+}
+
+/* server.allow_uids and allow_gids, validated by lib/config already. */
+static int
+parse_allow(struct dipc_server *s)
+{
+	int n = dipc_config_parse_ids(s->cfg.allow_uids, s->allow_uids, ADMISSION_MAX_IDS);
+	int m = dipc_config_parse_ids(s->cfg.allow_gids, s->allow_gids, ADMISSION_MAX_IDS);
+
+	if (n < 0 || m < 0) {
+		SERVER_LOG(ERR, "allow_uids '%s' or allow_gids '%s' is not a list of ids",
+			   s->cfg.allow_uids, s->cfg.allow_gids);
+		return -EINVAL;
+	}
+	s->nb_allow_uids = (uint32_t)n;
+	s->nb_allow_gids = (uint32_t)m;
+	return 0;
+}
+
+/* Two descriptors per connection (its process, its admission socket) and
+ * a few of the server's own: raise the soft limit to the hard one if that
+ * is too few, and say so if even that is. */
+static void
+raise_fd_limit(const struct dipc_server *s)
+{
+	rlim_t need = (rlim_t)s->cfg.max_conns * 2 + SERVER_MAX_HANDSHAKES + 64;
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur >= need)
+		return;
+	rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max >= need ? need : rl.rlim_max;
+	setrlimit(RLIMIT_NOFILE, &rl);
+	if (rl.rlim_cur < need)
+		SERVER_LOG(WARNING, "max_connections %u needs %llu file descriptors, the limit is "
+				    "%llu: raise it (ulimit -n) or lower max_connections",
+			   s->cfg.max_conns, (unsigned long long)need,
+			   (unsigned long long)rl.rlim_cur);
 }
 
 struct dipc_server *
@@ -377,7 +415,7 @@ dipc_server_create(const struct dipc_server_config *cfg)
 		return NULL;
 	}
 	s->cfg = *cfg;
-	s->epfd = -1;
+	s->listen_fd = -1;
 	s->epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (s->epfd < 0) {
 		ret = -errno;
@@ -416,8 +454,8 @@ dipc_server_create(const struct dipc_server_config *cfg)
 	s->shm->data_room = cfg->data_room;
 	s->shm->conn_mbufs = cfg->conn_mbufs;
 	s->shm->heartbeat_ms = cfg->heartbeat_ms;
-	s->shm->control.heartbeat = dipc_eal_now_ns();
-	s->shm->start_ns = s->shm->control.heartbeat;
+	s->shm->heartbeat = dipc_eal_now_ns();
+	s->shm->start_ns = s->shm->heartbeat;
 	ret = create_stats(s, socket);
 	if (ret != 0)
 		goto fail;
@@ -433,10 +471,18 @@ dipc_server_create(const struct dipc_server_config *cfg)
 		s->shm->token_required = 1;
 	}
 
+	ret = parse_allow(s);
+	if (ret != 0)
+		goto fail;
 	ret = create_pools(s, socket);
 	if (ret != 0)
 		goto fail;
 	ret = create_slots(s);
+	if (ret != 0)
+		goto fail;
+	s->ring_capacity = rte_ring_get_capacity(s->slots[0].rings.req);
+	raise_fd_limit(s);
+	ret = server_admit_open(s);
 	if (ret != 0)
 		goto fail;
 
@@ -678,14 +724,7 @@ pidfd_open(pid_t pid)
 	return (int)syscall(SYS_pidfd_open, pid, 0);
 }
 
-static void
-refuse(struct dipc_server *s, struct dipc_shm_conn *conn, int reason)
-{
-	conn->nonce = new_nonce();
-	conn->refuse_reason = reason;
-	s->shm->control.refused++;
-	dipc_shm_store_state(&conn->state, DIPC_CONN_REFUSED);
-}
+static void begin_close(struct dipc_server *s, uint32_t slot, int workers_stopped);
 
 /* Lend a new connection its first mbufs (control lcore, before a worker
  * owns the slot). */
@@ -705,8 +744,9 @@ initial_lend(struct dipc_server *s, struct server_slot *ss, uint32_t slot)
 	ss->lent = n;
 }
 
-static void
-admit(struct dipc_server *s, uint32_t slot, int stopping)
+int
+server_slot_open(struct dipc_server *s, uint32_t slot, const struct admission_result *res,
+		 struct server_handshake *hs)
 {
 	struct server_slot *ss = &s->slots[slot];
 	struct dipc_shm_conn *conn = ss->conn;
@@ -714,61 +754,32 @@ admit(struct dipc_server *s, uint32_t slot, int stopping)
 	struct server_worker *w;
 	unsigned int i;
 
-	struct admission_request req = {
-		.slot = slot, .pid = conn->client_pid,
-		.version_min = conn->version_min, .version_max = conn->version_max,
-		.want_window = conn->want_window, .want_depth = conn->want_depth,
-		.nonce = conn->nonce, .token_mac = conn->token_mac,
-	};
-	const struct admission_policy pol = {
-		.version_min = s->shm->msg_version_min, .version_max = s->shm->msg_version_max,
-		.conn_mbufs = s->cfg.conn_mbufs,
-		.ring_capacity = rte_ring_get_capacity(ss->rings.req),
-		.stopping = stopping, .token_required = s->token_required, .token = &s->token,
-	};
-	struct admission_result res;
-
-	/* One snapshot of what the client wrote: it cannot change the
-	 * decision half-way through. */
-	admission_decide(&req, &pol, &res);
-	switch (res.reason) {
-	case 0:
-		break;
-	case -ESHUTDOWN:
-		s->shm->control.refused_shutdown++;
-		refuse(s, conn, res.reason);
-		return;
-	case -EPROTONOSUPPORT:
-		SERVER_LOG(NOTICE, "refused pid %d on slot %u: protocol versions %u..%u, served %u..%u",
-			   req.pid, slot, req.version_min, req.version_max, pol.version_min,
-			   pol.version_max);
-		s->shm->control.refused_version++;
-		refuse(s, conn, res.reason);
-		return;
-	default:
-		SERVER_LOG(NOTICE, "refused pid %d on slot %u: %s token", req.pid, slot,
-			   req.token_mac == 0 ? "no" : "wrong");
-		s->shm->control.refused_token++;
-		refuse(s, conn, res.reason);
-		return;
-	}
-	conn->version = res.version;
-	conn->window = res.window;
-	conn->depth = res.depth;
-	ss->lend_cap = conn->window;
-	ss->client_pid = req.pid;
-	/* The process itself tells us when it dies, however it dies. */
-	ss->pidfd = pidfd_open(ss->client_pid);
-	ev.data.u32 = slot;
+	/* The process itself tells us when it dies, however it dies. Its pid
+	 * is the kernel's, and it is alive: it holds the socket's other end. */
+	ss->pidfd = pidfd_open(hs->cred.pid);
+	ev.data.u64 = SERVER_EV(SERVER_EV_PIDFD, slot);
 	if (ss->pidfd < 0 || epoll_ctl(s->epfd, EPOLL_CTL_ADD, ss->pidfd, &ev) != 0) {
-		SERVER_LOG(NOTICE, "refused pid %d on slot %u: cannot watch the process: %s",
-			   ss->client_pid, slot, strerror(errno));
+		SERVER_LOG(NOTICE, "refused pid %d: cannot watch the process: %s", hs->cred.pid,
+			   strerror(errno));
 		if (ss->pidfd >= 0)
 			close(ss->pidfd);
 		ss->pidfd = -1;
-		refuse(s, conn, errno == ESRCH ? -ESRCH : -EAGAIN);
-		return;
+		return -EAGAIN;
 	}
+	/* Its socket tells us when it closes the connection by going away. */
+	ev.events = EPOLLIN | EPOLLRDHUP;
+	ev.data.u64 = SERVER_EV(SERVER_EV_SOCK, slot);
+	if (epoll_ctl(s->epfd, EPOLL_CTL_MOD, hs->fd, &ev) != 0) {
+		epoll_ctl(s->epfd, EPOLL_CTL_DEL, ss->pidfd, NULL);
+		close(ss->pidfd);
+		ss->pidfd = -1;
+		return -EAGAIN;
+	}
+	ss->sock = hs->fd;
+	ss->client_pid = hs->cred.pid;
+	ss->client_uid = hs->cred.uid;
+	ss->client_gid = hs->cred.gid;
+	ss->lend_cap = res->window;
 	w = pick_worker(s, ss);
 	/* Whatever a client left in the rings after its slot was taken back
 	 * was lent to nobody now: drop the pointers, rewind the indices. */
@@ -780,27 +791,42 @@ admit(struct dipc_server *s, uint32_t slot, int stopping)
 	ss->stall_since = 0;
 	ss->stall_reported = 0;
 	ss->last_rx = 0;
-	ss->lend_want_seen = conn->lend_want;
+	memset(&conn->client, 0, sizeof(conn->client));
+	memset(&conn->server, 0, sizeof(conn->server));
+	conn->lend_want = 0;
+	ss->lend_want_seen = 0;
 	ss->lend_target = RTE_MIN((uint32_t)SERVER_INITIAL_LEND, ss->lend_cap);
 	initial_lend(s, ss, slot);
 	memset(&ss->cnt, 0, sizeof(ss->cnt));
-	memset(&conn->server, 0, sizeof(conn->server));
-	memset(&conn->client, 0, sizeof(conn->client));
 	/* The client's running counts start again from 0 (just cleared). */
 	for (i = 0; i < DIPC_MAX_CLASSES; i++)
 		ss->class_want_seen[i] = 0;
 	ss->worker = w->index;
+	ss->generation++;
 	conn->worker = (uint16_t)w->index;
-	conn->generation++;
-	conn->nonce = new_nonce();
+	conn->version = res->version;
+	conn->window = res->window;
+	conn->depth = res->depth;
+	conn->client_pid = ss->client_pid;
+	conn->generation = ss->generation;
 	if (ss->uses++ != 0)
-		s->shm->control.reused++;
+		s->ctl.reused++;
 	worker_list_add(w, slot);
 	ss->state = SLOT_ACTIVE;
-	s->shm->control.admitted++;
-	dipc_shm_store_state(&conn->state, DIPC_CONN_ACTIVE);
-	SERVER_LOG(INFO, "admitted pid %d on slot %u, worker %u (lcore %u)", conn->client_pid,
-		   slot, w->index, w->lcore);
+	s->ctl.admitted++;
+	/* From FREE, as the server saw it when it chose the slot (a client
+	 * that wrote into a free slot meanwhile is met by the next pass). */
+	if (!dipc_shm_cas_state(&conn->state, DIPC_CONN_FREE, DIPC_CONN_ACTIVE))
+		s->ctl.bad_slot_state++;
+	SERVER_LOG(INFO, "admitted pid %d (uid %u) on slot %u, worker %u (lcore %u)",
+		   ss->client_pid, ss->client_uid, slot, w->index, w->lcore);
+	return 0;
+}
+
+void
+server_slot_lost(struct dipc_server *s, uint32_t slot)
+{
+	begin_close(s, slot, 0);
 }
 
 /* Start closing an admitted slot: its worker lets go first. */
@@ -814,6 +840,44 @@ begin_close(struct dipc_server *s, uint32_t slot, int workers_stopped)
 		ss->qs_token = rte_rcu_qsbr_start(s->qsbr);
 	}
 	ss->state = SLOT_CLOSING;
+}
+
+/* Stop watching a slot's client: its process and its socket. */
+static void
+server_slot_unwatch(struct dipc_server *s, struct server_slot *ss)
+{
+	if (ss->pidfd >= 0) {
+		epoll_ctl(s->epfd, EPOLL_CTL_DEL, ss->pidfd, NULL);
+		close(ss->pidfd);
+		ss->pidfd = -1;
+	}
+	if (ss->sock >= 0) {
+		epoll_ctl(s->epfd, EPOLL_CTL_DEL, ss->sock, NULL);
+		close(ss->sock);
+		ss->sock = -1;
+	}
+}
+
+/*
+ * Publish FREE on a slot the server has taken back: a compare-and-swap
+ * from what the state word holds (CLOSE_REQ from the client, ACTIVE or
+ * REVOKED if it died, anything a client scribbled), retried while a
+ * client keeps changing it. No other process legitimately moves the word
+ * of a slot that is not its own, so nobody's transition is lost.
+ */
+static void
+release_slot(struct dipc_server *s, struct dipc_shm_conn *conn)
+{
+	unsigned int tries;
+
+	for (tries = 0; tries < 64; tries++) {
+		uint32_t cur = dipc_shm_load_state(&conn->state);
+
+		if (cur == DIPC_CONN_FREE || dipc_shm_cas_state(&conn->state, cur, DIPC_CONN_FREE))
+			return;
+	}
+	s->ctl.bad_slot_state++;
+	dipc_shm_store_state(&conn->state, DIPC_CONN_FREE);
 }
 
 /* Finish closing once the worker quiesced: nobody touches the slot any
@@ -835,50 +899,79 @@ finish_close(struct dipc_server *s, uint32_t slot, int workers_stopped)
 	rte_ring_reset(ss->rings.rsp);
 	rte_ring_reset(ss->rings.alloc);
 	rte_ring_reset(ss->rings.free);
-	s->shm->control.reclaimed_mbufs += n;
+	s->ctl.reclaimed_mbufs += n;
 	s->closed.rx_msgs += ss->cnt.rx_msgs;
 	s->closed.tx_msgs += ss->cnt.tx_msgs;
 	s->closed.invalid_msgs += ss->cnt.invalid_msgs;
 	s->closed.rsp_full += ss->cnt.rsp_full;
 	s->closed.given_back += ss->cnt.given_back;
-	if (ss->pidfd >= 0) {
-		epoll_ctl(s->epfd, EPOLL_CTL_DEL, ss->pidfd, NULL);
-		close(ss->pidfd);
-		ss->pidfd = -1;
-	}
-	s->shm->control.closed++;
+	server_slot_unwatch(s, ss);
+	s->ctl.closed++;
 	if (ss->dead)
-		s->shm->control.dead++;
+		s->ctl.dead++;
 	SERVER_LOG(INFO, "%s slot %u of pid %d: %u mbufs taken back",
 		   ss->dead ? "reclaimed dead" : "closed", slot, ss->client_pid, n);
 	ss->state = SLOT_FREE;
 	conn->client_pid = 0;
-	dipc_shm_store_state(&conn->state, DIPC_CONN_FREE);
+	release_slot(s, conn);
 }
 
-/* Clients whose process exited since the last pass: close their slots. */
+/*
+ * An admitted client is gone: its process ended, or its admission socket
+ * closed (a process's sockets close as it exits, a moment before its
+ * pidfd says so). Close its slot. It died, or left without closing
+ * (counted as dead alike), unless it had asked to close.
+ */
 static void
-reap_dead(struct dipc_server *s, int workers_stopped)
+client_gone(struct dipc_server *s, uint32_t slot, int workers_stopped)
+{
+	struct server_slot *ss = &s->slots[slot];
+
+	if (slot >= s->nb_ready || (ss->state != SLOT_ACTIVE && ss->state != SLOT_REVOKED))
+		return;
+	ss->dead = dipc_shm_load_state(&ss->conn->state) != DIPC_CONN_CLOSE_REQ;
+	/* Stop watching now: a dead process and a closed socket stay
+	 * readable. */
+	server_slot_unwatch(s, ss);
+	if (ss->state == SLOT_REVOKED)
+		ss->state = SLOT_CLOSING; /* its worker let go long ago */
+	else
+		begin_close(s, slot, workers_stopped);
+}
+
+/* What woke the control lcore: dead clients, closed sockets, admissions. */
+static void
+control_events(struct dipc_server *s, int stopping, int workers_stopped)
 {
 	struct epoll_event ev[64];
 	int n, i;
 
 	n = epoll_wait(s->epfd, ev, RTE_DIM(ev), 0);
 	for (i = 0; i < n; i++) {
-		uint32_t slot = ev[i].data.u32;
-		struct server_slot *ss = &s->slots[slot];
+		uint32_t idx = (uint32_t)ev[i].data.u64;
+		char junk[64];
 
-		if (ss->state != SLOT_ACTIVE && ss->state != SLOT_REVOKED)
-			continue;
-		/* A client that asked to close and then exited did not die. */
-		ss->dead = dipc_shm_load_state(&ss->conn->state) != DIPC_CONN_CLOSE_REQ;
-		/* Stop watching now: a dead process stays readable. */
-		epoll_ctl(s->epfd, EPOLL_CTL_DEL, ss->pidfd, NULL);
-		if (ss->state == SLOT_REVOKED)
-			ss->state = SLOT_CLOSING; /* its worker let go long ago */
-		else
-			begin_close(s, slot, workers_stopped);
+		switch ((enum server_ev_kind)(ev[i].data.u64 >> 32)) {
+		case SERVER_EV_PIDFD:
+			client_gone(s, idx, workers_stopped);
+			break;
+		case SERVER_EV_SOCK:
+			/* The client says nothing more on it: data is junk, read
+			 * and ignored; end of file is the end of the connection. */
+			if (idx < s->nb_ready && s->slots[idx].sock >= 0 &&
+			    recv(s->slots[idx].sock, junk, sizeof(junk), MSG_DONTWAIT) > 0)
+				break;
+			client_gone(s, idx, workers_stopped);
+			break;
+		case SERVER_EV_LISTEN:
+			server_admit_accept(s);
+			break;
+		case SERVER_EV_HANDSHAKE:
+			server_admit_step(s, idx, stopping);
+			break;
+		}
 	}
+	server_admit_expire(s);
 }
 
 /*
@@ -902,17 +995,18 @@ check_stall(struct dipc_server *s, uint32_t slot)
 	if (ss->stall_reported || now < since || now - since < (uint64_t)s->cfg.stall_ms * 1000000)
 		return;
 	ss->stall_reported = 1;
-	s->shm->control.stalled++;
+	s->ctl.stalled++;
 	SERVER_LOG(NOTICE, "slot %u: pid %d has not read its responses for %" PRIu64 " ms%s",
 		   slot, ss->client_pid, (now - since) / 1000000,
 		   s->cfg.stall_policy == DIPC_STALL_DISCONNECT ? ": disconnecting it" : "");
 	if (s->cfg.stall_policy != DIPC_STALL_DISCONNECT)
 		return;
-	s->shm->control.stall_closed++;
+	s->ctl.stall_closed++;
 	worker_list_remove(&s->workers[ss->worker], slot);
 	ss->qs_token = rte_rcu_qsbr_start(s->qsbr);
 	ss->state = SLOT_REVOKED;
-	dipc_shm_store_state(&ss->conn->state, DIPC_CONN_REVOKED);
+	if (!dipc_shm_cas_state(&ss->conn->state, DIPC_CONN_ACTIVE, DIPC_CONN_REVOKED))
+		s->ctl.bad_slot_state++; /* the next pass sees what the client wrote */
 }
 
 /*
@@ -971,47 +1065,22 @@ balance(struct dipc_server *s, int *busy)
 	s->slots[best].qs_token = rte_rcu_qsbr_start(s->qsbr);
 	s->slots[best].move_to = lo;
 	s->slots[best].state = SLOT_MOVING;
-	s->shm->control.moved++;
+	s->ctl.moved++;
 	*busy = 1;
 	SERVER_LOG(NOTICE, "moving slot %u (%" PRIu64 " msgs) from worker %u (%" PRIu64
 		   ") to worker %u (%" PRIu64 ")", best, best_load, hi, wl[hi], lo, wl[lo]);
 }
 
-/* A client that died between claiming a slot and reading its refusal
- * would hold the slot forever: free it once its process has been gone for
- * a while (the pid is written just after the claim). */
-static void
-check_stuck_claim(struct dipc_server *s, uint32_t slot)
-{
-	struct server_slot *ss = &s->slots[slot];
-	int32_t pid = ss->conn->client_pid;
-	uint64_t now = rte_get_timer_cycles();
-
-	if (pid > 0 && !(kill(pid, 0) != 0 && errno == ESRCH)) {
-		ss->stuck_since = 0;
-		return;
-	}
-	if (ss->stuck_since == 0) {
-		ss->stuck_since = now;
-		return;
-	}
-	if (now - ss->stuck_since < rte_get_timer_hz() / 10)
-		return;
-	ss->stuck_since = 0;
-	s->shm->control.dead++;
-	SERVER_LOG(INFO, "freed slot %u: claimed by pid %d, which is gone", slot, pid);
-	dipc_shm_store_state(&ss->conn->state, DIPC_CONN_FREE);
-}
-
 /*
  * Copy the counters the server keeps in its own memory into the shared
  * memory dipc-info reads (at most once a millisecond, and when @force):
- * each open connection's, each worker's and the closed connections'
- * totals. The server itself never reads them back from there.
+ * each slot as the server sees it, each worker's counters, the admission
+ * and closed connections' totals. The server itself never reads them back.
  */
 static void
 publish_stats(struct dipc_server *s, int force)
 {
+	struct dipc_shm_conn_stats *pub = dipc_shm_stats_conns(s->stats);
 	uint64_t now = rte_get_timer_cycles();
 	unsigned int i;
 
@@ -1020,20 +1089,35 @@ publish_stats(struct dipc_server *s, int force)
 	s->next_publish = now + rte_get_timer_hz() / 1000;
 	for (i = 0; i < s->nb_ready; i++) {
 		const struct server_slot *ss = &s->slots[i];
-		struct dipc_shm_conn *conn = ss->conn;
+		struct dipc_shm_conn_stats *p = &pub[i];
 
-		if (ss->state == SLOT_FREE)
+		if (ss->state == SLOT_FREE) {
+			if (p->state != DIPC_CONN_FREE)
+				memset(p, 0, sizeof(*p));
 			continue;
+		}
+		p->state = ss->state == SLOT_REVOKED ? DIPC_CONN_REVOKED :
+			   ss->state == SLOT_CLOSING ? DIPC_CONN_CLOSE_REQ : DIPC_CONN_ACTIVE;
+		p->pid = ss->client_pid;
+		p->uid = ss->client_uid;
+		p->gid = ss->client_gid;
+		p->worker = ss->worker;
+		p->generation = ss->generation;
+		p->window = ss->lend_cap;
+		p->depth = ss->conn != NULL ? s->ring_capacity : 0;
 		/* Relaxed loads: the owning worker writes them meanwhile. */
-		conn->server.rx_msgs = __atomic_load_n(&ss->cnt.rx_msgs, __ATOMIC_RELAXED);
-		conn->server.tx_msgs = __atomic_load_n(&ss->cnt.tx_msgs, __ATOMIC_RELAXED);
-		conn->server.invalid_msgs = __atomic_load_n(&ss->cnt.invalid_msgs, __ATOMIC_RELAXED);
-		conn->server.rsp_full = __atomic_load_n(&ss->cnt.rsp_full, __ATOMIC_RELAXED);
-		conn->server.given_back = __atomic_load_n(&ss->cnt.given_back, __ATOMIC_RELAXED);
-		conn->server.bad_chains = __atomic_load_n(&ss->cnt.bad_chains, __ATOMIC_RELAXED);
+		p->lent = __atomic_load_n(&ss->lent, __ATOMIC_RELAXED);
+		p->rx_msgs = __atomic_load_n(&ss->cnt.rx_msgs, __ATOMIC_RELAXED);
+		p->tx_msgs = __atomic_load_n(&ss->cnt.tx_msgs, __ATOMIC_RELAXED);
+		p->invalid_msgs = __atomic_load_n(&ss->cnt.invalid_msgs, __ATOMIC_RELAXED);
+		p->rsp_full = __atomic_load_n(&ss->cnt.rsp_full, __ATOMIC_RELAXED);
+		p->given_back = __atomic_load_n(&ss->cnt.given_back, __ATOMIC_RELAXED);
+		p->lend_refused = __atomic_load_n(&ss->cnt.lend_refused, __ATOMIC_RELAXED);
+		p->bad_chains = __atomic_load_n(&ss->cnt.bad_chains, __ATOMIC_RELAXED);
 	}
 	for (i = 0; i < s->nb_workers; i++)
 		s->stats->workers[i] = s->workers[i].st;
+	s->stats->control = s->ctl;
 	s->stats->closed.rx_msgs = s->closed.rx_msgs;
 	s->stats->closed.tx_msgs = s->closed.tx_msgs;
 	s->stats->closed.invalid_msgs = s->closed.invalid_msgs;
@@ -1052,29 +1136,23 @@ static unsigned int
 control_pass(struct dipc_server *s, int stopping, int workers_stopped, int *busy)
 {
 	unsigned int i, in_use = 0, free_ready = 0;
-	uint32_t want;
 
-	*busy = 0;
+	*busy = s->nb_handshakes != 0;
 	/* The heartbeat: clients that see none for two periods report the
 	 * server stopped. */
-	__atomic_store_n(&s->shm->control.heartbeat, dipc_eal_now_ns(), __ATOMIC_RELEASE);
-	reap_dead(s, workers_stopped);
+	__atomic_store_n(&s->shm->heartbeat, dipc_eal_now_ns(), __ATOMIC_RELEASE);
+	control_events(s, stopping, workers_stopped);
 	for (i = 0; i < s->nb_ready; i++) {
 		struct server_slot *ss = &s->slots[i];
 		uint32_t shared = dipc_shm_load_state(&ss->conn->state);
 
 		switch (ss->state) {
 		case SLOT_FREE:
-			if (shared == DIPC_CONN_REQUESTED) {
-				admit(s, i, stopping);
-				*busy = 1;
-			} else if (shared == DIPC_CONN_CLAIMING || shared == DIPC_CONN_REFUSED) {
-				*busy = 1; /* a client is mid-way: leave it be, unless it died */
-				check_stuck_claim(s, i);
-			} else if (shared != DIPC_CONN_FREE) {
-				/* Never admitted here: nobody may claim it is. */
-				s->bad_slot_state++;
-				dipc_shm_store_state(&ss->conn->state, DIPC_CONN_FREE);
+			/* Nobody may say a slot the server did not give is in
+			 * use: put it back. */
+			if (shared != DIPC_CONN_FREE) {
+				s->ctl.bad_slot_state++;
+				release_slot(s, ss->conn);
 			}
 			break;
 		case SLOT_ACTIVE:
@@ -1084,7 +1162,7 @@ control_pass(struct dipc_server *s, int stopping, int workers_stopped, int *busy
 				break;
 			}
 			if (shared != DIPC_CONN_CLOSE_REQ)
-				s->bad_slot_state++;
+				s->ctl.bad_slot_state++;
 			begin_close(s, i, workers_stopped);
 			*busy = 1;
 			break;
@@ -1093,8 +1171,7 @@ control_pass(struct dipc_server *s, int stopping, int workers_stopped, int *busy
 			*busy = 1;
 			break;
 		case SLOT_MOVING:
-			/* The old worker let go: the new one takes it over, with
-			 * its held-back responses, in order. */
+			/* The old worker let go: the new one takes it over. */
 			if (rte_rcu_qsbr_check(s->qsbr, ss->qs_token, false) == 1 || workers_stopped) {
 				ss->worker = ss->move_to;
 				ss->conn->worker = (uint16_t)ss->move_to;
@@ -1111,12 +1188,13 @@ control_pass(struct dipc_server *s, int stopping, int workers_stopped, int *busy
 				ss->state = SLOT_CLOSING;
 				*busy = 1;
 			} else if (shared != DIPC_CONN_REVOKED) {
-				s->bad_slot_state++;
-				dipc_shm_store_state(&ss->conn->state, DIPC_CONN_REVOKED);
+				s->ctl.bad_slot_state++;
+				if (!dipc_shm_cas_state(&ss->conn->state, shared, DIPC_CONN_REVOKED))
+					*busy = 1; /* changed again: seen next pass */
 			}
 			break;
 		}
-		if (ss->state != SLOT_FREE || dipc_shm_load_state(&ss->conn->state) != DIPC_CONN_FREE)
+		if (ss->state != SLOT_FREE)
 			in_use++;
 		else
 			free_ready++;
@@ -1124,32 +1202,36 @@ control_pass(struct dipc_server *s, int stopping, int workers_stopped, int *busy
 	if (!stopping && !workers_stopped)
 		balance(s, busy);
 	publish_stats(s, 0);
-	/* Keep the warm minimum of free slots with rings, and grow when a
-	 * client found none, up to max_connections. */
-	want = __atomic_load_n(&s->shm->slot_want, __ATOMIC_ACQUIRE);
-	if (!stopping && s->nb_ready < s->cfg.max_conns &&
-	    (free_ready < s->cfg.warm_conns || want != s->slot_want_seen)) {
-		uint64_t now = rte_get_timer_cycles();
-		int ret;
-
-		/* After a failure, retry once a second (or when a client asks
-		 * again), not on every pass, and say so once per failure. */
-		if (want != s->slot_want_seen || now >= s->grow_retry_at) {
-			s->slot_want_seen = want;
-			ret = grow_slots(s);
-			if (ret != 0) {
-				if (s->grow_retry_at == 0)
-					SERVER_LOG(WARNING, "cannot grow the pool of slots past %u: %s",
-						   s->nb_ready, rte_strerror(-ret));
-				s->shm->control.grow_failed++;
-				s->grow_retry_at = now + rte_get_timer_hz();
-			} else {
-				s->grow_retry_at = 0;
-			}
-			*busy = 1;
-		}
-	}
+	/* Keep the warm minimum of free slots with rings, up to
+	 * max_connections (an admission that finds none grows it too). */
+	if (!stopping && free_ready < s->cfg.warm_conns && server_try_grow(s) == 0)
+		*busy = 1;
 	return in_use;
+}
+
+int
+server_try_grow(struct dipc_server *s)
+{
+	uint64_t now = rte_get_timer_cycles();
+	int ret;
+
+	if (s->nb_ready >= s->cfg.max_conns)
+		return -ENOSPC;
+	/* After a failure, retry once a second, not on every pass or every
+	 * admission, and say so once per failure. */
+	if (s->grow_retry_at != 0 && now < s->grow_retry_at)
+		return -ENOMEM;
+	ret = server_grow_slots(s);
+	if (ret != 0) {
+		if (s->grow_retry_at == 0)
+			SERVER_LOG(WARNING, "cannot grow the pool of slots past %u: %s", s->nb_ready,
+				   rte_strerror(-ret));
+		s->ctl.grow_failed++;
+		s->grow_retry_at = now + rte_get_timer_hz();
+		return ret;
+	}
+	s->grow_retry_at = 0;
+	return 0;
 }
 
 static int
@@ -1290,9 +1372,9 @@ dump_rejects(FILE *f, const struct dipc_server *s)
 		if (n != 0)
 			fprintf(f, "dipc-server: rejected %" PRIu64 ": %s\n", n, drop_names[r]);
 	}
-	if (s->bad_slot_state != 0)
+	if (s->ctl.bad_slot_state != 0)
 		fprintf(f, "dipc-server: slot states corrupted by clients: %" PRIu64 "\n",
-			s->bad_slot_state);
+			s->ctl.bad_slot_state);
 }
 
 unsigned int
@@ -1367,8 +1449,7 @@ dipc_server_dump(FILE *f, const struct dipc_server *s)
 		const struct server_slot *ss = &s->slots[i];
 
 		if (ss->state == SLOT_FREE) {
-			idle += i < s->nb_ready &&
-				dipc_shm_load_state(&ss->conn->state) == DIPC_CONN_FREE;
+			idle += i < s->nb_ready;
 			continue;
 		}
 		open++;
@@ -1382,30 +1463,32 @@ dipc_server_dump(FILE *f, const struct dipc_server *s)
 	}
 	fprintf(f, "dipc-server: connections admitted %" PRIu64 ", refused %" PRIu64
 		   ", closed %" PRIu64 " (of which dead %" PRIu64 "), open %u\n",
-		s->shm->control.admitted, s->shm->control.refused, s->shm->control.closed,
-		s->shm->control.dead, open);
+		s->ctl.admitted, s->ctl.refused, s->ctl.closed,
+		s->ctl.dead, open);
 	fprintf(f, "dipc-server: slots: %u with rings of %u (warm minimum %u, step %u); "
 		   "admissions on reused slots %" PRIu64 " (hit rate %.1f%%); idle %u\n",
 		s->nb_ready, s->cfg.max_conns, s->cfg.warm_conns, s->cfg.grow_step,
-		s->shm->control.reused,
-		s->shm->control.admitted != 0 ?
-			100.0 * (double)s->shm->control.reused / (double)s->shm->control.admitted : 0.0,
+		s->ctl.reused,
+		s->ctl.admitted != 0 ?
+			100.0 * (double)s->ctl.reused / (double)s->ctl.admitted : 0.0,
 		idle);
-	if (s->shm->control.grow_failed != 0)
+	if (s->ctl.grow_failed != 0)
 		fprintf(f, "dipc-server: attempts to add slots that failed %" PRIu64 "\n",
-			s->shm->control.grow_failed);
+			s->ctl.grow_failed);
 	fprintf(f, "dipc-server: connections moved between workers %" PRIu64 "\n",
-		s->shm->control.moved);
+		s->ctl.moved);
 	fprintf(f, "dipc-server: clients found not reading their responses %" PRIu64
 		   ", disconnected by policy %" PRIu64 "\n",
-		s->shm->control.stalled, s->shm->control.stall_closed);
+		s->ctl.stalled, s->ctl.stall_closed);
 	fprintf(f, "dipc-server: refused: version %" PRIu64 ", token %" PRIu64
-		   ", shutting down %" PRIu64 ", no free slot %" PRIu64 "\n",
-		s->shm->control.refused_version, s->shm->control.refused_token,
-		s->shm->control.refused_shutdown, s->shm->control.refused_full);
+		   ", shutting down %" PRIu64 ", no free slot %" PRIu64 ", forged pid %" PRIu64
+		   ", uid/gid not allowed %" PRIu64 ", bad handshake %" PRIu64 "\n",
+		s->ctl.refused_version, s->ctl.refused_token, s->ctl.refused_shutdown,
+		s->ctl.refused_full, s->ctl.refused_pid, s->ctl.refused_uid,
+		s->ctl.refused_proto);
 	fprintf(f, "dipc-server: mbufs given back by clients %" PRIu64
 		   ", taken back from closed connections %" PRIu64 "\n",
-		back, s->shm->control.reclaimed_mbufs);
+		back, s->ctl.reclaimed_mbufs);
 	fprintf(f, "dipc-server: messages rx %" PRIu64 ", tx %" PRIu64
 		   ", invalid %" PRIu64 ", response-ring-full %" PRIu64 "\n",
 		rx, tx, invalid, full);
@@ -1443,6 +1526,7 @@ dipc_server_free(struct dipc_server *s)
 	if (s == NULL)
 		return;
 	dipc_capture_fini(s);
+	server_admit_close(s);
 	/* A client still attached maps the shared objects: freeing them would
 	 * unmap its pages under it (EAL syncs frees to secondaries), and it
 	 * would crash instead of seeing a stopped server. Leave them; they go
@@ -1454,9 +1538,12 @@ dipc_server_free(struct dipc_server *s)
 		SERVER_LOG(WARNING, "leaving the shared memory in place for %u client(s) still "
 				    "connected", open);
 	if (s->slots != NULL) {
-		for (i = 0; i < s->cfg.max_conns; i++)
+		for (i = 0; i < s->cfg.max_conns; i++) {
 			if (s->slots[i].pidfd >= 0)
 				close(s->slots[i].pidfd);
+			if (s->slots[i].sock >= 0)
+				close(s->slots[i].sock);
+		}
 	}
 	if (s->zones != NULL) {
 		for (i = 0; open == 0 && i <= s->cfg.max_conns / s->cfg.grow_step; i++)

@@ -57,6 +57,11 @@ tel_stats(const char *cmd __rte_unused, const char *params __rte_unused, struct 
 	add_u64(d, "refused_token", info.control.refused_token);
 	add_u64(d, "refused_shutdown", info.control.refused_shutdown);
 	add_u64(d, "refused_full", info.control.refused_full);
+	add_u64(d, "refused_pid", info.control.refused_pid);
+	add_u64(d, "refused_uid", info.control.refused_uid);
+	add_u64(d, "refused_proto", info.control.refused_proto);
+	add_u64(d, "grow_failed", info.control.grow_failed);
+	add_u64(d, "bad_slot_state", info.control.bad_slot_state);
 	add_u64(d, "slots_created", info.control.slots_created);
 	add_u64(d, "reused", info.control.reused);
 	add_u64(d, "closed", info.control.closed);
@@ -150,6 +155,8 @@ conn_dict(struct rte_tel_data *d, const struct dipc_info_conn *c)
 	rte_tel_data_add_dict_int(d, "slot", (int)c->slot);
 	rte_tel_data_add_dict_string(d, "state", dipc_info_conn_state_name(c->state));
 	rte_tel_data_add_dict_int(d, "pid", c->pid);
+	add_u64(d, "uid", c->uid);
+	add_u64(d, "gid", c->gid);
 	add_u64(d, "worker", c->worker);
 	add_u64(d, "generation", c->generation);
 	add_u64(d, "window", c->window);
@@ -164,6 +171,10 @@ conn_dict(struct rte_tel_data *d, const struct dipc_info_conn *c)
 	add_u64(d, "stalls", c->stalls);
 	add_u64(d, "given_back", c->given_back);
 	add_u64(d, "lend_refused", c->lend_refused);
+	add_u64(d, "bad_chains", c->bad_chains);
+	add_u64(d, "lent", c->lent);
+	/* What the client writes into its own slot, not the server's count. */
+	rte_tel_data_add_dict_string(d, "client_reported", "client_tx client_rx heartbeat_age_ms");
 	add_u64(d, "client_tx", c->client_tx);
 	add_u64(d, "client_rx", c->client_rx);
 	rte_tel_data_add_dict_int(d, "heartbeat_age_ms", c->heartbeat_age_ns < 0 ? -1 :

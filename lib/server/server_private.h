@@ -3,6 +3,8 @@
 #define DIPC_SERVER_PRIVATE_H
 
 #include <signal.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <time.h>
 
 #include <rte_branch_prediction.h>
@@ -12,6 +14,7 @@
 #include <rte_mempool.h>
 #include <rte_ring.h>
 
+#include "dipc_admission.h"
 #include "dipc_ring_transport.h"
 #include "dipc_eal.h"
 #include "dipc_server.h"
@@ -123,11 +126,11 @@ struct server_slot {
 	uint32_t client_uid;       /* its uid and gid, from the kernel too */
 	uint32_t client_gid;
 	int pidfd;                 /* the client process, to see it die; -1 if none */
+	int sock;                  /* its admission socket, open while it is; -1 if none */
 	uint32_t generation;       /* admissions on this slot, as published */
 	uint8_t state;             /* enum server_slot_state, control lcore only */
 	uint8_t dead;              /* control: the client died without closing */
 	uint64_t qs_token;         /* control: RCU token taken after the removal */
-	uint64_t stuck_since;      /* control: timer cycles a dead claimer was seen */
 	uint64_t uses;             /* control: admissions on this slot */
 	uint64_t stall_since;      /* worker: ns (monotonic) responses began to wait; 0 */
 	uint8_t stall_reported;    /* control: this stall was reported */
@@ -195,6 +198,31 @@ _Static_assert(SERVER_DROP_NOT_MBUF == DIPC_STATS_DROP_NOT_MBUF &&
 	       SERVER_DROP_NOT_LENT == DIPC_STATS_DROP_NOT_LENT &&
 	       SERVER_DROP_BAD_CHAIN == DIPC_STATS_DROP_BAD_CHAIN, "drop reasons as published");
 
+/* A client on the admission socket, between accept and RESULT. */
+struct server_handshake {
+	int fd;                      /* -1: the entry is free */
+	uint8_t step;                /* 0: waiting for HELLO, 1: for PROOF */
+	struct ucred cred;           /* the kernel's word on the client */
+	uint64_t deadline;           /* timer cycles */
+	struct admission_request req;
+};
+
+/* Handshakes at once; more wait in the listen backlog or are told EAGAIN. */
+#define SERVER_MAX_HANDSHAKES 64
+
+/* What an event of the control lcore's epoll set is about: a kind in the
+ * high half of its data, an index in the low half. */
+enum server_ev_kind {
+	SERVER_EV_PIDFD = 0,   /* a client process (slot index) */
+	SERVER_EV_LISTEN,      /* the admission socket */
+	SERVER_EV_HANDSHAKE,   /* a handshake (index in hs[]) */
+	SERVER_EV_SOCK,        /* an admitted client's socket (slot index) */
+};
+#define SERVER_EV(kind, idx) (((uint64_t)(kind) << 32) | (uint32_t)(idx))
+
+/* No slot: what free_slot() returns when every one is taken. */
+#define SERVER_NO_SLOT UINT32_MAX
+
 struct server_method {
 	dipc_server_handler_t fn;
 	void *arg;
@@ -215,11 +243,21 @@ struct dipc_server {
 	struct server_slot *slots;        /* [max_conns]; nb_ready of them have rings */
 	const struct rte_memzone **zones; /* ring zones, [max_conns / grow_step + 1] */
 	uint32_t nb_ready;
-	uint32_t slot_want_seen;          /* shm->slot_want when last served */
 	uint64_t grow_retry_at;           /* timer cycles; 0 = the last growth worked */
 	uint64_t next_balance;            /* timer cycles of the next balance check */
 	struct rte_mbuf **control_scratch; /* [largest pool size], for sweeps */
-	uint64_t bad_slot_state;          /* shared slot states a client corrupted */
+	/* Admission and control counters, published for dipc-info. */
+	struct dipc_shm_control_counters ctl;
+	/* The admission socket and the handshakes under way. */
+	int listen_fd;
+	char admit_path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	struct server_handshake hs[SERVER_MAX_HANDSHAKES];
+	unsigned int nb_handshakes;
+	uint32_t ring_capacity;           /* usable entries of each ring */
+	/* server.allow_uids, server.allow_gids, parsed. */
+	uint32_t nb_allow_uids, nb_allow_gids;
+	uint32_t allow_uids[ADMISSION_MAX_IDS];
+	uint32_t allow_gids[ADMISSION_MAX_IDS];
 	/* What connections that closed had counted (their slots' counters
 	 * start again at the next admission). */
 	struct server_conn_counters closed;
@@ -229,7 +267,7 @@ struct dipc_server {
 	struct rte_rcu_qsbr *qsbr;
 	struct dipc_token token;          /* loaded from cfg.token_file */
 	int token_required;
-	int epfd;                         /* epoll of the clients' pidfds */
+	int epfd;                         /* epoll: pidfds and sockets (SERVER_EV()) */
 	struct server_worker *workers;
 	unsigned int nb_workers;
 	struct server_method methods[DIPC_SERVER_MAX_METHOD + 1];
@@ -367,6 +405,29 @@ server_refuse_lend(struct server_slot *ss)
 	ss->cnt.lend_refused++;
 	__atomic_store_n(&ss->conn->server.lend_refused, ss->cnt.lend_refused, __ATOMIC_RELEASE);
 }
+
+/* Admission (dipc_server_admit.c): the listening socket, new connections,
+ * a handshake's next message, handshakes past their time. */
+int server_admit_open(struct dipc_server *s);
+void server_admit_close(struct dipc_server *s);
+void server_admit_accept(struct dipc_server *s);
+void server_admit_step(struct dipc_server *s, uint32_t idx, int stopping);
+void server_admit_expire(struct dipc_server *s);
+void server_handshake_drop(struct dipc_server *s, struct server_handshake *hs);
+
+/* Open @slot for the client of handshake @hs with the grants of @res: its
+ * rings reset, mbufs lent, a worker, its process watched; the handshake's
+ * socket becomes the slot's. Returns 0, or -errno (the slot stays free). */
+int server_slot_open(struct dipc_server *s, uint32_t slot, const struct admission_result *res,
+		     struct server_handshake *hs);
+/* The client of a slot just opened is gone before it heard of it: close. */
+void server_slot_lost(struct dipc_server *s, uint32_t slot);
+/* Give grow_step more slots rings; 0 or -errno. */
+int server_grow_slots(struct dipc_server *s);
+/* The same, at most once a second after a failure (counted, said once). */
+int server_try_grow(struct dipc_server *s);
+/* A fresh random value, never 0. */
+uint64_t server_new_nonce(void);
 
 /* Zeroed memory of this process only (anonymous private pages, not
  * hugepages: no client maps it), cache-line aligned, on NUMA node
