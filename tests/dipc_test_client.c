@@ -599,6 +599,50 @@ hold_until(const char *path)
 	return 0;
 }
 
+/*
+ * Connect and close as fast as it can for @seconds, each connect with a
+ * timeout of @timeout_ms, each connection making one echo call: every
+ * connect must succeed, or fail, within its timeout (plus a scheduling
+ * slack on a loaded machine). Prints the count, the failures by reason and
+ * the slowest connect.
+ */
+static int
+mode_churn(unsigned long seconds, unsigned int timeout_ms)
+{
+	const uint64_t hz = rte_get_tsc_hz(), slack = hz / 2;
+	uint64_t end = rte_rdtsc() + hz * seconds, slowest = 0, t0, took;
+	unsigned long cycles = 0, failed = 0, late = 0, bad = 0;
+	int fails = 0;
+
+	while (rte_rdtsc() < end) {
+		struct dipc_client *c;
+
+		t0 = rte_rdtsc();
+		c = dipc_client_connect(timeout_ms);
+		took = rte_rdtsc() - t0;
+		slowest = RTE_MAX(slowest, took);
+		if (took > hz / 1000 * timeout_ms + slack)
+			late++;
+		cycles++;
+		if (c == NULL) {
+			failed++;
+			printf("test-client: churn: connect %lu: %s after %.1f ms\n", cycles,
+			       dipc_client_strerror(rte_errno), (double)took * 1e3 / (double)hz);
+			if (rte_errno == ESHUTDOWN)
+				break;
+			continue;
+		}
+		if (echo_call(c, 16, (uint32_t)cycles) != 0)
+			bad++;
+		dipc_client_close(c);
+	}
+	fails = failed != 0 || late != 0 || bad != 0;
+	printf("test-client: churn %lu connections, %lu failed, %lu past their timeout, %lu bad "
+	       "calls, slowest connect %.1f ms: %s\n", cycles, failed, late, bad,
+	       (double)slowest * 1e3 / (double)hz, fails ? "FAILED" : "ok");
+	return fails ? 1 : 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -627,6 +671,11 @@ main(int argc, char **argv)
 	if (strcmp(mode, "conns") == 0 && argc > 3) {
 		ret = mode_conns((unsigned int)strtoul(argv[2], NULL, 10),
 				 strtoul(argv[3], NULL, 10), argc > 4 ? argv[4] : NULL);
+		dipc_eal_cleanup_bounded(5, ret, NULL);
+		return ret;
+	}
+	if (strcmp(mode, "churn") == 0 && argc > 3) {
+		ret = mode_churn(strtoul(argv[2], NULL, 10), (unsigned int)strtoul(argv[3], NULL, 10));
 		dipc_eal_cleanup_bounded(5, ret, NULL);
 		return ret;
 	}
