@@ -19,6 +19,7 @@
  *   dipc_hostile_client [EAL args] -- race single|chain request|oneway BURSTS SEED
  *   dipc_hostile_client [EAL args] -- handshake PID...
  *   dipc_hostile_client [EAL args] -- scribble-slot SECONDS SEED
+ *   dipc_hostile_client [EAL args] -- rings BURSTS SEED
  *
  * race: messages sent raw on the connection's rings (one segment, or chains
  * of 2..8), each burst followed by a loop that rewrites next, nb_segs,
@@ -32,6 +33,11 @@
  * scribble-slot: for SECONDS, connects and writes random words (FREE,
  * CLOSE_REQ, garbage) into its own slot's state, then into its grants, as
  * fast as it can, reconnecting when the server takes the slot back.
+ * rings: for BURSTS bursts, echo requests sent raw while the server's own
+ * indices in the connection's four rings (request and free consumer,
+ * response and alloc producer) are rewritten; then the rings' geometry
+ * (size, mask, capacity, flags) is, and the client dies without closing.
+ * The next client on the slot must find the rings as they were made.
  *
  * ROUNDS (default 1) repeats the whole sequence, PAUSE_MS apart
  * (tools/hostile-bench.sh uses it to measure a neighbour's latency).
@@ -633,6 +639,109 @@ mode_handshake(int argc, char **argv)
 	return failures ? 1 : 0;
 }
 
+/* One of the server's indices of the rings, at random, to a random value. */
+static void
+scribble_indices(const struct dipc_ring_conn *rc)
+{
+	struct rte_ring *r[] = { rc->req, rc->free, rc->rsp, rc->alloc };
+	unsigned int k = (unsigned int)rand() % 4; /* NOLINT(cert-msc30-c,cert-msc50-cpp) */
+	uint32_t v = (uint32_t)rand(); /* NOLINT(cert-msc30-c,cert-msc50-cpp) */
+	struct rte_ring_headtail *ht = k < 2 ? &r[k]->cons : &r[k]->prod;
+
+	if (rand() % 2) /* NOLINT(cert-msc30-c,cert-msc50-cpp) */
+		v = (rand() % 2 ? ht->tail : ht->head) + (uint32_t)(rand() % 5000) - 2500; /* NOLINT */
+	if (rand() % 2) /* NOLINT(cert-msc30-c,cert-msc50-cpp) */
+		__atomic_store_n(&ht->tail, v, __ATOMIC_RELAXED);
+	else
+		__atomic_store_n(&ht->head, v, __ATOMIC_RELAXED);
+}
+
+/* The objects of pool 0, sorted: with its own ring indices scribbled on,
+ * this client dequeues stale entries too, and touches only real mbufs. */
+static uintptr_t *pool_objs;
+static unsigned int nb_pool_objs;
+
+static void
+note_obj(struct rte_mempool *mp __rte_unused, void *arg __rte_unused, void *obj,
+	 unsigned int idx __rte_unused)
+{
+	pool_objs[nb_pool_objs++] = (uintptr_t)obj;
+}
+
+static int
+cmp_uptr(const void *a, const void *b)
+{
+	uintptr_t x = *(const uintptr_t *)a, y = *(const uintptr_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+static int
+is_pool_obj(const void *p)
+{
+	uintptr_t key = (uintptr_t)p;
+
+	return bsearch(&key, pool_objs, nb_pool_objs, sizeof(key), cmp_uptr) != NULL;
+}
+
+static int
+mode_rings(unsigned long bursts)
+{
+	struct dipc_client *c = dipc_client_connect(5000);
+	struct dipc_ring_conn rc;
+	struct rte_mbuf *m[8];
+	unsigned long b;
+	unsigned int i, n, k;
+
+	struct rte_mempool *mp = rte_mempool_lookup(DIPC_POOL_NAME);
+
+	if (c == NULL || mp == NULL ||
+	    dipc_ring_conn_get(dipc_ring_shm_lookup(), dipc_client_slot(c), &rc) != 0)
+		return 3;
+	pool_objs = calloc(mp->size, sizeof(*pool_objs));
+	if (pool_objs == NULL)
+		return 3;
+	rte_mempool_obj_iter(mp, note_obj, NULL);
+	qsort(pool_objs, nb_pool_objs, sizeof(*pool_objs), cmp_uptr);
+	printf("hostile: rings: connected on slot %u\n", dipc_client_slot(c));
+	for (b = 0; b < bursts && !stop; b++) {
+		/* Whatever the indices say, take what comes and send what we
+		 * have; the library may be as confused as the rings. */
+		n = rte_ring_sc_dequeue_burst(rc.alloc, (void **)m, RTE_DIM(m), NULL);
+		for (i = 0, k = 0; i < n; i++)
+			if (is_pool_obj(m[i]))
+				m[k++] = m[i];
+		n = k;
+		for (i = 0; i < n; i++) {
+			m[i]->data_off = RTE_PKTMBUF_HEADROOM;
+			m[i]->data_len = DIPC_MSG_HDR_LEN;
+			m[i]->pkt_len = DIPC_MSG_HDR_LEN;
+			m[i]->nb_segs = 1;
+			dipc_msg_init(m[i], DIPC_MSG_F_REQUEST, DIPC_METHOD_ECHO, (uint32_t)b, 0);
+		}
+		if (n != 0)
+			rte_ring_sp_enqueue_burst(rc.req, (void **)m, n, NULL);
+		n = rte_ring_sc_dequeue_burst(rc.rsp, (void **)m, RTE_DIM(m), NULL);
+		if (n != 0)
+			rte_ring_sp_enqueue_burst(rc.free, (void **)m, n, NULL);
+		if ((b & 63) == 0)
+			__atomic_store_n(&dipc_ring_shm_lookup()->conns[dipc_client_slot(c)].lend_want,
+					 (uint32_t)b, __ATOMIC_RELEASE);
+		scribble_indices(&rc);
+	}
+	/* Then the geometry, which rte_ring reads for every access. */
+	rc.req->mask = UINT32_MAX;
+	rc.rsp->size = 7;
+	rc.alloc->capacity = UINT32_MAX;
+	rc.free->mask = 0x7fffffff;
+	rc.req->flags = 0;
+	printf("hostile: rings: %lu bursts, geometry scribbled, dying\n", b);
+	fflush(stdout);
+	rte_delay_us_sleep(200000); /* the worker polls the rings meanwhile */
+	raise(SIGKILL);
+	return 1;
+}
+
 /* Write garbage into our own slot's state and grants, reconnecting when the
  * server takes the slot back, for @seconds. */
 static int
@@ -707,6 +816,10 @@ main(int argc, char **argv)
 		ret = mode_handshake(argc - 2, argv + 2);
 		dipc_eal_cleanup_bounded(5, ret, NULL);
 		return ret;
+	}
+	if (argc > 3 && strcmp(argv[1], "rings") == 0) {
+		srand((unsigned int)strtoul(argv[3], NULL, 10));
+		return mode_rings(strtoul(argv[2], NULL, 10));
 	}
 	if (argc > 3 && strcmp(argv[1], "scribble-slot") == 0) {
 		srand((unsigned int)strtoul(argv[3], NULL, 10));

@@ -8,6 +8,8 @@
  *     one segment and chains, requests and one-way, 100,000 bursts each;
  *   - admission: HELLOs naming another process's pid, malformed and
  *     half-finished handshakes, a client the uid/gid rules do not admit;
+ *   - rings: the server's indices in a connection's rings rewritten, then
+ *     their geometry, by a client that then dies;
  *   - churn: connections opened and closed as fast as three processes can,
  *     next to a client that scribbles on its own slot's state.
  * Each asserts that the server stays up, that a well-behaved neighbour is
@@ -167,6 +169,42 @@ test_uid_gid_rules(void **state)
 	expect_clean_stop(h);
 }
 
+/* The server's indices in the rings rewritten while it works them, then
+ * the rings' size and mask, and the client dies: the server stays up,
+ * takes everything back, and the next client on that slot is served. */
+static void
+test_ring_indices_and_geometry(void **state)
+{
+	struct harness *h = *state;
+	const char *args[] = { "rings", "100000", "3", NULL };
+	const char *calls[] = { "calls", "2000", NULL };
+	int n, bad, c, i, got, tries;
+	char want[64];
+
+	assert_int_equal(harness_start_server(h, NULL), 0);
+	n = start_neighbour(h);
+	bad = harness_start_client_bin(h, "DIPC_HOSTILE_CLIENT", "tests/dipc_hostile_client",
+				       args);
+	harness_expect_client(h, bad, 128 + SIGKILL, 300000);
+	assert_true(harness_log_contains(&h->clients[bad], "geometry scribbled, dying"));
+	/* Once its slot is taken back it is the lowest free one again: a
+	 * new client gets it (the first may come before the reclaim). */
+	for (i = 1, got = 0; !got && i < 64; i++) {
+		snprintf(want, sizeof(want), "connected on slot %d\n", i);
+		if (!harness_log_contains(&h->clients[bad], want))
+			continue;
+		for (tries = 0; tries < 10 && !got; tries++) {
+			c = harness_start_client(h, calls);
+			harness_expect_client(h, c, 0, HOSTILE_WAIT_MS);
+			assert_true(harness_log_contains(&h->clients[c], "2000 echo calls ok"));
+			got = harness_log_contains(&h->clients[c], want);
+		}
+	}
+	assert_true(got);
+	expect_clean_stop(h);
+	expect_neighbour_unharmed(h, n);
+}
+
 /* Three processes connect and close as fast as they can while a fourth
  * scribbles on its own slot's state and grants: every connect succeeds
  * within its timeout, every call on it is answered right. The length is
@@ -206,6 +244,7 @@ main(void)
 		HARNESS_TEST(test_race_chain_request),
 		HARNESS_TEST(test_race_chain_oneway),
 		HARNESS_TEST(test_handshake_attacks),
+		HARNESS_TEST(test_ring_indices_and_geometry),
 		HARNESS_TEST(test_uid_gid_rules),
 		HARNESS_TEST(test_churn_next_to_scribbler),
 	};

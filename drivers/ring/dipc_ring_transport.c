@@ -120,3 +120,30 @@ dipc_ring_shm_lookup(void)
 	}
 	return shm;
 }
+
+void
+dipc_ring_end_init(struct dipc_ring_end *e, struct rte_ring *r)
+{
+	e->r = r;
+	e->objs = (void **)(r + 1);
+	e->mask = r->mask;
+	e->capacity = r->capacity;
+	e->flags = r->flags;
+	e->peer_bad = 0;
+	dipc_ring_end_reset(e);
+}
+
+void
+dipc_ring_end_reset(struct dipc_ring_end *e)
+{
+	struct rte_ring *r = e->r;
+
+	r->flags = e->flags;
+	r->size = e->mask + 1;
+	r->mask = e->mask;
+	r->capacity = e->capacity;
+	r->prod.sync_type = RTE_RING_SYNC_ST;
+	r->cons.sync_type = RTE_RING_SYNC_ST;
+	rte_ring_reset(r);
+	e->head = 0;
+}

@@ -175,6 +175,11 @@ server_grow_slots(struct dipc_server *s)
 		ss->socket = socket;
 		if (dipc_ring_conn_get(s->shm, i, &ss->rings) != 0)
 			goto undo;
+		/* The zone is new: nobody but this process has seen its rings. */
+		dipc_ring_end_init(&ss->req, ss->rings.req);
+		dipc_ring_end_init(&ss->rsp, ss->rings.rsp);
+		dipc_ring_end_init(&ss->alloc, ss->rings.alloc);
+		dipc_ring_end_init(&ss->free, ss->rings.free);
 	}
 	s->nb_ready += n;
 	s->ctl.slots_created = s->nb_ready;
@@ -480,7 +485,7 @@ dipc_server_create(const struct dipc_server_config *cfg)
 	ret = create_slots(s);
 	if (ret != 0)
 		goto fail;
-	s->ring_capacity = rte_ring_get_capacity(s->slots[0].rings.req);
+	s->ring_capacity = s->slots[0].req.capacity;
 	raise_fd_limit(s);
 	ret = server_admit_open(s);
 	if (ret != 0)
@@ -726,13 +731,23 @@ pidfd_open(pid_t pid)
 
 static void begin_close(struct dipc_server *s, uint32_t slot, int workers_stopped);
 
+/* Reset a slot's four rings and the server's ends of them. */
+static void
+server_slot_rings_reset(struct server_slot *ss)
+{
+	dipc_ring_end_reset(&ss->req);
+	dipc_ring_end_reset(&ss->rsp);
+	dipc_ring_end_reset(&ss->alloc);
+	dipc_ring_end_reset(&ss->free);
+}
+
 /* Lend a new connection its first mbufs (control lcore, before a worker
  * owns the slot). */
 static void
 initial_lend(struct dipc_server *s, struct server_slot *ss, uint32_t slot)
 {
 	struct rte_mbuf **m = s->control_scratch;
-	unsigned int n = RTE_MIN(ss->lend_target, rte_ring_get_capacity(ss->rings.alloc)), i;
+	unsigned int n = RTE_MIN(ss->lend_target, ss->alloc.capacity), i;
 
 	while (n != 0 && rte_mempool_get_bulk(s->pool, (void **)m, n) != 0)
 		n /= 2; /* a pool that runs low lends less; the worker lends more later */
@@ -740,7 +755,7 @@ initial_lend(struct dipc_server *s, struct server_slot *ss, uint32_t slot)
 		server_mbuf_repair(&s->maps[0], m[i]);
 		server_lend(&s->maps[0], m[i], OWNER_SLOT(slot));
 	}
-	rte_ring_sp_enqueue_bulk(ss->rings.alloc, (void **)m, n, NULL);
+	dipc_ring_end_enqueue(&ss->alloc, (void **)m, n);
 	ss->lent = n;
 }
 
@@ -783,10 +798,7 @@ server_slot_open(struct dipc_server *s, uint32_t slot, const struct admission_re
 	w = pick_worker(s, ss);
 	/* Whatever a client left in the rings after its slot was taken back
 	 * was lent to nobody now: drop the pointers, rewind the indices. */
-	rte_ring_reset(ss->rings.req);
-	rte_ring_reset(ss->rings.rsp);
-	rte_ring_reset(ss->rings.alloc);
-	rte_ring_reset(ss->rings.free);
+	server_slot_rings_reset(ss);
 	ss->dead = 0;
 	ss->stall_since = 0;
 	ss->stall_reported = 0;
@@ -895,10 +907,7 @@ finish_close(struct dipc_server *s, uint32_t slot, int workers_stopped)
 	if (n != ss->lent)
 		SERVER_LOG(WARNING, "slot %u: took back %u mbufs, %u were lent", slot, n, ss->lent);
 	ss->lent = 0;
-	rte_ring_reset(ss->rings.req);
-	rte_ring_reset(ss->rings.rsp);
-	rte_ring_reset(ss->rings.alloc);
-	rte_ring_reset(ss->rings.free);
+	server_slot_rings_reset(ss);
 	s->ctl.reclaimed_mbufs += n;
 	s->closed.rx_msgs += ss->cnt.rx_msgs;
 	s->closed.tx_msgs += ss->cnt.tx_msgs;
@@ -1242,7 +1251,7 @@ requests_pending(const struct dipc_server *s)
 	for (i = 0; i < s->cfg.max_conns; i++) {
 		const struct server_slot *ss = &s->slots[i];
 
-		if (ss->state == SLOT_ACTIVE && rte_ring_count(ss->rings.req) != 0)
+		if (ss->state == SLOT_ACTIVE && dipc_ring_end_waiting(&ss->req) != 0)
 			return 1;
 	}
 	return 0;

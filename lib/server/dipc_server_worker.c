@@ -41,7 +41,7 @@ lend(const struct server_pool_map *pm, struct server_slot *ss, uint32_t slot,
 
 	if (ss->lent >= ss->lend_target)
 		return 0;
-	want = RTE_MIN(ss->lend_target - ss->lent, rte_ring_free_count(ss->rings.alloc));
+	want = RTE_MIN(ss->lend_target - ss->lent, dipc_ring_end_free(&ss->alloc));
 	want = RTE_MIN(want, (unsigned int)SERVER_MAX_BURST);
 	n = RTE_MIN(want, nb_spare);
 	for (i = 0; i < n; i++)
@@ -58,7 +58,7 @@ lend(const struct server_pool_map *pm, struct server_slot *ss, uint32_t slot,
 		server_mbuf_repair(pm, scratch[i]);
 		server_lend(pm, scratch[i], owner);
 	}
-	sent = rte_ring_sp_enqueue_burst(ss->rings.alloc, (void **)scratch, n, NULL);
+	sent = dipc_ring_end_enqueue(&ss->alloc, (void **)scratch, n);
 	for (i = sent; i < n; i++)
 		server_lend(pm, scratch[i], OWNER_SERVER);
 	if (sent < n)
@@ -82,7 +82,7 @@ take_returns(const struct server_pool_map *pm, struct server_worker *w,
 	unsigned int n, i, k = 0, given = 0;
 	int ret;
 
-	n = rte_ring_sc_dequeue_burst(ss->rings.free, (void **)m, RTE_DIM(m), NULL);
+	n = dipc_ring_end_dequeue(&ss->free, (void **)m, RTE_DIM(m));
 	for (i = 0; i < n; i++) {
 		const struct server_pool_map *mp = pm;
 
@@ -136,7 +136,7 @@ lend_classes(struct dipc_server *s, struct server_worker *w, struct server_slot 
 		any = 1;
 		n = ss->lent < ss->lend_cap ? ss->lend_cap - ss->lent : 0;
 		n = RTE_MIN(n, asked);
-		n = RTE_MIN(n, rte_ring_free_count(ss->rings.alloc));
+		n = RTE_MIN(n, dipc_ring_end_free(&ss->alloc));
 		n = RTE_MIN(n, (unsigned int)SERVER_MAX_BURST);
 		while (n != 0 && rte_mempool_get_bulk(s->maps[k].pool, (void **)m, n) != 0)
 			n /= 2;
@@ -144,7 +144,7 @@ lend_classes(struct dipc_server *s, struct server_worker *w, struct server_slot 
 			server_mbuf_repair(&s->maps[k], m[i]);
 			server_lend(&s->maps[k], m[i], OWNER_SLOT(slot));
 		}
-		sent = rte_ring_sp_enqueue_burst(ss->rings.alloc, (void **)m, n, NULL);
+		sent = dipc_ring_end_enqueue(&ss->alloc, (void **)m, n);
 		for (i = sent; i < n; i++)
 			server_lend(&s->maps[k], m[i], OWNER_SERVER);
 		if (sent < n)
@@ -607,12 +607,14 @@ poll_slot(struct dipc_server *s, struct server_worker *w, uint32_t slot, unsigne
 	const uint16_t owner = OWNER_SLOT(slot);
 	unsigned int n, i, nb_tx = 0, nb_drop = 0, sent, bad = 0, taken = 0, used;
 	unsigned int room, nseg;
+	uint32_t lend_want;
 	int all_plain = 1;
 
 	/* The client ran out of mbufs: double its share, up to its window.
 	 * Read every poll, but the line is rarely written. */
-	if (unlikely(__atomic_load_n(&conn->lend_want, __ATOMIC_RELAXED) != ss->lend_want_seen)) {
-		ss->lend_want_seen = __atomic_load_n(&conn->lend_want, __ATOMIC_RELAXED);
+	lend_want = __atomic_load_n(&conn->lend_want, __ATOMIC_RELAXED);
+	if (unlikely(lend_want != ss->lend_want_seen)) {
+		ss->lend_want_seen = lend_want;
 		/* A want for larger classes is served as such, not as class 0. */
 		if (s->nb_classes > 1 && lend_classes(s, w, ss, slot))
 			goto served;
@@ -626,15 +628,15 @@ poll_slot(struct dipc_server *s, struct server_worker *w, uint32_t slot, unsigne
 	}
 served:
 	/* Read every poll, but the client rarely writes to it. */
-	if (unlikely(!rte_ring_empty(ss->rings.free)))
+	if (unlikely(dipc_ring_end_count(&ss->free) != 0))
 		take_returns(pm, w, ss, slot);
 
-	room = rte_ring_free_count(ss->rings.rsp);
+	room = dipc_ring_end_free(&ss->rsp);
 	if (unlikely(room < burst)) {
 		if (room == 0) {
 			/* The client is not reading: the control lcore times it.
 			 * Rare, so the clock read is off the fast path. */
-			if (!rte_ring_empty(ss->rings.req)) {
+			if (dipc_ring_end_count(&ss->req) != 0) {
 				ss->cnt.rsp_full++;
 				if (__atomic_load_n(&ss->stall_since, __ATOMIC_RELAXED) == 0)
 					__atomic_store_n(&ss->stall_since, dipc_eal_now_ns(),
@@ -644,7 +646,7 @@ served:
 		}
 		burst = room;
 	}
-	n = dipc_ring_rx_burst(ss->rings.req, rx, burst);
+	n = dipc_ring_end_dequeue(&ss->req, (void **)rx, burst);
 	if (n == 0)
 		return 0;
 	if (unlikely(__atomic_load_n(&ss->stall_since, __ATOMIC_RELAXED) != 0))
@@ -727,7 +729,7 @@ served:
 			dipc_capture_msgs(cap, w->index, slot, rx, nb_tx, DIPC_CAPTURE_RESPONSE);
 		/* Room was counted before the dequeue and only this lcore
 		 * produces: every answer fits. */
-		sent = dipc_ring_tx_burst(ss->rings.rsp, rx, nb_tx);
+		sent = dipc_ring_end_enqueue(&ss->rsp, (void **)rx, nb_tx);
 		ss->cnt.tx_msgs += sent;
 		if (unlikely(sent < nb_tx))
 			server_unsent(s, ss, rx + sent, nb_tx - sent);
