@@ -61,9 +61,9 @@ admit_raw_xfer(int fd, const void *msg, size_t len, struct dipc_admit_msg *rsp)
 {
 	ssize_t n;
 
+	memset(rsp, 0, sizeof(*rsp));
 	if (send(fd, msg, len, MSG_NOSIGNAL) != (ssize_t)len)
 		return -errno;
-	memset(rsp, 0, sizeof(*rsp));
 	n = recv(fd, rsp, sizeof(*rsp), 0);
 	if (n < 0)
 		return -errno;

@@ -410,6 +410,8 @@ race_build(struct race *r, unsigned int nb_segs, uint8_t flags, uint32_t stream)
 	uint32_t total = 0, len;
 	unsigned int i;
 
+	if (nb_segs == 0 || nb_segs > RACE_MAX_SEGS)
+		nb_segs = 1;
 	for (i = 0; i < nb_segs; i++) {
 		m = seg[i] = r->stack[--r->nb_stack];
 		len = i == 0 ? DIPC_MSG_HDR_LEN + 40 : 100;
@@ -436,7 +438,8 @@ race_build(struct race *r, unsigned int nb_segs, uint8_t flags, uint32_t stream)
 	h->csum = 0;
 	if (r->nb_sent == RACE_SENT)
 		race_give_back_all(r);
-	memcpy(r->sent[r->nb_sent].seg, seg, sizeof(seg[0]) * nb_segs);
+	for (i = 0; i < nb_segs; i++)
+		r->sent[r->nb_sent].seg[i] = seg[i];
 	r->sent[r->nb_sent++].nb = nb_segs;
 	return m;
 }
@@ -514,13 +517,13 @@ mode_race(int chains, int oneway, unsigned long bursts)
 	if (r == NULL)
 		return 1;
 	r->c = dipc_client_connect(5000);
-	if (r->c == NULL) {
+	if (r->c == NULL ||
+	    dipc_ring_conn_get(dipc_ring_shm_lookup(), dipc_client_slot(r->c), &r->rings) != 0) {
 		printf("hostile: connect: %s\n", dipc_client_strerror(rte_errno));
+		free(r);
 		return 3;
 	}
 	r->conn = &dipc_ring_shm_lookup()->conns[dipc_client_slot(r->c)];
-	if (dipc_ring_conn_get(dipc_ring_shm_lookup(), dipc_client_slot(r->c), &r->rings) != 0)
-		return 3;
 	printf("hostile: race %s %s: connected\n", chains ? "chain" : "single",
 	       oneway ? "oneway" : "request");
 	for (b = 0; b < bursts && !stop; b++) {
@@ -628,8 +631,11 @@ mode_handshake(int argc, char **argv)
 	}
 	if (fd >= 0) {
 		struct dipc_admit_msg rsp;
-		ssize_t n = recv(fd, &rsp, sizeof(rsp), 0); /* the CHALLENGE */
+		ssize_t n;
 
+		memset(&rsp, 0, sizeof(rsp));
+		if (recv(fd, &rsp, sizeof(rsp), 0) != (ssize_t)sizeof(rsp)) /* the CHALLENGE */
+			memset(&rsp, 0, sizeof(rsp));
 		n = recv(fd, &rsp, sizeof(rsp), 0); /* then, in its time, ETIMEDOUT */
 		CHECK(n == (ssize_t)sizeof(rsp) && rsp.type == DIPC_ADMIT_RESULT &&
 		      rsp.result.status == -ETIMEDOUT, "half handshake not timed out");

@@ -217,20 +217,22 @@ test_churn_next_to_scribbler(void **state)
 	char secs[16];
 	const char *churn[] = { "churn", secs, "2000", NULL };
 	const char *scribble[] = { "scribble-slot", secs, "5", NULL };
+	unsigned int wait_ms;
 	int c[3], x, i;
 
 	snprintf(secs, sizeof(secs), "%s", env != NULL ? env : "15");
+	wait_ms = (unsigned int)strtoul(secs, NULL, 10) * 1000 + HOSTILE_WAIT_MS;
 	assert_int_equal(harness_start_server(h, NULL), 0);
 	x = harness_start_client_bin(h, "DIPC_HOSTILE_CLIENT", "tests/dipc_hostile_client",
 				     scribble);
 	for (i = 0; i < 3; i++)
 		c[i] = harness_start_client(h, churn);
 	for (i = 0; i < 3; i++) {
-		harness_expect_client(h, c[i], 0, (unsigned int)atoi(secs) * 1000 + HOSTILE_WAIT_MS);
+		harness_expect_client(h, c[i], 0, wait_ms);
 		assert_true(harness_log_contains(&h->clients[c[i]], "0 failed, 0 past their "
 								    "timeout, 0 bad calls"));
 	}
-	harness_expect_client(h, x, 0, (unsigned int)atoi(secs) * 1000 + HOSTILE_WAIT_MS);
+	harness_expect_client(h, x, 0, wait_ms);
 	expect_clean_stop(h);
 	assert_true(harness_log_contains(&h->server, "open 0"));
 }

@@ -72,7 +72,7 @@ admission_decide(const struct admission_request *req, const struct admission_pol
 		return refuse(res, ADMISSION_VERSION, -EPROTONOSUPPORT);
 	if (pol->token_required &&
 	    (pol->token == NULL ||
-	     req->token_mac != dipc_token_mac(pol->token, req->nonce, 0, (uint32_t)req->pid)))
+	     req->token_mac != dipc_token_mac(pol->token, req->nonce, 0, req->pid)))
 		return refuse(res, ADMISSION_TOKEN, -EACCES);
 	res->version = version;
 	res->window = req->want_window == 0 || req->want_window > pol->conn_mbufs ?

@@ -114,7 +114,7 @@ create_workers(struct dipc_server *s)
 		w->slots = server_zalloc(s->cfg.max_conns * sizeof(uint32_t), w->socket);
 		w->scratch = server_zalloc(SERVER_MAX_BURST * sizeof(struct rte_mbuf *), w->socket);
 		w->msgs = server_zalloc(s->cfg.burst * sizeof(*w->msgs), w->socket);
-		w->chains = server_zalloc(2 * s->cfg.burst * sizeof(*w->chains), w->socket);
+		w->chains = server_zalloc((size_t)2 * s->cfg.burst * sizeof(*w->chains), w->socket);
 		if (w->slots == NULL || w->scratch == NULL || w->msgs == NULL || w->chains == NULL)
 			return -ENOMEM;
 		for (i = 0; i < s->cfg.burst; i++) {
@@ -573,7 +573,7 @@ dipc_server_rsp_alloc(struct dipc_server_msg *msg, uint32_t body_len)
 {
 	struct server_worker *w = msg->worker_;
 	struct dipc_server *s = w->s;
-	struct server_chain *r = &w->chains[2 * msg->index_ + 1];
+	struct server_chain *r = server_rsp_chain(w, msg);
 	const unsigned int top = s->nb_classes - 1;
 	uint64_t total = (uint64_t)DIPC_MSG_HDR_LEN + body_len, left;
 	unsigned int c;
@@ -647,7 +647,7 @@ dipc_server_rsp_write(struct dipc_server_msg *msg, uint32_t off, const void *src
 
 	if (msg->rsp == NULL || (uint64_t)off + len > msg->rsp_len)
 		return -EINVAL;
-	return chain_copy(w->s, &w->chains[2 * msg->index_ + 1], off, (void *)(uintptr_t)src, len,
+	return chain_copy(w->s, server_rsp_chain(w, msg), off, (void *)(uintptr_t)src, len,
 			  1);
 }
 
@@ -662,7 +662,7 @@ dipc_server_msg_read(const struct dipc_server_msg *msg, uint32_t off, uint32_t l
 		memcpy(dst, msg->body + off, len);
 		return 0;
 	}
-	return chain_copy(w->s, &w->chains[2 * msg->index_], off, dst, len, 0);
+	return chain_copy(w->s, server_req_chain(w, msg), off, dst, len, 0);
 }
 
 void

@@ -329,7 +329,7 @@ admit_other(struct dipc_server *s, struct server_worker *w, struct dipc_server_m
 	    struct rte_mbuf *m, uint16_t owner, int ret, unsigned int *taken)
 {
 	const struct server_pool_map *pm = &s->maps[0];
-	struct server_chain *c = &w->chains[2 * msg->index_];
+	struct server_chain *c = server_req_chain(w, msg);
 	uint16_t data_off, data_len, nb_segs;
 	uint32_t pkt_len;
 	unsigned int cls;
@@ -452,7 +452,7 @@ answer_in_place(struct dipc_server *s, struct server_worker *w, struct dipc_serv
 	struct rte_mbuf *m = msg->mbuf;
 
 	if (unlikely(msg->nb_segs > 1)) {
-		chain_free_tail(s, &w->chains[2 * msg->index_]);
+		chain_free_tail(s, server_req_chain(w, msg));
 		msg->nb_segs = 1;
 		m->next = NULL;
 	}
@@ -521,11 +521,11 @@ static const struct server_chain * __rte_noinline
 finish_other(struct dipc_server *s, struct server_worker *w, struct dipc_server_msg *msg,
 	     struct rte_mbuf **out)
 {
-	struct server_chain *c = &w->chains[2 * msg->index_];
+	struct server_chain *c = server_req_chain(w, msg);
 	uint8_t flags = DIPC_MSG_F_RESPONSE | (msg->rsp_flags & DIPC_MSG_F_SEAL_BITS);
 
 	if (msg->rsp != NULL) {
-		struct server_chain *r = &w->chains[2 * msg->index_ + 1];
+		struct server_chain *r = server_rsp_chain(w, msg);
 
 		/* The request's segments are the server's; back to their pools. */
 		if (msg->nb_segs > 1)
@@ -566,7 +566,7 @@ drop_other(struct dipc_server *s, struct server_worker *w, struct dipc_server_ms
 	if (msg->rsp != NULL)
 		server_msg_free_rsp(s, msg);
 	if (msg->nb_segs > 1)
-		chain_free_tail(s, &w->chains[2 * msg->index_]);
+		chain_free_tail(s, server_req_chain(w, msg));
 	rte_mempool_put(s->maps[msg->cls_].pool, msg->mbuf);
 }
 
@@ -576,7 +576,7 @@ void
 server_msg_free_rsp(struct dipc_server *s, struct dipc_server_msg *msg)
 {
 	struct server_worker *w = msg->worker_;
-	const struct server_chain *r = &w->chains[2 * msg->index_ + 1];
+	const struct server_chain *r = server_rsp_chain(w, msg);
 	unsigned int i;
 
 	for (i = 0; i < r->nb; i++)

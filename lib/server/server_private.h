@@ -391,6 +391,20 @@ unsigned int server_sweep_slot(struct dipc_server *s, uint32_t slot);
 /* Register the /dipc/ telemetry commands (once per process). */
 void dipc_telemetry_register(void);
 
+/* The private segment lists of a message of a burst: the request's, and
+ * that of the answer a handler built for it. */
+static inline struct server_chain *
+server_req_chain(const struct server_worker *w, const struct dipc_server_msg *msg)
+{
+	return &w->chains[(size_t)2 * msg->index_];
+}
+
+static inline struct server_chain *
+server_rsp_chain(const struct server_worker *w, const struct dipc_server_msg *msg)
+{
+	return &w->chains[(size_t)2 * msg->index_ + 1];
+}
+
 /* Free the answer a handler built for @msg (dipc_server_rsp_alloc()). */
 void server_msg_free_rsp(struct dipc_server *s, struct dipc_server_msg *msg);
 
