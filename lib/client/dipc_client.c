@@ -20,7 +20,10 @@
 #include "dipc_ring_transport.h"
 #include "dipc_token.h"
 
-RTE_LOG_REGISTER(dipc_client_logtype, dipc.lib.client, NOTICE);
+/* dipc.client: what the caller cannot learn from a return value is logged
+ * at ERR; the reasons behind returned errors at DEBUG (the caller prints
+ * the error once). Never printed to stderr directly. */
+RTE_LOG_REGISTER_DEFAULT(dipc_client_logtype, NOTICE);
 #define CLIENT_LOG(level, fmt, ...) \
 	rte_log(RTE_LOG_##level, dipc_client_logtype, "dipc client: " fmt "\n", ##__VA_ARGS__)
 
@@ -115,16 +118,15 @@ dipc_client_eal_init(int argc, char **argv)
 		prefix = DIPC_DEFAULT_FILE_PREFIX;
 	pid = dipc_eal_primary_pid(prefix);
 	if (pid == 0) {
-		fprintf(stderr, "dipc client: %s (file prefix '%s')\n",
-			dipc_client_strerror(ECONNREFUSED), prefix);
+		CLIENT_LOG(DEBUG, "no primary on file prefix '%s'", prefix);
 		return -ECONNREFUSED;
 	}
 
 	ret = rte_eal_init(n, args);
 	if (ret < 0) {
 		ret = rte_errno != 0 ? -rte_errno : -EINVAL;
-		fprintf(stderr, "dipc client: cannot attach to the server as a DPDK secondary "
-				"(file prefix '%s'): %s\n", prefix, rte_strerror(-ret));
+		CLIENT_LOG(DEBUG, "cannot attach to the server as a DPDK secondary "
+				  "(file prefix '%s'): %s", prefix, rte_strerror(-ret));
 		return ret;
 	}
 	/* As rte_eal_init(): argv + ret is where "--" stood, so the caller's

@@ -26,7 +26,7 @@
 #include "dipc_capture.h"
 #include "server_private.h"
 
-RTE_LOG_REGISTER(dipc_server_logtype, dipc.lib.server, NOTICE);
+RTE_LOG_REGISTER_DEFAULT(dipc_server_logtype, NOTICE);
 
 /* Echo: the request becomes its own response, body untouched (zero copy). */
 static int
