@@ -22,7 +22,7 @@
 
 /* dipc.client: what the caller cannot learn from a return value is logged
  * at ERR; the reasons behind returned errors at DEBUG (the caller prints
- * the error once). Never printed to stderr directly. */
+ * the error once). */
 RTE_LOG_REGISTER_DEFAULT(dipc_client_logtype, NOTICE);
 #define CLIENT_LOG(level, fmt, ...) \
 	rte_log(RTE_LOG_##level, dipc_client_logtype, "dipc client: " fmt "\n", ##__VA_ARGS__)
