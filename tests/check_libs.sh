@@ -31,7 +31,7 @@ for map in "$src"/lib/*/version.map "$src"/drivers/*/version.map; do
 	fi
 	soname=$(readelf -d "$so" | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')
 	[ "$soname" = "$lib.$soversion" ] || fail "$lib: soname '$soname', want $lib.$soversion"
-	want=$(sed -n 's/^[[:space:]]*\(dipc_[a-z0-9_]*\);.*/\1/p' "$map" | sort)
+	want=$(sed -n 's/^[[:space:]]*\(_*dipc_[a-z0-9_]*\);.*/\1/p' "$map" | sort)
 	have=$(nm -D --defined-only "$so" | awk '{print $3}' | grep -v '^DIPC_1$' |
 		sed 's/@@DIPC_1$//' | sort)
 	if [ "$want" != "$have" ]; then
