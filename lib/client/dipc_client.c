@@ -125,7 +125,9 @@ dipc_client_eal_init(int argc, char **argv)
 	prefix = dipc_eal_arg_value(n, args, "--file-prefix");
 	if (prefix == NULL)
 		prefix = DIPC_DEFAULT_FILE_PREFIX;
-	pid = dipc_eal_primary_pid(prefix);
+	/* -h/--help: rte_eal_init() prints EAL's usage and the application's
+	 * (its usage hook) and exits; no server is needed for that. */
+	pid = dipc_eal_help_wanted(n, args) ? 1 : dipc_eal_primary_pid(prefix);
 	if (pid == 0) {
 		CLIENT_LOG(DEBUG, "no primary on file prefix '%s'", prefix);
 		return -ECONNREFUSED;

@@ -78,7 +78,10 @@ struct dipc_client;
  * The defaults are: --proc-type=secondary, --file-prefix=dipc, --no-pci,
  * --no-telemetry, a quiet EAL log, and an lcore id no dipc server uses,
  * mapped to the CPUs the process may already run on. Any of these given in
- * @p argv replaces the default.
+ * @p argv replaces the default. With -h or --help among the EAL arguments,
+ * rte_eal_init() prints EAL's usage, then the application's (set it first
+ * with rte_set_application_usage_hook()), and exits with status 0, whether
+ * or not a server runs.
  *
  * @param argc
  *   Number of EAL arguments in @p argv (argv[0] is the program name).

@@ -31,6 +31,17 @@ dipc_eal_argc(int argc, char **argv)
 	return argc;
 }
 
+int
+dipc_eal_help_wanted(int argc, char **argv)
+{
+	int n = dipc_eal_argc(argc, argv), i;
+
+	for (i = 1; i < n; i++)
+		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
+			return 1;
+	return 0;
+}
+
 /* Does argv[i] name @opt, either alone or as "opt=value"? */
 static const char *
 arg_matches(const char *arg, const char *opt)
