@@ -115,7 +115,21 @@ if [ -n "$svc_server" ]; then
 		"Hello, Ada! You are visitor 1 of this server." \
 		"Hello, Grace! You are visitor 2 of this server." \
 		"Hello, Ada! You are visitor 3 of this server."
+	st=$(run "$work/svc2.log" "$svc_client" --file-prefix="$prefix" -- --fr Marie)
+	expect "service client --fr" "$work/svc2.log" "$st" \
+		"Bonjour, Marie ! Vous êtes le visiteur 4 de ce serveur."
+	# A name the handler refuses (over 64 bytes): an error answer, status 1.
+	st=$(run "$work/svc3.log" "$svc_client" --file-prefix="$prefix" -- \
+		"$(printf 'x%.0s' $(seq 65))")
+	if [ "$st" -ne 1 ] || ! grep -q "refused: body length does not match" "$work/svc3.log"; then
+		fail "service client with a long name: status $st"
+		cat "$work/svc3.log"
+	else
+		echo "run_examples: service refusal ok"
+	fi
 	stop "service server"
+	grep -q "my_server: greeted 4 visitors" "$work/server.log" ||
+		{ fail "the service server did not count 4 visitors"; cat "$work/server.log"; }
 fi
 
 [ "$fails" -eq 0 ] && echo "run_examples: every example ok"

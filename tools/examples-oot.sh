@@ -52,11 +52,13 @@ done
 export LD_LIBRARY_PATH="$libdir"
 for exe in "$work"/src/*/build/*; do
 	[ -x "$exe" ] && [ -f "$exe" ] || continue
-	if ! ldd "$exe" | grep -q "libdipc_client.so.* => $libdir/"; then
+	dipc_libs=$(ldd "$exe" | grep "libdipc_" || true)
+	if [ -z "$dipc_libs" ] || grep -qv " => $libdir/" <<<"$dipc_libs"; then
 		ldd "$exe"
-		say "FAILED: $(basename "$exe") does not load the staged libdipc_client"
+		say "FAILED: $(basename "$exe") does not load dipc's shared libraries from the stage"
 		exit 1
 	fi
+	say "$(basename "$exe"): $(wc -l <<<"$dipc_libs") dipc libraries, all staged"
 done
 
 # 4. End to end.
