@@ -53,7 +53,7 @@ static void
 mode_nonblock(struct dipc_client *c)
 {
 	uint32_t window = dipc_client_window(c);
-	struct rte_mbuf **held = calloc(window + 1, sizeof(*held));
+	struct rte_mbuf **held = calloc(window + 1, sizeof(struct rte_mbuf *));
 	unsigned int n = 0, misses = 0;
 	double ms, worst = 0;
 	uint64_t t0;
@@ -112,7 +112,7 @@ mode_nonblock(struct dipc_client *c)
 static void
 mode_timeout(struct dipc_client *c, unsigned int timeout_ms)
 {
-	struct rte_mbuf **held = calloc(65536, sizeof(*held));
+	struct rte_mbuf **held = calloc(65536, sizeof(struct rte_mbuf *));
 	unsigned int n = 0;
 	uint64_t t0;
 	double ms = 0;

@@ -41,7 +41,7 @@ connect_run(const struct perf_opts *o, struct dipc_client **conns __rte_unused,
 		}
 		/* Lent at admission (class 0), or lent now (a larger class). */
 		m = dipc_client_msg_alloc_wait(c, DIPC_METHOD_ECHO, o->size, 0, o->timeout_ms);
-		ret = m == NULL ? -rte_errno : dipc_client_call(c, m, &rsp, o->timeout_ms);
+		ret = m == NULL ? -ENOBUFS : dipc_client_call(c, m, &rsp, o->timeout_ms);
 		if (ret == 0) {
 			hist_add(r->hist, (uint64_t)perf_ns(rte_rdtsc_precise() - t0));
 			r->errors += (dipc_msg_hdr(rsp)->flags & DIPC_MSG_F_ERROR) != 0;
@@ -192,7 +192,7 @@ victim_run(const struct perf_opts *o, struct dipc_client **conns, struct perf_re
 	for (;;) {
 		m = dipc_client_msg_alloc_wait(conns[0], DIPC_METHOD_ECHO, o->size, 0,
 					       o->timeout_ms);
-		ret = m == NULL ? -rte_errno : dipc_client_call(conns[0], m, &rsp, o->timeout_ms);
+		ret = m == NULL ? -ENOBUFS : dipc_client_call(conns[0], m, &rsp, o->timeout_ms);
 		if (ret != 0) {
 			r->server_status = ret;
 			return 0;

@@ -164,7 +164,7 @@ run(struct dipc_client *c, const char *cmd, const struct kv_args *a)
 	uint32_t len, vlen;
 	int err, ret = 0;
 
-	if (strcmp(cmd, "put") == 0)
+	if (strcmp(cmd, "put") == 0 && a->value != NULL)
 		rsp = call(c, KV_PUT_REQ_ID,
 			   (uint32_t)kv_put_req_size(strlen(a->key), strlen(a->value)), build_put,
 			   a, &err);

@@ -38,8 +38,10 @@ static struct dipc_server *server;
 static void
 on_signal(int sig __rte_unused)
 {
-	if (server != NULL)
+	if (server != NULL) {
+		/* NOLINTNEXTLINE(bugprone-signal-handler,cert-sig30-c): it stores one flag */
 		dipc_server_stop(server);
+	}
 }
 
 static void
