@@ -9,6 +9,9 @@
  *   dipc_api_client [EAL args] -- timeout MS
  *       take every mbuf the server's pool has; the waiting allocation then
  *       times out (ETIMEDOUT) after MS
+ *   dipc_api_client [EAL args] -- drywet MS
+ *       a connection whose ask found the pool short gets mbufs once the
+ *       pool has them again
  *   dipc_api_client [EAL args] -- strayfree
  *       free connection mbufs with rte_pktmbuf_free() (the mistake): they
  *       are handed back once, the connection goes on working; after close,
@@ -143,6 +146,50 @@ mode_timeout(struct dipc_client *c, unsigned int timeout_ms)
 	free(held);
 }
 
+/*
+ * A connection whose ask the server could not answer (its pool short) got
+ * nothing, and the server says nothing; once the pool has mbufs again the
+ * connection's next wait must be answered: the client asks again, as the
+ * server lends only when asked.
+ */
+static void
+mode_dry_then_wet(struct dipc_client **cp, unsigned int timeout_ms)
+{
+	struct dipc_client *c = *cp, *c2;
+	struct rte_mbuf **held = calloc(65536, sizeof(struct rte_mbuf *)), *m;
+	unsigned int n = 0, n2 = 0;
+
+	if (held == NULL)
+		exit(1);
+	/* A second connection holds a share of the pool for a while. */
+	c2 = dipc_client_connect(5000);
+	CHECK(c2 != NULL, "second connection: %s", dipc_client_strerror(rte_errno));
+	if (c2 == NULL)
+		exit(1);
+	while (n2 < 400 && (held[n2] = dipc_client_msg_alloc_wait(c2, DIPC_METHOD_ECHO, 8, 0,
+								     5000)) != NULL)
+		n2++;
+	CHECK(n2 == 400, "the second connection holds %u", n2);
+	/* The first takes what the server still lends it, until it waits in
+	 * vain: its last ask got nothing. */
+	n = n2;
+	while (n < 65536 && (held[n] = dipc_client_msg_alloc_wait(c, DIPC_METHOD_ECHO, 8, 0,
+								     timeout_ms)) != NULL)
+		n++;
+	CHECK(rte_errno == ETIMEDOUT, "dry: %s", rte_strerror(rte_errno));
+	/* The second closes: the server takes its 400 back into the pool. */
+	dipc_client_close(c2);
+	m = dipc_client_msg_alloc_wait(c, DIPC_METHOD_ECHO, 8, 0, 5000);
+	CHECK(m != NULL, "alloc once the pool has mbufs again: %s", rte_strerror(rte_errno));
+	printf("api-client: held %u and %u, the pool short; the first connection %s once they "
+	       "came back\n", n - n2, n2, m != NULL ? "got one" : "got none");
+	if (m != NULL)
+		dipc_client_msg_free(c, m);
+	dipc_client_msg_free_bulk(c, held + n2, n - n2);
+	free(held);
+	*cp = c;
+}
+
 /* One echo call; the response is returned (the caller frees it). */
 static struct rte_mbuf *
 echo(struct dipc_client *c, uint32_t seed)
@@ -264,6 +311,8 @@ main(int argc, char **argv)
 		mode_nonblock(c);
 	else if (strcmp(mode, "timeout") == 0 && argc > 2)
 		mode_timeout(c, (unsigned int)strtoul(argv[2], NULL, 0));
+	else if (strcmp(mode, "drywet") == 0 && argc > 2)
+		mode_dry_then_wet(&c, (unsigned int)strtoul(argv[2], NULL, 0));
 	else if (strcmp(mode, "strayfree") == 0)
 		mode_strayfree(c);
 	else

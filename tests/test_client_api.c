@@ -6,7 +6,8 @@
  *   free mbuf, and at once from the waiting variant too when the window
  *   is in the caller's hands;
  * - dipc_client_msg_alloc_wait() times out (ETIMEDOUT) when the server's
- *   pool is dry;
+ *   pool is short, and the connection gets mbufs once the pool has them
+ *   again;
  * - mbufs freed with rte_pktmbuf_free() instead of dipc_client_msg_free()
  *   are caught, logged and handed back once: the server's pool is exact
  *   after the client closes.
@@ -82,6 +83,22 @@ test_alloc_wait_times_out(void **state)
 }
 
 static void
+test_lend_after_a_dry_pool(void **state)
+{
+	struct harness *h = *state;
+	const char *srv[] = { "--mbufs", "1024", "--mbuf-cache", "0", "--conn-mbufs", "4096",
+			      "--kv", "0", NULL };
+	const char *args[] = { "drywet", "300", NULL };
+	int c;
+
+	assert_int_equal(harness_start_server(h, srv), 0);
+	c = api_client(h, args);
+	assert_true(harness_log_contains(&h->clients[c], "the first connection got one"));
+	assert_true(harness_log_contains(&h->clients[c], "drywet ok"));
+	expect_clean_stop(h);
+}
+
+static void
 test_pktmbuf_free_is_caught(void **state)
 {
 	struct harness *h = *state;
@@ -108,6 +125,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		HARNESS_TEST(test_alloc_never_waits),
 		HARNESS_TEST(test_alloc_wait_times_out),
+		HARNESS_TEST(test_lend_after_a_dry_pool),
 		HARNESS_TEST(test_pktmbuf_free_is_caught),
 	};
 

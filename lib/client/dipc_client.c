@@ -74,6 +74,7 @@ struct dipc_client {
 	uint32_t asking;
 	uint32_t class_asked[DIPC_MAX_CLASSES];
 	uint64_t refused_seen;
+	uint64_t asked_tsc; /* when class 0's bell was rung */
 	/* mbufs this process put into a dipc pool's cache of our lcore id
 	 * (rte_pktmbuf_free() on a connection's mbuf), found and handed back */
 	uint64_t strays;
@@ -551,9 +552,9 @@ stash_count(const struct dipc_client *c, unsigned int k)
 /*
  * Make sure the stash of class @k holds @n free mbufs, without waiting:
  * take what the server lent; if that is not enough, ask it for the rest
- * (once: class 0 rings lend_want, and the server doubles the connection's
- * share up to its window; a larger class also says how many in
- * class_want) and return at once.
+ * (class 0 rings lend_want, once a millisecond at most while nothing comes,
+ * and the server doubles the connection's share up to its window; a larger
+ * class also says how many in class_want, once) and return at once.
  *
  * Returns 0 (they are there), -EAGAIN (asked: the server is lending, try
  * again), or -ENOBUFS (no more will come: the window is in the caller's
@@ -583,9 +584,13 @@ lend_try(struct dipc_client *c, unsigned int k, unsigned int n)
 	if (c->core.held + need > c->conn->window)
 		return -ENOBUFS; /* the most the server lends one connection */
 	if (k == 0) {
-		if (c->asking)
+		/* Ring again if nothing came for a millisecond: a worker that
+		 * found the pool short lent less and says nothing, and lends
+		 * again only when asked. */
+		if (c->asking && rte_rdtsc() - c->asked_tsc < c->tsc_hz / 1000)
 			return -EAGAIN;
 		c->asking = 1;
+		c->asked_tsc = rte_rdtsc();
 	} else {
 		if (need <= c->class_asked[k])
 			return -EAGAIN;
