@@ -75,7 +75,8 @@ expect_class(struct dipc_client *c, uint32_t len)
 static struct rte_mbuf *
 make(struct dipc_client *c, uint32_t len, uint32_t seed)
 {
-	struct rte_mbuf *m = dipc_client_msg_alloc_chain(c, DIPC_METHOD_ECHO, len, 0);
+	/* Larger classes are lent on demand: wait for them. */
+	struct rte_mbuf *m = dipc_client_msg_alloc_wait(c, DIPC_METHOD_ECHO, len, 0, 5000);
 	char name[RTE_MEMPOOL_NAMESIZE];
 
 	CHECK(m != NULL, "alloc_chain(%u): %s", len, rte_strerror(rte_errno));
@@ -240,7 +241,7 @@ mode_hostile(struct dipc_client *c)
 	m = make(c, len, 1);
 	seg1 = m->next;
 	seg2 = seg1->next;
-	x = dipc_client_msg_alloc(c2, DIPC_METHOD_ECHO, dipc_client_max_body(c2));
+	x = dipc_client_msg_alloc_wait(c2, DIPC_METHOD_ECHO, dipc_client_max_body(c2), 0, 5000);
 	CHECK(x != NULL, "alloc on c2");
 	seg1->next = x;
 	dipc_client_msg_free(c, seg2);
@@ -305,7 +306,8 @@ mode_hold(struct dipc_client *c, unsigned int n)
 		(void)r; /* held: never freed */
 		m = make(c, len + i, i); /* allocated, never sent */
 		(void)m;
-		m = dipc_client_msg_alloc(c, DIPC_METHOD_ECHO, dipc_client_max_body(c));
+		m = dipc_client_msg_alloc_wait(c, DIPC_METHOD_ECHO, dipc_client_max_body(c), 0,
+					       5000);
 		CHECK(m != NULL, "alloc of the largest class");
 	}
 	printf("holding %u chains\n", n);

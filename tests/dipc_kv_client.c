@@ -144,10 +144,9 @@ call(struct dipc_client *c, uint16_t method, const void *body, uint32_t len, uin
 		printf("kv-client: seal: %s\n", strerror(-ret));
 		return NULL;
 	}
-	if (t.body_len <= dipc_client_max_body(c))
-		m = dipc_client_msg_alloc(c, method, t.body_len);
-	else
-		m = dipc_client_msg_alloc_chain(c, method, t.body_len, 0);
+	/* One segment of the class that fits, or a chain; the server lends a
+	 * larger class's mbufs on demand, so wait for them. */
+	m = dipc_client_msg_alloc_wait(c, method, t.body_len, 0, TIMEOUT_MS);
 	if (m == NULL) {
 		printf("kv-client: alloc of a %u-byte body: %s\n", t.body_len,
 		       dipc_client_strerror(rte_errno));
@@ -400,7 +399,7 @@ do_hold(struct dipc_client *c, unsigned int n)
 	unsigned int i;
 
 	for (i = 0; i < n; i++) {
-		m = dipc_client_msg_alloc(c, KV_GET_REQ_ID, len);
+		m = dipc_client_msg_alloc_wait(c, KV_GET_REQ_ID, len, 0, TIMEOUT_MS);
 		if (m == NULL)
 			break;
 		kv_get_req_build_init(&b, dipc_msg_body(m), len);

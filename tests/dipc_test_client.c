@@ -61,6 +61,40 @@
 
 static unsigned int call_timeout_ms = TIMEOUT_MS;
 
+/*
+ * A request; an allocation never waits, so when the connection has no
+ * free mbuf right now, wait (up to the call timeout) for the server to
+ * lend one.
+ */
+static struct rte_mbuf *
+alloc_req(struct dipc_client *c, uint16_t method, uint32_t len)
+{
+	struct rte_mbuf *m = dipc_client_msg_alloc(c, method, len);
+
+	if (m == NULL && rte_errno == ENOBUFS)
+		m = dipc_client_msg_alloc_wait(c, method, len, 0, call_timeout_ms);
+	return m;
+}
+
+/* @n requests, as dipc_client_msg_alloc_bulk(), waiting as alloc_req(). */
+static int
+alloc_bulk_wait(struct dipc_client *c, struct rte_mbuf **m, unsigned int n, uint16_t method,
+		uint32_t len, unsigned int flags)
+{
+	unsigned int i;
+
+	if (dipc_client_msg_alloc_bulk(c, m, n, method, len, flags) == 0)
+		return 0;
+	for (i = 0; i < n; i++) {
+		m[i] = dipc_client_msg_alloc_wait(c, method, len, flags, call_timeout_ms);
+		if (m[i] == NULL) {
+			dipc_client_msg_free_bulk(c, m, i);
+			return -rte_errno;
+		}
+	}
+	return 0;
+}
+
 static void
 fill(uint8_t *p, uint32_t len, uint32_t seed)
 {
@@ -85,7 +119,7 @@ check(const uint8_t *p, uint32_t len, uint32_t seed)
 static int
 echo_call(struct dipc_client *c, uint32_t len, uint32_t seed)
 {
-	struct rte_mbuf *m = dipc_client_msg_alloc(c, DIPC_METHOD_ECHO, len), *rsp;
+	struct rte_mbuf *m = alloc_req(c, DIPC_METHOD_ECHO, len), *rsp;
 	const struct dipc_msg_hdr *h;
 	int ret;
 
@@ -194,7 +228,7 @@ mode_malformed(struct dipc_client *c)
 
 #define MALFORMED(what, want, mutate)                                        \
 	do {                                                                 \
-		m = dipc_client_msg_alloc(c, DIPC_METHOD_ECHO, 32);          \
+		m = alloc_req(c, DIPC_METHOD_ECHO, 32);                      \
 		h = dipc_msg_hdr(m);                                         \
 		sid = h->stream_id;                                          \
 		mutate;                                                      \
@@ -266,7 +300,7 @@ mode_api(struct dipc_client *c)
 
 	/* Arguments. */
 	EXPECT(dipc_client_call(NULL, NULL, &rsp, 10) == -EINVAL);
-	m = dipc_client_msg_alloc(c, DIPC_METHOD_ECHO, 8);
+	m = alloc_req(c, DIPC_METHOD_ECHO, 8);
 	EXPECT(dipc_client_call(c, m, NULL, 10) == -EINVAL); /* frees m */
 	EXPECT(dipc_client_msg_alloc(c, DIPC_METHOD_ECHO, dipc_client_max_body(c) + 1) == NULL);
 	EXPECT(dipc_client_msg_alloc_bulk(c, many, 4, DIPC_METHOD_ECHO, 8, DIPC_MSG_F_ERROR) ==
@@ -281,7 +315,7 @@ mode_api(struct dipc_client *c)
 		       -ENOBUFS);
 	}
 	sid = dipc_client_msg_stream_id(c);
-	m = dipc_client_msg_alloc(c, DIPC_METHOD_ECHO, 8);
+	m = alloc_req(c, DIPC_METHOD_ECHO, 8);
 	EXPECT(dipc_msg_hdr(m)->stream_id == sid && dipc_client_msg_stream_id(c) == sid + 1);
 	dipc_client_msg_free(c, m);
 
@@ -292,9 +326,9 @@ mode_api(struct dipc_client *c)
 	EXPECT(strcmp(dipc_client_strerror(-ENOENT), strerror(ENOENT)) == 0);
 
 	/* A late answer to an earlier request is skipped by the next call. */
-	m = dipc_client_msg_alloc(c, DIPC_METHOD_ECHO, 8);
+	m = alloc_req(c, DIPC_METHOD_ECHO, 8);
 	EXPECT(dipc_client_send_burst(c, &m, 1) == 1);
-	m = dipc_client_msg_alloc(c, DIPC_METHOD_ECHO, 8);
+	m = alloc_req(c, DIPC_METHOD_ECHO, 8);
 	sid = dipc_msg_hdr(m)->stream_id;
 	EXPECT(dipc_client_call(c, m, &rsp, 5000) == 0);
 	EXPECT(rsp != NULL && dipc_msg_hdr(rsp)->stream_id == sid);
@@ -305,7 +339,7 @@ mode_api(struct dipc_client *c)
 	 * ring turned back into a request before the next call reads it (the
 	 * server alone produces into that ring). */
 	EXPECT(dipc_ring_conn_get(dipc_ring_shm_lookup(), dipc_client_slot(c), &rings) == 0);
-	m = dipc_client_msg_alloc(c, DIPC_METHOD_ECHO, 8);
+	m = alloc_req(c, DIPC_METHOD_ECHO, 8);
 	EXPECT(dipc_client_send_burst(c, &m, 1) == 1);
 	for (sid = 0; sid < 5000 && rte_ring_count(rings.rsp) == 0; sid++)
 		rte_delay_us_sleep(1000);
@@ -316,7 +350,7 @@ mode_api(struct dipc_client *c)
 
 		dipc_msg_hdr(waiting)->flags = DIPC_MSG_F_REQUEST;
 	}
-	m = dipc_client_msg_alloc(c, DIPC_METHOD_ECHO, 8);
+	m = alloc_req(c, DIPC_METHOD_ECHO, 8);
 	EXPECT(dipc_client_call(c, m, &rsp, 5000) == -EPROTO);
 	/* The real answer to that call still comes; collect it. */
 	rsp = recv_one(c);
@@ -348,7 +382,7 @@ mode_sink(struct dipc_client *c, unsigned long n)
 		sent += (unsigned long)k;
 	}
 	/* One-way messages get no answer; a sink call gets an empty OK. */
-	m[0] = dipc_client_msg_alloc(c, DIPC_METHOD_SINK, 16);
+	m[0] = alloc_req(c, DIPC_METHOD_SINK, 16);
 	EXPECT(dipc_client_call(c, m[0], &rsp, 5000) == 0);
 	EXPECT(rsp != NULL && dipc_msg_hdr(rsp)->body_len == 0 &&
 	       dipc_msg_hdr(rsp)->status == DIPC_STATUS_OK);
@@ -417,7 +451,7 @@ mode_stall(struct dipc_client *c, unsigned int n, unsigned int secs)
 
 	for (sent = 0; sent < n; sent += k) {
 		k = RTE_MIN(n - sent, (unsigned int)RTE_DIM(m));
-		if (dipc_client_msg_alloc_bulk(c, m, k, DIPC_METHOD_ECHO, 8, 0) != 0) {
+		if (alloc_bulk_wait(c, m, k, DIPC_METHOD_ECHO, 8, 0) != 0) {
 			printf("test-client: stall: no mbufs after %u\n", sent);
 			return 1;
 		}
@@ -471,7 +505,7 @@ mode_skew(unsigned int n, unsigned long rounds, unsigned int w)
 	for (r = 0; r < rounds && ret == 0; r++) {
 		for (i = 0; i < n && ret == 0; i += 2) {
 			first = dipc_client_msg_stream_id(c[i]);
-			if (dipc_client_msg_alloc_bulk(c[i], m, w, DIPC_METHOD_ECHO, 8, 0) != 0) {
+			if (alloc_bulk_wait(c[i], m, w, DIPC_METHOD_ECHO, 8, 0) != 0) {
 				ret = 1;
 				break;
 			}
@@ -518,7 +552,7 @@ mode_window(struct dipc_client *c, unsigned int n, unsigned long rounds)
 		first = dipc_client_msg_stream_id(c);
 		for (sent = 0; sent < n; sent += k) {
 			k = RTE_MIN(n - sent, (unsigned int)RTE_DIM(m));
-			if (dipc_client_msg_alloc_bulk(c, m, k, DIPC_METHOD_ECHO, 8, 0) != 0) {
+			if (alloc_bulk_wait(c, m, k, DIPC_METHOD_ECHO, 8, 0) != 0) {
 				printf("test-client: window: no mbufs after %u\n", sent);
 				fails++;
 				break;

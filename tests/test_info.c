@@ -184,6 +184,22 @@ telemetry(struct harness *h, const char *cmd, cJSON **root)
 	return cJSON_GetObjectItemCaseSensitive(*root, key);
 }
 
+/* @cmd is answered {"error": "...@text..."}. */
+static void
+expect_tel_error(struct harness *h, const char *cmd, const char *text)
+{
+	cJSON *root, *d = telemetry(h, cmd, &root);
+	const cJSON *e = cJSON_GetObjectItemCaseSensitive(d, "error");
+
+	if (!cJSON_IsString(e) || strstr(e->valuestring, text) == NULL) {
+		char *txt = cJSON_PrintUnformatted(root);
+
+		fail_msg("telemetry %s: want {\"error\": \"...%s...\"}, got %s", cmd, text, txt);
+		free(txt);
+	}
+	cJSON_Delete(root);
+}
+
 /* Entry @i of the array under @key of a telemetry reply. */
 static double
 column(const cJSON *d, const char *key, int i)
@@ -375,9 +391,15 @@ test_counts_match_traffic(void **state)
 	assert_int_equal(num_at(d, "slot", NULL), 1000);
 	assert_string_equal(cJSON_GetObjectItemCaseSensitive(d, "state")->valuestring, "free");
 	cJSON_Delete(root);
-	d = telemetry(h, "/dipc/connections,first", &root);
-	assert_true(cJSON_IsNull(d));
-	cJSON_Delete(root);
+	/* Every error is {"error": "..."}, never a bare null. */
+	expect_tel_error(h, "/dipc/connections,first", "'first' is not a slot number");
+	expect_tel_error(h, "/dipc/connections,-1", "'-1' is not a slot number");
+	expect_tel_error(h, "/dipc/connections,70000", "'70000' is not a slot number");
+	expect_tel_error(h, "/dipc/connections,1024", "no slot 1024 (the server has 0..1023)");
+	expect_tel_error(h, "/dipc/stats,1", "/dipc/stats takes no parameters");
+	expect_tel_error(h, "/dipc/workers,x", "/dipc/workers takes no parameters");
+	expect_tel_error(h, "/dipc/pools,x", "/dipc/pools takes no parameters");
+	expect_tel_error(h, "/dipc/capture,bogus", "unknown action");
 
 	d = telemetry(h, "/dipc/workers", &root);
 	assert_non_null(d);

@@ -4,7 +4,8 @@
 # A/B of two dipc-server variants with the same client: runs dipc-perf in
 # one mode against A, then B, N pairs, one server at a time (-l 0-1,
 # --idle busy, client on CPU 0), and reads the cache-line probe before each
-# run while no server is up. Prints each run and the medians.
+# run while no server is up. Prints each run, and the median, min and max
+# of each side.
 #
 # A variant is a server binary plus extra application options, e.g. the
 # binary of another commit (build it in a git worktree) or the same binary
@@ -72,5 +73,7 @@ rows = [l.split() for l in open(sys.argv[1])]
 val = {k: [float(r[2].split("=")[1]) for r in rows if r[0] == k] for k in "AB"}
 unit = "msg/s" if sys.argv[2] == "msgs_per_s" else f"ns ({sys.argv[2]})"
 a, b = statistics.median(val["A"]), statistics.median(val["B"])
-print(f"median A {a:,.0f} {unit}, median B {b:,.0f} {unit}, B/A {b / a:.2f}")
+print(f"median A {a:,.0f} {unit} (min {min(val['A']):,.0f}, max {max(val['A']):,.0f}), "
+      f"median B {b:,.0f} {unit} (min {min(val['B']):,.0f}, max {max(val['B']):,.0f}), "
+      f"B/A {b / a:.3f}")
 PY

@@ -25,11 +25,13 @@
 # measurement failed.
 #
 # Usage: tools/mem-report.sh [--conns "0 16 1024"] [--settle S] [--build-dir D]
-#          [--out FILE.md] [--json FILE] [--traffic S]
+#          [--out FILE.md] [--json FILE] [--traffic S] [--short]
 #   --traffic S  before holding the idle connections, run S seconds of
 #                windowed echo (dipc-perf --mode throughput, window 64) over
 #                as many connections, so that every mbuf has been lent and
 #                the server's tables are as a busy server's
+#   --short      a quick check that every figure is read: 0 and 16
+#                connections, 0.5 s to settle (the test tools/mem-report-short)
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -43,7 +45,8 @@ while [ $# -gt 0 ]; do
 	--out) out=$2; shift 2 ;;
 	--json) json_out=$2; shift 2 ;;
 	--traffic) traffic=$2; shift 2 ;;
-	-h|--help) sed -n '3,32p' "$0"; exit 0 ;;
+	--short) conns="0 16"; settle=0.5; shift ;;
+	-h|--help) sed -n '3,34p' "$0"; exit 0 ;;
 	*) echo "mem-report: unknown option '$1'" >&2; exit 2 ;;
 	esac
 done

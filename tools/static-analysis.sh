@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
 #
-# Static analysis of lib/, drivers/, app/, tests/ and tools/*.c (never the
+# Static analysis of lib/, drivers/, app/, tests/, examples/ and tools/*.c (never the
 # build directories) with cppcheck and clang-tidy. Exits 0 when both are
 # clean, 1 on any finding, 2 when a tool is missing or cannot run.
 #   cppcheck:   --enable=warning,performance,portability, DPDK include paths
@@ -51,7 +51,7 @@ if [ -n "$generated" ]; then
 	ninja -C "$build" $generated >/dev/null || die "cannot generate the schema headers in $build"
 fi
 
-dirs=(lib drivers app tests)
+dirs=(lib drivers app tests examples)
 jobs=$(nproc)
 dpdk_inc=$(pkg-config --cflags-only-I libdpdk)
 dpdk_other=$(pkg-config --cflags-only-other libdpdk)
@@ -122,7 +122,7 @@ export tidy tidy_dir build
 tidy_one() {
 	local log
 	log="$tidy_dir/$(echo "${1#"$top"/}" | tr / _).log"
-	"$tidy" -p "$build" --quiet --header-filter="^$top/(lib|drivers|app|tests|tools)/" \
+	"$tidy" -p "$build" --quiet --header-filter="^$top/(lib|drivers|app|tests|tools|examples)/" \
 		"${@:2}" "$1" >"$log" 2>&1 || echo "exit $?" >>"$log"
 }
 export -f tidy_one

@@ -133,6 +133,14 @@ main(int argc, char **argv)
 	int i, json = 0;
 
 	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			printf("usage: dipc-cacheprobe [--cpus A,B] [--rounds 1..%llu] [--json]\n"
+			       "Round trip of one cache line between two CPUs (default 0,1), right\n"
+			       "now: what any shared-memory message between them costs at least.\n", MAX_ROUNDS);
+			return 0;
+		}
+		if (strcmp(argv[i], "--") == 0 && i == 1)
+			continue; /* as a DPDK tool's application arguments */
 		if (strcmp(argv[i], "--json") == 0) {
 			json = 1;
 			continue;

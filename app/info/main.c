@@ -78,7 +78,7 @@ parse_args(int argc, char **argv, struct info_opts *o)
 	int opt;
 
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'w':
 			o->watch_s = strtod(optarg, &end);
@@ -160,8 +160,9 @@ attach(int argc, char **argv, const char **prefix_out)
 	if (prefix == NULL)
 		prefix = DIPC_DEFAULT_FILE_PREFIX;
 	*prefix_out = prefix;
-	/* Before EAL: a secondary with no primary would fail less clearly. */
-	pid = dipc_eal_primary_pid(prefix);
+	/* Before EAL: a secondary with no primary would fail less clearly.
+	 * With -h/--help, rte_eal_init() prints the usage and exits. */
+	pid = dipc_eal_help_wanted(n, args) ? 1 : dipc_eal_primary_pid(prefix);
 	if (pid <= 0) {
 		fprintf(stderr, "dipc-info: no dipc server is running on file prefix '%s'%s%s.\n"
 				"  Start one (dipc-server --file-prefix=%s), or give dipc-info the "
@@ -476,6 +477,13 @@ nap(double s)
 	}
 }
 
+/* After EAL's usage, for -h/--help before "--" (rte_eal_init() prints both). */
+static void
+usage_hook(const char *prgname __rte_unused)
+{
+	usage(stdout);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -496,6 +504,7 @@ main(int argc, char **argv)
 	}
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
+	rte_set_application_usage_hook(usage_hook);
 	status = attach(argc, argv, &prefix);
 	if (status != 0)
 		return status;

@@ -34,6 +34,7 @@
 #include <rte_mempool.h>
 
 #include "dipc_client.h"
+#include "dipc_eal.h"
 #include "dipc_ring_proto.h"
 
 enum mz_kind { MZ_SHM, MZ_RINGS, MZ_MEMPOOL, MZ_OTHER, MZ_KINDS };
@@ -165,6 +166,25 @@ walk(int json)
 	return 0;
 }
 
+static void
+usage(FILE *f)
+{
+	fprintf(f, "usage: dipc-memstat [EAL args] -- --eal-only\n"
+		   "       dipc-memstat [EAL args] -- --walk [--json]\n"
+		   "  --eal-only  a DPDK primary that only runs rte_eal_init() and waits for\n"
+		   "              SIGTERM (the EAL-only baseline of tools/mem-report.sh)\n"
+		   "  --walk      attach as a secondary and list hugepage memory by object\n"
+		   "  --json      with --walk: one JSON object\n"
+		   "  --help, -h  print this help and exit\n");
+}
+
+/* After EAL's usage, for -h/--help before "--" (rte_eal_init() prints both). */
+static void
+usage_hook(const char *prgname __rte_unused)
+{
+	usage(stdout);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -172,9 +192,19 @@ main(int argc, char **argv)
 	struct timespec tick = { .tv_nsec = 50000000L };
 	int eal_only = 0, do_walk = 0, json = 0, i, ret;
 
+	/* -h/--help before "--": EAL's usage and ours, as rte_eal_init() prints. */
+	if (dipc_eal_help_wanted(argc, argv)) {
+		rte_set_application_usage_hook(usage_hook);
+		rte_eal_init(argc, argv);
+		return 0;
+	}
 	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
 		;
 	for (i++; i < argc; i++) {
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			usage(stdout);
+			return 0;
+		}
 		if (strcmp(argv[i], "--eal-only") == 0)
 			eal_only = 1;
 		else if (strcmp(argv[i], "--walk") == 0)
@@ -185,8 +215,7 @@ main(int argc, char **argv)
 			break;
 	}
 	if (i < argc || eal_only == do_walk) {
-		fprintf(stderr, "usage: dipc-memstat [EAL args] -- --eal-only\n"
-				"       dipc-memstat [EAL args] -- --walk [--json]\n");
+		usage(stderr);
 		return 2;
 	}
 	if (eal_only) {

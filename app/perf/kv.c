@@ -171,7 +171,10 @@ send_some(struct kv_state *st, struct dipc_client *c, struct kv_conn *kc, uint32
 		if (st->preload) {
 			if (st->next_key >= o->keys)
 				break;
-			key = st->next_key++;
+			/* Taken once its request is allocated: an allocation
+			 * never waits, and may fail (ENOBUFS) until the server
+			 * has lent the mbufs; the key is tried again. */
+			key = st->next_key;
 			op = OP_PUT;
 		} else {
 			key = (uint32_t)(next_rand(st) % o->keys);
@@ -197,6 +200,8 @@ send_some(struct kv_state *st, struct dipc_client *c, struct kv_conn *kc, uint32
 				m[k] = dipc_client_msg_alloc_chain(c, KV_PUT_REQ_ID, body_len, 0);
 			if (m[k] == NULL)
 				break;
+			if (st->preload)
+				st->next_key++;
 			seq = ++st->sent_seq[key];
 			fill_value(st, st->value, o->value_size, key, seq);
 			kv_put_req_build_init(&b, body_len <= st->max_body ? dipc_msg_body(m[k]) :

@@ -7,6 +7,7 @@
 #include <errno.h>
 
 #include <rte_cycles.h>
+#include <rte_errno.h>
 #include <rte_pause.h>
 
 #include "perf.h"
@@ -23,8 +24,12 @@ round_trip(const struct perf_opts *o, struct dipc_client *c, uint64_t *cycles)
 
 	t0 = rte_rdtsc_precise();
 	m = dipc_client_msg_alloc(c, DIPC_METHOD_ECHO, o->size);
+	/* Only the first message of a larger size class waits for the
+	 * server to lend (an allocation itself never waits). */
 	if (m == NULL)
-		return -ENOBUFS;
+		m = dipc_client_msg_alloc_wait(c, DIPC_METHOD_ECHO, o->size, 0, o->timeout_ms);
+	if (m == NULL)
+		return -rte_errno;
 	sid = dipc_msg_hdr(m)->stream_id;
 	if (o->verify)
 		perf_fill(dipc_msg_body(m), o->size, sid);

@@ -134,7 +134,7 @@ parse_args(int argc, char **argv, struct perf_opts *o, const struct perf_mode **
 	int opt, i, ret = 0;
 
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'm':
 			*mode = NULL;
@@ -384,6 +384,13 @@ perf_finish(const struct perf_opts *o, int status)
 	return status;
 }
 
+/* After EAL's usage, for -h/--help before "--" (rte_eal_init() prints both). */
+static void
+usage_hook(const char *prgname __rte_unused)
+{
+	usage(stdout);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -414,6 +421,7 @@ main(int argc, char **argv)
 		argv[ret] = (char *)(uintptr_t)"--";
 	}
 	o.mode = mode->name;
+	rte_set_application_usage_hook(usage_hook);
 	if (o.window < o.burst && (mode == &perf_mode_throughput || mode == &perf_mode_kv))
 		o.burst = o.window;
 

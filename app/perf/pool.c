@@ -39,7 +39,8 @@ connect_run(const struct perf_opts *o, struct dipc_client **conns __rte_unused,
 			r->server_status = -rte_errno;
 			break;
 		}
-		m = dipc_client_msg_alloc(c, DIPC_METHOD_ECHO, o->size);
+		/* Lent at admission (class 0), or lent now (a larger class). */
+		m = dipc_client_msg_alloc_wait(c, DIPC_METHOD_ECHO, o->size, 0, o->timeout_ms);
 		ret = m == NULL ? -ENOBUFS : dipc_client_call(c, m, &rsp, o->timeout_ms);
 		if (ret == 0) {
 			hist_add(r->hist, (uint64_t)perf_ns(rte_rdtsc_precise() - t0));
@@ -189,7 +190,8 @@ victim_run(const struct perf_opts *o, struct dipc_client **conns, struct perf_re
 	int ret;
 
 	for (;;) {
-		m = dipc_client_msg_alloc(conns[0], DIPC_METHOD_ECHO, o->size);
+		m = dipc_client_msg_alloc_wait(conns[0], DIPC_METHOD_ECHO, o->size, 0,
+					       o->timeout_ms);
 		ret = m == NULL ? -ENOBUFS : dipc_client_call(conns[0], m, &rsp, o->timeout_ms);
 		if (ret != 0) {
 			r->server_status = ret;

@@ -563,7 +563,7 @@ gen_field_json(struct gen *g, const struct sc_struct *st, const struct sc_field 
 		OUT("\t\t}\n\t\tdipc_codec_json_putc(j, '}');\n\t}\n");
 		break;
 	case SC_ARRAY:
-		OUT("\t{\n\t\tuint32_t n, i;\n\t\tconst uint8_t *a = %s(%s, &n);\n\n", get, refargs);
+		OUT("\t{\n\t\tuint32_t n, i;\n\t\tconst uint8_t *a = (const uint8_t *)%s(%s, &n);\n\n", get, refargs);
 		OUT("\t\tdipc_codec_json_putc(j, '[');\n\t\tfor (i = 0; i < n; i++) {\n");
 		OUT("\t\t\tif (i > 0)\n\t\t\t\tdipc_codec_json_putc(j, ',');\n");
 		if (f->elem == SC_STRUCT) {

@@ -88,7 +88,8 @@ init_eal(int argc, char **argv)
 		return -E2BIG;
 	}
 	prefix = dipc_eal_arg_value(n, args, "--file-prefix");
-	pid = dipc_eal_primary_pid(prefix);
+	/* With -h/--help, rte_eal_init() prints the usage and exits. */
+	pid = dipc_eal_help_wanted(n, args) ? 0 : dipc_eal_primary_pid(prefix);
 	if (pid > 0) {
 		fprintf(stderr, "dipc-server: another DPDK primary (pid %d) already runs on file "
 				"prefix '%s'; stop it or give this server another --file-prefix\n",
@@ -107,6 +108,13 @@ init_eal(int argc, char **argv)
 		return -EINVAL;
 	}
 	return dipc_eal_argc(argc, argv);
+}
+
+/* After EAL's usage, for -h/--help before "--" (rte_eal_init() prints both). */
+static void
+usage_hook(const char *prgname __rte_unused)
+{
+	dipc_config_usage(stdout, "dipc-server");
 }
 
 int
@@ -148,6 +156,7 @@ main(int argc, char **argv)
 	signal(SIGTERM, on_signal);
 	signal(SIGUSR1, on_dump_signal);
 
+	rte_set_application_usage_hook(usage_hook);
 	ret = init_eal(argc, argv);
 	if (ret < 0)
 		return 1;

@@ -200,6 +200,15 @@ client(int fd, struct shared *sh)
 	return 0;
 }
 
+static void
+usage(FILE *f)
+{
+	fprintf(f, "usage: dipc-udsbench --mode pingpong|stream [--size 1..%u] [--duration S]\n"
+		   "                     [--warmup S] [--cpus CLIENT,SERVER] [--json]"
+		   " [--hist-csv FILE]\n", MAX_SIZE);
+}
+
+/* Returns 0 to run, 1 after printing the help, -1 on a bad option. */
 static int
 parse_args(int argc, char **argv)
 {
@@ -209,6 +218,14 @@ parse_args(int argc, char **argv)
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 
+		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+			usage(stdout);
+			printf("Unix domain socket ping-pong and streaming between two pinned "
+			       "processes: the\nbaseline of tools/baselines.sh. No DPDK.\n");
+			return 1;
+		}
+		if (strcmp(a, "--") == 0 && i == 1)
+			continue; /* as a DPDK tool's application arguments */
 		if (strcmp(a, "--json") == 0) {
 			json = 1;
 			continue;
@@ -252,10 +269,8 @@ parse_args(int argc, char **argv)
 	}
 	return 0;
 bad:
-	fprintf(stderr, "dipc-udsbench: bad option '%s'\n"
-			"usage: dipc-udsbench --mode pingpong|stream [--size 1..%u] [--duration S]\n"
-			"                     [--warmup S] [--cpus CLIENT,SERVER] [--json]"
-			" [--hist-csv FILE]\n", argv[i < argc ? i : argc - 1], MAX_SIZE);
+	fprintf(stderr, "dipc-udsbench: bad option '%s'\n", argv[i < argc ? i : argc - 1]);
+	usage(stderr);
 	return -1;
 }
 
@@ -267,8 +282,9 @@ main(int argc, char **argv)
 	int sv[2], st, ret;
 	pid_t pid;
 
-	if (parse_args(argc, argv) != 0)
-		return 2;
+	ret = parse_args(argc, argv);
+	if (ret != 0)
+		return ret > 0 ? 0 : 2;
 	if (hist_csv != NULL && strcmp(mode, "pingpong") != 0) {
 		fprintf(stderr, "dipc-udsbench: --hist-csv: only pingpong records latencies\n");
 		return 2;

@@ -9,7 +9,7 @@
 
 #include "dipc_ring_transport.h"
 
-RTE_LOG_REGISTER(dipc_ring_logtype, dipc.drv.ring, NOTICE);
+RTE_LOG_REGISTER_DEFAULT(dipc_ring_logtype, NOTICE);
 #define RING_LOG(level, fmt, ...) \
 	rte_log(RTE_LOG_##level, dipc_ring_logtype, "dipc ring: " fmt "\n", ##__VA_ARGS__)
 

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include <errno.h>
+#include <inttypes.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
@@ -23,7 +24,10 @@
 #include "dipc_ring_transport.h"
 #include "dipc_token.h"
 
-RTE_LOG_REGISTER(dipc_client_logtype, dipc.lib.client, NOTICE);
+/* dipc.client: what the caller cannot learn from a return value is logged
+ * at ERR; the reasons behind returned errors at DEBUG (the caller prints
+ * the error once). */
+RTE_LOG_REGISTER_DEFAULT(dipc_client_logtype, NOTICE);
 #define CLIENT_LOG(level, fmt, ...) \
 	rte_log(RTE_LOG_##level, dipc_client_logtype, "dipc client: " fmt "\n", ##__VA_ARGS__)
 
@@ -32,10 +36,9 @@ RTE_LOG_REGISTER(dipc_client_logtype, dipc.lib.client, NOTICE);
 /* Most free mbufs a connection keeps before it gives half of them back to
  * the server (and so to the pool), plus CLIENT_REFILL. */
 #define CLIENT_STASH 512u
-/* How long an alloc waits for the server to lend more mbufs, when the
- * connection holds fewer than conn_mbufs: the worker answers within a poll,
- * but on a loaded machine it may not get a CPU for a while. */
-#define CLIENT_LEND_WAIT_MS 200
+/* dipc_client_eal_init() gives a client one of the top CLIENT_LCORES lcore
+ * ids, which servers (low ids) do not use. */
+#define CLIENT_LCORES 32
 /* How long dipc_client_call() spins before it yields the CPU in each wait,
  * so several clients on a small machine do not starve the worker. */
 #define CLIENT_SPIN_US 50
@@ -52,7 +55,10 @@ RTE_LOG_REGISTER(dipc_client_logtype, dipc.lib.client, NOTICE);
  * the stash, a private stack, until the next alloc.
  */
 struct dipc_client {
-	struct dipc_ring_conn rings;
+	/* What the inline bursts of dipc_client.h use: first, so that a
+	 * struct dipc_client * is a struct dipc_client_core *. */
+	struct dipc_client_core core;
+	struct dipc_ring_conn rings; /* alloc and free rings (req, rsp: in core) */
 	struct rte_mempool *pool;    /* class 0's */
 	uint32_t max_body0;          /* largest body of class 0: the fast path */
 	uint32_t nb_classes;
@@ -64,11 +70,18 @@ struct dipc_client {
 	struct rte_mbuf **stash; /* [stash_cap] */
 	uint32_t nb_stash;
 	uint32_t stash_cap;
-	uint32_t held;           /* mbufs lent to us, wherever they are on our side */
-	/* Chains in the caller's hands (allocated or received, not yet sent
-	 * or freed): while there are none, sends count one mbuf per message
-	 * without reading the caller's mbufs. */
-	uint32_t chains_out;
+	/* Asking the server to lend, without waiting: the bell (lend_want) was
+	 * rung for class 0 and no mbuf came since; the class mbufs asked for
+	 * (class_want) that have not come; the server's refusal count when we
+	 * asked, to see that it answered "no more". */
+	uint32_t asking;
+	uint32_t class_asked[DIPC_MAX_CLASSES];
+	uint64_t refused_seen;
+	uint64_t asked_tsc; /* when class 0's bell was rung */
+	/* mbufs this process put into a dipc pool's cache of our lcore id
+	 * (rte_pktmbuf_free() on a connection's mbuf), found and handed back */
+	uint64_t strays;
+	int check_strays; /* our lcore id is one dipc_client_eal_init() picks */
 	struct dipc_shm *shm;
 	struct dipc_shm_conn *conn;
 	uint32_t slot;
@@ -108,7 +121,7 @@ dipc_client_eal_init(int argc, char **argv)
 			len += snprintf(lcores + len, sizeof(lcores) - len, "%s%d",
 					len ? "," : "", cpu);
 	snprintf(lcores_arg, sizeof(lcores_arg), "--lcores=%d@(%s)",
-		 RTE_MAX_LCORE - 1 - (int)(getpid() % 32), lcores);
+		 RTE_MAX_LCORE - 1 - (int)(getpid() % CLIENT_LCORES), lcores);
 
 	n = dipc_eal_args_merge(argc, argv, defs, RTE_DIM(defs), args);
 	if (n < 0)
@@ -117,18 +130,19 @@ dipc_client_eal_init(int argc, char **argv)
 	prefix = dipc_eal_arg_value(n, args, "--file-prefix");
 	if (prefix == NULL)
 		prefix = DIPC_DEFAULT_FILE_PREFIX;
-	pid = dipc_eal_primary_pid(prefix);
+	/* -h/--help: rte_eal_init() prints EAL's usage and the application's
+	 * (its usage hook) and exits; no server is needed for that. */
+	pid = dipc_eal_help_wanted(n, args) ? 1 : dipc_eal_primary_pid(prefix);
 	if (pid == 0) {
-		fprintf(stderr, "dipc client: %s (file prefix '%s')\n",
-			dipc_client_strerror(ECONNREFUSED), prefix);
+		CLIENT_LOG(DEBUG, "no primary on file prefix '%s'", prefix);
 		return -ECONNREFUSED;
 	}
 
 	ret = rte_eal_init(n, args);
 	if (ret < 0) {
 		ret = rte_errno != 0 ? -rte_errno : -EINVAL;
-		fprintf(stderr, "dipc client: cannot attach to the server as a DPDK secondary "
-				"(file prefix '%s'): %s\n", prefix, rte_strerror(-ret));
+		CLIENT_LOG(DEBUG, "cannot attach to the server as a DPDK secondary "
+				  "(file prefix '%s'): %s", prefix, rte_strerror(-ret));
 		return ret;
 	}
 	/* As rte_eal_init(): argv + ret is where "--" stood, so the caller's
@@ -153,6 +167,67 @@ check_shm(struct dipc_shm *shm, int32_t pid)
 	if (pid_gone(pid))
 		return -ECONNRESET;
 	return 0;
+}
+
+/* The fast path's view of the connection (dipc_client_core.h). */
+static void
+client_core_init(struct dipc_client *c)
+{
+	unsigned int lcore = rte_lcore_id();
+
+	c->core.req = c->rings.req;
+	c->core.rsp = c->rings.rsp;
+	c->core.tx_msgs = &c->conn->client.tx_msgs;
+	c->core.rx_msgs = &c->conn->client.rx_msgs;
+	c->core.held = 0;
+	c->core.chains_out = 0;
+	c->check_strays = lcore >= RTE_MAX_LCORE - CLIENT_LCORES && lcore < RTE_MAX_LCORE;
+}
+
+/*
+ * An mbuf of a connection freed with rte_pktmbuf_free() (or put into a
+ * dipc pool by this process in any way) goes into the pool's cache of the
+ * caller's lcore id, while the server still counts it lent to the
+ * connection: at close it would put it into the pool a second time. No
+ * dipc process uses the caches of the lcore ids clients get (servers take
+ * low ids, and a client takes nothing from the pools), so whatever is there
+ * was put by mistake: hand it to the server on the free ring, where it
+ * takes back each mbuf it lent, once (it checks the owner; one of another
+ * connection of this process is left to that connection's close), and say
+ * so. Cheap enough for every refill: one load per size class.
+ */
+static void __rte_noinline
+take_back_strays_slow(struct dipc_client *c, unsigned int k, struct rte_mempool_cache *cache)
+{
+	unsigned int n = cache->len, sent;
+	void **top = cache->objs + cache->len - n;
+
+	sent = rte_ring_sp_enqueue_burst(c->rings.free, top, n, NULL);
+	if (sent < n) /* the free ring is full: the rest waits for the next look */
+		memmove(top, top + sent, (n - sent) * sizeof(void *));
+	cache->len -= sent;
+	c->core.held -= RTE_MIN(sent, c->core.held);
+	c->strays += sent;
+	CLIENT_LOG(ERR, "slot %u: %u mbuf(s) of %s freed with rte_pktmbuf_free() (or put into "
+			"the pool) on lcore %u instead of dipc_client_msg_free(): handed back to "
+			"the server, which takes each back once (%" PRIu64 " so far)", c->slot, n,
+		   c->pools[k]->name, rte_lcore_id(), c->strays);
+}
+
+static inline void
+take_back_strays(struct dipc_client *c)
+{
+	unsigned int k;
+
+	if (!c->check_strays)
+		return;
+	for (k = 0; k < c->nb_classes; k++) {
+		struct rte_mempool_cache *cache = rte_mempool_default_cache(c->pools[k],
+									    rte_lcore_id());
+
+		if (unlikely(cache != NULL && cache->len != 0))
+			take_back_strays_slow(c, k, cache);
+	}
 }
 
 /* Give the CPU away in a call's wait: spin a little first, then yield. */
@@ -444,6 +519,7 @@ dipc_client_connect_opts(const struct dipc_client_opts *opts)
 		ret = -EPROTO;
 		goto fail;
 	}
+	client_core_init(c);
 	return c;
 fail:
 	if (c != NULL) {
@@ -464,6 +540,7 @@ dipc_client_close(struct dipc_client *c)
 {
 	if (c == NULL)
 		return -EINVAL;
+	take_back_strays(c);
 	/* Every mbuf the server lent us, in the stash, in the rings or still
 	 * in the caller's hands, goes back to the pool when the server takes
 	 * the slot back: nothing to return here. Only our
@@ -485,7 +562,7 @@ give_back(struct dipc_client *c, struct rte_mbuf *m)
 {
 	if (rte_ring_sp_enqueue(c->rings.free, m) != 0)
 		return 0;
-	c->held--;
+	c->core.held--;
 	return 1;
 }
 
@@ -521,67 +598,108 @@ sort_lent(struct dipc_client *c, unsigned int from)
 		struct rte_mbuf *m = c->stash[i];
 
 		k = class_of(c, m);
-		if (likely(k == 0))
+		if (likely(k == 0)) {
 			c->stash[keep++] = m;
-		else if (k < c->nb_classes)
+		} else if (k < c->nb_classes) {
 			cstash_put(c, k, m, CLIENT_CLASS_STASH);
+			if (c->class_asked[k] != 0)
+				c->class_asked[k]--;
+		}
 		/* else: not the server's pools (a broken server); left alone */
 	}
 	c->nb_stash = keep;
 }
 
+/* Take what the server lent (up to @n for class 0, at least a refill). */
 static unsigned int
 take_lent(struct dipc_client *c, unsigned int n)
 {
 	unsigned int room = c->stash_cap - c->nb_stash, got, from = c->nb_stash;
 
+	take_back_strays(c);
 	got = rte_ring_sc_dequeue_burst(c->rings.alloc, (void **)(c->stash + c->nb_stash),
 					RTE_MIN(room, RTE_MAX(n, CLIENT_REFILL)), NULL);
+	if (got == 0)
+		return 0;
 	c->nb_stash += got;
-	c->held += got;
-	if (unlikely(c->nb_classes > 1) && got != 0)
+	c->core.held += got;
+	if (unlikely(c->nb_classes > 1))
 		sort_lent(c, from);
+	/* The server answered: a new shortage rings again. */
+	c->asking = 0;
 	return got;
 }
 
-/* Out of lent mbufs: ask the server for more (it doubles the share, up to
- * conn_mbufs) and wait a little for them. */
-static int
-ask_for_more(struct dipc_client *c, unsigned int n)
+/* Free mbufs of class @k in its stash. */
+static inline unsigned int
+stash_count(const struct dipc_client *c, unsigned int k)
 {
-	uint64_t start = rte_rdtsc(), deadline = start + c->tsc_hz / 1000 * CLIENT_LEND_WAIT_MS;
-
-	uint64_t refused = __atomic_load_n(&c->conn->server.lend_refused, __ATOMIC_ACQUIRE);
-
-	if (c->held + (n - c->nb_stash) > c->conn->window)
-		return -ENOBUFS; /* the most the server lends one connection */
-	__atomic_fetch_add(&c->conn->lend_want, 1, __ATOMIC_RELEASE);
-	do {
-		/* Each answer doubles our share: ask again until it is enough. */
-		if (take_lent(c, n - c->nb_stash) != 0 && c->nb_stash < n)
-			__atomic_fetch_add(&c->conn->lend_want, 1, __ATOMIC_RELEASE);
-		if (c->nb_stash >= n)
-			return 0;
-		/* The rest of our share is in flight: no more to come. */
-		if (__atomic_load_n(&c->conn->server.lend_refused, __ATOMIC_ACQUIRE) != refused)
-			break;
-		if (dipc_client_check(c) != 0)
-			break;
-		wait_a_little(start, c->tsc_hz);
-	} while (rte_rdtsc() < deadline);
-	return -ENOBUFS; /* the pool ran low, or the worker is stuck */
+	return k == 0 ? c->nb_stash : c->nb_cstash[k];
 }
 
-/* Make sure the stash holds @n mbufs, taking what the server lent. */
+/*
+ * Make sure the stash of class @k holds @n free mbufs, without waiting:
+ * take what the server lent; if that is not enough, ask it for the rest
+ * (class 0 rings lend_want, once a millisecond at most while nothing comes,
+ * and the server doubles the connection's share up to its window; a larger
+ * class also says how many in class_want, once) and return at once.
+ *
+ * Returns 0 (they are there), -EAGAIN (asked: the server is lending, try
+ * again), or -ENOBUFS (no more will come: the window is in the caller's
+ * hands, or the server refused, its answer to our last ask).
+ */
+static int
+lend_try(struct dipc_client *c, unsigned int k, unsigned int n)
+{
+	/* Before the take: what the server lent before it refused is in the
+	 * ring by the time the refusal is visible (release, acquire). */
+	uint64_t refused = __atomic_load_n(&c->conn->server.lend_refused, __ATOMIC_ACQUIRE);
+	unsigned int need;
+
+	if (stash_count(c, k) >= n)
+		return 0;
+	take_lent(c, k == 0 ? n - c->nb_stash : 0);
+	if (stash_count(c, k) >= n)
+		return 0;
+	if (refused != c->refused_seen && (c->asking || c->class_asked[k] != 0)) {
+		/* The server said no more to what we asked: ask afresh next time. */
+		c->asking = 0;
+		memset(c->class_asked, 0, sizeof(c->class_asked));
+		c->refused_seen = refused;
+		return -ENOBUFS;
+	}
+	need = n - stash_count(c, k);
+	if (c->core.held + need > c->conn->window)
+		return -ENOBUFS; /* the most the server lends one connection */
+	if (k == 0) {
+		/* Ring again if nothing came for a millisecond: a worker that
+		 * found the pool short lent less and says nothing, and lends
+		 * again only when asked. */
+		if (c->asking && rte_rdtsc() - c->asked_tsc < c->tsc_hz / 1000)
+			return -EAGAIN;
+		c->asking = 1;
+		c->asked_tsc = rte_rdtsc();
+	} else {
+		if (need <= c->class_asked[k])
+			return -EAGAIN;
+		/* The count first, then the bell the worker polls (release). */
+		__atomic_store_n(&c->conn->client.class_want[k],
+				 c->conn->client.class_want[k] + (need - c->class_asked[k]),
+				 __ATOMIC_RELAXED);
+		c->class_asked[k] = need;
+	}
+	c->refused_seen = refused;
+	__atomic_fetch_add(&c->conn->lend_want, 1, __ATOMIC_RELEASE);
+	return -EAGAIN;
+}
+
+/* Make sure the stash holds @n class 0 mbufs; 0, or -ENOBUFS at once. */
 static __rte_always_inline int
 stash_fill(struct dipc_client *c, unsigned int n)
 {
 	if (likely(c->nb_stash >= n))
 		return 0;
-	take_lent(c, n - c->nb_stash);
-	if (likely(c->nb_stash >= n))
-		return 0;
-	return ask_for_more(c, n);
+	return lend_try(c, 0, n) == 0 ? 0 : -ENOBUFS;
 }
 
 /* Keep a free mbuf for the next alloc; past the stash's room, give half
@@ -602,7 +720,7 @@ stash_put(struct dipc_client *c, struct rte_mbuf *m)
 		if (back < half)
 			memmove(top, top + back, (half - back) * sizeof(struct rte_mbuf *));
 		c->nb_stash -= back;
-		c->held -= back;
+		c->core.held -= back;
 		if (back == 0)
 			return; /* still lent to us: the server takes it back at close */
 	}
@@ -620,67 +738,22 @@ class_for(const struct dipc_client *c, uint64_t len)
 	return k;
 }
 
-/*
- * Make sure the stash of larger class @k holds @n mbufs: take what the
- * server lent, else ask for the rest (class_want) and wait, as
- * ask_for_more() does for class 0.
- */
-static int
-class_fill(struct dipc_client *c, unsigned int k, unsigned int n)
-{
-	uint64_t start, deadline, refused;
-	unsigned int need;
-
-	if (c->nb_cstash[k] >= n)
-		return 0;
-	take_lent(c, 0);
-	if (c->nb_cstash[k] >= n)
-		return 0;
-	need = n - c->nb_cstash[k];
-	if (c->held + need > c->conn->window)
-		return -ENOBUFS;
-	start = rte_rdtsc();
-	deadline = start + c->tsc_hz / 1000 * CLIENT_LEND_WAIT_MS;
-	refused = __atomic_load_n(&c->conn->server.lend_refused, __ATOMIC_ACQUIRE);
-	/* The count first, then the bell the worker polls (release). */
-	__atomic_store_n(&c->conn->client.class_want[k], c->conn->client.class_want[k] + need,
-			 __ATOMIC_RELAXED);
-	__atomic_fetch_add(&c->conn->lend_want, 1, __ATOMIC_RELEASE);
-	do {
-		take_lent(c, 0);
-		if (c->nb_cstash[k] >= n)
-			return 0;
-		if (__atomic_load_n(&c->conn->server.lend_refused, __ATOMIC_ACQUIRE) != refused) {
-			take_lent(c, 0); /* what it could lend came before the refusal */
-			return c->nb_cstash[k] >= n ? 0 : -ENOBUFS;
-		}
-		if (dipc_client_check(c) != 0)
-			break;
-		wait_a_little(start, c->tsc_hz);
-	} while (rte_rdtsc() < deadline);
-	return -ENOBUFS;
-}
-
 /* A free mbuf of class @k, reset; NULL with rte_errno set. */
 static struct rte_mbuf *
 class_get(struct dipc_client *c, unsigned int k)
 {
 	struct rte_mbuf *m;
 
-	if (k == 0) {
-		if (stash_fill(c, 1) != 0)
-			goto nobufs;
-		m = c->stash[--c->nb_stash];
-	} else {
-		if (class_fill(c, k, 1) != 0)
-			goto nobufs;
-		m = c->cstash[k][--c->nb_cstash[k]];
+	if (lend_try(c, k, 1) != 0) {
+		rte_errno = ENOBUFS;
+		return NULL;
 	}
+	if (k == 0)
+		m = c->stash[--c->nb_stash];
+	else
+		m = c->cstash[k][--c->nb_cstash[k]];
 	rte_pktmbuf_reset(m);
 	return m;
-nobufs:
-	rte_errno = ENOBUFS;
-	return NULL;
 }
 
 /* A body larger than class 0's: one mbuf of the class that fits. */
@@ -733,45 +806,66 @@ dipc_client_msg_alloc_oneway(struct dipc_client *c, uint16_t method, uint32_t bo
 	return msg_alloc(c, DIPC_MSG_F_REQUEST | DIPC_MSG_F_ONEWAY, method, body_len);
 }
 
-struct rte_mbuf *
-dipc_client_msg_alloc_chain(struct dipc_client *c, uint16_t method, uint32_t body_len,
-			    unsigned int flags)
+/*
+ * The segments a message of @total bytes (header and body) takes: full
+ * segments of the largest class, then the rest in the class that fits it
+ * (the layout dipc_server_rsp_alloc() makes too). Fills need[] per class;
+ * returns the number of segments.
+ */
+static unsigned int
+chain_layout(const struct dipc_client *c, uint64_t total, unsigned int need[DIPC_MAX_CLASSES],
+	     unsigned int *nb_full, uint64_t *left, unsigned int *last)
 {
 	const unsigned int top = c->nb_classes - 1;
-	uint64_t total = (uint64_t)DIPC_MSG_HDR_LEN + body_len, left;
-	unsigned int need[DIPC_MAX_CLASSES] = { 0 }, k, last, nb_full, i;
-	struct rte_mbuf *head, *tail, *m;
 
-	if ((flags & ~DIPC_MSG_F_ONEWAY) != 0) {
-		rte_errno = EINVAL;
-		return NULL;
-	}
-	if (total <= c->seg_room[top])
-		return msg_alloc(c, DIPC_MSG_F_REQUEST | (uint8_t)flags, method, body_len);
-	if (body_len > dipc_client_max_chain_body(c)) {
-		rte_errno = ENOSPC;
-		return NULL;
-	}
-	/* Full segments of the largest class, then the rest in the class that
-	 * fits it (the layout dipc_server_rsp_alloc() makes too). */
-	nb_full = (unsigned int)(total / c->seg_room[top]);
-	left = total % c->seg_room[top];
-	last = left != 0 ? class_for(c, left) : top;
-	need[top] = nb_full;
-	if (left != 0)
-		need[last]++;
-	/* Every segment first, then take them: all or none. */
+	memset(need, 0, sizeof(need[0]) * DIPC_MAX_CLASSES);
+	*nb_full = (unsigned int)(total / c->seg_room[top]);
+	*left = total % c->seg_room[top];
+	*last = *left != 0 ? class_for(c, *left) : top;
+	need[top] = *nb_full;
+	if (*left != 0)
+		need[*last]++;
+	return *nb_full + (*left != 0);
+}
+
+/*
+ * Make sure every class's stash holds what need[] says, without waiting.
+ * Returns 0, or lend_try()'s -EAGAIN or -ENOBUFS for the first class short
+ * (after asking for every class that is short).
+ */
+static int
+chain_try(struct dipc_client *c, const unsigned int need[DIPC_MAX_CLASSES])
+{
+	unsigned int k;
+	int ret = 0, r;
+
 	for (k = 0; k < c->nb_classes; k++) {
 		if (need[k] == 0)
 			continue;
-		if ((k == 0 ? stash_fill(c, need[k]) : class_fill(c, k, need[k])) != 0) {
-			rte_errno = ENOBUFS;
-			return NULL;
-		}
+		r = lend_try(c, k, need[k]);
+		if (r != 0 && ret == 0)
+			ret = r;
 	}
+	if (ret == 0)
+		return 0;
 	/* Filling class 0 may have sorted more into the larger stashes, never
-	 * taken from them, so every count still holds. */
-	head = tail = NULL;
+	 * taken from them: every count may hold now. */
+	for (k = 0; k < c->nb_classes; k++)
+		if (stash_count(c, k) < need[k])
+			return ret;
+	return 0;
+}
+
+/* Build a chain from the stashes, which chain_try() filled. */
+static struct rte_mbuf *
+chain_take(struct dipc_client *c, uint8_t flags, uint16_t method, uint32_t body_len,
+	   unsigned int nb_full, uint64_t left, unsigned int last)
+{
+	const unsigned int top = c->nb_classes - 1;
+	uint64_t total = (uint64_t)DIPC_MSG_HDR_LEN + body_len;
+	struct rte_mbuf *head = NULL, *tail = NULL, *m;
+	unsigned int i, k;
+
 	for (i = 0; i < nb_full + (left != 0); i++) {
 		k = i < nb_full ? top : last;
 		m = k == 0 ? c->stash[--c->nb_stash] : c->cstash[k][--c->nb_cstash[k]];
@@ -790,13 +884,90 @@ dipc_client_msg_alloc_chain(struct dipc_client *c, uint16_t method, uint32_t bod
 	/* The header in the first segment: with data_len 0 again, body_len 0
 	 * fits any room. */
 	head->data_len = 0;
-	dipc_msg_init(head, DIPC_MSG_F_REQUEST | (uint8_t)flags, method, c->next_stream_id++, 0);
+	dipc_msg_init(head, flags, method, c->next_stream_id++, 0);
 	dipc_msg_hdr(head)->body_len = body_len;
 	head->data_len = (uint16_t)c->seg_room[top];
 	head->nb_segs = (uint16_t)(nb_full + (left != 0));
 	head->pkt_len = (uint32_t)total;
-	c->chains_out++;
+	c->core.chains_out++;
 	return head;
+}
+
+struct rte_mbuf *
+dipc_client_msg_alloc_chain(struct dipc_client *c, uint16_t method, uint32_t body_len,
+			    unsigned int flags)
+{
+	const unsigned int top = c->nb_classes - 1;
+	uint64_t total = (uint64_t)DIPC_MSG_HDR_LEN + body_len, left;
+	unsigned int need[DIPC_MAX_CLASSES], last, nb_full;
+
+	if ((flags & ~DIPC_MSG_F_ONEWAY) != 0) {
+		rte_errno = EINVAL;
+		return NULL;
+	}
+	if (total <= c->seg_room[top])
+		return msg_alloc(c, DIPC_MSG_F_REQUEST | (uint8_t)flags, method, body_len);
+	if (body_len > dipc_client_max_chain_body(c)) {
+		rte_errno = ENOSPC;
+		return NULL;
+	}
+	chain_layout(c, total, need, &nb_full, &left, &last);
+	/* Every segment first, then take them: all or none. */
+	if (chain_try(c, need) != 0) {
+		rte_errno = ENOBUFS;
+		return NULL;
+	}
+	return chain_take(c, DIPC_MSG_F_REQUEST | (uint8_t)flags, method, body_len, nb_full,
+			  left, last);
+}
+
+struct rte_mbuf *
+dipc_client_msg_alloc_wait(struct dipc_client *c, uint16_t method, uint32_t body_len,
+			   unsigned int flags, unsigned int timeout_ms)
+{
+	const unsigned int top = c->nb_classes - 1;
+	uint64_t total = (uint64_t)DIPC_MSG_HDR_LEN + body_len, left = 0;
+	unsigned int need[DIPC_MAX_CLASSES] = { 0 }, last = 0, nb_full = 0;
+	uint64_t start, deadline;
+	int ret;
+
+	if ((flags & ~DIPC_MSG_F_ONEWAY) != 0) {
+		rte_errno = EINVAL;
+		return NULL;
+	}
+	if (body_len > dipc_client_max_chain_body(c) && total > c->seg_room[top]) {
+		rte_errno = ENOSPC;
+		return NULL;
+	}
+	if (total <= c->seg_room[top])
+		need[class_for(c, total)] = 1;
+	else
+		chain_layout(c, total, need, &nb_full, &left, &last);
+	start = rte_rdtsc();
+	deadline = start + c->tsc_hz / 1000 * timeout_ms;
+	for (;;) {
+		ret = chain_try(c, need);
+		if (ret == 0)
+			break;
+		if (ret == -ENOBUFS) {
+			CLIENT_LOG(DEBUG, "slot %u: no mbufs to wait for (%u held, window %u)",
+				   c->slot, c->core.held, c->conn->window);
+			rte_errno = ENOBUFS;
+			return NULL;
+		}
+		ret = dipc_client_check(c);
+		if (ret == 0 && rte_rdtsc() > deadline)
+			ret = -ETIMEDOUT;
+		if (ret != 0) {
+			rte_errno = -ret;
+			return NULL;
+		}
+		wait_a_little(start, c->tsc_hz);
+	}
+	if (total <= c->seg_room[top])
+		return msg_alloc(c, DIPC_MSG_F_REQUEST | (uint8_t)flags, method, body_len);
+	return chain_take(c, DIPC_MSG_F_REQUEST | (uint8_t)flags, method, body_len, nb_full,
+			  left, last);
 }
 
 int
@@ -813,7 +984,7 @@ dipc_client_msg_alloc_bulk(struct dipc_client *c, struct rte_mbuf **m, unsigned 
 
 		if (k == c->nb_classes)
 			return -ENOSPC;
-		if (n > DIPC_MSG_MAX_SEGS || class_fill(c, k, n) != 0)
+		if (n > CLIENT_CLASS_STASH || lend_try(c, k, n) != 0)
 			return -ENOBUFS;
 		for (i = 0; i < n; i++) {
 			m[i] = c->cstash[k][--c->nb_cstash[k]];
@@ -837,8 +1008,8 @@ dipc_client_msg_free(struct dipc_client *c, struct rte_mbuf *m)
 {
 	struct rte_mbuf *next;
 
-	if (m != NULL && m->nb_segs > 1 && c->chains_out != 0)
-		c->chains_out--;
+	if (m != NULL && m->nb_segs > 1 && c->core.chains_out != 0)
+		c->core.chains_out--;
 	while (m != NULL) {
 		next = m->next;
 		m = rte_pktmbuf_prefree_seg(m);
@@ -913,50 +1084,27 @@ dipc_client_class_max_body(const struct dipc_client *c, unsigned int cls)
 }
 
 uint16_t
-dipc_client_send_burst(struct dipc_client *c, struct rte_mbuf **m, uint16_t n)
+__dipc_client_send_chains(struct dipc_client *c, struct rte_mbuf **m, uint16_t n)
 {
 	uint32_t segs = 0, chains = 0;
 	uint16_t sent, i;
 
-	if (likely(c->chains_out == 0)) {
-		/* One mbuf each: nothing of the caller's is read. */
-		sent = dipc_ring_tx_burst(c->rings.req, m, n);
-		c->held -= RTE_MIN((uint32_t)sent, c->held);
-		c->conn->client.tx_msgs += sent;
-		return sent;
-	}
 	/* Segments, read before the enqueue: after it they are the server's. */
 	for (i = 0; i < n; i++) {
 		segs += m[i]->nb_segs;
 		chains += m[i]->nb_segs > 1;
 	}
-	sent = dipc_ring_tx_burst(c->rings.req, m, n);
+	sent = (uint16_t)rte_ring_sp_enqueue_burst(c->core.req, (void **)m, n, NULL);
 	for (i = sent; i < n; i++) {
 		segs -= m[i]->nb_segs;
 		chains -= m[i]->nb_segs > 1;
 	}
 	/* A caller that rewrote nb_segs cannot wrap the counts (the server
 	 * counts exactly; these only decide when to ask for more). */
-	c->held -= RTE_MIN(segs, c->held);
-	c->chains_out -= RTE_MIN(chains, c->chains_out);
-	c->conn->client.tx_msgs += sent;
+	c->core.held -= RTE_MIN(segs, c->core.held);
+	c->core.chains_out -= RTE_MIN(chains, c->core.chains_out);
+	*c->core.tx_msgs += sent;
 	return sent;
-}
-
-uint16_t
-dipc_client_recv_burst(struct dipc_client *c, struct rte_mbuf **m, uint16_t n)
-{
-	uint16_t got = dipc_ring_rx_burst(c->rings.rsp, m, n), i;
-	uint32_t segs = 0;
-
-	/* The first cache line of each, which the caller reads next anyway. */
-	for (i = 0; i < got; i++) {
-		segs += m[i]->nb_segs;
-		c->chains_out += m[i]->nb_segs > 1;
-	}
-	c->held += segs;
-	c->conn->client.rx_msgs += got;
-	return got;
 }
 
 int
@@ -965,6 +1113,7 @@ dipc_client_check(struct dipc_client *c)
 	uint32_t state = dipc_shm_load_state(&c->shm->state);
 	uint64_t now, now_ns, beat;
 
+	take_back_strays(c);
 	if (state == DIPC_SERVER_STOPPING || state == DIPC_SERVER_STOPPED)
 		return -ESHUTDOWN;
 	if (c->shm->epoch != c->epoch || c->conn->generation != c->generation ||

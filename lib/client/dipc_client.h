@@ -19,28 +19,51 @@
  * @endcode
  *
  * Errors: functions returning int return 0 (or a count) on success and a
- * negative errno on failure; dipc_client_connect() returns NULL and sets
- * rte_errno. The errno values that name a dipc condition are:
+ * negative errno on failure; functions returning a pointer return NULL and
+ * set rte_errno. The errno values that name a dipc condition are:
  * - ECONNREFUSED: no server is running (no primary on the file prefix);
  * - ESHUTDOWN: the server is shutting down or has stopped;
- * - ECONNRESET: the server died or was restarted (pid gone, epoch changed);
+ * - ECONNRESET: the server died or was restarted (pid gone, epoch
+ *   changed), or took the connection back;
+ * - EHOSTDOWN: the server stopped responding (no heartbeat for two of its
+ *   periods);
  * - EBUSY: every connection slot is taken;
  * - EPROTONOSUPPORT: the server does not speak this protocol version;
+ * - EACCES: the server refused the token;
+ * - ENOBUFS: no free mbuf for this connection right now;
  * - ETIMEDOUT: no answer within the timeout.
- * dipc_client_strerror() describes each of them in dipc's terms.
+ * dipc_client_strerror() describes each of them in dipc's terms. The
+ * library prints nothing: it logs through the DPDK logtype dipc.client
+ * (reasons behind returned errors at DEBUG).
  *
- * Threading: a struct dipc_client is used by one thread at a time. Its
- * mbufs come from the shared pool through a mempool cache owned by the
- * connection, never through the lcore cache of an lcore id.
+ * Threading: a struct dipc_client is used by one thread at a time.
  *
- * The burst functions and message helpers make no system call, no
- * allocation from the heap and take no lock.
+ * Mbufs: a client never takes from or puts into the shared mbuf pools
+ * itself, and uses no mempool cache. The server lends each connection
+ * mbufs and takes them back (dipc_client_msg_free() keeps them for the
+ * connection's next allocations, or gives them back), so it always knows
+ * which mbufs a connection holds and takes every one of them back when the
+ * connection closes or its process dies. Free a connection's mbufs with
+ * dipc_client_msg_free(), never with rte_pktmbuf_free(): see
+ * dipc_client_msg_free() for what happens if you do.
+ *
+ * System calls: dipc_client_send_burst(), dipc_client_recv_burst()
+ * (inline, as rte_ring's are), the allocation functions (except
+ * dipc_client_msg_alloc_wait()) and dipc_client_msg_free() make no system
+ * call, take no lock and never wait. dipc_client_check() reads the clock
+ * (vDSO) and, at most once a millisecond, calls kill(pid, 0) to see that
+ * the server lives. dipc_client_call() and dipc_client_msg_alloc_wait()
+ * spin, then yield the CPU (sched_yield) while they wait.
  */
 
 #include <stdint.h>
 
+#include <rte_branch_prediction.h>
+#include <rte_common.h>
 #include <rte_mbuf.h>
+#include <rte_ring.h>
 
+#include "dipc_client_core.h"
 #include "dipc_msg.h"
 
 #ifdef __cplusplus
@@ -55,7 +78,10 @@ struct dipc_client;
  * The defaults are: --proc-type=secondary, --file-prefix=dipc, --no-pci,
  * --no-telemetry, a quiet EAL log, and an lcore id no dipc server uses,
  * mapped to the CPUs the process may already run on. Any of these given in
- * @p argv replaces the default.
+ * @p argv replaces the default. With -h or --help among the EAL arguments,
+ * rte_eal_init() prints EAL's usage, then the application's (set it first
+ * with rte_set_application_usage_hook()), and exits with status 0, whether
+ * or not a server runs.
  *
  * @param argc
  *   Number of EAL arguments in @p argv (argv[0] is the program name).
@@ -128,7 +154,8 @@ uint32_t dipc_client_depth(const struct dipc_client *c);
  * Every mbuf of the connection goes back to the pool when the server takes
  * the slot back: free ones, responses not yet received, and any the caller
  * still holds, which it must not touch afterwards. @p c is invalid
- * afterwards.
+ * afterwards. Mbufs this process freed with rte_pktmbuf_free() by mistake
+ * are handed back first (see dipc_client_msg_free()).
  *
  * @return
  *   0, or -EINVAL if @p c is NULL.
@@ -136,11 +163,28 @@ uint32_t dipc_client_depth(const struct dipc_client *c);
 int dipc_client_close(struct dipc_client *c);
 
 /**
- * Allocate a request message with its header written.
+ * Allocate a request message with its header written; never waits.
  *
  * The stream id is the next one of this connection (see
  * dipc_client_msg_stream_id()). The body is left for the caller to fill
  * through dipc_msg_body().
+ *
+ * The mbufs of a connection are lent to it by the server, up to the
+ * server's conn_mbufs: a message belongs to the connection it was
+ * allocated on (or received on), and is sent or freed there only.
+ *
+ * The mbuf is of the smallest size class whose data room holds the header
+ * and @p body_len bytes, so the message is one contiguous segment: write
+ * the body through dipc_msg_body(). Class 0 mbufs come from the
+ * connection's stash, which the server fills (16 at admission, more as the
+ * connection asks); a larger class's are lent on demand.
+ *
+ * This call never waits, as rte_pktmbuf_alloc() does not: when the stash
+ * holds no mbuf of the class, it asks the server for more (without
+ * waiting for them) and fails with ENOBUFS at once. The first allocation
+ * of a larger class therefore fails until the server has answered. Retry
+ * later (after receiving, for instance), or call
+ * dipc_client_msg_alloc_wait(), which waits up to a timeout.
  *
  * @param c
  *   The connection.
@@ -148,26 +192,47 @@ int dipc_client_close(struct dipc_client *c);
  *   The method to call.
  * @param body_len
  *   Body length in bytes.
- * The mbufs of a connection are lent to it by the server, up to the
- * server's conn_mbufs: a message belongs to the connection it was
- * allocated on (or received on), and is sent or freed there only.
- *
- * The mbuf is of the smallest size class whose data room holds the header
- * and @p body_len bytes, so the message is one contiguous segment: write
- * the body through dipc_msg_body(). Class 0 mbufs come from the stash the
- * server keeps filled; a larger class's are lent on demand (the first
- * alloc of a class waits for the worker; freed ones are kept for reuse).
- *
  * @return
  *   The mbuf, or NULL with rte_errno set: ENOBUFS if the connection has no
- *   free mbuf (conn_mbufs of them are in flight or in the caller's hands, or
- *   the server's pool ran low; the call waits up to 200 ms for the server
- *   to lend more first), ENOSPC if the body does not fit one mbuf of the
- *   largest class (see dipc_client_max_body(); use
- *   dipc_client_msg_alloc_chain()).
+ *   free mbuf of the class right now (conn_mbufs of them are in flight or
+ *   in the caller's hands, or the server has not lent more yet), ENOSPC if
+ *   the body does not fit one mbuf of the largest class (see
+ *   dipc_client_max_body(); use dipc_client_msg_alloc_chain()).
  */
 struct rte_mbuf *dipc_client_msg_alloc(struct dipc_client *c, uint16_t method,
 				       uint32_t body_len);
+
+/**
+ * Allocate a request of any body length, waiting up to @p timeout_ms for
+ * the server to lend the mbufs it needs.
+ *
+ * The message is laid out as dipc_client_msg_alloc_chain() does: one
+ * segment of the class that fits, or a chain. While the connection lacks
+ * mbufs it asks the server, spins, then yields the CPU, and checks that
+ * the server is still there (dipc_client_check()).
+ *
+ * @param c
+ *   The connection.
+ * @param method
+ *   The method to call.
+ * @param body_len
+ *   Body length in bytes, up to dipc_client_max_chain_body().
+ * @param flags
+ *   0, or DIPC_MSG_F_ONEWAY.
+ * @param timeout_ms
+ *   Longest wait.
+ * @return
+ *   The message, or NULL with rte_errno set:
+ *   - ENOBUFS at once if waiting cannot help: the connection's window is in
+ *     the caller's hands (free or receive messages first), or the server
+ *     refused to lend more (the window is in flight, or its pool is short);
+ *   - ETIMEDOUT if the mbufs did not come within @p timeout_ms;
+ *   - ESHUTDOWN, ECONNRESET or EHOSTDOWN if the server went away;
+ *   - ENOSPC above dipc_client_max_chain_body(), EINVAL for other flags.
+ */
+struct rte_mbuf *dipc_client_msg_alloc_wait(struct dipc_client *c, uint16_t method,
+					    uint32_t body_len, unsigned int flags,
+					    unsigned int timeout_ms);
 
 /**
  * Allocate a request of any body length up to dipc_client_max_chain_body().
@@ -192,11 +257,16 @@ struct rte_mbuf *dipc_client_msg_alloc(struct dipc_client *c, uint16_t method,
  *   Body length in bytes.
  * @param flags
  *   0, or DIPC_MSG_F_ONEWAY.
+ * Never waits, as dipc_client_msg_alloc(): a chain needs several mbufs
+ * of the largest class, which the server lends on demand, so the first
+ * attempt usually fails with ENOBUFS; dipc_client_msg_alloc_wait() waits
+ * for them.
+ *
  * @return
  *   The message (head segment), or NULL with rte_errno set: ENOSPC above
  *   dipc_client_max_chain_body(), ENOBUFS as dipc_client_msg_alloc() (the
- *   window or a pool cannot supply every segment: none is kept), EINVAL
- *   for other flags.
+ *   connection does not hold every segment right now: none is taken),
+ *   EINVAL for other flags.
  */
 struct rte_mbuf *dipc_client_msg_alloc_chain(struct dipc_client *c, uint16_t method,
 					     uint32_t body_len, unsigned int flags);
@@ -216,7 +286,8 @@ struct rte_mbuf *dipc_client_msg_alloc_oneway(struct dipc_client *c, uint16_t me
  * dipc_client_msg_alloc()).
  *
  * Each gets the next stream id in turn. Cheaper per message than
- * dipc_client_msg_alloc(): one trip to the connection's free mbufs for the lot.
+ * dipc_client_msg_alloc(): one trip to the connection's free mbufs for the
+ * lot. Never waits, as dipc_client_msg_alloc().
  *
  * @param c
  *   The connection.
@@ -231,7 +302,7 @@ struct rte_mbuf *dipc_client_msg_alloc_oneway(struct dipc_client *c, uint16_t me
  * @param flags
  *   0, or DIPC_MSG_F_ONEWAY.
  * @return
- *   0; -ENOBUFS if the connection has not @p n free mbufs (see
+ *   0; -ENOBUFS if the connection has not @p n free mbufs right now (see
  *   dipc_client_msg_alloc()); -ENOSPC if the body
  *   does not fit one mbuf of the largest class; -EINVAL for other flags.
  */
@@ -242,6 +313,25 @@ int dipc_client_msg_alloc_bulk(struct dipc_client *c, struct rte_mbuf **m, unsig
  * Free a message of this connection (a request not sent, or a response),
  * one segment or a chain: each segment is kept for the connection's next
  * alloc of its class, or given back to the server.
+ *
+ * Use this, never rte_pktmbuf_free(), on a connection's mbufs: the server
+ * lent them to the connection and takes every one back when it closes or
+ * dies. rte_pktmbuf_free() would put the mbuf straight into the shared pool
+ * while the server still counts it lent, and the server would put it in
+ * the pool a second time at close. The library catches that mistake and
+ * makes it safe where it can: an mbuf freed with rte_pktmbuf_free() on the
+ * thread's own lcore lands in that lcore's mempool cache, which no dipc
+ * process uses; the next refill of an allocation, dipc_client_check(),
+ * dipc_client_call() or dipc_client_close() finds it there, hands it back to
+ * the server, which takes it back once (it checks who holds each mbuf),
+ * and logs an error (logtype dipc.client) naming the mistake. Not caught:
+ * more than the cache's flush threshold (1.5 x the server's mbuf_cache,
+ * 384 by default) such frees between two of those calls, a bulk free of
+ * more than that at once, a free from a thread without an lcore id, or any
+ * free when the server runs with mbuf_cache 0 (no caches at all); those
+ * mbufs reach the pool itself and would be counted twice. The check runs
+ * only on the lcore ids dipc_client_eal_init() picks (the top 32), which
+ * no server uses.
  */
 void dipc_client_msg_free(struct dipc_client *c, struct rte_mbuf *m);
 
@@ -274,26 +364,77 @@ unsigned int dipc_client_nb_classes(const struct dipc_client *c);
 uint32_t dipc_client_class_max_body(const struct dipc_client *c, unsigned int cls);
 
 /**
+ * @internal Send, when chains are in the caller's hands: counts segments.
+ */
+uint16_t __dipc_client_send_chains(struct dipc_client *c, struct rte_mbuf **m, uint16_t n);
+
+/**
  * Send up to @p n requests.
  *
+ * Inline: an SP enqueue on the connection's request ring and two counter
+ * updates; no system call, no lock, never waits.
+ *
+ * @param c
+ *   The connection.
+ * @param m
+ *   Requests of this connection (one segment or chains).
+ * @param n
+ *   Number of requests.
  * @return
  *   Number sent (0..n); the caller still owns the mbufs not sent (the
  *   request ring is full: back off and retry, or free them).
  */
-uint16_t dipc_client_send_burst(struct dipc_client *c, struct rte_mbuf **m, uint16_t n);
+static __rte_always_inline uint16_t
+dipc_client_send_burst(struct dipc_client *c, struct rte_mbuf **m, uint16_t n)
+{
+	struct dipc_client_core *k = (struct dipc_client_core *)c;
+	uint16_t sent;
+
+	if (unlikely(k->chains_out != 0))
+		return __dipc_client_send_chains(c, m, n);
+	/* One mbuf each: nothing of the caller's mbufs is read. */
+	sent = (uint16_t)rte_ring_sp_enqueue_burst(k->req, (void **)m, n, NULL);
+	k->held -= RTE_MIN((uint32_t)sent, k->held);
+	*k->tx_msgs += sent;
+	return sent;
+}
 
 /**
  * Receive up to @p n responses, in the order the server sent them.
  *
- * Responses to different streams may come back in any order; match them by
- * dipc_msg_hdr(m)->stream_id. The caller owns the mbufs received. A
- * response may be a chain (rte_pktmbuf_is_contiguous() is false): read its
- * body with dipc_codec_mbuf_copy_out() or dipc_codec_mbuf_read().
+ * Inline: an SC dequeue on the connection's response ring; no system
+ * call, no lock, never waits. Responses to different streams may come back
+ * in any order; match them by dipc_msg_hdr(m)->stream_id. The caller owns
+ * the mbufs received (free them with dipc_client_msg_free()). A response
+ * may be a chain (rte_pktmbuf_is_contiguous() is false): read its body
+ * with dipc_codec_mbuf_copy_out() or dipc_codec_mbuf_read().
  *
+ * @param c
+ *   The connection.
+ * @param[out] m
+ *   Array of at least @p n entries.
+ * @param n
+ *   Most responses to take.
  * @return
  *   Number received (0..n).
  */
-uint16_t dipc_client_recv_burst(struct dipc_client *c, struct rte_mbuf **m, uint16_t n);
+static __rte_always_inline uint16_t
+dipc_client_recv_burst(struct dipc_client *c, struct rte_mbuf **m, uint16_t n)
+{
+	struct dipc_client_core *k = (struct dipc_client_core *)c;
+	uint16_t got = (uint16_t)rte_ring_sc_dequeue_burst(k->rsp, (void **)m, n, NULL), i;
+	uint32_t segs = 0, chains = 0;
+
+	/* The first cache line of each, which the caller reads next anyway. */
+	for (i = 0; i < got; i++) {
+		segs += m[i]->nb_segs;
+		chains += m[i]->nb_segs > 1;
+	}
+	k->held += segs;
+	k->chains_out += chains;
+	*k->rx_msgs += got;
+	return got;
+}
 
 /**
  * Call a method and wait for its response.
@@ -313,8 +454,8 @@ uint16_t dipc_client_recv_burst(struct dipc_client *c, struct rte_mbuf **m, uint
  * @param timeout_ms
  *   How long to wait.
  * @return
- *   0, or -ETIMEDOUT, -ESHUTDOWN, -ECONNRESET, -EPROTO (a malformed
- *   response), -EINVAL.
+ *   0, or -ETIMEDOUT, -ESHUTDOWN, -ECONNRESET, -EHOSTDOWN (see
+ *   dipc_client_check()), -EPROTO (a malformed response), -EINVAL.
  */
 int dipc_client_call(struct dipc_client *c, struct rte_mbuf *req, struct rte_mbuf **rsp,
 		     unsigned int timeout_ms);
@@ -322,12 +463,15 @@ int dipc_client_call(struct dipc_client *c, struct rte_mbuf *req, struct rte_mbu
 /**
  * Check that the server is still there to answer.
  *
- * Reads the shared state and, at most once a millisecond, checks that the
- * server process is alive. Call it when a receive loop comes back empty.
+ * Reads the shared state, publishes this client's heartbeat and, at most
+ * once a millisecond, checks that the server process is alive (kill(pid,
+ * 0)). Call it when a receive loop comes back empty.
  *
  * @return
  *   0 if the server is running, -ESHUTDOWN if it is stopping or stopped,
- *   -ECONNRESET if it died or was replaced.
+ *   -ECONNRESET if it died, was replaced or took this connection back,
+ *   -EHOSTDOWN if its heartbeat is older than two of its periods (stopped
+ *   or wedged).
  */
 int dipc_client_check(struct dipc_client *c);
 

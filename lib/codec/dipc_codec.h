@@ -653,7 +653,7 @@ static inline enum dipc_codec_err
 __dipc_codec_begin(struct __dipc_codec_vstate *st, const void *body, uint32_t body_len,
 		   uint32_t min_fixed, struct dipc_codec_error *err)
 {
-	st->body = body;
+	st->body = (const uint8_t *)body;
 	st->body_len = body_len;
 	st->fixed_len = 0;
 	st->cursor = 0;
@@ -990,7 +990,7 @@ static inline int
 __dipc_codec_build_init(struct dipc_codec_builder *b, void *buf, uint32_t room,
 			uint32_t fixed_size)
 {
-	b->body = buf;
+	b->body = (uint8_t *)buf;
 	b->room = room;
 	b->len = 0;
 	b->err = 0;
@@ -1335,7 +1335,7 @@ static __DIPC_CODEC_COLD void
 dipc_codec_json_str(struct dipc_codec_json *j, const void *s, size_t len)
 {
 	static const char hex[] = "0123456789abcdef";
-	const uint8_t *p = s;
+	const uint8_t *p = (const uint8_t *)s;
 	size_t i;
 
 	dipc_codec_json_putc(j, '"');
@@ -1360,7 +1360,7 @@ dipc_codec_json_str(struct dipc_codec_json *j, const void *s, size_t len)
 static __DIPC_CODEC_COLD void
 dipc_codec_json_chars(struct dipc_codec_json *j, const char *s, size_t size)
 {
-	const char *nul = memchr(s, '\0', size);
+	const char *nul = (const char *)memchr(s, '\0', size);
 
 	dipc_codec_json_str(j, s, nul == NULL ? size : (size_t)(nul - s));
 }
@@ -1370,7 +1370,7 @@ static __DIPC_CODEC_COLD void
 dipc_codec_json_hex(struct dipc_codec_json *j, const void *s, size_t len)
 {
 	static const char hex[] = "0123456789abcdef";
-	const uint8_t *p = s;
+	const uint8_t *p = (const uint8_t *)s;
 	size_t i;
 
 	dipc_codec_json_putc(j, '"');

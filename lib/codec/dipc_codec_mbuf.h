@@ -60,15 +60,16 @@ __dipc_codec_mbuf_check(const struct rte_mbuf *m, const void *body, uint32_t bod
 {
 	const struct dipc_msg_hdr *h = rte_pktmbuf_mtod(m, const struct dipc_msg_hdr *);
 	struct __dipc_codec_vstate st;
-	struct dipc_codec_error dummy = { .code = DIPC_CODEC_OK };
+	struct dipc_codec_error dummy;
 	enum dipc_codec_err r;
 	uint32_t crc;
 
 	if ((h->flags & (DIPC_MSG_F_CSUM | DIPC_MSG_F_COMPRESSED)) == 0)
 		return DIPC_CODEC_OK;
-	st.body = body;
+	memset(&dummy, 0, sizeof(dummy)); /* code DIPC_CODEC_OK */
+	st.body = (const uint8_t *)body;
 	st.body_len = body_len;
-	st.fixed_len = body_len >= 2 ? dipc_codec_ld_u16(body) : 0;
+	st.fixed_len = body_len >= 2 ? dipc_codec_ld_u16(st.body) : 0;
 	st.cursor = 0;
 	st.err = err != NULL ? err : &dummy;
 	if ((h->flags & DIPC_MSG_F_COMPRESSED) != 0) {
@@ -256,7 +257,7 @@ __dipc_codec_mbuf_seek(const struct rte_mbuf *m, uint32_t off, uint32_t *seg_off
 static inline int
 dipc_codec_mbuf_copy_out(const struct rte_mbuf *m, uint32_t off, uint32_t len, void *dst)
 {
-	uint8_t *d = dst;
+	uint8_t *d = (uint8_t *)dst;
 	uint32_t in, n;
 
 	if (len == 0)
@@ -288,7 +289,7 @@ dipc_codec_mbuf_copy_out(const struct rte_mbuf *m, uint32_t off, uint32_t len, v
 static inline int
 dipc_codec_mbuf_copy_in(struct rte_mbuf *m, uint32_t off, const void *src, uint32_t len)
 {
-	const uint8_t *s = src;
+	const uint8_t *s = (const uint8_t *)src;
 	struct rte_mbuf *seg;
 	uint32_t in, n;
 
@@ -445,12 +446,13 @@ dipc_codec_mbuf_validate_chain(const struct rte_mbuf *m, const char *name, uint3
 	const struct dipc_msg_hdr *h = rte_pktmbuf_mtod(m, const struct dipc_msg_hdr *);
 	uint32_t body_len = dipc_codec_mbuf_body_len(m), crc = 0xffffffffu, in;
 	struct __dipc_codec_vstate st;
-	struct dipc_codec_error dummy = { .code = DIPC_CODEC_OK };
+	struct dipc_codec_error dummy;
 	const struct rte_mbuf *seg;
 	uint8_t prefix[DIPC_CODEC_PREFIX_LEN];
 	enum dipc_codec_err r;
 	unsigned int i, segs;
 
+	memset(&dummy, 0, sizeof(dummy)); /* code DIPC_CODEC_OK */
 	/* Filled on every path, so a caller's compiler never sees it unset. */
 	v->fixed = NULL;
 	v->fixed_len = 0;
@@ -502,7 +504,7 @@ dipc_codec_mbuf_validate_chain(const struct rte_mbuf *m, const char *name, uint3
 	} else {
 		/* Cannot fail: body_len >= fixed_len and the walk found body_len. */
 		dipc_codec_mbuf_copy_out(m, 0, st.fixed_len, fixed_buf);
-		st.body = fixed_buf;
+		st.body = (const uint8_t *)fixed_buf;
 	}
 	for (i = 0; i < nb_refs; i++) {
 		if ((uint64_t)refs[i].ref_at + DIPC_CODEC_REF_LEN > st.fixed_len) {

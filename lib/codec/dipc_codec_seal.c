@@ -11,8 +11,15 @@
 
 #include <lz4.h>
 
+#include <rte_log.h>
+
 #include "dipc_codec.h"
 #include "dipc_codec_seal.h"
+
+/* dipc.codec: why a body was refused, at DEBUG (the caller gets the code). */
+RTE_LOG_REGISTER_DEFAULT(dipc_codec_logtype, NOTICE);
+#define CODEC_LOG(level, fmt, ...) \
+	rte_log(RTE_LOG_##level, dipc_codec_logtype, "dipc codec: " fmt "\n", ##__VA_ARGS__)
 
 /*
  * Compress @p body into out + 4 if the result, with its 4-byte length, is
@@ -87,26 +94,39 @@ dipc_codec_open(const struct dipc_msg_hdr *h, const void *body, uint32_t body_le
 	if (h == NULL || plain == NULL || plain_len == NULL || (body == NULL && body_len != 0) ||
 	    (buf == NULL && room != 0))
 		return -EINVAL;
-	if ((h->flags & DIPC_MSG_F_CSUM) != 0 && dipc_codec_crc32c(body, body_len) != h->csum)
+	if ((h->flags & DIPC_MSG_F_CSUM) != 0 && dipc_codec_crc32c(body, body_len) != h->csum) {
+		CODEC_LOG(DEBUG, "stream %u: body CRC32C differs from the header's", h->stream_id);
 		return -EBADMSG;
+	}
 	if ((h->flags & DIPC_MSG_F_COMPRESSED) == 0) {
 		*plain = body;
 		*plain_len = body_len;
 		return 0;
 	}
-	if (body_len < DIPC_CODEC_LZ4_HDR_LEN)
+	if (body_len < DIPC_CODEC_LZ4_HDR_LEN) {
+		CODEC_LOG(DEBUG, "stream %u: compressed body of %u bytes has no length",
+			  h->stream_id, body_len);
 		return -EPROTO;
+	}
 	orig = dipc_codec_ld_u32(body);
-	if (orig > room)
+	if (orig > room) {
+		CODEC_LOG(DEBUG, "stream %u: opens to %u bytes, room for %u", h->stream_id, orig,
+			  room);
 		return -EMSGSIZE;
-	if (orig > DIPC_CODEC_LZ4_MAX || body_len - DIPC_CODEC_LZ4_HDR_LEN > DIPC_CODEC_LZ4_MAX)
+	}
+	if (orig > DIPC_CODEC_LZ4_MAX || body_len - DIPC_CODEC_LZ4_HDR_LEN > DIPC_CODEC_LZ4_MAX) {
+		CODEC_LOG(DEBUG, "stream %u: LZ4 block past the largest size", h->stream_id);
 		return -EPROTO;
+	}
 	/* The capacity is the announced length, not the room: a block that
 	 * decodes to more is refused without writing past it. */
 	n = LZ4_decompress_safe((const char *)body + DIPC_CODEC_LZ4_HDR_LEN, buf,
 				(int)(body_len - DIPC_CODEC_LZ4_HDR_LEN), (int)orig);
-	if (n < 0 || (uint32_t)n != orig)
+	if (n < 0 || (uint32_t)n != orig) {
+		CODEC_LOG(DEBUG, "stream %u: LZ4 block does not decode to %u bytes", h->stream_id,
+			  orig);
 		return -EPROTO;
+	}
 	*plain = buf;
 	*plain_len = orig;
 	return 0;

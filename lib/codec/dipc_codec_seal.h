@@ -62,7 +62,7 @@ extern "C" {
 static inline uint32_t
 dipc_codec_crc32c(const void *buf, uint32_t len)
 {
-	const uint8_t *p = buf;
+	const uint8_t *p = (const uint8_t *)buf;
 	uint32_t crc = 0xffffffffu;
 	uint64_t v8;
 	uint32_t v4;

@@ -4,11 +4,13 @@
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <rte_cfgfile.h>
 #include <rte_common.h>
+#include <rte_log.h>
 
 #include "dipc_config.h"
 
@@ -160,16 +162,22 @@ opt_put(struct dipc_server_config *cfg, const struct opt_desc *o, uint32_t v)
 		memcpy(p, &v, sizeof(v));
 }
 
+/* dipc.config: each refusal, at DEBUG; the caller gets the text in @err
+ * and prints it once. */
+RTE_LOG_REGISTER_DEFAULT(dipc_config_logtype, NOTICE);
+
 static void __rte_format_printf(3, 4)
 set_err(char *err, size_t errlen, const char *fmt, ...)
 {
+	char buf[1024];
 	va_list ap;
 
-	if (err == NULL || errlen == 0)
-		return;
 	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
+	rte_log(RTE_LOG_DEBUG, dipc_config_logtype, "dipc config: %s\n", buf);
+	if (err != NULL && errlen != 0)
+		snprintf(err, errlen, "%s", buf);
 }
 
 /* Option by command-line name or "section.key"; NULL if unknown. */

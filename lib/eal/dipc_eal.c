@@ -10,8 +10,13 @@
 
 #include <rte_common.h>
 #include <rte_eal.h>
+#include <rte_log.h>
 
 #include "dipc_eal.h"
+#include "eal_private.h"
+
+/* dipc.eal: the reasons behind returned errors, at DEBUG. */
+RTE_LOG_REGISTER_DEFAULT(dipc_eal_logtype, NOTICE);
 
 #define DIM_REPLACED (sizeof(((struct dipc_eal_default *)0)->replaced_by) / sizeof(char *))
 
@@ -24,6 +29,17 @@ dipc_eal_argc(int argc, char **argv)
 		if (strcmp(argv[i], "--") == 0)
 			return i;
 	return argc;
+}
+
+int
+dipc_eal_help_wanted(int argc, char **argv)
+{
+	int n = dipc_eal_argc(argc, argv), i;
+
+	for (i = 1; i < n; i++)
+		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
+			return 1;
+	return 0;
 }
 
 /* Does argv[i] name @opt, either alone or as "opt=value"? */
@@ -129,8 +145,12 @@ dipc_eal_primary_pid(const char *file_prefix)
 		return ret;
 	snprintf(path, sizeof(path), "%s/config", dir);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return errno == ENOENT ? 0 : -errno;
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return 0;
+		EAL_LOG(DEBUG, "cannot open %s: %s", path, strerror(errno));
+		return -errno;
+	}
 	/* A primary holds a write lock on part of its config file for its
 	 * whole life; F_GETLK over the whole file reports it and its owner. */
 	memset(&lk, 0, sizeof(lk));

@@ -32,6 +32,18 @@ struct dipc_eal_default {
 int dipc_eal_argc(int argc, char **argv);
 
 /**
+ * Whether the EAL arguments (those before "--", or all if there is none)
+ * ask for help: "-h" or "--help". A dipc tool then skips its checks for a
+ * server (so help works on any machine) and lets rte_eal_init() print
+ * EAL's usage, followed by the tool's own through the hook set with
+ * rte_set_application_usage_hook(), and exit, as DPDK applications do.
+ *
+ * @return
+ *   1 if help is asked for, 0 otherwise.
+ */
+int dipc_eal_help_wanted(int argc, char **argv);
+
+/**
  * Value of an EAL option given as "--opt=value", "--opt value" or, for
  * short options, "-o value".
  *

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "dipc_token.h"
+#include "eal_private.h"
 
 static inline uint64_t
 rotl(uint64_t x, unsigned int b)
@@ -76,9 +77,26 @@ dipc_siphash24(uint64_t k0, uint64_t k1, const void *data, size_t len)
 	return v[0] ^ v[1] ^ v[2] ^ v[3];
 }
 
+static int
+token_load(const char *path, int private_only, struct dipc_token *t, char *err, size_t errlen);
+
 int
 dipc_token_load(const char *path, int private_only, struct dipc_token *t, char *err,
 		size_t errlen)
+{
+	char buf[1024];
+	int ret = token_load(path, private_only, t, buf, sizeof(buf));
+
+	if (ret != 0) {
+		EAL_LOG(DEBUG, "%s", buf);
+		if (err != NULL && errlen != 0)
+			snprintf(err, errlen, "%s", buf);
+	}
+	return ret;
+}
+
+static int
+token_load(const char *path, int private_only, struct dipc_token *t, char *err, size_t errlen)
 {
 	uint8_t buf[DIPC_TOKEN_MAX_LEN];
 	struct stat st;

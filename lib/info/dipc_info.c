@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include <rte_errno.h>
+#include <rte_log.h>
 #include <rte_memzone.h>
 #include <rte_mempool.h>
 #include <rte_mbuf.h>
@@ -19,6 +20,12 @@
 #include "dipc_info.h"
 #include "dipc_msg.h"
 #include "dipc_ring_transport.h"
+
+/* dipc.info: why no snapshot could be taken, at DEBUG (the caller gets
+ * the code). */
+RTE_LOG_REGISTER_DEFAULT(dipc_info_logtype, NOTICE);
+#define INFO_LOG(level, fmt, ...) \
+	rte_log(RTE_LOG_##level, dipc_info_logtype, "dipc info: " fmt "\n", ##__VA_ARGS__)
 
 /* Counters other processes write while we read: one load each, never
  * torn (aligned 64-bit). */
@@ -103,6 +110,10 @@ find_shm(struct dipc_info *info, int *err)
 		mz = rte_memzone_lookup(DIPC_SHM_MZ_NAME);
 		if (mz != NULL)
 			info->abi_version = ((const struct dipc_shm *)mz->addr)->abi_version;
+		INFO_LOG(DEBUG, "shared memory layout version %u, this build reads %u",
+			 info->abi_version, DIPC_SHM_ABI_VERSION);
+	} else {
+		INFO_LOG(DEBUG, "no dipc shared state: %s", rte_strerror(rte_errno));
 	}
 	return NULL;
 }

@@ -96,10 +96,17 @@ struct dipc_msg_hdr {
  */
 #define DIPC_MSG_MAX_SEGS 64
 
-_Static_assert(sizeof(struct dipc_msg_hdr) == DIPC_MSG_HDR_LEN, "header is 24 bytes");
-_Static_assert(offsetof(struct dipc_msg_hdr, stream_id) == 12, "stream_id at 12");
-_Static_assert(offsetof(struct dipc_msg_hdr, body_len) == 16, "body_len at 16");
-_Static_assert(offsetof(struct dipc_msg_hdr, csum) == 20, "csum at 20");
+/** A compile-time check at file scope, in C (C11) and C++ (C++11) alike. */
+#ifdef __cplusplus
+#define DIPC_STATIC_ASSERT(cond, msg) static_assert(cond, msg)
+#else
+#define DIPC_STATIC_ASSERT(cond, msg) _Static_assert(cond, msg)
+#endif
+
+DIPC_STATIC_ASSERT(sizeof(struct dipc_msg_hdr) == DIPC_MSG_HDR_LEN, "header is 24 bytes");
+DIPC_STATIC_ASSERT(offsetof(struct dipc_msg_hdr, stream_id) == 12, "stream_id at 12");
+DIPC_STATIC_ASSERT(offsetof(struct dipc_msg_hdr, body_len) == 16, "body_len at 16");
+DIPC_STATIC_ASSERT(offsetof(struct dipc_msg_hdr, csum) == 20, "csum at 20");
 
 /**
  * Header of a message, in place.

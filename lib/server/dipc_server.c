@@ -30,7 +30,7 @@
 #include "dipc_capture.h"
 #include "server_private.h"
 
-RTE_LOG_REGISTER(dipc_server_logtype, dipc.lib.server, NOTICE);
+RTE_LOG_REGISTER_DEFAULT(dipc_server_logtype, NOTICE);
 
 /* Echo: the request becomes its own response, body untouched (zero copy);
  * rsp_len starts as the request's body length. */

@@ -7,9 +7,13 @@
  *                            first TEL_MAX_CONNS); with SLOT, that one
  *   /dipc/pools              the mbuf pools (size classes)
  * They run on EAL's telemetry thread and print what dipc_info_collect()
- * reads from shared memory, so they show what dipc-info shows.
+ * reads from shared memory, so they show what dipc-info shows. Every error
+ * is answered as {"error": "..."} (as /dipc/capture's are), never with a
+ * negative return, which telemetry turns into a bare null.
  */
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,16 +31,49 @@ add_u64(struct rte_tel_data *d, const char *name, uint64_t v)
 	return rte_tel_data_add_dict_u64(d, name, v);
 }
 
+/* Answer @d with {"error": "<printf>"}; returns 0 for the handler to return. */
+static int __rte_format_printf(2, 3)
+tel_error(struct rte_tel_data *d, const char *fmt, ...)
+{
+	char msg[RTE_TEL_MAX_STRING_LEN];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_string(d, "error", msg);
+	return 0;
+}
+
+/* The snapshot every command reads; on failure, the error answered. */
 static int
-tel_stats(const char *cmd __rte_unused, const char *params __rte_unused, struct rte_tel_data *d)
+tel_collect(const char *cmd, const char *params, int takes_params, struct dipc_info *info,
+	    struct rte_tel_data *d)
+{
+	int ret;
+
+	if (!takes_params && params != NULL && params[0] != '\0') {
+		tel_error(d, "%s takes no parameters", cmd);
+		return -EINVAL;
+	}
+	ret = dipc_info_collect(info);
+	if (ret != 0) {
+		tel_error(d, "cannot read the server's shared state: %s", strerror(-ret));
+		return ret;
+	}
+	return 0;
+}
+
+static int
+tel_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 {
 	struct dipc_info info;
 	char key[64];
 	unsigned int r;
-	int ret = dipc_info_collect(&info);
 
-	if (ret != 0)
-		return ret;
+	if (tel_collect(cmd, params, 0, &info, d) != 0)
+		return 0;
 	rte_tel_data_start_dict(d);
 	rte_tel_data_add_dict_int(d, "abi_version", (int)info.abi_version);
 	rte_tel_data_add_dict_string(d, "state", dipc_info_state_name(info.state));
@@ -116,16 +153,14 @@ W(invalid) W(dropped)
 #undef W
 
 static int
-tel_workers(const char *cmd __rte_unused, const char *params __rte_unused,
-	    struct rte_tel_data *d)
+tel_workers(const char *cmd, const char *params, struct rte_tel_data *d)
 {
 	struct dipc_info info;
 	const size_t sz = sizeof(struct dipc_info_worker);
-	int ret = dipc_info_collect(&info);
 	unsigned int n;
 
-	if (ret != 0)
-		return ret;
+	if (tel_collect(cmd, params, 0, &info, d) != 0)
+		return 0;
 	n = RTE_MIN(info.nb_workers, (uint32_t)RTE_TEL_MAX_ARRAY_ENTRIES);
 	rte_tel_data_start_dict(d);
 	add_u64(d, "workers", info.nb_workers);
@@ -182,7 +217,7 @@ conn_dict(struct rte_tel_data *d, const struct dipc_info_conn *c)
 }
 
 static int
-tel_connections(const char *cmd __rte_unused, const char *params, struct rte_tel_data *d)
+tel_connections(const char *cmd, const char *params, struct rte_tel_data *d)
 {
 	const size_t sz = sizeof(struct dipc_info_conn);
 	struct rte_tel_data *pid, *state, *age;
@@ -190,17 +225,21 @@ tel_connections(const char *cmd __rte_unused, const char *params, struct rte_tel
 	unsigned long slot = 0;
 	unsigned int i, n;
 	char *end;
-	int ret;
 
 	if (params != NULL && params[0] != '\0') {
 		errno = 0;
 		slot = strtoul(params, &end, 10);
-		if (errno != 0 || *end != '\0' || params[0] == '-' || slot > SERVER_MAX_CONNS)
-			return -EINVAL;
+		if (errno != 0 || *end != '\0' || end == params || params[0] == '-' ||
+		    slot > SERVER_MAX_CONNS)
+			return tel_error(d, "%s: '%s' is not a slot number", cmd, params);
 	}
-	ret = dipc_info_collect(&info);
-	if (ret != 0)
-		return ret;
+	if (tel_collect(cmd, params, 1, &info, d) != 0)
+		return 0;
+	if (params != NULL && params[0] != '\0' && slot >= info.max_conns) {
+		dipc_info_free(&info);
+		return tel_error(d, "%s: no slot %lu (the server has 0..%u)", cmd, slot,
+				 info.max_conns - 1);
+	}
 	rte_tel_data_start_dict(d);
 	if (params != NULL && params[0] != '\0') {
 		for (i = 0; i < info.nb_conns && info.conns[i].slot != slot; i++)
@@ -260,16 +299,15 @@ P(size) P(avail) P(in_use) P(data_room)
 #undef P
 
 static int
-tel_pools(const char *cmd __rte_unused, const char *params __rte_unused, struct rte_tel_data *d)
+tel_pools(const char *cmd, const char *params, struct rte_tel_data *d)
 {
 	const size_t sz = sizeof(struct dipc_info_pool);
 	struct rte_tel_data *names;
 	struct dipc_info info;
 	unsigned int i;
-	int ret = dipc_info_collect(&info);
 
-	if (ret != 0)
-		return ret;
+	if (tel_collect(cmd, params, 0, &info, d) != 0)
+		return 0;
 	rte_tel_data_start_dict(d);
 	add_u64(d, "pools", info.nb_pools);
 	names = rte_tel_data_alloc();
