@@ -85,13 +85,30 @@ on_signal(int sig __attribute__((unused)))
 static struct rte_mbuf *
 must_alloc(struct dipc_client *c, uint32_t len)
 {
-	struct rte_mbuf *m = dipc_client_msg_alloc(c, DIPC_METHOD_ECHO, len);
+	struct rte_mbuf *m = dipc_client_msg_alloc_wait(c, DIPC_METHOD_ECHO, len, 0, 5000);
 
 	if (m == NULL) {
 		printf("hostile: FAILED: no mbuf: %s\n", dipc_client_strerror(rte_errno));
 		exit(1);
 	}
 	return m;
+}
+
+/* @n echo requests of @len bytes, each waiting up to 5 s for the server
+ * to lend it: this client sends thousands before it reads an answer. */
+static int
+alloc_bulk_wait(struct dipc_client *c, struct rte_mbuf **m, unsigned int n, uint32_t len)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		m[i] = dipc_client_msg_alloc_wait(c, DIPC_METHOD_ECHO, len, 0, 5000);
+		if (m[i] == NULL) {
+			dipc_client_msg_free_bulk(c, m, i);
+			return -ENOBUFS;
+		}
+	}
+	return 0;
 }
 
 /* Receive @n responses (any content), free them; returns how many came. */
@@ -212,7 +229,7 @@ flood_without_reading(struct dipc_client *c, unsigned int n)
 	/* Far more than the request ring holds; responses pile up unread
 	 * until the worker stops reading us (backpressure). */
 	for (i = 0; i < 200 && sent < n; i++) {
-		if (dipc_client_msg_alloc_bulk(c, m, 64, DIPC_METHOD_ECHO, 32, 0) != 0)
+		if (alloc_bulk_wait(c, m, 64, 32) != 0)
 			break;
 		k = dipc_client_send_burst(c, m, 64);
 		dipc_client_msg_free_bulk(c, m + k, 64 - k);
@@ -248,7 +265,7 @@ one_round(void)
 
 	/* Messages after close, straight into the old slot's rings. */
 	slot = dipc_client_slot(c);
-	if (dipc_client_msg_alloc_bulk(c, late, RTE_DIM(late), DIPC_METHOD_ECHO, 8, 0) != 0) {
+	if (alloc_bulk_wait(c, late, RTE_DIM(late), 8) != 0) {
 		failures++;
 		dipc_client_close(c);
 		return 0;
@@ -288,7 +305,7 @@ one_round(void)
 		CHECK(c2 != NULL, "never got slot %u back", slot);
 		dipc_client_close(c);
 		if (c2 != NULL) {
-			m = dipc_client_msg_alloc(c2, DIPC_METHOD_ECHO, 8);
+			m = dipc_client_msg_alloc_wait(c2, DIPC_METHOD_ECHO, 8, 0, 5000);
 			if (m != NULL && dipc_client_call(c2, m, &rsp, 2000) == 0)
 				printf("hostile: stale close of slot %u, new owner unharmed\n", slot);
 			else
@@ -622,7 +639,8 @@ mode_handshake(int argc, char **argv)
 	c = dipc_client_connect(5000);
 	CHECK(c != NULL, "connect next to a half handshake: %s", dipc_client_strerror(rte_errno));
 	if (c != NULL) {
-		struct rte_mbuf *q = dipc_client_msg_alloc(c, DIPC_METHOD_ECHO, 8), *rsp = NULL;
+		struct rte_mbuf *q = dipc_client_msg_alloc_wait(c, DIPC_METHOD_ECHO, 8, 0, 5000);
+		struct rte_mbuf *rsp = NULL;
 
 		CHECK(q != NULL && dipc_client_call(c, q, &rsp, 5000) == 0, "call after handshakes");
 		if (rsp != NULL)
