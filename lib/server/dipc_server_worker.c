@@ -46,10 +46,14 @@ lend(const struct server_pool_map *pm, struct server_slot *ss, uint32_t slot,
 	n = RTE_MIN(want, nb_spare);
 	for (i = 0; i < n; i++)
 		scratch[i] = spare[i];
-	from_pool = want - n;
-	if (from_pool != 0 &&
-	    rte_mempool_get_bulk(pm->pool, (void **)(scratch + n), from_pool) == 0)
-		n += from_pool;
+	/* All or nothing in rte_mempool_get_bulk(): a pool running low
+	 * lends less rather than nothing. */
+	for (from_pool = want - n; from_pool != 0; from_pool /= 2) {
+		if (rte_mempool_get_bulk(pm->pool, (void **)(scratch + n), from_pool) == 0) {
+			n += from_pool;
+			break;
+		}
+	}
 	if (n == 0)
 		return 0;
 	/* Before the enqueue: once in the ring, the client may send it back,
