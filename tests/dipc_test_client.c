@@ -13,7 +13,8 @@
  *   malformed   send each kind of malformed request, check the error
  *               responses, then check the connection still works
  *   hold S      connect and hold the connection S seconds
- *   stall N S   send N echo requests, stop reading for S seconds, then
+ *   stall N S   send N echo requests, stop reading for S seconds (or, with
+ *               DIPC_TEST_STALL_FILE=PATH, until PATH exists), then
  *               receive them all, checking none is lost or out of order
  *   skew N K W  open N connections; K rounds of W pipelined echo requests
  *               on each even-numbered one (the odd ones idle), checking
@@ -398,9 +399,26 @@ out:
 	return ret;
 }
 
+/* Wait until @path exists, up to two minutes. Returns 0, or -1. */
+static int
+wait_file(const char *path)
+{
+	unsigned int waited;
+
+	for (waited = 0; access(path, F_OK) != 0; waited++) {
+		if (waited == 120000) {
+			printf("test-client: %s never came\n", path);
+			return -1;
+		}
+		rte_delay_us_sleep(1000);
+	}
+	return 0;
+}
+
 static int
 mode_stall(struct dipc_client *c, unsigned int n, unsigned int secs)
 {
+	const char *until = getenv("DIPC_TEST_STALL_FILE");
 	struct rte_mbuf *m[64];
 	uint32_t first = dipc_client_msg_stream_id(c);
 	unsigned int sent, got = 0, k, i;
@@ -414,9 +432,17 @@ mode_stall(struct dipc_client *c, unsigned int n, unsigned int secs)
 		}
 		send_all_or_free(c, m, k);
 	}
-	printf("test-client: stall: %u sent, not reading for %u s\n", n, secs);
-	fflush(stdout);
-	sleep(secs);
+	if (until != NULL) {
+		/* The test says when: a fixed time would race a loaded machine. */
+		printf("test-client: stall: %u sent, not reading until %s exists\n", n, until);
+		fflush(stdout);
+		if (wait_file(until) != 0)
+			return 1;
+	} else {
+		printf("test-client: stall: %u sent, not reading for %u s\n", n, secs);
+		fflush(stdout);
+		sleep(secs);
+	}
 	while (got < n) {
 		k = dipc_client_recv_burst(c, m, (uint16_t)RTE_MIN(n - got, 64u));
 		for (i = 0; i < k; i++, got++) {
@@ -616,18 +642,9 @@ claim_by_hand(uint16_t version, uint32_t wait_state, int want)
 static int
 hold_until(const char *path)
 {
-	unsigned int waited;
-
 	printf("test-client: holding\n");
 	fflush(stdout);
-	for (waited = 0; access(path, F_OK) != 0; waited++) {
-		if (waited == 120000) {
-			printf("test-client: %s never came\n", path);
-			return 1;
-		}
-		rte_delay_us_sleep(1000);
-	}
-	return 0;
+	return wait_file(path) == 0 ? 0 : 1;
 }
 
 int

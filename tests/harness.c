@@ -12,12 +12,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <cjson/cJSON.h>
 
 #include "dipc_eal.h"
 #include "harness.h"
@@ -291,7 +294,7 @@ harness_start_server(struct harness *h, const char *const *app_args)
 	args[n] = NULL;
 	if (harness_spawn_server(h, &h->server, h->prefix, NULL, args) != 0)
 		return -1;
-	if (harness_wait_log(&h->server, "dipc-server: ready", 15000))
+	if (harness_wait_log(&h->server, "dipc-server: ready", HARNESS_START_MS))
 		return 0;
 	harness_dump_log(&h->server);
 	return -1;
@@ -334,82 +337,281 @@ harness_start_client_bin(struct harness *h, const char *env, const char *fallbac
 }
 
 int
-harness_server_dump(struct harness *h, struct harness_dump *d, unsigned int timeout_ms)
-{
-	char line[512];
-	unsigned int waited;
-	long offset;
-	FILE *f;
-	int got_conns = 0;
-	unsigned int cls, cfree, csize, clent;
-
-	f = fopen(h->server.log, "r");
-	if (f == NULL || fseek(f, 0, SEEK_END) != 0) {
-		if (f != NULL)
-			fclose(f);
-		return -1;
-	}
-	offset = ftell(f);
-	memset(d, 0, sizeof(*d));
-	kill(h->server.pid, SIGUSR1);
-	for (waited = 0; waited < timeout_ms; waited += 5) {
-		usleep(5000);
-		clearerr(f);
-		fseek(f, offset, SEEK_SET);
-		/* Only whole lines: the server may be half-way through one. */
-		while (fgets(line, sizeof(line), f) != NULL && strchr(line, '\n') != NULL) {
-			offset = ftell(f);
-			/* NOLINTBEGIN(cert-err34-c): a mismatch is retried, then fails */
-			if (sscanf(line, "dipc-server: connections admitted %lu, refused %lu, "
-					 "closed %lu (of which dead %lu), open %lu",
-				   &d->admitted, &d->refused, &d->closed, &d->dead, &d->open) == 5)
-				got_conns = 1;
-			/* The larger classes come first, class 0 ends the report. */
-			if (got_conns &&
-			    sscanf(line, "dipc-server: pool dipc_pool_%u: %u of %u mbufs free, %u lent",
-				   &cls, &cfree, &csize, &clent) == 4 && cls < 4) {
-				d->class_free[cls] = cfree;
-				d->class_size[cls] = csize;
-				d->class_lent[cls] = clent;
-			}
-			if (got_conns &&
-			    sscanf(line, "dipc-server: pool dipc_pool_0: %u of %u mbufs free, %u lent",
-				   &d->pool_free, &d->pool_size, &d->lent) == 3) {
-				fclose(f);
-				return 0;
-			}
-			/* NOLINTEND(cert-err34-c) */
-		}
-	}
-	fclose(f);
-	return -1;
-}
-
-int
 harness_stop_server(struct harness *h)
 {
 	if (h->server.pid > 0)
 		kill(h->server.pid, SIGTERM);
-	return harness_wait(&h->server, 15000);
+	return harness_wait(&h->server, HARNESS_STOP_MS);
+}
+
+/* Ask the server's telemetry socket: an init message first, then one
+ * reply per command. */
+void *
+harness_telemetry(const struct harness *h, const char *cmd)
+{
+	static char buf[1 << 17];
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	struct timeval tv = { .tv_sec = 20 };
+	char dir[256];
+	ssize_t n;
+	int fd;
+
+	if (dipc_eal_runtime_dir(h->prefix, dir, sizeof(dir)) != 0 ||
+	    snprintf(sun.sun_path, sizeof(sun.sun_path), "%s/dpdk_telemetry.v2", dir) >=
+		    (int)sizeof(sun.sun_path))
+		return NULL;
+	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return NULL;
+	/* A stopped (SIGSTOP) server must not hang the test. */
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	n = -1;
+	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == 0 &&
+	    recv(fd, buf, sizeof(buf) - 1, 0) > 0 &&
+	    send(fd, cmd, strlen(cmd), 0) == (ssize_t)strlen(cmd))
+		n = recv(fd, buf, sizeof(buf) - 1, 0);
+	close(fd);
+	if (n <= 0)
+		return NULL;
+	buf[n] = '\0';
+	return cJSON_Parse(buf);
+}
+
+/* The answer under the command's name (without its parameters). */
+static const cJSON *
+tel_answer(const cJSON *root, const char *cmd)
+{
+	char key[128];
+
+	snprintf(key, sizeof(key), "%s", cmd);
+	if (strchr(key, ',') != NULL)
+		*strchr(key, ',') = '\0';
+	return cJSON_GetObjectItemCaseSensitive(root, key);
+}
+
+/* A number of a dict; *ok cleared if missing. */
+static unsigned long
+tel_num(const cJSON *d, const char *key, int *ok)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(d, key);
+
+	if (!cJSON_IsNumber(v) || v->valuedouble < 0) {
+		*ok = 0;
+		return 0;
+	}
+	return (unsigned long)v->valuedouble;
+}
+
+/* Entry @i of the number array @key of a dict; *ok cleared if missing. */
+static unsigned int
+tel_column(const cJSON *d, const char *key, int i, int *ok)
+{
+	const cJSON *v = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(d, key), i);
+
+	if (!cJSON_IsNumber(v) || v->valuedouble < 0) {
+		*ok = 0;
+		return 0;
+	}
+	return (unsigned int)v->valuedouble;
 }
 
 int
-harness_pool_full(const struct harness *h)
+harness_server_state(const struct harness *h, struct harness_state *s)
 {
-	char line[512];
-	unsigned int free_n, size, lent;
-	int full = 0;
-	FILE *f = fopen(h->server.log, "r");
+	cJSON *stats, *pools;
+	const cJSON *d, *st;
+	unsigned int i;
+	int ok = 1;
 
-	if (f == NULL)
+	memset(s, 0, sizeof(*s));
+	stats = harness_telemetry(h, "/dipc/stats");
+	pools = harness_telemetry(h, "/dipc/pools");
+	d = tel_answer(stats, "/dipc/stats");
+	if (!cJSON_IsObject(d) || !cJSON_IsObject(tel_answer(pools, "/dipc/pools"))) {
+		cJSON_Delete(stats);
+		cJSON_Delete(pools);
+		return -1;
+	}
+	st = cJSON_GetObjectItemCaseSensitive(d, "state");
+	snprintf(s->state, sizeof(s->state), "%s", cJSON_IsString(st) ? st->valuestring : "?");
+#define N(field, key) s->field = tel_num(d, key, &ok)
+	N(server_pid, "server_pid");
+	N(workers, "workers");
+	N(max_connections, "max_connections");
+	N(slots_ready, "slots_ready");
+	N(admitted, "admitted");
+	N(refused, "refused");
+	N(refused_version, "refused_version");
+	N(refused_token, "refused_token");
+	N(refused_shutdown, "refused_shutdown");
+	N(refused_full, "refused_full");
+	N(slots_created, "slots_created");
+	N(reused, "reused");
+	N(closed, "closed");
+	N(dead, "dead");
+	N(open, "open_connections");
+	N(stalled, "stalled");
+	N(stall_closed, "stall_closed");
+	N(moved, "moved");
+	N(reclaimed_mbufs, "reclaimed_mbufs");
+	N(rx, "rx_msgs");
+	N(tx, "tx_msgs");
+	N(invalid, "invalid_msgs");
+	N(rsp_full, "rsp_full");
+	N(given_back, "given_back");
+	N(invalid_bad_magic, "invalid_bad_magic");
+	N(invalid_bad_version, "invalid_bad_version");
+	N(invalid_bad_length, "invalid_bad_length");
+	N(invalid_bad_flags, "invalid_bad_flags");
+	N(invalid_unknown_method, "invalid_unknown_method");
+	N(invalid_bad_mbuf, "invalid_bad_mbuf");
+	N(dropped_not_mbuf, "dropped_not_mbuf");
+	N(dropped_not_lent, "dropped_not_lent");
+	N(dropped_bad_chain, "dropped_bad_chain");
+#undef N
+	d = tel_answer(pools, "/dipc/pools");
+	s->nb_pools = (unsigned int)tel_num(d, "pools", &ok);
+	if (s->nb_pools > HARNESS_MAX_POOLS)
+		ok = 0;
+	for (i = 0; ok && i < s->nb_pools; i++) {
+		s->pool_size[i] = tel_column(d, "size", (int)i, &ok);
+		s->pool_free[i] = tel_column(d, "avail", (int)i, &ok);
+		s->pool_in_use[i] = tel_column(d, "in_use", (int)i, &ok);
+	}
+	cJSON_Delete(stats);
+	cJSON_Delete(pools);
+	if (!ok) {
+		fprintf(stderr, "harness: the server's telemetry lacks a figure the tests read\n");
+		return -1;
+	}
+	return 0;
+}
+
+int
+harness_server_conn(const struct harness *h, pid_t pid, struct harness_conn *c)
+{
+	cJSON *root = harness_telemetry(h, "/dipc/connections");
+	const cJSON *d = tel_answer(root, "/dipc/connections"), *pids;
+	int i, n, ok = 1, ret = -1;
+
+	memset(c, 0, sizeof(*c));
+	pids = cJSON_GetObjectItemCaseSensitive(d, "pid");
+	n = cJSON_GetArraySize(pids);
+	for (i = 0; i < n; i++) {
+		const cJSON *v = cJSON_GetArrayItem(pids, i);
+
+		if (!cJSON_IsNumber(v) || (pid_t)v->valuedouble != pid)
+			continue;
+		c->slot = tel_column(d, "slot", i, &ok);
+		c->worker = tel_column(d, "worker", i, &ok);
+		c->rx = tel_column(d, "rx_msgs", i, &ok);
+		c->tx = tel_column(d, "tx_msgs", i, &ok);
+		c->invalid = tel_column(d, "invalid_msgs", i, &ok);
+		c->stalls = tel_column(d, "stalls", i, &ok);
+		c->req_queued = tel_column(d, "req_queued", i, &ok);
+		c->rsp_queued = tel_column(d, "rsp_queued", i, &ok);
+		ret = ok ? 0 : -1;
+		break;
+	}
+	cJSON_Delete(root);
+	return ret;
+}
+
+int
+harness_wait_state(const struct harness *h, struct harness_state *s, harness_state_pred pred,
+		   const void *arg, unsigned int timeout_ms)
+{
+	struct timespec t0, t;
+	struct harness_state now;
+	int have = 0;
+
+	memset(s, 0, sizeof(*s));
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		if (harness_server_state(h, &now) == 0) {
+			*s = now;
+			have = 1;
+			if (pred(s, arg))
+				return 1;
+		}
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		if ((t.tv_sec - t0.tv_sec) * 1000 + (t.tv_nsec - t0.tv_nsec) / 1000000 >=
+		    (long)timeout_ms)
+			break;
+		usleep(10000); /* a poll period, not a wait for the state */
+	}
+	if (!have)
+		fprintf(stderr, "harness: the server's telemetry did not answer in %u ms\n",
+			timeout_ms);
+	return 0;
+}
+
+int
+harness_state_idle(const struct harness_state *s, const void *arg __attribute__((unused)))
+{
+	unsigned int i;
+
+	if (s->open != 0 || s->nb_pools == 0)
 		return 0;
-	while (fgets(line, sizeof(line), f) != NULL)
-		/* NOLINTNEXTLINE(cert-err34-c): a mismatch leaves full at 0, the safe answer */
-		if (sscanf(line, "dipc-server: pool dipc_pool_0: %u of %u mbufs free, %u lent",
-			   &free_n, &size, &lent) == 3)
-			full = free_n + lent == size && size > 0;
-	fclose(f);
-	return full;
+	for (i = 0; i < s->nb_pools; i++)
+		if (s->pool_size[i] == 0 || s->pool_free[i] != s->pool_size[i])
+			return 0;
+	return 1;
+}
+
+void
+harness_print_state(const struct harness_state *s)
+{
+	unsigned int i;
+
+	fprintf(stderr, "server state (telemetry): %s; admitted %lu, refused %lu (version %lu, "
+			"token %lu, shutting down %lu, full %lu), closed %lu, dead %lu, open %lu, "
+			"reused %lu, slots %lu; stalled %lu, stall_closed %lu, moved %lu; "
+			"rx %lu, tx %lu, invalid %lu, given back %lu\n",
+		s->state, s->admitted, s->refused, s->refused_version, s->refused_token,
+		s->refused_shutdown, s->refused_full, s->closed, s->dead, s->open, s->reused,
+		s->slots_ready, s->stalled, s->stall_closed, s->moved, s->rx, s->tx, s->invalid,
+		s->given_back);
+	for (i = 0; i < s->nb_pools; i++)
+		fprintf(stderr, "  pool %u: %u of %u free, %u in use\n", i, s->pool_free[i],
+			s->pool_size[i], s->pool_in_use[i]);
+}
+
+void
+harness_expect_stop(struct harness *h)
+{
+	if (h->server.pid > 0)
+		kill(h->server.pid, SIGTERM);
+	harness_expect_exit(h);
+}
+
+void
+harness_expect_exit(struct harness *h)
+{
+	int st = harness_wait(&h->server, HARNESS_STOP_MS);
+
+	if (st != 0 || !harness_log_contains(&h->server, "dipc-server: stopped") ||
+	    harness_log_contains(&h->server, "were not returned to the pool"))
+		harness_dump_log(&h->server);
+	assert_int_equal(st, 0);
+	assert_true(harness_log_contains(&h->server, "dipc-server: stopped"));
+	assert_false(harness_log_contains(&h->server, "were not returned to the pool"));
+}
+
+void
+harness_expect_idle_stop(struct harness *h, struct harness_state *out)
+{
+	struct harness_state s;
+
+	if (!harness_wait_state(h, &s, harness_state_idle, NULL, HARNESS_STATE_MS)) {
+		harness_print_state(&s);
+		harness_dump_log(&h->server);
+		fail_msg("the server did not get idle (no connection, every pool whole) in %u ms",
+			 HARNESS_STATE_MS);
+	}
+	if (out != NULL)
+		*out = s;
+	harness_expect_stop(h);
 }
 
 /* A directory and its files (run and EAL runtime directories are flat). */

@@ -55,13 +55,47 @@ struct harness {
 	unsigned int nb_servers; /* server processes spawned, for log names */
 };
 
-/* What the server printed for one SIGUSR1 (dipc_server_dump()). */
-struct harness_dump {
-	unsigned long admitted, refused, closed, dead, open;
-	unsigned int pool_free, pool_size, lent;
-	/* Every size class's pool line (dipc_pool_N), class 0 included. */
-	unsigned int class_free[4], class_size[4], class_lent[4];
+/* Generous bounds for waits on a state: a loaded machine (compilers or
+ * other suites beside the tests, ASan) can be many times slower than an
+ * idle one. A wait ends as soon as its state is reached. */
+#define HARNESS_START_MS 60000 /* a server or client process gets ready */
+#define HARNESS_STATE_MS 60000 /* the server reaches a state (telemetry) */
+#define HARNESS_STOP_MS 60000  /* the server exits after SIGTERM */
+
+/* Most pools (size classes) a server has (DIPC_MAX_CLASSES). */
+#define HARNESS_MAX_POOLS 4
+
+/*
+ * The server's state, read from its telemetry socket (/dipc/stats and
+ * /dipc/pools: the figures dipc-info --json and dpdk-telemetry.py show),
+ * never from the text of its reports.
+ */
+struct harness_state {
+	char state[16]; /* "starting", "running", "stopping", "stopped" */
+	unsigned long server_pid, workers, max_connections, slots_ready;
+	/* Admission and control. open: slots not free in shared memory. */
+	unsigned long admitted, refused, refused_version, refused_token, refused_shutdown;
+	unsigned long refused_full, slots_created, reused, closed, dead, open;
+	unsigned long stalled, stall_closed, moved, reclaimed_mbufs;
+	/* Messages, of open and closed connections. */
+	unsigned long rx, tx, invalid, rsp_full, given_back;
+	/* Requests answered with an error, by status; pointers not touched. */
+	unsigned long invalid_bad_magic, invalid_bad_version, invalid_bad_length;
+	unsigned long invalid_bad_flags, invalid_unknown_method, invalid_bad_mbuf;
+	unsigned long dropped_not_mbuf, dropped_not_lent, dropped_bad_chain;
+	/* Pools by size class (dipc_pool_N): mbufs, in the pool, out of it. */
+	unsigned int nb_pools;
+	unsigned int pool_size[HARNESS_MAX_POOLS], pool_free[HARNESS_MAX_POOLS];
+	unsigned int pool_in_use[HARNESS_MAX_POOLS];
 };
+
+/* One open connection, from /dipc/connections. */
+struct harness_conn {
+	unsigned long slot, worker, rx, tx, invalid, stalls, req_queued, rsp_queued;
+};
+
+/* A condition on the server's state, for harness_wait_state(). */
+typedef int (*harness_state_pred)(const struct harness_state *s, const void *arg);
 
 /* 1 if 2 MB hugepages are reserved, free and mounted. */
 int harness_hugepages_available(void);
@@ -71,7 +105,7 @@ int harness_init(struct harness *h, const char *name);
 
 /* Start dipc-server (pinned: control lcore 0, worker lcore 1) with extra
  * application arguments (NULL-terminated), wait until it says ready.
- * Returns 0, or -1 if it exited or did not get ready in 15 s. */
+ * Returns 0, or -1 if it exited or did not get ready in HARNESS_START_MS. */
 int harness_start_server(struct harness *h, const char *const *app_args);
 
 /* Start a server process without waiting for it (for failure cases). */
@@ -94,7 +128,7 @@ int harness_spawn(struct harness_proc *p, const char *logpath, int cpu, char *co
  * Returns its exit status (128+sig if signalled), or -1 on timeout. */
 int harness_wait(struct harness_proc *p, unsigned int timeout_ms);
 
-/* SIGTERM the server, wait up to 15 s; returns its exit status. */
+/* SIGTERM the server, wait up to HARNESS_STOP_MS; returns its exit status. */
 int harness_stop_server(struct harness *h);
 
 /* Wait up to @timeout_ms for @text in a process's log. Returns 1 if it
@@ -107,13 +141,48 @@ int harness_log_contains(const struct harness_proc *p, const char *text);
 /* Print a process's log to stderr (for failing tests). */
 void harness_dump_log(const struct harness_proc *p);
 
-/* Ask the running server for its counters (SIGUSR1) and parse the
- * report it prints. Returns 0, or -1 if none came within @timeout_ms. */
-int harness_server_dump(struct harness *h, struct harness_dump *d, unsigned int timeout_ms);
+/* Send @cmd ("/dipc/stats", "/dipc/connections,3", ...) to the server's
+ * telemetry socket (<runtime dir>/dpdk_telemetry.v2, as dpdk-telemetry.py
+ * does). Returns the parsed reply (a cJSON *, free it with cJSON_Delete)
+ * whose member named after the command holds the answer, or NULL if the
+ * server did not answer. */
+void *harness_telemetry(const struct harness *h, const char *cmd);
 
-/* 1 if the server's final report says every mbuf is back in the pool or
- * lent to a connection still open. */
-int harness_pool_full(const struct harness *h);
+/* Read the server's state now. Returns 0, or -1 if it did not answer. */
+int harness_server_state(const struct harness *h, struct harness_state *s);
+
+/* Read the server's state until @pred holds, up to @timeout_ms. Returns 1
+ * if it held (*s is that state), 0 if not in time (*s is the last state
+ * read, zeroed if none could be). Never waits for a fixed time. */
+int harness_wait_state(const struct harness *h, struct harness_state *s,
+		       harness_state_pred pred, const void *arg, unsigned int timeout_ms);
+
+/* The open connection of process @pid (among the first the server lists).
+ * Returns 0, or -1 if there is none or the server did not answer. */
+int harness_server_conn(const struct harness *h, pid_t pid, struct harness_conn *c);
+
+/* Predicate: no connection open and every pool whole (free == size). */
+int harness_state_idle(const struct harness_state *s, const void *arg);
+
+/* Print a state to stderr (for failing tests). */
+void harness_print_state(const struct harness_state *s);
+
+/* The end of a case: wait until the server is idle (harness_state_idle:
+ * its clients are gone and every mbuf is back in its pool), then stop it
+ * as harness_expect_stop() does. *s: the idle state, for further checks
+ * (NULL if not wanted). */
+void harness_expect_idle_stop(struct harness *h, struct harness_state *s);
+
+/* The server was asked to stop (SIGTERM): it must exit 0 within
+ * HARNESS_STOP_MS, say "dipc-server: stopped", and not say that mbufs
+ * were missing from its pools at exit. */
+void harness_expect_exit(struct harness *h);
+
+/* SIGTERM the server (clients may still be connected): it must exit 0
+ * within HARNESS_STOP_MS, say "dipc-server: stopped", and not say that
+ * mbufs were missing from its pools at exit (its own check: every mbuf
+ * in a pool or lent to a connection still open). */
+void harness_expect_stop(struct harness *h);
 
 /* SIGKILL every process of @h that still runs. Async-signal-safe. */
 void harness_kill_all(const struct harness *h);
