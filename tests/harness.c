@@ -73,10 +73,17 @@ hugetlbfs_mounts(void (*fn)(const char *dir, void *arg), void *arg)
 }
 
 int
+harness_hugepages_reserved(void)
+{
+	return meminfo("HugePages_Total:") >= HARNESS_SERVER_PAGES &&
+	       hugetlbfs_mounts(NULL, NULL) > 0;
+}
+
+int
 harness_hugepages_available(void)
 {
-	/* A server needs about 100 pages with the default config. */
-	return meminfo("HugePages_Free:") >= 128 && hugetlbfs_mounts(NULL, NULL) > 0;
+	return meminfo("HugePages_Free:") >= HARNESS_SERVER_PAGES &&
+	       hugetlbfs_mounts(NULL, NULL) > 0;
 }
 
 int
@@ -771,14 +778,27 @@ harness_teardown(void **state)
 	return 0;
 }
 
-int
-harness_main(const char *group, const char *tag, const struct CMUnitTest *tests,
-	     size_t nb_tests)
+static int
+harness_run(const char *group, const char *tag, const struct CMUnitTest *tests,
+	    size_t nb_tests)
 {
-	if (!harness_hugepages_available()) {
-		fprintf(stderr, "SKIP: no free 2 MB hugepages (reserve them with "
+	unsigned int waited;
+
+	if (!harness_hugepages_reserved()) {
+		fprintf(stderr, "SKIP: no 2 MB hugepages (reserve them with "
 				"tools/setup.sh or dpdk-hugepages.py -p 2M --setup 1G)\n");
 		return HARNESS_SKIP;
+	}
+	/* Reserved but in use: the test programs meson runs beside this one
+	 * give theirs back when their servers stop. */
+	for (waited = 0; !harness_hugepages_available(); waited += 100) {
+		if (waited >= HARNESS_HUGEPAGES_MS) {
+			fprintf(stderr, "harness: fewer than %d free 2 MB hugepages for %u s: "
+					"another DPDK process holds them (dpdk-hugepages.py -s)\n",
+				HARNESS_SERVER_PAGES, HARNESS_HUGEPAGES_MS / 1000);
+			return 1;
+		}
+		usleep(100000);
 	}
 	harness_tag = tag;
 	harness_cleanup_stale();
@@ -788,6 +808,67 @@ harness_main(const char *group, const char *tag, const struct CMUnitTest *tests,
 	if (getenv("DIPC_TEST_FILTER") != NULL)
 		cmocka_set_test_filter(getenv("DIPC_TEST_FILTER"));
 	return _cmocka_run_group_tests(group, tests, nb_tests, NULL, NULL);
+}
+
+int
+harness_main(const char *group, const char *tag, const struct CMUnitTest *tests,
+	     size_t nb_tests)
+{
+	return harness_run(group, tag, tests, nb_tests);
+}
+
+int
+harness_main_groups(int argc, char **argv, const char *name, const char *tag,
+		    const struct harness_case *cases, size_t nb_cases)
+{
+	static char group[128];
+	const char *want = argc > 1 ? argv[1] : "all";
+	struct CMUnitTest *tests;
+	size_t i, n = 0;
+	int j, found, ret;
+
+	if (strcmp(want, "--check-groups") == 0) {
+		for (i = 0, ret = 0; i < nb_cases; i++) {
+			for (j = 2, found = 0; j < argc && !found; j++)
+				found = strcmp(cases[i].group, argv[j]) == 0;
+			if (!found) {
+				fprintf(stderr, "%s: %s is in group '%s', which meson does not "
+						"run (tests/meson.build)\n", name, cases[i].test.name,
+					cases[i].group);
+				ret = 1;
+			}
+		}
+		for (j = 2; j < argc; j++) {
+			for (i = 0, found = 0; i < nb_cases && !found; i++)
+				found = strcmp(cases[i].group, argv[j]) == 0;
+			if (!found) {
+				fprintf(stderr, "%s: no case in group '%s'\n", name, argv[j]);
+				ret = 1;
+			}
+		}
+		if (ret == 0)
+			printf("%s: every case is in one of the %d groups\n", name, argc - 2);
+		return ret;
+	}
+	tests = calloc(nb_cases, sizeof(*tests));
+	if (tests == NULL)
+		return 1;
+	for (i = 0; i < nb_cases; i++)
+		if (strcmp(want, "all") == 0 || strcmp(want, cases[i].group) == 0)
+			tests[n++] = cases[i].test;
+	if (n == 0) {
+		fprintf(stderr, "%s: no group '%s'; groups:", name, want);
+		for (i = 0; i < nb_cases; i++)
+			if (i == 0 || strcmp(cases[i].group, cases[i - 1].group) != 0)
+				fprintf(stderr, " %s", cases[i].group);
+		fprintf(stderr, "\n");
+		free(tests);
+		return 2;
+	}
+	snprintf(group, sizeof(group), "%s/%s", name, want);
+	ret = harness_run(group, tag, tests, n);
+	free(tests);
+	return ret;
 }
 
 void

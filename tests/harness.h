@@ -14,18 +14,36 @@
 
 #define HARNESS_SKIP 77
 
+/* struct harness_case holds a struct CMUnitTest: include <cmocka.h> first. */
 struct CMUnitTest;
 struct harness;
 
 /*
- * main() of a multi-process test program: skip (HARNESS_SKIP) without free
- * hugepages, remove what crashed earlier runs left, stop our processes on
+ * main() of a multi-process test program: skip (HARNESS_SKIP) without
+ * hugepages (wait up to HARNESS_HUGEPAGES_MS while others hold them),
+ * remove what crashed earlier runs left, stop our processes on
  * SIGTERM/SIGINT, honour DIPC_TEST_FILTER (a glob of case names) and run
  * @tests as cmocka group @group. Each case gets a fresh harness named
  * @tag through harness_setup()/harness_teardown().
  */
 int harness_main(const char *group, const char *tag, const struct CMUnitTest *tests,
 		 size_t nb_tests);
+
+/*
+ * A case of a program whose cases come in groups, one meson test per
+ * group (tests/meson.build): the program runs the group named by its
+ * argument, so a failure names its group. "all" (or no argument) runs
+ * every case; "--check-groups G..." checks that every case belongs to
+ * one of the groups G (the list meson registers) and runs nothing.
+ */
+struct harness_case {
+	const char *group;
+	struct CMUnitTest test;
+};
+#define HARNESS_CASE(group, fn) { group, HARNESS_TEST(fn) }
+
+int harness_main_groups(int argc, char **argv, const char *name, const char *tag,
+			const struct harness_case *cases, size_t nb_cases);
 
 /* cmocka fixtures: a fresh harness per case (*state), cleaned up after it. */
 int harness_setup(void **state);
@@ -97,7 +115,16 @@ struct harness_conn {
 /* A condition on the server's state, for harness_wait_state(). */
 typedef int (*harness_state_pred)(const struct harness_state *s, const void *arg);
 
-/* 1 if 2 MB hugepages are reserved, free and mounted. */
+/* 2 MB hugepages a server takes with the default config. */
+#define HARNESS_SERVER_PAGES 128
+/* How long a test program waits for free hugepages, when they are
+ * reserved but other test programs hold them (meson runs two at a time). */
+#define HARNESS_HUGEPAGES_MS 240000
+
+/* 1 if enough 2 MB hugepages for a server are reserved and mounted. */
+int harness_hugepages_reserved(void);
+
+/* 1 if enough 2 MB hugepages for a server are reserved, free and mounted. */
 int harness_hugepages_available(void);
 
 /* Fresh prefix and run directory. */

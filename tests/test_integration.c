@@ -985,38 +985,41 @@ test_bad_config_file(void **state)
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
-	const struct CMUnitTest tests[] = {
-		HARNESS_TEST(test_million_echo_calls),
-		HARNESS_TEST(test_eight_clients),
-		HARNESS_TEST(test_no_server),
-		HARNESS_TEST(test_second_server_refused),
-		HARNESS_TEST(test_client_api_and_sink),
-		HARNESS_TEST(test_not_a_dipc_server),
-		HARNESS_TEST(test_rebalance_under_traffic),
-		HARNESS_TEST(test_sigterm_while_busy),
-		HARNESS_TEST(test_server_killed_while_busy),
-		HARNESS_TEST(test_shutdown_with_unresponsive_client),
-		HARNESS_TEST(test_refused_while_shutting_down),
-		HARNESS_TEST(test_exit_guard_when_eal_lock_is_lost),
-		HARNESS_TEST(test_client_killed_neighbour_unharmed),
-		HARNESS_TEST(test_kill9_clients_under_load),
-		HARNESS_TEST(test_lending_grows_gives_back_and_caps),
-		HARNESS_TEST(test_1024_connections_twice),
-		HARNESS_TEST(test_timeouts),
-		HARNESS_TEST(test_stalled_reader_reported),
-		HARNESS_TEST(test_stalled_reader_disconnected),
-		HARNESS_TEST(test_server_stopped_heartbeat),
-		HARNESS_TEST(test_malformed_messages),
-		HARNESS_TEST(test_hostile_client),
-		HARNESS_TEST(test_no_free_connection),
-		HARNESS_TEST(test_version_mismatch_refused),
-		HARNESS_TEST(test_token_admission),
-		HARNESS_TEST(test_no_hugepages),
-		HARNESS_TEST(test_bad_server_arguments),
-		HARNESS_TEST(test_bad_config_file),
+	/* One meson test per group (tests/meson.build), so that a failure
+	 * names its group; the groups share no process, prefix or file. */
+	const struct harness_case cases[] = {
+		HARNESS_CASE("basics", test_million_echo_calls),
+		HARNESS_CASE("basics", test_eight_clients),
+		HARNESS_CASE("basics", test_no_server),
+		HARNESS_CASE("basics", test_second_server_refused),
+		HARNESS_CASE("basics", test_client_api_and_sink),
+		HARNESS_CASE("basics", test_not_a_dipc_server),
+		HARNESS_CASE("basics", test_rebalance_under_traffic),
+		HARNESS_CASE("shutdown", test_sigterm_while_busy),
+		HARNESS_CASE("shutdown", test_server_killed_while_busy),
+		HARNESS_CASE("shutdown", test_shutdown_with_unresponsive_client),
+		HARNESS_CASE("shutdown", test_refused_while_shutting_down),
+		HARNESS_CASE("shutdown", test_exit_guard_when_eal_lock_is_lost),
+		HARNESS_CASE("kill", test_client_killed_neighbour_unharmed),
+		HARNESS_CASE("kill", test_kill9_clients_under_load),
+		HARNESS_CASE("lending", test_lending_grows_gives_back_and_caps),
+		HARNESS_CASE("pool-1024", test_1024_connections_twice),
+		HARNESS_CASE("stall", test_timeouts),
+		HARNESS_CASE("stall", test_stalled_reader_reported),
+		HARNESS_CASE("stall", test_stalled_reader_disconnected),
+		HARNESS_CASE("stall", test_server_stopped_heartbeat),
+		HARNESS_CASE("hostile", test_malformed_messages),
+		HARNESS_CASE("hostile", test_hostile_client),
+		HARNESS_CASE("admission", test_no_free_connection),
+		HARNESS_CASE("admission", test_version_mismatch_refused),
+		HARNESS_CASE("admission", test_token_admission),
+		HARNESS_CASE("args", test_no_hugepages),
+		HARNESS_CASE("args", test_bad_server_arguments),
+		HARNESS_CASE("args", test_bad_config_file),
 	};
 
-	return harness_main("integration", "it", tests, sizeof(tests) / sizeof(tests[0]));
+	return harness_main_groups(argc, argv, "integration", "it", cases,
+				   sizeof(cases) / sizeof(cases[0]));
 }
