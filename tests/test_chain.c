@@ -190,7 +190,7 @@ test_kill9_holding_chains(void **state)
 		assert_int_equal(s.nb_pools, 3);
 		assert_true(s.pool_in_use[2] >= 6 * 5);
 		kill(h->clients[c].pid, SIGKILL);
-		harness_expect_client(h, c, 128 + SIGKILL, 10000);
+		harness_expect_client(h, c, 128 + SIGKILL, 60000);
 		expect_pools_full(h, 3);
 	}
 	stop_clean(h);

@@ -395,7 +395,7 @@ test_counts_match_traffic(void **state)
 			 h->prefix);
 		snprintf(key, sizeof(key), "%s/telemetry-py.log", h->dir);
 		assert_int_equal(harness_spawn(&p, key, -1, argv), 0);
-		assert_int_equal(harness_wait(&p, 30000), 0);
+		assert_int_equal(harness_wait(&p, 60000), 0);
 		if (!harness_log_contains(&p, "\"admitted\": 3, "))
 			harness_dump_log(&p);
 		assert_true(harness_log_contains(&p, "\"admitted\": 3, "));

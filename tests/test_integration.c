@@ -157,9 +157,16 @@ test_server_killed_while_busy(void **state)
 {
 	struct harness *h = *state;
 	const char *busy[] = { "busy", NULL };
+	/* Clients find a dead server by its pid (every millisecond) and a
+	 * stopped one by its heartbeat (two periods). Until the kernel has
+	 * torn the killed process down and the harness has reaped it, its pid
+	 * still answers; on a loaded machine that can take longer than the
+	 * default two periods (400 ms), and the clients would rightly say
+	 * "stopped responding" first. A long period leaves the pid to tell. */
+	const char *srv[] = { "--heartbeat-ms", "10000", NULL };
 	int i, c[2];
 
-	assert_int_equal(harness_start_server(h, NULL), 0);
+	assert_int_equal(harness_start_server(h, srv), 0);
 	for (i = 0; i < 2; i++)
 		c[i] = harness_start_client(h, busy);
 	for (i = 0; i < 2; i++)
@@ -167,9 +174,11 @@ test_server_killed_while_busy(void **state)
 					     HARNESS_START_MS));
 	/* A crash, not a shutdown: the shared state still says running. */
 	kill(h->server.pid, SIGKILL);
-	assert_int_equal(harness_wait(&h->server, 10000), 128 + SIGKILL);
+	assert_int_equal(harness_wait(&h->server, HARNESS_STOP_MS), 128 + SIGKILL);
 	for (i = 0; i < 2; i++) {
-		harness_expect_client(h, c[i], 4, 10000);
+		harness_expect_client(h, c[i], 4, 60000);
+		if (!harness_log_contains(&h->clients[c[i]], "the dipc server died"))
+			harness_dump_log(&h->clients[c[i]]);
 		assert_true(harness_log_contains(&h->clients[c[i]], "the dipc server died"));
 	}
 }
@@ -180,20 +189,25 @@ test_timeouts(void **state)
 	struct harness *h = *state;
 	const char *stallable[] = { "stallable", NULL };
 	const char *calls[] = { "calls", "100", NULL };
+	/* The server's heartbeat would also go stale while it is stopped,
+	 * after two periods: with the default (2 x 200 ms) a client that was
+	 * not scheduled for a while finds that before its 300 ms timeout. A
+	 * long period leaves the timeouts to tell. */
+	const char *srv[] = { "--heartbeat-ms", "10000", NULL };
 	int c, d;
 
-	assert_int_equal(harness_start_server(h, NULL), 0);
+	assert_int_equal(harness_start_server(h, srv), 0);
 	c = harness_start_client(h, stallable);
 	assert_true(harness_wait_log(&h->clients[c], "test-client: busy", HARNESS_START_MS));
 	/* A server that is alive but does not answer: calls time out. */
 	kill(h->server.pid, SIGSTOP);
-	harness_expect_client(h, c, 5, 10000);
+	harness_expect_client(h, c, 5, 60000);
 	assert_true(harness_log_contains(&h->clients[c], "timed out waiting for the dipc server"));
 	/* So does admission. */
 	setenv("DIPC_TEST_CONNECT_MS", "300", 1);
 	d = harness_start_client(h, calls);
 	unsetenv("DIPC_TEST_CONNECT_MS");
-	harness_expect_client(h, d, 5, 10000);
+	harness_expect_client(h, d, 5, 60000);
 	assert_true(harness_log_contains(&h->clients[d], "connect: timed out"));
 	kill(h->server.pid, SIGCONT);
 	/* Late answers and withdrawn requests are reclaimed. */
@@ -216,7 +230,7 @@ test_client_killed_neighbour_unharmed(void **state)
 	d = harness_start_client(h, calls);
 	assert_true(harness_wait_log(&h->clients[c], "test-client: busy", HARNESS_START_MS));
 	kill(h->clients[c].pid, SIGKILL);
-	harness_expect_client(h, c, 128 + SIGKILL, 10000);
+	harness_expect_client(h, c, 128 + SIGKILL, 60000);
 	harness_expect_client(h, d, 0, 60000);
 	/* Every mbuf the dead client held came back. */
 	harness_expect_idle_stop(h, &s);
@@ -271,7 +285,7 @@ test_kill9_clients_under_load(void **state)
 		harness_expect_log(h, v, "connected on slot", HARNESS_START_MS);
 		usleep((useconds_t)(rand() % 20000)); /* NOLINT(cert-msc30-c,cert-msc50-cpp) */
 		kill(h->clients[v].pid, SIGKILL);
-		harness_expect_client(h, v, 128 + SIGKILL, 10000);
+		harness_expect_client(h, v, 128 + SIGKILL, 60000);
 		connected += harness_log_contains(&h->clients[v], "connected on slot");
 		/* The slot is taken back and every mbuf the victim held comes
 		 * home: exactly the same number free as before. */

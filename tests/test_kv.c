@@ -481,7 +481,7 @@ test_kill9_kv_client(void **state)
 	assert_true(c >= 0);
 	assert_true(harness_wait_log(&h->clients[c], "kv-client: holding", HARNESS_START_MS));
 	kill(h->clients[c].pid, SIGKILL);
-	assert_int_equal(harness_wait(&h->clients[c], 5000), 128 + SIGKILL);
+	assert_int_equal(harness_wait(&h->clients[c], 60000), 128 + SIGKILL);
 	d = kv_client(h, after);
 	expect_line(h, d, "get hold: OK version 1 len 1000 gen 1 whole rsp -");
 	expect_line(h, d, "get hold: OK version 2 len 10 gen 2 whole rsp -");
@@ -501,7 +501,7 @@ test_kv_disabled(void **state)
 	assert_false(harness_log_contains(&h->server, "dipc-server: kv:"));
 	c = harness_start_client_bin(h, "DIPC_KV_CLIENT", "tests/dipc_kv_client", cmds);
 	assert_true(c >= 0);
-	assert_int_equal(harness_wait(&h->clients[c], 30000), 1);
+	assert_int_equal(harness_wait(&h->clients[c], 60000), 1);
 	assert_true(harness_log_contains(&h->clients[c], "kv-client: error response: "));
 	expect_clean_stop(h);
 }
