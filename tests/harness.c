@@ -266,9 +266,21 @@ harness_spawn_server(struct harness *h, struct harness_proc *p, const char *pref
 		     const char *const *eal_args, const char *const *app_args)
 {
 	char prefix_arg[128], log[512], *argv[64];
-	const char *eal[32];
+	const char *eal[32], *app[40];
 	int n = 0, i;
 
+	/* Unless the test sets the heartbeat itself: a generous one. */
+	for (i = 0; app_args != NULL && app_args[i] != NULL && i < 36; i++)
+		app[i] = app_args[i];
+	app[i] = NULL;
+	for (n = 0; n < i && strcmp(app[n], "--heartbeat-ms") != 0; n++)
+		;
+	if (n == i) {
+		app[i++] = "--heartbeat-ms";
+		app[i++] = HARNESS_HEARTBEAT_MS;
+		app[i] = NULL;
+	}
+	n = 0;
 	snprintf(prefix_arg, sizeof(prefix_arg), "--file-prefix=%s", prefix);
 	/* Unless the test maps lcores itself. */
 	for (i = 0; eal_args != NULL && eal_args[i] != NULL; i++)
@@ -283,7 +295,7 @@ harness_spawn_server(struct harness *h, struct harness_proc *p, const char *pref
 		eal[n++] = *eal_args++;
 	eal[n] = NULL;
 	snprintf(log, sizeof(log), "%s/server-%u.log", h->dir, h->nb_servers++);
-	build_argv(argv, 64, harness_bin("DIPC_SERVER", "app/dipc-server"), eal, app_args);
+	build_argv(argv, 64, harness_bin("DIPC_SERVER", "app/dipc-server"), eal, app);
 	return harness_spawn(p, log, -1, argv);
 }
 

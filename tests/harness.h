@@ -76,9 +76,9 @@ struct harness {
 /* Generous bounds for waits on a state: a loaded machine (compilers or
  * other suites beside the tests, ASan) can be many times slower than an
  * idle one. A wait ends as soon as its state is reached. */
-#define HARNESS_START_MS 60000 /* a server or client process gets ready */
-#define HARNESS_STATE_MS 60000 /* the server reaches a state (telemetry) */
-#define HARNESS_STOP_MS 60000  /* the server exits after SIGTERM */
+#define HARNESS_START_MS 60000u /* a server or client process gets ready */
+#define HARNESS_STATE_MS 60000u /* the server reaches a state (telemetry) */
+#define HARNESS_STOP_MS 60000u /* the server exits after SIGTERM */
 
 /* Most pools (size classes) a server has (DIPC_MAX_CLASSES). */
 #define HARNESS_MAX_POOLS 4
@@ -119,7 +119,7 @@ typedef int (*harness_state_pred)(const struct harness_state *s, const void *arg
 #define HARNESS_SERVER_PAGES 128
 /* How long a test program waits for free hugepages, when they are
  * reserved but other test programs hold them (meson runs two at a time). */
-#define HARNESS_HUGEPAGES_MS 240000
+#define HARNESS_HUGEPAGES_MS 240000u
 
 /* 1 if enough 2 MB hugepages for a server are reserved and mounted. */
 int harness_hugepages_reserved(void);
@@ -131,11 +131,25 @@ int harness_hugepages_available(void);
 int harness_init(struct harness *h, const char *name);
 
 /* Start dipc-server (pinned: control lcore 0, worker lcore 1) with extra
- * application arguments (NULL-terminated), wait until it says ready.
+ * application arguments (NULL-terminated; --idle backoff and, unless
+ * given, --heartbeat-ms HARNESS_HEARTBEAT_MS), wait until it
+ * says ready.
  * Returns 0, or -1 if it exited or did not get ready in HARNESS_START_MS. */
 int harness_start_server(struct harness *h, const char *const *app_args);
 
-/* Start a server process without waiting for it (for failure cases). */
+/*
+ * The heartbeat period the harness gives servers unless a test sets
+ * --heartbeat-ms itself. Clients give up on a server whose heartbeat they
+ * have not seen for two periods; with the default (200 ms) a loaded
+ * machine (another test group beside this one, compilers) has been seen
+ * to keep a control lcore from beating for longer than that, and a busy
+ * client then reported "stopped responding" in a test about something
+ * else. Tests of the heartbeat itself set a short one.
+ */
+#define HARNESS_HEARTBEAT_MS "5000"
+
+/* Start a server process without waiting for it (for failure cases);
+ * --heartbeat-ms HARNESS_HEARTBEAT_MS is added unless @app_args has one. */
 int harness_spawn_server(struct harness *h, struct harness_proc *p, const char *prefix,
 			 const char *const *eal_args, const char *const *app_args);
 
