@@ -7,12 +7,14 @@
 # also counts line coverage (-O0, gcov), so that the suite runs once for
 # both and the coverage gate (tools/coverage.sh --report-only) reads that
 # run; static analysis (tools/static-analysis.sh); 12 s of each libFuzzer
-# target (tools/fuzz.sh). Static analysis and the fuzzers need CPU but no
-# hugepages: they run niced beside the tests, which wait on their servers
-# and clients most of the time, and the ASan build is compiled while the
-# plain tests run. Ends with one line counting the test cases of all of
-# them: "tests: N passed, N failed, N skipped" (static analysis, the
-# coverage gate and each fuzz target count as one test each).
+# target (tools/fuzz.sh). Static analysis needs CPU but no hugepages: it
+# runs niced beside the tests, which wait on their servers and clients most
+# of the time; the ASan and the fuzzers' builds are compiled, niced, while
+# the plain tests run; the fuzzers run once the tests are done, and then
+# nothing is niced any more (a machine loaded by others must not starve
+# it). Ends with one line counting the test cases of all of them:
+# "tests: N passed, N failed, N skipped" (static analysis, the coverage
+# gate and each fuzz target count as one test each).
 #
 # Each step's wall time is printed as it ends ("test.sh: [  S s] ...") and
 # the background steps' output follows theirs. Logs: build/test-logs/.
@@ -30,6 +32,15 @@ rc=0
 
 stamp() { printf 'test.sh: [%4d s] %s\n' $((SECONDS - start)) "$*"; }
 
+# Back to the normal priority: a process and everything it has started.
+unnice() {
+	local p
+	for p in $(pgrep -P "$1"); do
+		unnice "$p"
+	done
+	renice -n 0 -p "$1" >/dev/null 2>&1
+}
+
 # 1. Packages, hugepages, the plain build.
 "$top/tools/setup.sh" || exit 1
 stamp "setup and plain build done"
@@ -40,18 +51,18 @@ mkdir -p "$logs"
 rm -f "$top/build/meson-logs/testlog.json" "$top/build-asan/meson-logs/testlog.json"
 
 # 2. In the background, niced so that the tests come first: static
-# analysis, then the fuzzers (their clang build, then 12 s per target).
-# Their status goes to a file each; their output is shown at the end.
+# analysis. Its status goes to a file; its output is shown at the end.
 bg() {
-	local name=$1
-	shift
-	( nice -n 19 "$@" >"$logs/$name.log" 2>&1; echo $? >"$logs/$name.rc"
+	local name=$1 nice=$2
+	shift 2
+	( nice -n "$nice" "$@" >"$logs/$name.log" 2>&1; echo $? >"$logs/$name.rc"
 	  printf '%d\n' $((SECONDS - start)) >"$logs/$name.end" ) &
 }
-bg static-analysis "$top/tools/static-analysis.sh"
+bg static-analysis 19 "$top/tools/static-analysis.sh"
 sa_pid=$!
 
-# 3. The ASan+UBSan (and coverage) build, compiled beside the plain tests.
+# 3. The ASan+UBSan (and coverage) build, then the fuzzers' (clang), both
+# compiled beside the plain tests.
 if $sanitize; then
 	builds+=("$top/build-asan")
 	( nice -n 10 "$top/tools/setup.sh" --build-only --build-dir "$top/build-asan" \
@@ -59,6 +70,11 @@ if $sanitize; then
 	  echo $? >"$logs/build-asan.rc" ) &
 	asan_build_pid=$!
 fi
+after=""
+$sanitize && after="$logs/build-asan.rc"
+bg build-fuzz 19 bash -c 'while [ -n "$1" ] && [ ! -f "$1" ]; do sleep 1; done
+	exec "$2" --build-only' _ "$after" "$top/tools/fuzz.sh"
+fuzz_build_pid=$!
 
 # 4. The plain build's tests: integration groups two at a time.
 meson test -C "$top/build" --print-errorlogs >"$logs/test-plain.log" 2>&1
@@ -71,11 +87,10 @@ else
 fi
 stamp "plain tests done (exit $plain_rc)"
 
-# 5. The same unit and integration tests under ASan+UBSan, counting lines;
-# then the coverage gate on those counts. The fuzzers start once the ASan
-# build no longer competes with them for the CPU.
-fuzz_started=false
+# 5. The same unit and integration tests under ASan+UBSan, counting lines.
+# They wait for their build: no longer niced.
 if $sanitize; then
+	unnice "$asan_build_pid"
 	wait "$asan_build_pid"
 	if [ "$(cat "$logs/build-asan.rc")" -ne 0 ]; then
 		cat "$logs/build-asan.log"
@@ -83,9 +98,6 @@ if $sanitize; then
 		rc=1
 	else
 		stamp "ASan+coverage build done"
-		bg fuzz "$top/tools/fuzz.sh" --seconds 12
-		fuzz_pid=$!
-		fuzz_started=true
 		find "$top/build-asan" -name '*.gcda' -delete
 		ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 \
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
@@ -101,10 +113,14 @@ if $sanitize; then
 		stamp "ASan tests done (exit $asan_rc)"
 	fi
 fi
-if ! $fuzz_started; then
-	bg fuzz "$top/tools/fuzz.sh" --seconds 12
-	fuzz_pid=$!
-fi
+
+# 6. No test runs any more: static analysis at the normal priority again,
+# and the fuzzers, 12 s a target, beside it.
+unnice "$sa_pid"
+unnice "$fuzz_build_pid"
+wait "$fuzz_build_pid"
+bg fuzz 0 "$top/tools/fuzz.sh" --seconds 12
+fuzz_pid=$!
 
 # Whole-tree checks, one counted test each (added to the count below).
 steps_passed=0
@@ -118,7 +134,7 @@ count_step() {
 	fi
 }
 
-# 6. Line coverage of lib/ + drivers/ (gate 90%): from the ASan run's
+# 7. Line coverage of lib/ + drivers/ (gate 90%): from the ASan run's
 # counts, or, without it, a coverage build of its own.
 if $sanitize; then
 	if [ -f "$logs/test-asan.log" ]; then
@@ -138,7 +154,7 @@ grep -E '^coverage: ' "$logs/coverage.log"
 count_step "$cov_rc"
 stamp "coverage done (exit $cov_rc)"
 
-# 7. The background steps.
+# 8. The background steps.
 wait "$sa_pid"
 cat "$logs/static-analysis.log"
 count_step "$(cat "$logs/static-analysis.rc")"
@@ -147,7 +163,7 @@ stamp "static analysis had ended at $(cat "$logs/static-analysis.end") s"
 # libFuzzer targets (tools/fuzz.sh, docs/FUZZING.md): one counted test per
 # target, or one failure if the fuzzers cannot run at all.
 wait "$fuzz_pid"
-cat "$logs/fuzz.log"
+cat "$logs/build-fuzz.log" "$logs/fuzz.log"
 fuzz_rc=$(cat "$logs/fuzz.rc")
 fuzz_counts=$(sed -n 's/^fuzz: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' "$logs/fuzz.log" | tail -n 1)
 read -r fuzz_passed fuzz_failed <<<"${fuzz_counts:-0 0}"
