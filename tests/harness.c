@@ -14,6 +14,7 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -178,6 +179,7 @@ harness_wait(struct harness_proc *p, unsigned int timeout_ms)
 		waited += 5;
 	}
 	/* Overstayed: the test fails on the -1, and nothing is left behind. */
+	harness_diagnose(p);
 	kill(p->pid, SIGKILL);
 	waitpid(p->pid, &st, 0);
 	p->pid = 0;
@@ -229,6 +231,94 @@ harness_wait_log(struct harness_proc *p, const char *text, unsigned int timeout_
 		usleep(10000);
 	}
 	return 0;
+}
+
+/* The holders of (and waiters for) flocks on a hugetlbfs directory. */
+static void
+print_dir_locks(const char *dir, void *arg __attribute__((unused)))
+{
+	char line[256], want[64], cmd[256], path[64];
+	unsigned int pid;
+	struct stat st;
+	size_t i, n;
+	FILE *f, *c;
+
+	if (stat(dir, &st) != 0 || (f = fopen("/proc/locks", "r")) == NULL)
+		return;
+	snprintf(want, sizeof(want), " %02x:%02x:%lu ", major(st.st_dev), minor(st.st_dev),
+		 (unsigned long)st.st_ino);
+	fprintf(stderr, "harness: flocks on %s (EAL holds it while it maps memory):\n", dir);
+	while (fgets(line, sizeof(line), f) != NULL) {
+		const char *at = strstr(line, want);
+
+		/* "N: [-> ]FLOCK  ADVISORY  WRITE PID MAJ:MIN:INO ..." */
+		if (at == NULL)
+			continue;
+		while (at > line && at[-1] == ' ')
+			at--;
+		while (at > line && at[-1] != ' ')
+			at--;
+		if (sscanf(at, "%u", &pid) != 1) /* NOLINT(cert-err34-c): 0 is shown as is */
+			pid = 0;
+		snprintf(path, sizeof(path), "/proc/%u/cmdline", pid);
+		cmd[0] = '\0';
+		if ((c = fopen(path, "r")) != NULL) {
+			n = fread(cmd, 1, sizeof(cmd) - 1, c);
+			fclose(c);
+			for (i = 0; i < n; i++)
+				if (cmd[i] == '\0')
+					cmd[i] = ' ';
+			cmd[n] = '\0';
+		}
+		fprintf(stderr, "  %.*s-> %s\n", (int)strcspn(line, "\n"), line, cmd);
+	}
+	fclose(f);
+}
+
+void
+harness_diagnose(const struct harness_proc *p)
+{
+	char path[320], comm[64], wchan[64], stat[512], *st;
+	struct dirent *e;
+	DIR *d;
+	FILE *f;
+
+	if (p->pid <= 0)
+		return;
+	fprintf(stderr, "harness: pid %d (%s) threads, state and where they wait:\n", (int)p->pid,
+		p->log);
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)p->pid);
+	d = opendir(path);
+	while (d != NULL && (e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		comm[0] = wchan[0] = stat[0] = '\0';
+		snprintf(path, sizeof(path), "/proc/%d/task/%s/comm", (int)p->pid, e->d_name);
+		if ((f = fopen(path, "r")) != NULL) {
+			if (fgets(comm, sizeof(comm), f) == NULL)
+				comm[0] = '\0';
+			fclose(f);
+		}
+		snprintf(path, sizeof(path), "/proc/%d/task/%s/wchan", (int)p->pid, e->d_name);
+		if ((f = fopen(path, "r")) != NULL) {
+			if (fgets(wchan, sizeof(wchan), f) == NULL)
+				wchan[0] = '\0';
+			fclose(f);
+		}
+		snprintf(path, sizeof(path), "/proc/%d/task/%s/stat", (int)p->pid, e->d_name);
+		if ((f = fopen(path, "r")) != NULL) {
+			if (fgets(stat, sizeof(stat), f) == NULL)
+				stat[0] = '\0';
+			fclose(f);
+		}
+		st = strrchr(stat, ')');
+		fprintf(stderr, "  task %s %.*s: state %c, wchan %s\n", e->d_name,
+			(int)strcspn(comm, "\n"), comm, st != NULL && st[1] != '\0' ? st[2] : '?',
+			wchan[0] != '\0' ? wchan : "-");
+	}
+	if (d != NULL)
+		closedir(d);
+	hugetlbfs_mounts(print_dir_locks, NULL);
 }
 
 void
@@ -316,6 +406,7 @@ harness_start_server(struct harness *h, const char *const *app_args)
 	if (harness_wait_log(&h->server, "dipc-server: ready", HARNESS_START_MS))
 		return 0;
 	harness_dump_log(&h->server);
+	harness_diagnose(&h->server);
 	return -1;
 }
 
@@ -898,7 +989,9 @@ harness_expect_log(struct harness *h, int i, const char *text, unsigned int time
 {
 	int found = harness_wait_log(&h->clients[i], text, timeout_ms);
 
-	if (!found)
+	if (!found) {
 		harness_dump_log(&h->clients[i]);
+		harness_diagnose(&h->clients[i]);
+	}
 	assert_true(found);
 }

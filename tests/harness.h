@@ -76,7 +76,7 @@ struct harness {
 /* Generous bounds for waits on a state: a loaded machine (compilers or
  * other suites beside the tests, ASan) can be many times slower than an
  * idle one. A wait ends as soon as its state is reached. */
-#define HARNESS_START_MS 60000u /* a server or client process gets ready */
+#define HARNESS_START_MS 120000u /* a server or client process gets ready */
 #define HARNESS_STATE_MS 60000u /* the server reaches a state (telemetry) */
 #define HARNESS_STOP_MS 60000u /* the server exits after SIGTERM */
 
@@ -130,7 +130,8 @@ int harness_hugepages_available(void);
 /* Fresh prefix and run directory. */
 int harness_init(struct harness *h, const char *name);
 
-/* Start dipc-server (pinned: control lcore 0, worker lcore 1) with extra
+/* Start dipc-server (pinned: control lcore 0 on CPU 0 with the clients,
+ * worker lcore 1 on CPU 1) with extra
  * application arguments (NULL-terminated; --idle backoff and, unless
  * given, --heartbeat-ms HARNESS_HEARTBEAT_MS), wait until it
  * says ready.
@@ -181,6 +182,12 @@ int harness_log_contains(const struct harness_proc *p, const char *text);
 
 /* Print a process's log to stderr (for failing tests). */
 void harness_dump_log(const struct harness_proc *p);
+
+/* Print to stderr, for a process that overstays a wait: its threads'
+ * states and kernel wait channels, and who holds or waits for the flock
+ * of the hugetlbfs directory (EAL's machine-wide lock, see
+ * docs/DESIGN-NOTES.md "Processes and EAL"). */
+void harness_diagnose(const struct harness_proc *p);
 
 /* Send @cmd ("/dipc/stats", "/dipc/connections,3", ...) to the server's
  * telemetry socket (<runtime dir>/dpdk_telemetry.v2, as dpdk-telemetry.py

@@ -87,8 +87,9 @@ else
 fi
 stamp "plain tests done (exit $plain_rc)"
 
-# 5. The same unit and integration tests under ASan+UBSan, counting lines.
-# They wait for their build: no longer niced.
+# 5. The same unit and integration tests under ASan+UBSan, counting lines
+# (at -O0, several times slower: three times meson's time limits). They
+# wait for their build: no longer niced.
 if $sanitize; then
 	unnice "$asan_build_pid"
 	wait "$asan_build_pid"
@@ -102,7 +103,7 @@ if $sanitize; then
 		ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 \
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 			meson test -C "$top/build-asan" --print-errorlogs --no-suite tools \
-			>"$logs/test-asan.log" 2>&1
+			--timeout-multiplier 3 >"$logs/test-asan.log" 2>&1
 		asan_rc=$?
 		if [ "$asan_rc" -eq 0 ]; then
 			sed -n '/^ *[0-9]*\/[0-9]* /p; /^Ok:/,/^Timeout:/p' "$logs/test-asan.log"
