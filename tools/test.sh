@@ -65,9 +65,8 @@ sa_pid=$!
 # compiled beside the plain tests.
 if $sanitize; then
 	builds+=("$top/build-asan")
-	( nice -n 10 "$top/tools/setup.sh" --build-only --build-dir "$top/build-asan" \
-		--sanitize --coverage >"$logs/build-asan.log" 2>&1
-	  echo $? >"$logs/build-asan.rc" ) &
+	bg build-asan 10 "$top/tools/setup.sh" --build-only --build-dir "$top/build-asan" \
+		--sanitize --coverage
 	asan_build_pid=$!
 fi
 after=""
@@ -98,7 +97,7 @@ if $sanitize; then
 		stamp "ASan build FAILED"
 		rc=1
 	else
-		stamp "ASan+coverage build done"
+		stamp "ASan+coverage build done (it had ended at $(cat "$logs/build-asan.end") s)"
 		find "$top/build-asan" -name '*.gcda' -delete
 		ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 \
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
@@ -115,8 +114,9 @@ if $sanitize; then
 	fi
 fi
 
-# 6. No test runs any more: static analysis at the normal priority again,
-# and the fuzzers, 12 s a target, beside it.
+# 6. The tests are done (but for coverage.sh's own run with --no-sanitize):
+# static analysis at the normal priority again, and the fuzzers, 12 s a
+# target, beside it.
 unnice "$sa_pid"
 unnice "$fuzz_build_pid"
 wait "$fuzz_build_pid"
