@@ -13,7 +13,8 @@
  *   malformed   send each kind of malformed request, check the error
  *               responses, then check the connection still works
  *   hold S      connect and hold the connection S seconds
- *   stall N S   send N echo requests, stop reading for S seconds, then
+ *   stall N S   send N echo requests, stop reading for S seconds (or, with
+ *               DIPC_TEST_STALL_FILE=PATH, until PATH exists), then
  *               receive them all, checking none is lost or out of order
  *   skew N K W  open N connections; K rounds of W pipelined echo requests
  *               on each even-numbered one (the odd ones idle), checking
@@ -26,7 +27,10 @@
  *   window N R  R rounds of: N echo requests in flight, then all N
  *               responses (each checked), freed at once; N above what the
  *               server first lends makes the client ask for more, and
- *               freeing N at once makes it give some back
+ *               freeing N at once makes it give some back. An allocation
+ *               refused below the connection's window is retried (the
+ *               server's answer can come late, see mode_window()); one
+ *               past the window fails: "window: no mbufs after N"
  *   badversion  claim a slot speaking protocol version 99 (by hand, in
  *               shared memory) and report the server's refusal
  *   claimlate   claim a slot by hand, wait until the server is stopping,
@@ -441,9 +445,26 @@ out:
 	return ret;
 }
 
+/* Wait until @path exists, up to two minutes. Returns 0, or -1. */
+static int
+wait_file(const char *path)
+{
+	unsigned int waited;
+
+	for (waited = 0; access(path, F_OK) != 0; waited++) {
+		if (waited == 120000) {
+			printf("test-client: %s never came\n", path);
+			return -1;
+		}
+		rte_delay_us_sleep(1000);
+	}
+	return 0;
+}
+
 static int
 mode_stall(struct dipc_client *c, unsigned int n, unsigned int secs)
 {
+	const char *until = getenv("DIPC_TEST_STALL_FILE");
 	struct rte_mbuf *m[64];
 	uint32_t first = dipc_client_msg_stream_id(c);
 	unsigned int sent, got = 0, k, i;
@@ -457,9 +478,17 @@ mode_stall(struct dipc_client *c, unsigned int n, unsigned int secs)
 		}
 		send_all_or_free(c, m, k);
 	}
-	printf("test-client: stall: %u sent, not reading for %u s\n", n, secs);
-	fflush(stdout);
-	sleep(secs);
+	if (until != NULL) {
+		/* The test says when: a fixed time would race a loaded machine. */
+		printf("test-client: stall: %u sent, not reading until %s exists\n", n, until);
+		fflush(stdout);
+		if (wait_file(until) != 0)
+			return 1;
+	} else {
+		printf("test-client: stall: %u sent, not reading for %u s\n", n, secs);
+		fflush(stdout);
+		sleep(secs);
+	}
 	while (got < n) {
 		k = dipc_client_recv_burst(c, m, (uint16_t)RTE_MIN(n - got, 64u));
 		for (i = 0; i < k; i++, got++) {
@@ -537,11 +566,38 @@ out:
 	return ret;
 }
 
+/*
+ * An allocation below the connection's window can be refused when the
+ * worker answers late: a worker that sees the request for more before it
+ * has taken back what the client just gave back finds the connection at
+ * its cap and refuses, and the client library waits only
+ * CLIENT_LEND_WAIT_MS for the mbufs (a loaded machine makes both likely).
+ * The test asks again, for up to a minute: what it checks is that lending
+ * grows to the window, gives back, and stops at the window, not how fast
+ * the worker answers.
+ */
+static int
+window_alloc(struct dipc_client *c, struct rte_mbuf **m, unsigned int k, unsigned int sent,
+	     unsigned long *retried)
+{
+	const uint64_t hz = rte_get_timer_hz(), deadline = rte_get_timer_cycles() + 60 * hz;
+
+	while (dipc_client_msg_alloc_bulk(c, m, k, DIPC_METHOD_ECHO, 8, 0) != 0) {
+		/* Past the window: refused for good, as it must be. */
+		if (sent + k > dipc_client_window(c) || rte_get_timer_cycles() > deadline ||
+		    dipc_client_check(c) != 0)
+			return -1;
+		(*retried)++;
+		rte_delay_us_sleep(1000);
+	}
+	return 0;
+}
+
 static int
 mode_window(struct dipc_client *c, unsigned int n, unsigned long rounds)
 {
 	struct rte_mbuf *m[64], **rsp = calloc(n, sizeof(struct rte_mbuf *));
-	unsigned long r;
+	unsigned long r, retried = 0;
 	unsigned int sent, got, k, i;
 	uint32_t first, body;
 	int fails = 0;
@@ -552,7 +608,7 @@ mode_window(struct dipc_client *c, unsigned int n, unsigned long rounds)
 		first = dipc_client_msg_stream_id(c);
 		for (sent = 0; sent < n; sent += k) {
 			k = RTE_MIN(n - sent, (unsigned int)RTE_DIM(m));
-			if (alloc_bulk_wait(c, m, k, DIPC_METHOD_ECHO, 8, 0) != 0) {
+			if (window_alloc(c, m, k, sent, &retried) != 0) {
 				printf("test-client: window: no mbufs after %u\n", sent);
 				fails++;
 				break;
@@ -576,6 +632,8 @@ mode_window(struct dipc_client *c, unsigned int n, unsigned long rounds)
 		dipc_client_msg_free_bulk(c, rsp, got);
 	}
 	free(rsp);
+	printf("test-client: window: %lu allocation(s) refused below the window of %u and "
+	       "asked again\n", retried, dipc_client_window(c));
 	printf("test-client: window %u x %lu %s\n", n, rounds, fails ? "FAILED" : "ok");
 	return fails ? 1 : 0;
 }
@@ -630,18 +688,9 @@ claim_by_hand(uint16_t version, uint32_t wait_state, int want)
 static int
 hold_until(const char *path)
 {
-	unsigned int waited;
-
 	printf("test-client: holding\n");
 	fflush(stdout);
-	for (waited = 0; access(path, F_OK) != 0; waited++) {
-		if (waited == 120000) {
-			printf("test-client: %s never came\n", path);
-			return 1;
-		}
-		rte_delay_us_sleep(1000);
-	}
-	return 0;
+	return wait_file(path) == 0 ? 0 : 1;
 }
 
 /*

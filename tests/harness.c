@@ -12,12 +12,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <cjson/cJSON.h>
 
 #include "dipc_eal.h"
 #include "harness.h"
@@ -70,10 +74,17 @@ hugetlbfs_mounts(void (*fn)(const char *dir, void *arg), void *arg)
 }
 
 int
+harness_hugepages_reserved(void)
+{
+	return meminfo("HugePages_Total:") >= HARNESS_SERVER_PAGES &&
+	       hugetlbfs_mounts(NULL, NULL) > 0;
+}
+
+int
 harness_hugepages_available(void)
 {
-	/* A server needs about 100 pages with the default config. */
-	return meminfo("HugePages_Free:") >= 128 && hugetlbfs_mounts(NULL, NULL) > 0;
+	return meminfo("HugePages_Free:") >= HARNESS_SERVER_PAGES &&
+	       hugetlbfs_mounts(NULL, NULL) > 0;
 }
 
 int
@@ -168,6 +179,7 @@ harness_wait(struct harness_proc *p, unsigned int timeout_ms)
 		waited += 5;
 	}
 	/* Overstayed: the test fails on the -1, and nothing is left behind. */
+	harness_diagnose(p);
 	kill(p->pid, SIGKILL);
 	waitpid(p->pid, &st, 0);
 	p->pid = 0;
@@ -221,6 +233,94 @@ harness_wait_log(struct harness_proc *p, const char *text, unsigned int timeout_
 	return 0;
 }
 
+/* The holders of (and waiters for) flocks on a hugetlbfs directory. */
+static void
+print_dir_locks(const char *dir, void *arg __attribute__((unused)))
+{
+	char line[256], want[64], cmd[256], path[64];
+	unsigned int pid;
+	struct stat st;
+	size_t i, n;
+	FILE *f, *c;
+
+	if (stat(dir, &st) != 0 || (f = fopen("/proc/locks", "r")) == NULL)
+		return;
+	snprintf(want, sizeof(want), " %02x:%02x:%lu ", major(st.st_dev), minor(st.st_dev),
+		 (unsigned long)st.st_ino);
+	fprintf(stderr, "harness: flocks on %s (EAL holds it while it maps memory):\n", dir);
+	while (fgets(line, sizeof(line), f) != NULL) {
+		const char *at = strstr(line, want);
+
+		/* "N: [-> ]FLOCK  ADVISORY  WRITE PID MAJ:MIN:INO ..." */
+		if (at == NULL)
+			continue;
+		while (at > line && at[-1] == ' ')
+			at--;
+		while (at > line && at[-1] != ' ')
+			at--;
+		if (sscanf(at, "%u", &pid) != 1) /* NOLINT(cert-err34-c): 0 is shown as is */
+			pid = 0;
+		snprintf(path, sizeof(path), "/proc/%u/cmdline", pid);
+		cmd[0] = '\0';
+		if ((c = fopen(path, "r")) != NULL) {
+			n = fread(cmd, 1, sizeof(cmd) - 1, c);
+			fclose(c);
+			for (i = 0; i < n; i++)
+				if (cmd[i] == '\0')
+					cmd[i] = ' ';
+			cmd[n] = '\0';
+		}
+		fprintf(stderr, "  %.*s-> %s\n", (int)strcspn(line, "\n"), line, cmd);
+	}
+	fclose(f);
+}
+
+void
+harness_diagnose(const struct harness_proc *p)
+{
+	char path[320], comm[64], wchan[64], stat[512], *st;
+	struct dirent *e;
+	DIR *d;
+	FILE *f;
+
+	if (p->pid <= 0)
+		return;
+	fprintf(stderr, "harness: pid %d (%s) threads, state and where they wait:\n", (int)p->pid,
+		p->log);
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)p->pid);
+	d = opendir(path);
+	while (d != NULL && (e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		comm[0] = wchan[0] = stat[0] = '\0';
+		snprintf(path, sizeof(path), "/proc/%d/task/%s/comm", (int)p->pid, e->d_name);
+		if ((f = fopen(path, "r")) != NULL) {
+			if (fgets(comm, sizeof(comm), f) == NULL)
+				comm[0] = '\0';
+			fclose(f);
+		}
+		snprintf(path, sizeof(path), "/proc/%d/task/%s/wchan", (int)p->pid, e->d_name);
+		if ((f = fopen(path, "r")) != NULL) {
+			if (fgets(wchan, sizeof(wchan), f) == NULL)
+				wchan[0] = '\0';
+			fclose(f);
+		}
+		snprintf(path, sizeof(path), "/proc/%d/task/%s/stat", (int)p->pid, e->d_name);
+		if ((f = fopen(path, "r")) != NULL) {
+			if (fgets(stat, sizeof(stat), f) == NULL)
+				stat[0] = '\0';
+			fclose(f);
+		}
+		st = strrchr(stat, ')');
+		fprintf(stderr, "  task %s %.*s: state %c, wchan %s\n", e->d_name,
+			(int)strcspn(comm, "\n"), comm, st != NULL && st[1] != '\0' ? st[2] : '?',
+			wchan[0] != '\0' ? wchan : "-");
+	}
+	if (d != NULL)
+		closedir(d);
+	hugetlbfs_mounts(print_dir_locks, NULL);
+}
+
 void
 harness_dump_log(const struct harness_proc *p)
 {
@@ -256,9 +356,21 @@ harness_spawn_server(struct harness *h, struct harness_proc *p, const char *pref
 		     const char *const *eal_args, const char *const *app_args)
 {
 	char prefix_arg[128], log[512], *argv[64];
-	const char *eal[32];
+	const char *eal[32], *app[40];
 	int n = 0, i;
 
+	/* Unless the test sets the heartbeat itself: a generous one. */
+	for (i = 0; app_args != NULL && app_args[i] != NULL && i < 36; i++)
+		app[i] = app_args[i];
+	app[i] = NULL;
+	for (n = 0; n < i && strcmp(app[n], "--heartbeat-ms") != 0; n++)
+		;
+	if (n == i) {
+		app[i++] = "--heartbeat-ms";
+		app[i++] = HARNESS_HEARTBEAT_MS;
+		app[i] = NULL;
+	}
+	n = 0;
 	snprintf(prefix_arg, sizeof(prefix_arg), "--file-prefix=%s", prefix);
 	/* Unless the test maps lcores itself. */
 	for (i = 0; eal_args != NULL && eal_args[i] != NULL; i++)
@@ -273,7 +385,7 @@ harness_spawn_server(struct harness *h, struct harness_proc *p, const char *pref
 		eal[n++] = *eal_args++;
 	eal[n] = NULL;
 	snprintf(log, sizeof(log), "%s/server-%u.log", h->dir, h->nb_servers++);
-	build_argv(argv, 64, harness_bin("DIPC_SERVER", "app/dipc-server"), eal, app_args);
+	build_argv(argv, 64, harness_bin("DIPC_SERVER", "app/dipc-server"), eal, app);
 	return harness_spawn(p, log, -1, argv);
 }
 
@@ -291,9 +403,10 @@ harness_start_server(struct harness *h, const char *const *app_args)
 	args[n] = NULL;
 	if (harness_spawn_server(h, &h->server, h->prefix, NULL, args) != 0)
 		return -1;
-	if (harness_wait_log(&h->server, "dipc-server: ready", 15000))
+	if (harness_wait_log(&h->server, "dipc-server: ready", HARNESS_START_MS))
 		return 0;
 	harness_dump_log(&h->server);
+	harness_diagnose(&h->server);
 	return -1;
 }
 
@@ -334,82 +447,285 @@ harness_start_client_bin(struct harness *h, const char *env, const char *fallbac
 }
 
 int
-harness_server_dump(struct harness *h, struct harness_dump *d, unsigned int timeout_ms)
-{
-	char line[512];
-	unsigned int waited;
-	long offset;
-	FILE *f;
-	int got_conns = 0;
-	unsigned int cls, cfree, csize, clent;
-
-	f = fopen(h->server.log, "r");
-	if (f == NULL || fseek(f, 0, SEEK_END) != 0) {
-		if (f != NULL)
-			fclose(f);
-		return -1;
-	}
-	offset = ftell(f);
-	memset(d, 0, sizeof(*d));
-	kill(h->server.pid, SIGUSR1);
-	for (waited = 0; waited < timeout_ms; waited += 5) {
-		usleep(5000);
-		clearerr(f);
-		fseek(f, offset, SEEK_SET);
-		/* Only whole lines: the server may be half-way through one. */
-		while (fgets(line, sizeof(line), f) != NULL && strchr(line, '\n') != NULL) {
-			offset = ftell(f);
-			/* NOLINTBEGIN(cert-err34-c): a mismatch is retried, then fails */
-			if (sscanf(line, "dipc-server: connections admitted %lu, refused %lu, "
-					 "closed %lu (of which dead %lu), open %lu",
-				   &d->admitted, &d->refused, &d->closed, &d->dead, &d->open) == 5)
-				got_conns = 1;
-			/* The larger classes come first, class 0 ends the report. */
-			if (got_conns &&
-			    sscanf(line, "dipc-server: pool dipc_pool_%u: %u of %u mbufs free, %u lent",
-				   &cls, &cfree, &csize, &clent) == 4 && cls < 4) {
-				d->class_free[cls] = cfree;
-				d->class_size[cls] = csize;
-				d->class_lent[cls] = clent;
-			}
-			if (got_conns &&
-			    sscanf(line, "dipc-server: pool dipc_pool_0: %u of %u mbufs free, %u lent",
-				   &d->pool_free, &d->pool_size, &d->lent) == 3) {
-				fclose(f);
-				return 0;
-			}
-			/* NOLINTEND(cert-err34-c) */
-		}
-	}
-	fclose(f);
-	return -1;
-}
-
-int
 harness_stop_server(struct harness *h)
 {
 	if (h->server.pid > 0)
 		kill(h->server.pid, SIGTERM);
-	return harness_wait(&h->server, 15000);
+	return harness_wait(&h->server, HARNESS_STOP_MS);
+}
+
+/* Ask the server's telemetry socket: an init message first, then one
+ * reply per command. */
+void *
+harness_telemetry(const struct harness *h, const char *cmd)
+{
+	static char buf[1 << 17];
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	struct timeval tv = { .tv_sec = 20 };
+	char dir[256];
+	ssize_t n;
+	int fd;
+
+	if (dipc_eal_runtime_dir(h->prefix, dir, sizeof(dir)) != 0 ||
+	    snprintf(sun.sun_path, sizeof(sun.sun_path), "%s/dpdk_telemetry.v2", dir) >=
+		    (int)sizeof(sun.sun_path))
+		return NULL;
+	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return NULL;
+	/* A stopped (SIGSTOP) server must not hang the test. */
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	n = -1;
+	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == 0 &&
+	    recv(fd, buf, sizeof(buf) - 1, 0) > 0 &&
+	    send(fd, cmd, strlen(cmd), 0) == (ssize_t)strlen(cmd))
+		n = recv(fd, buf, sizeof(buf) - 1, 0);
+	close(fd);
+	if (n <= 0)
+		return NULL;
+	buf[n] = '\0';
+	return cJSON_Parse(buf);
+}
+
+/* The answer under the command's name (without its parameters). */
+static const cJSON *
+tel_answer(const cJSON *root, const char *cmd)
+{
+	char key[128];
+
+	snprintf(key, sizeof(key), "%s", cmd);
+	if (strchr(key, ',') != NULL)
+		*strchr(key, ',') = '\0';
+	return cJSON_GetObjectItemCaseSensitive(root, key);
+}
+
+/* A number of a dict; *ok cleared if missing. */
+static unsigned long
+tel_num(const cJSON *d, const char *key, int *ok)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(d, key);
+
+	if (!cJSON_IsNumber(v) || v->valuedouble < 0) {
+		*ok = 0;
+		return 0;
+	}
+	return (unsigned long)v->valuedouble;
+}
+
+/* Entry @i of the number array @key of a dict; *ok cleared if missing. */
+static unsigned int
+tel_column(const cJSON *d, const char *key, int i, int *ok)
+{
+	const cJSON *v = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(d, key), i);
+
+	if (!cJSON_IsNumber(v) || v->valuedouble < 0) {
+		*ok = 0;
+		return 0;
+	}
+	return (unsigned int)v->valuedouble;
 }
 
 int
-harness_pool_full(const struct harness *h)
+harness_server_state(const struct harness *h, struct harness_state *s)
 {
-	char line[512];
-	unsigned int free_n, size, lent;
-	int full = 0;
-	FILE *f = fopen(h->server.log, "r");
+	cJSON *stats, *pools;
+	const cJSON *d, *st;
+	unsigned int i;
+	int ok = 1;
 
-	if (f == NULL)
+	memset(s, 0, sizeof(*s));
+	stats = harness_telemetry(h, "/dipc/stats");
+	pools = harness_telemetry(h, "/dipc/pools");
+	d = tel_answer(stats, "/dipc/stats");
+	if (!cJSON_IsObject(d) || !cJSON_IsObject(tel_answer(pools, "/dipc/pools"))) {
+		cJSON_Delete(stats);
+		cJSON_Delete(pools);
+		return -1;
+	}
+	st = cJSON_GetObjectItemCaseSensitive(d, "state");
+	snprintf(s->state, sizeof(s->state), "%s", cJSON_IsString(st) ? st->valuestring : "?");
+#define N(field, key) s->field = tel_num(d, key, &ok)
+	N(server_pid, "server_pid");
+	N(workers, "workers");
+	N(max_connections, "max_connections");
+	N(slots_ready, "slots_ready");
+	N(admitted, "admitted");
+	N(refused, "refused");
+	N(refused_version, "refused_version");
+	N(refused_token, "refused_token");
+	N(refused_shutdown, "refused_shutdown");
+	N(refused_full, "refused_full");
+	N(refused_pid, "refused_pid");
+	N(refused_uid, "refused_uid");
+	N(refused_proto, "refused_proto");
+	N(slots_created, "slots_created");
+	N(reused, "reused");
+	N(closed, "closed");
+	N(dead, "dead");
+	N(open, "open_connections");
+	N(stalled, "stalled");
+	N(stall_closed, "stall_closed");
+	N(moved, "moved");
+	N(reclaimed_mbufs, "reclaimed_mbufs");
+	N(rx, "rx_msgs");
+	N(tx, "tx_msgs");
+	N(invalid, "invalid_msgs");
+	N(rsp_full, "rsp_full");
+	N(given_back, "given_back");
+	N(invalid_bad_magic, "invalid_bad_magic");
+	N(invalid_bad_version, "invalid_bad_version");
+	N(invalid_bad_length, "invalid_bad_length");
+	N(invalid_bad_flags, "invalid_bad_flags");
+	N(invalid_unknown_method, "invalid_unknown_method");
+	N(invalid_bad_mbuf, "invalid_bad_mbuf");
+	N(dropped_not_mbuf, "dropped_not_mbuf");
+	N(dropped_not_lent, "dropped_not_lent");
+	N(dropped_bad_chain, "dropped_bad_chain");
+#undef N
+	d = tel_answer(pools, "/dipc/pools");
+	s->nb_pools = (unsigned int)tel_num(d, "pools", &ok);
+	if (s->nb_pools > HARNESS_MAX_POOLS)
+		ok = 0;
+	for (i = 0; ok && i < s->nb_pools; i++) {
+		s->pool_size[i] = tel_column(d, "size", (int)i, &ok);
+		s->pool_free[i] = tel_column(d, "avail", (int)i, &ok);
+		s->pool_in_use[i] = tel_column(d, "in_use", (int)i, &ok);
+	}
+	cJSON_Delete(stats);
+	cJSON_Delete(pools);
+	if (!ok) {
+		fprintf(stderr, "harness: the server's telemetry lacks a figure the tests read\n");
+		return -1;
+	}
+	return 0;
+}
+
+int
+harness_server_conn(const struct harness *h, pid_t pid, struct harness_conn *c)
+{
+	cJSON *root = harness_telemetry(h, "/dipc/connections");
+	const cJSON *d = tel_answer(root, "/dipc/connections"), *pids;
+	int i, n, ok = 1, ret = -1;
+
+	memset(c, 0, sizeof(*c));
+	pids = cJSON_GetObjectItemCaseSensitive(d, "pid");
+	n = cJSON_GetArraySize(pids);
+	for (i = 0; i < n; i++) {
+		const cJSON *v = cJSON_GetArrayItem(pids, i);
+
+		if (!cJSON_IsNumber(v) || (pid_t)v->valuedouble != pid)
+			continue;
+		c->slot = tel_column(d, "slot", i, &ok);
+		c->worker = tel_column(d, "worker", i, &ok);
+		c->rx = tel_column(d, "rx_msgs", i, &ok);
+		c->tx = tel_column(d, "tx_msgs", i, &ok);
+		c->invalid = tel_column(d, "invalid_msgs", i, &ok);
+		c->stalls = tel_column(d, "stalls", i, &ok);
+		c->req_queued = tel_column(d, "req_queued", i, &ok);
+		c->rsp_queued = tel_column(d, "rsp_queued", i, &ok);
+		ret = ok ? 0 : -1;
+		break;
+	}
+	cJSON_Delete(root);
+	return ret;
+}
+
+int
+harness_wait_state(const struct harness *h, struct harness_state *s, harness_state_pred pred,
+		   const void *arg, unsigned int timeout_ms)
+{
+	struct timespec t0, t;
+	struct harness_state now;
+	int have = 0;
+
+	memset(s, 0, sizeof(*s));
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		if (harness_server_state(h, &now) == 0) {
+			*s = now;
+			have = 1;
+			if (pred(s, arg))
+				return 1;
+		}
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		if ((t.tv_sec - t0.tv_sec) * 1000 + (t.tv_nsec - t0.tv_nsec) / 1000000 >=
+		    (long)timeout_ms)
+			break;
+		usleep(10000); /* a poll period, not a wait for the state */
+	}
+	if (!have)
+		fprintf(stderr, "harness: the server's telemetry did not answer in %u ms\n",
+			timeout_ms);
+	return 0;
+}
+
+int
+harness_state_idle(const struct harness_state *s, const void *arg __attribute__((unused)))
+{
+	unsigned int i;
+
+	if (s->open != 0 || s->nb_pools == 0)
 		return 0;
-	while (fgets(line, sizeof(line), f) != NULL)
-		/* NOLINTNEXTLINE(cert-err34-c): a mismatch leaves full at 0, the safe answer */
-		if (sscanf(line, "dipc-server: pool dipc_pool_0: %u of %u mbufs free, %u lent",
-			   &free_n, &size, &lent) == 3)
-			full = free_n + lent == size && size > 0;
-	fclose(f);
-	return full;
+	for (i = 0; i < s->nb_pools; i++)
+		if (s->pool_size[i] == 0 || s->pool_free[i] != s->pool_size[i])
+			return 0;
+	return 1;
+}
+
+void
+harness_print_state(const struct harness_state *s)
+{
+	unsigned int i;
+
+	fprintf(stderr, "server state (telemetry): %s; admitted %lu, refused %lu (version %lu, "
+			"token %lu, shutting down %lu, full %lu, pid %lu, uid/gid %lu, handshake %lu), closed %lu, dead %lu, open %lu, "
+			"reused %lu, slots %lu; stalled %lu, stall_closed %lu, moved %lu; "
+			"rx %lu, tx %lu, invalid %lu, given back %lu\n",
+		s->state, s->admitted, s->refused, s->refused_version, s->refused_token,
+		s->refused_shutdown, s->refused_full, s->refused_pid, s->refused_uid,
+		s->refused_proto, s->closed, s->dead, s->open, s->reused,
+		s->slots_ready, s->stalled, s->stall_closed, s->moved, s->rx, s->tx, s->invalid,
+		s->given_back);
+	for (i = 0; i < s->nb_pools; i++)
+		fprintf(stderr, "  pool %u: %u of %u free, %u in use\n", i, s->pool_free[i],
+			s->pool_size[i], s->pool_in_use[i]);
+}
+
+void
+harness_expect_stop(struct harness *h)
+{
+	if (h->server.pid > 0)
+		kill(h->server.pid, SIGTERM);
+	harness_expect_exit(h);
+}
+
+void
+harness_expect_exit(struct harness *h)
+{
+	int st = harness_wait(&h->server, HARNESS_STOP_MS);
+
+	if (st != 0 || !harness_log_contains(&h->server, "dipc-server: stopped") ||
+	    harness_log_contains(&h->server, "were not returned to the pool"))
+		harness_dump_log(&h->server);
+	assert_int_equal(st, 0);
+	assert_true(harness_log_contains(&h->server, "dipc-server: stopped"));
+	assert_false(harness_log_contains(&h->server, "were not returned to the pool"));
+}
+
+void
+harness_expect_idle_stop(struct harness *h, struct harness_state *out)
+{
+	struct harness_state s;
+
+	if (!harness_wait_state(h, &s, harness_state_idle, NULL, HARNESS_STATE_MS)) {
+		harness_print_state(&s);
+		harness_dump_log(&h->server);
+		fail_msg("the server did not get idle (no connection, every pool whole) in %u ms",
+			 HARNESS_STATE_MS);
+	}
+	if (out != NULL)
+		*out = s;
+	harness_expect_stop(h);
 }
 
 /* A directory and its files (run and EAL runtime directories are flat). */
@@ -569,14 +885,27 @@ harness_teardown(void **state)
 	return 0;
 }
 
-int
-harness_main(const char *group, const char *tag, const struct CMUnitTest *tests,
-	     size_t nb_tests)
+static int
+harness_run(const char *group, const char *tag, const struct CMUnitTest *tests,
+	    size_t nb_tests)
 {
-	if (!harness_hugepages_available()) {
-		fprintf(stderr, "SKIP: no free 2 MB hugepages (reserve them with "
+	unsigned int waited;
+
+	if (!harness_hugepages_reserved()) {
+		fprintf(stderr, "SKIP: no 2 MB hugepages (reserve them with "
 				"tools/setup.sh or dpdk-hugepages.py -p 2M --setup 1G)\n");
 		return HARNESS_SKIP;
+	}
+	/* Reserved but in use: the test programs meson runs beside this one
+	 * give theirs back when their servers stop. */
+	for (waited = 0; !harness_hugepages_available(); waited += 100) {
+		if (waited >= HARNESS_HUGEPAGES_MS) {
+			fprintf(stderr, "harness: fewer than %d free 2 MB hugepages for %u s: "
+					"another DPDK process holds them (dpdk-hugepages.py -s)\n",
+				HARNESS_SERVER_PAGES, HARNESS_HUGEPAGES_MS / 1000);
+			return 1;
+		}
+		usleep(100000);
 	}
 	harness_tag = tag;
 	harness_cleanup_stale();
@@ -586,6 +915,67 @@ harness_main(const char *group, const char *tag, const struct CMUnitTest *tests,
 	if (getenv("DIPC_TEST_FILTER") != NULL)
 		cmocka_set_test_filter(getenv("DIPC_TEST_FILTER"));
 	return _cmocka_run_group_tests(group, tests, nb_tests, NULL, NULL);
+}
+
+int
+harness_main(const char *group, const char *tag, const struct CMUnitTest *tests,
+	     size_t nb_tests)
+{
+	return harness_run(group, tag, tests, nb_tests);
+}
+
+int
+harness_main_groups(int argc, char **argv, const char *name, const char *tag,
+		    const struct harness_case *cases, size_t nb_cases)
+{
+	static char group[128];
+	const char *want = argc > 1 ? argv[1] : "all";
+	struct CMUnitTest *tests;
+	size_t i, n = 0;
+	int j, found, ret;
+
+	if (strcmp(want, "--check-groups") == 0) {
+		for (i = 0, ret = 0; i < nb_cases; i++) {
+			for (j = 2, found = 0; j < argc && !found; j++)
+				found = strcmp(cases[i].group, argv[j]) == 0;
+			if (!found) {
+				fprintf(stderr, "%s: %s is in group '%s', which meson does not "
+						"run (tests/meson.build)\n", name, cases[i].test.name,
+					cases[i].group);
+				ret = 1;
+			}
+		}
+		for (j = 2; j < argc; j++) {
+			for (i = 0, found = 0; i < nb_cases && !found; i++)
+				found = strcmp(cases[i].group, argv[j]) == 0;
+			if (!found) {
+				fprintf(stderr, "%s: no case in group '%s'\n", name, argv[j]);
+				ret = 1;
+			}
+		}
+		if (ret == 0)
+			printf("%s: every case is in one of the %d groups\n", name, argc - 2);
+		return ret;
+	}
+	tests = calloc(nb_cases, sizeof(*tests));
+	if (tests == NULL)
+		return 1;
+	for (i = 0; i < nb_cases; i++)
+		if (strcmp(want, "all") == 0 || strcmp(want, cases[i].group) == 0)
+			tests[n++] = cases[i].test;
+	if (n == 0) {
+		fprintf(stderr, "%s: no group '%s'; groups:", name, want);
+		for (i = 0; i < nb_cases; i++)
+			if (i == 0 || strcmp(cases[i].group, cases[i - 1].group) != 0)
+				fprintf(stderr, " %s", cases[i].group);
+		fprintf(stderr, "\n");
+		free(tests);
+		return 2;
+	}
+	snprintf(group, sizeof(group), "%s/%s", name, want);
+	ret = harness_run(group, tag, tests, n);
+	free(tests);
+	return ret;
 }
 
 void
@@ -603,7 +993,9 @@ harness_expect_log(struct harness *h, int i, const char *text, unsigned int time
 {
 	int found = harness_wait_log(&h->clients[i], text, timeout_ms);
 
-	if (!found)
+	if (!found) {
 		harness_dump_log(&h->clients[i]);
+		harness_diagnose(&h->clients[i]);
+	}
 	assert_true(found);
 }

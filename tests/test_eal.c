@@ -126,6 +126,28 @@ test_runtime_dir(void **state)
 	assert_int_equal(dipc_eal_runtime_dir(longname, buf, sizeof(buf)), -ENAMETOOLONG);
 }
 
+/* mkdir -p @dir, as EAL does for its runtime directory: on a fresh
+ * machine not even /var/run/dpdk exists yet. The parents are left in
+ * place (EAL never removes them either, and another process may be
+ * creating its own directory in them right now). */
+static int
+mkdir_parents(const char *dir)
+{
+	char path[512], *p;
+
+	if (snprintf(path, sizeof(path), "%s", dir) >= (int)sizeof(path))
+		return -1;
+	for (p = path + 1; *p != '\0'; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(path, 0700) != 0 && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	return mkdir(path, 0700) != 0 && errno != EEXIST ? -1 : 0;
+}
+
 static void
 test_primary_pid(void **state)
 {
@@ -139,7 +161,7 @@ test_primary_pid(void **state)
 	/* No config file: no primary. */
 	assert_int_equal(dipc_eal_primary_pid(prefix), 0);
 
-	mkdir(dir, 0700);
+	assert_int_equal(mkdir_parents(dir), 0);
 	snprintf(path, sizeof(path), "%s/config", dir);
 	fd = open(path, O_RDWR | O_CREAT, 0600);
 	assert_true(fd >= 0);

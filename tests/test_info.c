@@ -51,7 +51,7 @@ run_info(struct harness *h, struct harness_proc *p, const char *const *app)
 	memset(p, 0, sizeof(*p));
 	if (harness_spawn(p, log, 1, argv) != 0)
 		return -1;
-	return harness_wait(p, 30000);
+	return harness_wait(p, 60000);
 }
 
 static char *
@@ -227,17 +227,6 @@ tel_conn_index(const cJSON *d, int pid)
 	return -1;
 }
 
-static void
-expect_clean_stop(struct harness *h)
-{
-	int st = harness_stop_server(h);
-
-	if (st != 0 || !harness_pool_full(h))
-		harness_dump_log(&h->server);
-	assert_int_equal(st, 0);
-	assert_true(harness_pool_full(h));
-}
-
 /* Start clients that run @args and then hold their connections open
  * until the file @go exists. */
 static int
@@ -280,7 +269,7 @@ test_counts_match_traffic(void **state)
 	const char *calls1000[] = { "calls", "1000", NULL };
 	const char *sink500[] = { "sink", "500", NULL };
 	const char *text[] = { NULL };
-	struct harness_dump dump;
+	struct harness_state st;
 	struct harness_proc p;
 	cJSON *j, *j2, *root, *d;
 	const cJSON *ca, *cb, *w, *pool;
@@ -428,7 +417,7 @@ test_counts_match_traffic(void **state)
 			 h->prefix);
 		snprintf(key, sizeof(key), "%s/telemetry-py.log", h->dir);
 		assert_int_equal(harness_spawn(&p, key, -1, argv), 0);
-		assert_int_equal(harness_wait(&p, 30000), 0);
+		assert_int_equal(harness_wait(&p, 60000), 0);
 		if (!harness_log_contains(&p, "\"admitted\": 3, "))
 			harness_dump_log(&p);
 		assert_true(harness_log_contains(&p, "\"admitted\": 3, "));
@@ -452,16 +441,16 @@ test_counts_match_traffic(void **state)
 	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(j2, "connections")),
 			 2);
 	assert_int_equal(num_at(j2, "messages", "rx", NULL), 1701);
-	assert_int_equal(harness_server_dump(h, &dump, 10000), 0);
-	assert_int_equal(dump.admitted, 3);
-	assert_int_equal(dump.open, 2);
+	assert_int_equal(harness_server_state(h, &st), 0);
+	assert_int_equal(st.admitted, 3);
+	assert_int_equal(st.open, 2);
 	cJSON_Delete(j2);
 	cJSON_Delete(j);
 
 	release(go);
-	harness_expect_client(h, a, 0, 30000);
-	harness_expect_client(h, b, 0, 30000);
-	expect_clean_stop(h);
+	harness_expect_client(h, a, 0, 60000);
+	harness_expect_client(h, b, 0, 60000);
+	harness_expect_idle_stop(h, NULL);
 }
 
 /* Malformed requests counted by status, the same in dipc-info and
@@ -507,8 +496,8 @@ test_invalid_counts(void **state)
 	cJSON_Delete(j);
 
 	release(go);
-	harness_expect_client(h, m, 0, 30000);
-	expect_clean_stop(h);
+	harness_expect_client(h, m, 0, 60000);
+	harness_expect_idle_stop(h, NULL);
 }
 
 /* --watch prints one report per period, --count of them. */
@@ -535,7 +524,7 @@ test_watch(void **state)
 								      NULL));
 	for (i = 0; i < 3; i++)
 		cJSON_Delete(j[i]);
-	expect_clean_stop(h);
+	harness_expect_idle_stop(h, NULL);
 }
 
 /* A server whose shared-memory layout is another version: refused, with
@@ -553,16 +542,16 @@ test_abi_mismatch(void **state)
 
 	assert_int_equal(harness_start_server(h, NULL), 0);
 	c = harness_start_client(h, set99);
-	harness_expect_client(h, c, 0, 30000);
+	harness_expect_client(h, c, 0, 60000);
 	assert_int_equal(run_info(h, &p, NULL), 1);
 	if (!harness_log_contains(&p, ABI_MISMATCH_TEXT))
 		harness_dump_log(&p);
 	assert_true(harness_log_contains(&p, ABI_MISMATCH_TEXT));
 	/* Put it back: the server itself never reads it. */
 	c = harness_start_client(h, set_back);
-	harness_expect_client(h, c, 0, 30000);
+	harness_expect_client(h, c, 0, 60000);
 	assert_int_equal(run_info(h, &p, NULL), 0);
-	expect_clean_stop(h);
+	harness_expect_idle_stop(h, NULL);
 }
 
 /* --watch stops by itself when the server stops, and the server stops
@@ -588,12 +577,12 @@ test_watch_until_server_stops(void **state)
 	assert_int_equal(harness_spawn(&p, log, 1, argv), 0);
 	/* Kept in the harness so a failing test still kills it. */
 	h->clients[h->nb_clients++] = p;
-	for (waited = 0; waited < 30000 && (j = log_json(&p, 1)) == NULL; waited += 50)
+	for (waited = 0; waited < 60000 && (j = log_json(&p, 1)) == NULL; waited += 50)
 		usleep(50000);
 	assert_non_null(j);
 	cJSON_Delete(j);
-	expect_clean_stop(h);
-	st = harness_wait(&h->clients[h->nb_clients - 1], 20000);
+	harness_expect_idle_stop(h, NULL);
+	st = harness_wait(&h->clients[h->nb_clients - 1], 60000);
 	if (st != 0 && st != 1)
 		harness_dump_log(&h->clients[h->nb_clients - 1]);
 	if (st != 0 && st != 1)
@@ -637,7 +626,7 @@ test_not_a_dipc_server(void **state)
 	snprintf(prefix_arg, sizeof(prefix_arg), "--file-prefix=%s", h->prefix);
 	snprintf(log, sizeof(log), "%s/other-primary.log", h->dir);
 	assert_int_equal(harness_spawn(&h->server, log, -1, argv), 0);
-	assert_true(harness_wait_log(&h->server, "server: ready", 15000));
+	assert_true(harness_wait_log(&h->server, "server: ready", HARNESS_START_MS));
 	assert_int_equal(run_info(h, &p, NULL), 3);
 	if (!harness_log_contains(&p, "is not a dipc server"))
 		harness_dump_log(&p);

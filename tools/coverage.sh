@@ -16,8 +16,12 @@
 # gate stays on lines of lib/ + drivers/.
 # --suite NAME: run only that meson test suite (repeatable); the figures are
 # then partial and the gate is reported, not applied.
+# --report-only: build and run nothing; report (and gate) the counts the
+# last test run left in the build directory, which must have been set up
+# with -Db_coverage=true and -fprofile-update=atomic (tools/test.sh does
+# so for its ASan build, so that the suite runs once for both).
 #
-# Usage: tools/coverage.sh [--build-dir DIR] [--full] [--suite NAME]...
+# Usage: tools/coverage.sh [--build-dir DIR] [--full] [--suite NAME]... [--report-only]
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -25,13 +29,15 @@ build="$top/build-cov"
 min=90
 full=false
 suites=()
+report_only=false
 
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--build-dir) build=$(realpath -m "$2"); shift 2 ;;
 	--full) full=true; shift ;;
 	--suite) suites+=(--suite "$2"); shift 2 ;;
-	-h|--help) sed -n '3,21p' "$0"; exit 0 ;;
+	--report-only) report_only=true; shift ;;
+	-h|--help) sed -n '3,25p' "$0"; exit 0 ;;
 	*) echo "coverage: unknown option '$1'" >&2; exit 2 ;;
 	esac
 done
@@ -47,25 +53,35 @@ start=$SECONDS
 # Atomic counters: the server counts from several threads at once.
 opts=(-Db_coverage=true -Dbuildtype=debug -Dsanitize=false -Dtests=true
 	-Dc_args=-fprofile-update=atomic)
-if [ ! -f "$build/build.ninja" ]; then
-	CC=gcc meson setup "$build" "$top" "${opts[@]}" >/dev/null ||
-		die "meson setup failed (see $build/meson-logs/meson-log.txt)"
+tests_rc=0
+if $report_only; then
+	[ -f "$build/build.ninja" ] || die "$build is not a meson build directory"
+	meson introspect "$build" --buildoptions 2>/dev/null |
+		python3 -c 'import json, sys; sys.exit(0 if any(o["name"] == "b_coverage" and o["value"] for o in json.load(sys.stdin)) else 1)' ||
+		die "$build is not set up with -Db_coverage=true"
+	[ -n "$(find "$build" -name '*.gcda' -print -quit)" ] ||
+		die "no coverage counts in $build: run its tests first"
 else
-	meson configure "$build" "${opts[@]}" >/dev/null || die "meson configure $build failed"
-fi
-ninja -C "$build" >/dev/null || { ninja -C "$build"; die "build failed"; }
+	if [ ! -f "$build/build.ninja" ]; then
+		CC=gcc meson setup "$build" "$top" "${opts[@]}" >/dev/null ||
+			die "meson setup failed (see $build/meson-logs/meson-log.txt)"
+	else
+		meson configure "$build" "${opts[@]}" >/dev/null || die "meson configure $build failed"
+	fi
+	ninja -C "$build" >/dev/null || { ninja -C "$build"; die "build failed"; }
 
-# Counts of this run only.
-find "$build" -name '*.gcda' -delete
-# The tools suite (benchmark scripts in short mode) adds no coverage of
-# lib/ the integration tests lack; without --suite it is left out.
-test_sel=("${suites[@]}")
-[ ${#suites[@]} -gt 0 ] || test_sel=(--no-suite tools)
-meson test -C "$build" --print-errorlogs "${test_sel[@]}" >"$build/coverage-tests.log" 2>&1
-tests_rc=$?
-if [ "$tests_rc" -ne 0 ]; then
-	cat "$build/coverage-tests.log"
-	say "the test suite failed in $build (exit $tests_rc): coverage below is partial"
+	# Counts of this run only.
+	find "$build" -name '*.gcda' -delete
+	# The tools suite (benchmark scripts in short mode) adds no coverage of
+	# lib/ the integration tests lack; without --suite it is left out.
+	test_sel=("${suites[@]}")
+	[ ${#suites[@]} -gt 0 ] || test_sel=(--no-suite tools)
+	meson test -C "$build" --print-errorlogs "${test_sel[@]}" >"$build/coverage-tests.log" 2>&1
+	tests_rc=$?
+	if [ "$tests_rc" -ne 0 ]; then
+		cat "$build/coverage-tests.log"
+		say "the test suite failed in $build (exit $tests_rc): coverage below is partial"
+	fi
 fi
 
 # gcovr filters are regexes on paths relative to --root: lib/ and drivers/

@@ -8,10 +8,11 @@
 # repository. Ends with "fuzz: N passed, N failed" (one per target).
 #
 # Usage: tools/fuzz.sh [--seconds N | --runs N] [--target msg|config|schema|seal|admission]
-#                      [--build-dir DIR] [--work-dir DIR]
+#                      [--build-dir DIR] [--work-dir DIR] [--build-only]
 #   --seconds N   run each target for N seconds (default 30)
 #   --runs N      run each target for N inputs instead
 #   --target T    only this target (repeatable; default all)
+#   --build-only  set up and build the targets, run nothing
 #   --work-dir D  scratch directory, kept (default: a fresh one under /tmp,
 #                 removed when every target passes)
 # Exit status: 0 no finding, 1 a finding or a target that did not run,
@@ -24,9 +25,10 @@ limit="-max_total_time=30"
 targets=()
 work=""
 keep=false
+build_only=false
 cc=${DIPC_FUZZ_CC:-clang-14}
 
-usage() { sed -n '4,18p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '4,19p' "$0" | sed 's/^# \{0,1\}//'; }
 die() { echo "fuzz: error: $*" >&2; exit 1; }
 number() { [[ "$2" =~ ^[0-9]+$ ]] || { echo "fuzz: $1 needs a number" >&2; exit 2; }; }
 
@@ -37,6 +39,7 @@ while [ $# -gt 0 ]; do
 	--target) targets+=("${2:-}"); shift 2 ;;
 	--build-dir) build_dir=${2:-}; shift 2 ;;
 	--work-dir) work=${2:-}; keep=true; shift 2 ;;
+	--build-only) build_only=true; shift ;;
 	-h|--help) usage; exit 0 ;;
 	*) echo "fuzz: unknown option '$1'" >&2; usage >&2; exit 2 ;;
 	esac
@@ -77,6 +80,10 @@ for t in "${targets[@]}"; do
 	exes+=("tests/fuzz/fuzz_$t")
 done
 ninja -C "$build_dir" "${exes[@]}" >/dev/null || { ninja -C "$build_dir" "${exes[@]}"; die "build failed"; }
+if $build_only; then
+	echo "fuzz: built ${exes[*]} in $build_dir"
+	exit 0
+fi
 
 # 2. Scratch space. The config target writes its INI files to $TMPDIR:
 # tmpfs makes it several times faster than a disk-backed /tmp.

@@ -6,22 +6,31 @@
 #   2. reserve 2 MB hugepages and mount hugetlbfs;
 #   3. meson setup + ninja.
 #
-# Usage: tools/setup.sh [--build-dir DIR] [--sanitize] [--no-build] [--pages N]
+# Usage: tools/setup.sh [--build-dir DIR] [--sanitize] [--coverage] [--no-build]
+#                       [--build-only] [--pages N]
+#   --sanitize    ASan+UBSan build
+#   --coverage    gcov counters too (-Db_coverage, -O0, atomic counters), read
+#                 by tools/coverage.sh --report-only after the tests ran
+#   --build-only  step 3 only (packages and hugepages are done)
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 build_dir="$top/build"
 sanitize=false
+coverage=false
 do_build=true
+prepare=true
 pages=${DIPC_HUGEPAGES:-512}
 
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--build-dir) build_dir=$2; shift 2 ;;
 	--sanitize) sanitize=true; shift ;;
+	--coverage) coverage=true; shift ;;
 	--no-build) do_build=false; shift ;;
+	--build-only) prepare=false; shift ;;
 	--pages) pages=$2; shift 2 ;;
-	-h|--help) sed -n '3,10p' "$0"; exit 0 ;;
+	-h|--help) sed -n '3,15p' "$0"; exit 0 ;;
 	*) echo "setup: unknown option '$1'" >&2; exit 2 ;;
 	esac
 done
@@ -29,6 +38,8 @@ done
 say() { echo "setup: $*"; }
 die() { echo "setup: error: $*" >&2; exit 1; }
 
+# Steps 1 and 2 (not with --build-only).
+if $prepare; then
 [ "$(id -u)" -eq 0 ] || die "run as root: installing packages and reserving hugepages need it"
 
 # 1. Packages. dpdk-hugepages.py is in 'dpdk'; pyelftools lets DPDK's
@@ -85,14 +96,19 @@ MSG
 	exit 1
 fi
 say "hugepages: $(huge_free) of $(huge_total) free, mounted on $(awk '$3 == "hugetlbfs" {print $2; exit}' /proc/mounts)"
+fi # $prepare
 
 # 3. Build.
 $do_build || exit 0
+opts=(-Dsanitize="$sanitize")
+# As tools/coverage.sh builds: every line keeps its own code (-O0); the
+# server counts from several threads at once (atomic counters).
+$coverage && opts+=(-Db_coverage=true -Dbuildtype=debug -Dc_args=-fprofile-update=atomic)
 if [ ! -f "$build_dir/build.ninja" ]; then
-	meson setup "$build_dir" "$top" -Dsanitize="$sanitize" >/dev/null ||
+	meson setup "$build_dir" "$top" "${opts[@]}" >/dev/null ||
 		die "meson setup failed (see $build_dir/meson-logs/meson-log.txt)"
 else
-	meson configure "$build_dir" -Dsanitize="$sanitize" >/dev/null
+	meson configure "$build_dir" "${opts[@]}" >/dev/null
 fi
 ninja -C "$build_dir" >/dev/null || { ninja -C "$build_dir"; die "build failed"; }
 say "built in $build_dir"
