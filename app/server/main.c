@@ -17,6 +17,7 @@
 #include <rte_errno.h>
 #include <rte_lcore.h>
 
+#include "cleanup.h"
 #include "dipc_config.h"
 #include "dipc_eal.h"
 #include "dipc_ring_proto.h"
@@ -30,6 +31,8 @@
 static struct dipc_server *server;
 static struct kv_service *kv;
 static volatile sig_atomic_t stop_early;
+/* EAL's --file-prefix and --huge-dir, for the clean-up at exit. */
+static const char *eal_prefix, *eal_huge_dir;
 
 /* Seconds the final clean-up may take before we give up on it. */
 #define CLEANUP_TIMEOUT_S 5
@@ -88,6 +91,8 @@ init_eal(int argc, char **argv)
 		return -E2BIG;
 	}
 	prefix = dipc_eal_arg_value(n, args, "--file-prefix");
+	eal_prefix = prefix;
+	eal_huge_dir = dipc_eal_arg_value(n, args, "--huge-dir");
 	/* With -h/--help, rte_eal_init() prints the usage and exits. */
 	pid = dipc_eal_help_wanted(n, args) ? 0 : dipc_eal_primary_pid(prefix);
 	if (pid > 0) {
@@ -127,6 +132,9 @@ main(int argc, char **argv)
 
 	/* The run directory and hugepage files are ours alone (DESIGN: trust). */
 	umask(077);
+	/* dipc-server --cleanup [--file-prefix P]: a dead server's files. */
+	if (server_cleanup_requested(argc, argv))
+		return server_cleanup_main(argc, argv);
 
 	/* Parse the application arguments before EAL, so a bad option costs
 	 * no hugepage and --help works on any machine. */
@@ -145,6 +153,7 @@ main(int argc, char **argv)
 	}
 	if (help) {
 		dipc_config_usage(stdout, "dipc-server");
+		server_cleanup_usage(stdout);
 		return 0;
 	}
 	if (dipc_config_check(&cfg, err, sizeof(err)) != 0) {
@@ -166,6 +175,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "dipc-server: cannot create the server: %s\n",
 			rte_strerror(rte_errno));
 		rte_eal_cleanup();
+		server_cleanup_at_exit(eal_prefix, eal_huge_dir);
 		return 1;
 	}
 	if (cfg.kv_enabled) {
@@ -186,6 +196,7 @@ main(int argc, char **argv)
 			kv_free(kv);
 			dipc_server_free(server);
 			rte_eal_cleanup();
+			server_cleanup_at_exit(eal_prefix, eal_huge_dir);
 			return 1;
 		}
 	}
@@ -221,6 +232,9 @@ main(int argc, char **argv)
 	server = NULL;
 	rte_eal_cleanup();
 	dipc_eal_exit_guard_clear();
+	/* EAL removed the hugepage files it freed, never its runtime
+	 * directory: leave nothing behind that nobody uses. */
+	server_cleanup_at_exit(eal_prefix, eal_huge_dir);
 	printf("dipc-server: stopped\n");
 	return ret == 0 ? 0 : 1;
 }

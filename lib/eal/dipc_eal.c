@@ -136,14 +136,24 @@ dipc_eal_runtime_dir(const char *file_prefix, char *buf, size_t len)
 int
 dipc_eal_primary_pid(const char *file_prefix)
 {
-	char dir[512], path[600];
-	struct flock lk;
-	int fd, ret;
+	char dir[512];
+	int ret;
 
 	ret = dipc_eal_runtime_dir(file_prefix, dir, sizeof(dir));
 	if (ret < 0)
 		return ret;
-	snprintf(path, sizeof(path), "%s/config", dir);
+	return dipc_eal_primary_pid_dir(dir);
+}
+
+int
+dipc_eal_primary_pid_dir(const char *run_dir)
+{
+	char path[600];
+	struct flock lk;
+	int fd, ret;
+
+	if (snprintf(path, sizeof(path), "%s/config", run_dir) >= (int)sizeof(path))
+		return -ENAMETOOLONG;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		if (errno == ENOENT)

@@ -96,6 +96,16 @@ int dipc_eal_runtime_dir(const char *file_prefix, char *buf, size_t len);
 int dipc_eal_primary_pid(const char *file_prefix);
 
 /**
+ * Pid of the primary process whose runtime directory is @p run_dir: as
+ * dipc_eal_primary_pid(), for a directory given by path.
+ *
+ * @return
+ *   The pid (> 0); 0 if no primary runs; or a negative errno
+ *   (-ENAMETOOLONG if the path is too long).
+ */
+int dipc_eal_primary_pid_dir(const char *run_dir);
+
+/**
  * rte_eal_cleanup(), bounded in time.
  *
  * A process killed inside DPDK while it held one of EAL's shared locks (a
