@@ -324,6 +324,8 @@ static const struct {
 	{ "conn-mbufs", "server.conn_mbufs", "65536",
 	  offsetof(struct dipc_server_config, conn_mbufs), 65536 },
 	{ "workers", "server.workers", "127", offsetof(struct dipc_server_config, workers), 127 },
+	{ "lcore-priority", "server.lcore_priority", "19",
+	  offsetof(struct dipc_server_config, lcore_priority), 19 },
 	{ "ring-size", "ring.size", "64", offsetof(struct dipc_server_config, ring_size), 64 },
 	{ "mbufs", "mempool.mbufs", "4194304",
 	  offsetof(struct dipc_server_config, pool_size), 4194304 },

@@ -65,13 +65,15 @@ usage(FILE *f)
 		"  --get-ratio R      kv: share of GETs, 0..1 or a percentage (default 0.9)\n"
 		"  --keys N           kv: keys preloaded, then read and written (default 1000)\n"
 		"  --value-size B     kv: value bytes per PUT, at least 12 (default 64)\n"
+		"  --load N           reclaim: N more client processes making echo calls all\n"
+		"                     along (default 0, max %d)\n"
 		"  --json             print one JSON object instead of the summary\n"
 		"  --json-file FILE   write the JSON object to FILE, print the summary\n"
 		"  --hist-csv FILE    write the latency histogram (buckets, percentiles) as CSV\n"
 		"  --help\n"
 		"Exit status: 0 ok; 1 bad echoes or error responses; 2 bad usage;\n"
 		"3 cannot connect; 4 the server stopped or died during the run.\n",
-		PERF_MAX_BURST, PERF_MAX_CONNS);
+		PERF_MAX_BURST, PERF_MAX_CONNS, PERF_MAX_PROCS);
 }
 
 static int
@@ -127,6 +129,7 @@ parse_args(int argc, char **argv, struct perf_opts *o, const struct perf_mode **
 		{ "get-ratio", required_argument, NULL, 'g' },
 		{ "keys", required_argument, NULL, 'k' },
 		{ "value-size", required_argument, NULL, 'V' },
+		{ "load", required_argument, NULL, 'L' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -202,6 +205,10 @@ parse_args(int argc, char **argv, struct perf_opts *o, const struct perf_mode **
 			ret = parse_u64("value-size", optarg, 12, 16777216, &v);
 			o->value_size = (uint32_t)v;
 			break;
+		case 'L':
+			ret = parse_u64("load", optarg, 0, PERF_MAX_PROCS, &v);
+			o->load = (uint32_t)v;
+			break;
 		case 'h':
 			usage(stdout);
 			exit(0);
@@ -219,6 +226,10 @@ parse_args(int argc, char **argv, struct perf_opts *o, const struct perf_mode **
 	if (o->hist_csv != NULL && !perf_mode_has_hist(*mode)) {
 		fprintf(stderr, "dipc-perf: --hist-csv: mode %s records no latency histogram\n",
 			(*mode)->name);
+		return -EINVAL;
+	}
+	if (o->load != 0 && *mode != &perf_mode_reclaim) {
+		fprintf(stderr, "dipc-perf: --load: only with --mode reclaim\n");
 		return -EINVAL;
 	}
 	if (o->procs > 1 && (*mode)->own_connections) {

@@ -32,6 +32,7 @@ struct perf_opts {
 	double get_ratio;     /* kv: share of GETs, 0..1 */
 	uint32_t keys;        /* kv: keys preloaded and used */
 	uint32_t value_size;  /* kv: value bytes per PUT */
+	uint32_t load;        /* reclaim: clients making echo calls beside the victim */
 	int eal_argc;         /* the EAL arguments we were given, argv[0] first, */
 	char **eal_argv;      /* for the processes a mode starts (reclaim) */
 };

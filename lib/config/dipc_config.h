@@ -98,6 +98,14 @@ struct dipc_server_config {
 	 * given to EAL; 0..127, default 0.
 	 */
 	uint32_t workers;
+	/**
+	 * [server] lcore_priority: the control and worker lcore threads run
+	 * at nice -lcore_priority, so that clients and other programs that
+	 * share their CPUs hold them up less (a dead client's slot waits for
+	 * its worker to pass a quiescent state); 0 = the nice value the server
+	 * started with; 0..19, default 10. Needs root or CAP_SYS_NICE.
+	 */
+	uint32_t lcore_priority;
 	/** [ring] size: ring entries, a power of two, 64..65536, default 1024. */
 	uint32_t ring_size;
 	/** [mempool] mbufs: mbufs in the pool, 1024..4194304, default 65535. */

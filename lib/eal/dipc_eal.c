@@ -1,16 +1,21 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <rte_common.h>
 #include <rte_eal.h>
 #include <rte_log.h>
+#include <rte_launch.h>
+#include <rte_lcore.h>
 
 #include "dipc_eal.h"
 #include "eal_private.h"
@@ -170,6 +175,70 @@ dipc_eal_primary_pid_dir(const char *run_dir)
 	ret = ret < 0 ? -errno : (lk.l_type == F_UNLCK ? 0 : (int)lk.l_pid);
 	close(fd);
 	return ret;
+}
+
+/* Thread ids of the lcore threads (0: unknown), set by dipc_eal_lcores_init(). */
+static pid_t lcore_tid[RTE_MAX_LCORE];
+
+/* Run on an lcore: note its thread id. */
+static int
+note_tid(void *arg __rte_unused)
+{
+	__atomic_store_n(&lcore_tid[rte_lcore_id()], (pid_t)syscall(SYS_gettid),
+			 __ATOMIC_RELEASE);
+	return 0;
+}
+
+int
+dipc_eal_lcores_init(void)
+{
+	if (rte_eal_mp_remote_launch(note_tid, NULL, CALL_MAIN) != 0)
+		return -EBUSY;
+	rte_eal_mp_wait_lcore();
+	return 0;
+}
+
+int
+dipc_eal_lcores_nice(int nice)
+{
+	unsigned int lcore, n = 0;
+	int first = 0;
+	pid_t tid;
+
+	RTE_LCORE_FOREACH(lcore) {
+		tid = __atomic_load_n(&lcore_tid[lcore], __ATOMIC_ACQUIRE);
+		if (tid == 0)
+			continue;
+		n++;
+		if (setpriority(PRIO_PROCESS, (id_t)tid, nice) != 0 && first == 0)
+			first = -errno;
+	}
+	return n == 0 ? -ENOENT : first;
+}
+
+int
+dipc_eal_lcore_boost(unsigned int lcore, int on)
+{
+	struct sched_param sp = { .sched_priority = on ? 1 : 0 };
+	pid_t tid = lcore < RTE_MAX_LCORE ?
+		__atomic_load_n(&lcore_tid[lcore], __ATOMIC_ACQUIRE) : 0;
+	rte_cpuset_t both;
+
+	if (tid == 0)
+		return -ENOENT;
+	/* A busy lcore SCHED_FIFO on a CPU of the main lcore would keep the
+	 * main lcore, which ends the boost, from running. */
+	if (on) {
+		const rte_cpuset_t lc = rte_lcore_cpuset(lcore);
+		const rte_cpuset_t mc = rte_lcore_cpuset(rte_get_main_lcore());
+
+		CPU_AND(&both, &lc, &mc);
+		if (CPU_COUNT(&both) != 0)
+			return -EDEADLK;
+	}
+	if (sched_setscheduler(tid, on ? SCHED_FIFO : SCHED_OTHER, &sp) != 0)
+		return -errno;
+	return 0;
 }
 
 static int cleanup_exit_status;
