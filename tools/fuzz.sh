@@ -49,14 +49,15 @@ done
 # Largest input per target: a header and a body of any interesting shape;
 # a few INI lines (320 characters at most each) or command-line words; a
 # codec body with room for nested variable fields; a control byte and a
-# sealed (compressed) body.
+# sealed (compressed) body; the admission target's fixed part (72 bytes)
+# and two messages of up to twice 48 bytes each.
 max_len() {
 	case "$1" in
 	msg) echo 1024 ;;
 	config) echo 4096 ;;
 	schema) echo 4096 ;;
 	seal) echo 4096 ;;
-	admission) echo 64 ;;
+	admission) echo 512 ;;
 	*) return 1 ;;
 	esac
 }

@@ -20,19 +20,22 @@
 #
 # Usage: tools/pool-bench.sh [--runs N] [--duration S] [--kills N] [--connects N]
 #          [--idle busy|backoff] [--load N] [--client-cpus LIST] [--reclaim-only]
-#          [--server-args "ARGS"]
+#          [--server-args "ARGS"] [--no-sys-nice]
 #   --load N           load clients during the reclaim measurement (default 0)
 #   --client-cpus LIST CPUs of dipc-perf and the clients it starts (default 0;
 #                      0-1 lets the kernel spread them over both CPUs)
 #   --reclaim-only     only the reclaim measurement (no throughput, latency or
 #                      admission runs)
 #   --server-args ARGS more dipc-server options, e.g. "--lcore-priority 0"
+#   --no-sys-nice      the server without CAP_SYS_NICE (setpriv), as a user
+#                      would run it: no SCHED_FIFO boost of a closing slot's
+#                      worker, no lcore_priority (the baseline of both)
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 bin="$top/build/app"
 runs=5; duration=2; kills=100; connects=1000; idle=busy; load=0; client_cpus=0; only_reclaim=false
-server_args=""
+server_args=""; wrap=()
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--runs) runs=$2; shift 2 ;;
@@ -44,6 +47,7 @@ while [ $# -gt 0 ]; do
 	--client-cpus) client_cpus=$2; shift 2 ;;
 	--reclaim-only) only_reclaim=true; shift ;;
 	--server-args) server_args=$2; shift 2 ;;
+	--no-sys-nice) wrap=(setpriv --bounding-set -sys_nice --inh-caps -sys_nice); shift ;;
 	*) echo "pool-bench: unknown option '$1'" >&2; exit 2 ;;
 	esac
 done
@@ -61,7 +65,7 @@ probe() {
 }
 
 serve() {
-	start_bg "$work/server.log" "dipc-server: ready" "$bin/dipc-server" -l 0-1 \
+	start_bg "$work/server.log" "dipc-server: ready" ${wrap[@]+"${wrap[@]}"} "$bin/dipc-server" -l 0-1 \
 		--file-prefix "$prefix" -- --idle "$idle" $server_args || exit 1
 }
 
@@ -131,6 +135,7 @@ if ! $only_reclaim; then
 	perf connect --mode connect --count "$connects"
 fi
 stop_bg
+grep -h "cannot run the lcores" "$work/server.log" >&2 || true
 p_after=$(probe)
 echo "pool-bench: load average after: $(loadavg)" >&2
 

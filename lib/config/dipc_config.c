@@ -85,7 +85,7 @@ static const struct opt_desc opts[] = {
 	    allow_gids, NULL, "gids admitted (comma-separated), besides allow_uids"),
 	OPT("server", "workers", "workers", OPT_U32, 0, 127, 0,
 	    workers, NULL, "worker lcores to use, 0 = every worker lcore given to EAL"),
-	OPT("server", "lcore_priority", "lcore-priority", OPT_U32, 0, 19, 10,
+	OPT("server", "lcore_priority", "lcore-priority", OPT_U32, 0, 19, 0,
 	    lcore_priority, NULL, "control and worker lcores run at nice -N, ahead of clients "
 	    "sharing their CPUs; 0 = as started; needs root or CAP_SYS_NICE"),
 	OPT("ring", "size", "ring-size", OPT_POW2, 64, 65536, 1024,

@@ -101,9 +101,11 @@ struct dipc_server_config {
 	/**
 	 * [server] lcore_priority: the control and worker lcore threads run
 	 * at nice -lcore_priority, so that clients and other programs that
-	 * share their CPUs hold them up less (a dead client's slot waits for
-	 * its worker to pass a quiescent state); 0 = the nice value the server
-	 * started with; 0..19, default 10. Needs root or CAP_SYS_NICE.
+	 * share their CPUs hold them up less; 0 = the nice value the server
+	 * started with; 0..19, default 0. Needs root or CAP_SYS_NICE. On a
+	 * CPU shared with clients it also slows the kernel's teardown of a
+	 * dead client (docs/PERFORMANCE.md, "Dead-client detection under
+	 * load"), hence off by default.
 	 */
 	uint32_t lcore_priority;
 	/** [ring] size: ring entries, a power of two, 64..65536, default 1024. */

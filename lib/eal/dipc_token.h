@@ -7,12 +7,11 @@
  * The admission token: a secret shared by the server and its clients
  * through a file, proven without ever being written to shared memory.
  *
- * Every process attached to the server's hugepages can read the connection
- * table, so the token itself never goes there. The server publishes a
- * fresh random nonce in each free slot; a client proves it knows the token
- * by writing dipc_token_mac(token, nonce, slot, pid), a keyed SipHash-2-4,
- * and the server checks it. A MAC seen by another process is worth nothing
- * elsewhere: the nonce is replaced after every admission decision.
+ * The token never travels. In the admission handshake (the server's
+ * dipc_admit socket) the server sends a fresh random nonce; a client
+ * proves it knows the token with dipc_token_mac(token, nonce, 0, pid), a
+ * keyed SipHash-2-4, and the server checks it. A MAC seen by another
+ * process is worth nothing elsewhere: every handshake has its own nonce.
  */
 
 #include <stddef.h>

@@ -8,7 +8,7 @@
  * decision is taken on a snapshot (what the client said, what the kernel
  * said of it, what the server offers), its grants going out in a result.
  * Nothing here touches shared memory or a socket, so both can be tested
- * and fuzzed alone (tests/fuzz/fuzz_admission.c, fuzz_admit_msg.c).
+ * and fuzzed alone (tests/fuzz/fuzz_admission.c).
  */
 
 #include <stddef.h>

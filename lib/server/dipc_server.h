@@ -239,7 +239,7 @@ unsigned int dipc_server_mbufs_in_use(const struct dipc_server *s);
 
 /**
  * Mbufs lent to connections still open (their clients hold them, or they
- * wait in their rings), and responses held back for them. Exact once
+ * wait in their rings). Exact once
  * dipc_server_run() has returned; a snapshot while it runs.
  */
 unsigned int dipc_server_mbufs_lent(const struct dipc_server *s);
