@@ -87,6 +87,28 @@ harness_hugepages_available(void)
 	       hugetlbfs_mounts(NULL, NULL) > 0;
 }
 
+/* Reserved but in use: the test program meson runs beside this one gives
+ * its pages back when its servers have exited, which on a loaded machine
+ * can take many seconds after they said they stopped. Waits up to
+ * HARNESS_HUGEPAGES_MS; returns 1 once a server's worth is free, 0 if
+ * not in time (the server then fails with its own message). */
+int
+harness_wait_hugepages(void)
+{
+	unsigned int waited;
+
+	for (waited = 0; !harness_hugepages_available(); waited += 100) {
+		if (waited >= HARNESS_HUGEPAGES_MS) {
+			fprintf(stderr, "harness: fewer than %d free 2 MB hugepages for %u s: "
+					"another DPDK process holds them (dpdk-hugepages.py -s)\n",
+				HARNESS_SERVER_PAGES, HARNESS_HUGEPAGES_MS / 1000);
+			return 0;
+		}
+		usleep(100000);
+	}
+	return 1;
+}
+
 int
 harness_init(struct harness *h, const char *name)
 {
@@ -386,6 +408,7 @@ harness_spawn_server(struct harness *h, struct harness_proc *p, const char *pref
 	eal[n] = NULL;
 	snprintf(log, sizeof(log), "%s/server-%u.log", h->dir, h->nb_servers++);
 	build_argv(argv, 64, harness_bin("DIPC_SERVER", "app/dipc-server"), eal, app);
+	harness_wait_hugepages();
 	return harness_spawn(p, log, -1, argv);
 }
 
@@ -558,6 +581,7 @@ harness_server_state(const struct harness *h, struct harness_state *s)
 	N(refused_pid, "refused_pid");
 	N(refused_uid, "refused_uid");
 	N(refused_proto, "refused_proto");
+	N(bad_slot_state, "bad_slot_state");
 	N(slots_created, "slots_created");
 	N(reused, "reused");
 	N(closed, "closed");
@@ -889,24 +913,13 @@ static int
 harness_run(const char *group, const char *tag, const struct CMUnitTest *tests,
 	    size_t nb_tests)
 {
-	unsigned int waited;
-
 	if (!harness_hugepages_reserved()) {
 		fprintf(stderr, "SKIP: no 2 MB hugepages (reserve them with "
 				"tools/setup.sh or dpdk-hugepages.py -p 2M --setup 1G)\n");
 		return HARNESS_SKIP;
 	}
-	/* Reserved but in use: the test programs meson runs beside this one
-	 * give theirs back when their servers stop. */
-	for (waited = 0; !harness_hugepages_available(); waited += 100) {
-		if (waited >= HARNESS_HUGEPAGES_MS) {
-			fprintf(stderr, "harness: fewer than %d free 2 MB hugepages for %u s: "
-					"another DPDK process holds them (dpdk-hugepages.py -s)\n",
-				HARNESS_SERVER_PAGES, HARNESS_HUGEPAGES_MS / 1000);
-			return 1;
-		}
-		usleep(100000);
-	}
+	if (!harness_wait_hugepages())
+		return 1;
 	harness_tag = tag;
 	harness_cleanup_stale();
 	signal(SIGPIPE, SIG_IGN);

@@ -97,6 +97,8 @@ struct harness_state {
 	/* Refused by the admission socket: a forged pid, a uid/gid not
 	 * allowed, a handshake out of protocol. */
 	unsigned long refused_pid, refused_uid, refused_proto;
+	/* Slot state words a client wrote that the server had to put right. */
+	unsigned long bad_slot_state;
 	unsigned long stalled, stall_closed, moved, reclaimed_mbufs;
 	/* Messages, of open and closed connections. */
 	unsigned long rx, tx, invalid, rsp_full, given_back;
@@ -129,6 +131,10 @@ int harness_hugepages_reserved(void);
 
 /* 1 if enough 2 MB hugepages for a server are reserved, free and mounted. */
 int harness_hugepages_available(void);
+
+/* Wait (up to HARNESS_HUGEPAGES_MS) until harness_hugepages_available().
+ * 1 if so, 0 if not in time. harness_spawn_server() calls it. */
+int harness_wait_hugepages(void);
 
 /* Fresh prefix and run directory. */
 int harness_init(struct harness *h, const char *name);

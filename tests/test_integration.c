@@ -37,16 +37,25 @@ test_million_echo_calls(void **state)
 {
 	struct harness *h = *state;
 	struct harness_state s;
-	const char *args[] = { "calls", "1000000", NULL };
+	/* DIPC_TEST_ECHO_CALLS: fewer in the -O0 ASan run (tools/test.sh),
+	 * where a million calls take minutes and check nothing more. */
+	const char *env = getenv("DIPC_TEST_ECHO_CALLS");
+	unsigned long n = env != NULL ? strtoul(env, NULL, 10) : 1000000;
+	char count[24], done[64];
+	const char *args[] = { "calls", count, NULL };
 	int c;
 
+	if (n == 0 || n > 100000000)
+		n = 1000000;
+	snprintf(count, sizeof(count), "%lu", n);
+	snprintf(done, sizeof(done), "%lu echo calls ok", n);
 	assert_int_equal(harness_start_server(h, NULL), 0);
 	c = harness_start_client(h, args);
 	assert_true(c >= 0);
 	harness_expect_client(h, c, 0, 240000);
-	assert_true(harness_log_contains(&h->clients[c], "1000000 echo calls ok"));
+	assert_true(harness_log_contains(&h->clients[c], done));
 	harness_expect_idle_stop(h, &s);
-	expect_state(&s, rx, 1000000);
+	expect_state(&s, rx, n);
 	expect_state(&s, invalid, 0);
 }
 
@@ -677,10 +686,7 @@ test_hostile_client(void **state)
 	expect_state(&s, dropped_not_mbuf, 7);
 	expect_state(&s, dropped_not_lent, 1);
 	expect_state(&s, invalid_bad_mbuf, 4); /* mbuf metadata corrupted */
-	/* The server counts corrupted slot states in its private memory
-	 * only: neither telemetry nor dipc-info has the figure, so this one
-	 * is read from its last report, until the server publishes it. */
-	assert_true(harness_log_contains(&h->server, "slot states corrupted by clients: 1"));
+	expect_state(&s, bad_slot_state, 1);
 }
 
 static void

@@ -430,6 +430,11 @@ dipc_server_create(const struct dipc_server_config *cfg)
 	ret = create_workers(s);
 	if (ret != 0)
 		goto fail;
+	/* The lcore threads' ids, so that a closing slot's worker can be
+	 * boosted (begin_close()); without them (a worker lcore busy with
+	 * the application's function) closes wait for the worker as it runs. */
+	if (dipc_eal_lcores_init() != 0)
+		SERVER_LOG(NOTICE, "a worker lcore is busy: closes will not boost its thread");
 	/* Everything shared by the workers sits on the first worker's socket. */
 	socket = s->workers[0].socket;
 
