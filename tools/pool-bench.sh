@@ -26,10 +26,9 @@
 #                      0-1 lets the kernel spread them over both CPUs)
 #   --reclaim-only     only the reclaim measurement (no throughput, latency or
 #                      admission runs)
-#   --server-args ARGS more dipc-server options, e.g. "--lcore-priority 0"
+#   --server-args ARGS more dipc-server options, e.g. "--lcore-priority 10"
 #   --no-sys-nice      the server without CAP_SYS_NICE (setpriv), as a user
-#                      would run it: no SCHED_FIFO boost of a closing slot's
-#                      worker, no lcore_priority (the baseline of both)
+#                      would run it: lcore_priority has no effect
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)

@@ -225,7 +225,7 @@ stop_load(const pid_t *pids, unsigned int n)
 static int
 observer_fifo(void)
 {
-	/* Above dipc-server's worker while it is boosted (priority 1). */
+	/* Above any real-time thread of the server's (none by default). */
 	struct sched_param sp = { .sched_priority = 2 };
 
 	return sched_setscheduler(0, SCHED_FIFO | SCHED_RESET_ON_FORK, &sp) == 0;

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include <errno.h>
 #include <fcntl.h>
-#include <sched.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -214,31 +213,6 @@ dipc_eal_lcores_nice(int nice)
 			first = -errno;
 	}
 	return n == 0 ? -ENOENT : first;
-}
-
-int
-dipc_eal_lcore_boost(unsigned int lcore, int on)
-{
-	struct sched_param sp = { .sched_priority = on ? 1 : 0 };
-	pid_t tid = lcore < RTE_MAX_LCORE ?
-		__atomic_load_n(&lcore_tid[lcore], __ATOMIC_ACQUIRE) : 0;
-	rte_cpuset_t both;
-
-	if (tid == 0)
-		return -ENOENT;
-	/* A busy lcore SCHED_FIFO on a CPU of the main lcore would keep the
-	 * main lcore, which ends the boost, from running. */
-	if (on) {
-		const rte_cpuset_t lc = rte_lcore_cpuset(lcore);
-		const rte_cpuset_t mc = rte_lcore_cpuset(rte_get_main_lcore());
-
-		CPU_AND(&both, &lc, &mc);
-		if (CPU_COUNT(&both) != 0)
-			return -EDEADLK;
-	}
-	if (sched_setscheduler(tid, on ? SCHED_FIFO : SCHED_OTHER, &sp) != 0)
-		return -errno;
-	return 0;
 }
 
 static int cleanup_exit_status;

@@ -107,7 +107,7 @@ int dipc_eal_primary_pid_dir(const char *run_dir);
 
 /**
  * Learn the thread id of every lcore thread (the calling main lcore and
- * each worker lcore), for dipc_eal_lcores_nice() and dipc_eal_lcore_boost().
+ * each worker lcore), for dipc_eal_lcores_nice().
  *
  * Call it once from the main lcore after rte_eal_init(), while no worker
  * lcore runs a function: it runs one on each and waits for it.
@@ -127,24 +127,6 @@ int dipc_eal_lcores_init(void);
  *   of setpriority() (-EACCES, -EPERM: not allowed), the rest set anyway.
  */
 int dipc_eal_lcores_nice(int nice);
-
-/**
- * Run one lcore's thread SCHED_FIFO (priority 1) for a while, or back as
- * an ordinary thread (SCHED_OTHER; its nice value is kept).
- *
- * For a thread that must run soon on a CPU shared with ordinary threads
- * (the kernel preempts them for it at once); a busy-polling lcore must not
- * stay so: it would keep its CPU from every ordinary thread.
- *
- * Call it from the main lcore, which must be able to run to end the boost:
- * an lcore that may run on a CPU of the main lcore is not boosted.
- *
- * @return
- *   0; -ENOENT if the lcore's thread is not known (dipc_eal_lcores_init());
- *   -EDEADLK if the lcore shares a CPU with the main lcore; or the negative
- *   errno of sched_setscheduler() (-EPERM: not allowed).
- */
-int dipc_eal_lcore_boost(unsigned int lcore, int on);
 
 /**
  * rte_eal_cleanup(), bounded in time.

@@ -430,11 +430,6 @@ dipc_server_create(const struct dipc_server_config *cfg)
 	ret = create_workers(s);
 	if (ret != 0)
 		goto fail;
-	/* The lcore threads' ids, so that a closing slot's worker can be
-	 * boosted (begin_close()); without them (a worker lcore busy with
-	 * the application's function) closes wait for the worker as it runs. */
-	if (dipc_eal_lcores_init() != 0)
-		SERVER_LOG(NOTICE, "a worker lcore is busy: closes will not boost its thread");
 	/* Everything shared by the workers sits on the first worker's socket. */
 	socket = s->workers[0].socket;
 
@@ -853,15 +848,8 @@ begin_close(struct dipc_server *s, uint32_t slot, int workers_stopped)
 	struct server_slot *ss = &s->slots[slot];
 
 	if (!workers_stopped) {
-		struct server_worker *w = &s->workers[ss->worker];
-
-		worker_list_remove(w, slot);
+		worker_list_remove(&s->workers[ss->worker], slot);
 		ss->qs_token = rte_rcu_qsbr_start(s->qsbr);
-		/* Its quiescent state comes when the worker runs again: make
-		 * that now, not when ordinary threads on its CPU let it. */
-		if (w->nb_closing++ == 0)
-			dipc_eal_lcore_boost(w->lcore, 1);
-		ss->boosted = 1;
 	}
 	ss->state = SLOT_CLOSING;
 }
@@ -915,13 +903,6 @@ finish_close(struct dipc_server *s, uint32_t slot, int workers_stopped)
 
 	if (!workers_stopped && rte_rcu_qsbr_check(s->qsbr, ss->qs_token, false) != 1)
 		return;
-	if (ss->boosted) {
-		struct server_worker *w = &s->workers[ss->worker];
-
-		ss->boosted = 0;
-		if (--w->nb_closing == 0)
-			dipc_eal_lcore_boost(w->lcore, 0);
-	}
 	n = server_sweep_slot(s, slot);
 	if (n != ss->lent)
 		SERVER_LOG(WARNING, "slot %u: took back %u mbufs, %u were lent", slot, n, ss->lent);

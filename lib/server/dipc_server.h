@@ -122,10 +122,6 @@ typedef void (*dipc_server_report_t)(FILE *f, void *arg);
 /**
  * Create the server's shared objects (primary process only).
  *
- * Call it while the worker lcores are idle: it runs a function on each
- * once, to learn its thread (a worker is run SCHED_FIFO for the moment it
- * takes to let go of a closing connection, when the process may).
- *
  * @param cfg
  *   Validated configuration (copied).
  * @return

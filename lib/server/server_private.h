@@ -132,7 +132,6 @@ struct server_slot {
 	uint32_t generation;       /* admissions on this slot, as published */
 	uint8_t state;             /* enum server_slot_state, control lcore only */
 	uint8_t dead;              /* control: the client died without closing */
-	uint8_t boosted;           /* control: counted in its worker's nb_closing */
 	uint64_t qs_token;         /* control: RCU token taken after the removal */
 	uint64_t uses;             /* control: admissions on this slot */
 	uint64_t stall_since;      /* worker: ns (monotonic) responses began to wait; 0 */
@@ -193,9 +192,6 @@ struct server_worker {
 	/* Non-NULL while a capture runs (dipc_capture.c): set and cleared by
 	 * the capture controller, loaded once per received burst. */
 	struct dipc_capture *capture;
-	/* Control lcore only: this worker's slots closing, waiting for its
-	 * quiescent state; while any, its thread runs SCHED_FIFO. */
-	uint32_t nb_closing;
 } __rte_cache_aligned;
 
 _Static_assert(DIPC_STATUS_MAX <= DIPC_STATS_NB_STATUS, "shared counters hold every status");
