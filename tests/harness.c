@@ -341,6 +341,26 @@ harness_diagnose(const struct harness_proc *p)
 	if (d != NULL)
 		closedir(d);
 	hugetlbfs_mounts(print_dir_locks, NULL);
+	/* Where each thread is in user space (a process that spins shows
+	 * state R and no wait channel above). */
+	if (access("/usr/bin/gdb", X_OK) == 0 && access("/usr/bin/timeout", X_OK) == 0) {
+		char spid[16];
+		pid_t g;
+		int st;
+
+		snprintf(spid, sizeof(spid), "%d", (int)p->pid);
+		fprintf(stderr, "harness: pid %d, stacks (gdb):\n", (int)p->pid);
+		fflush(stderr);
+		g = fork();
+		if (g == 0) {
+			dup2(STDERR_FILENO, STDOUT_FILENO);
+			execl("/usr/bin/timeout", "timeout", "30", "/usr/bin/gdb", "-batch", "-nx",
+			      "-q", "-p", spid, "-ex", "thread apply all bt", (char *)NULL);
+			_exit(127);
+		}
+		if (g > 0)
+			waitpid(g, &st, 0);
+	}
 }
 
 void

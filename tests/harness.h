@@ -195,7 +195,8 @@ void harness_dump_log(const struct harness_proc *p);
 /* Print to stderr, for a process that overstays a wait: its threads'
  * states and kernel wait channels, and who holds or waits for the flock
  * of the hugetlbfs directory (EAL's machine-wide lock, see
- * docs/DESIGN-NOTES.md "Processes and EAL"). */
+ * docs/DESIGN-NOTES.md "Processes and EAL"), and, when gdb is installed
+ * (tools/setup.sh installs it), every thread's stack. */
 void harness_diagnose(const struct harness_proc *p);
 
 /* Send @cmd ("/dipc/stats", "/dipc/connections,3", ...) to the server's

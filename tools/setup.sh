@@ -49,7 +49,7 @@ if $prepare; then
 # tshark reads message captures back (tests/test_capture.c, tools/dipc.lua);
 # nodejs is a baseline of tools/baselines.sh; gnuplot-nox draws tools/plot.sh.
 packages="dpdk libdpdk-dev dpdk-dev libnuma-dev libcmocka-dev meson ninja-build pkg-config
-	gcc libc6-dev libhugetlbfs-bin python3 python3-pyelftools strace util-linux procps cppcheck clang-tidy gcovr clang-14 libclang-rt-14-dev
+	gcc libc6-dev libhugetlbfs-bin python3 python3-pyelftools strace gdb util-linux procps cppcheck clang-tidy gcovr clang-14 libclang-rt-14-dev
 	liblz4-dev libcjson-dev libprotobuf-c-dev protobuf-c-compiler libmsgpack-dev tshark
 	nodejs gnuplot-nox"
 missing=""
