@@ -113,7 +113,7 @@ static void
 kill9_server(struct harness *h)
 {
 	kill(h->server.pid, SIGKILL);
-	assert_int_equal(harness_wait(&h->server, 10000), 128 + SIGKILL);
+	assert_int_equal(harness_wait(&h->server, HARNESS_STOP_MS), 128 + SIGKILL);
 }
 
 static void
@@ -138,10 +138,21 @@ test_clean_stop_leaves_nothing(void **state)
 	assert_left(h->prefix);
 	c = harness_start_client(h, calls);
 	assert_true(c >= 0);
-	harness_expect_client(h, c, 0, 30000);
+	harness_expect_client(h, c, 0, HARNESS_STATE_MS);
 	stop_server(h);
 	assert_nothing_left(h->prefix);
 	assert_false(harness_log_contains(&h->server, "left its hugepage files"));
+}
+
+/* The client that kept the files mapped is killed: now --cleanup removes
+ * everything. */
+static void
+kill_holder_then_cleanup(struct harness *h, int c)
+{
+	kill(h->clients[c].pid, SIGKILL);
+	harness_expect_client(h, c, 128 + SIGKILL, HARNESS_STOP_MS);
+	expect_cleanup(h, h->prefix, 0, "removed");
+	assert_nothing_left(h->prefix);
 }
 
 /* A client still attached when the server stops keeps the files: the
@@ -158,7 +169,7 @@ test_clean_stop_with_client_left(void **state)
 	assert_int_equal(harness_start_server(h, NULL), 0);
 	c = harness_start_client(h, hold);
 	assert_true(c >= 0);
-	harness_expect_log(h, c, "connected on slot", 15000);
+	harness_expect_log(h, c, "connected on slot", HARNESS_START_MS);
 	stop_server(h);
 	assert_left(h->prefix);
 	snprintf(text, sizeof(text), "mapped by pid %d", (int)h->clients[c].pid);
@@ -169,10 +180,7 @@ test_clean_stop_with_client_left(void **state)
 	expect_cleanup(h, h->prefix, 1, text);
 	assert_left(h->prefix);
 
-	kill(h->clients[c].pid, SIGKILL);
-	harness_expect_client(h, c, 128 + SIGKILL, 10000);
-	expect_cleanup(h, h->prefix, 0, "removed");
-	assert_nothing_left(h->prefix);
+	kill_holder_then_cleanup(h, c);
 }
 
 /* kill -9: the files stay; --cleanup removes them; again, a no-op. */
@@ -208,7 +216,7 @@ test_cleanup_refused_while_server_runs(void **state)
 	assert_true(run_dir_exists(h->prefix));
 	c = harness_start_client(h, calls);
 	assert_true(c >= 0);
-	harness_expect_client(h, c, 0, 30000);
+	harness_expect_client(h, c, 0, HARNESS_STATE_MS);
 	stop_server(h);
 	assert_nothing_left(h->prefix);
 }
@@ -225,16 +233,13 @@ test_cleanup_refused_while_client_maps(void **state)
 	assert_int_equal(harness_start_server(h, NULL), 0);
 	c = harness_start_client(h, hold);
 	assert_true(c >= 0);
-	harness_expect_log(h, c, "connected on slot", 15000);
+	harness_expect_log(h, c, "connected on slot", HARNESS_START_MS);
 	kill9_server(h);
 	snprintf(text, sizeof(text), "mapped by pid %d", (int)h->clients[c].pid);
 	expect_cleanup(h, h->prefix, 1, text);
 	assert_left(h->prefix);
 
-	kill(h->clients[c].pid, SIGKILL);
-	harness_expect_client(h, c, 128 + SIGKILL, 10000);
-	expect_cleanup(h, h->prefix, 0, "removed");
-	assert_nothing_left(h->prefix);
+	kill_holder_then_cleanup(h, c);
 }
 
 /* The same with dipc-info attached (stopped, so that it does not notice
@@ -250,7 +255,7 @@ test_cleanup_refused_while_info_maps(void **state)
 	assert_int_equal(harness_start_server(h, NULL), 0);
 	i = harness_start_client_bin(h, "DIPC_INFO", "app/dipc-info", watch);
 	assert_true(i >= 0);
-	harness_expect_log(h, i, "dipc-info: server pid", 15000);
+	harness_expect_log(h, i, "dipc-info: server pid", HARNESS_START_MS);
 	kill(h->clients[i].pid, SIGSTOP);
 	kill9_server(h);
 	snprintf(text, sizeof(text), "mapped by pid %d", (int)h->clients[i].pid);
