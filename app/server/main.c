@@ -170,9 +170,12 @@ main(int argc, char **argv)
 	if (ret < 0)
 		return 1;
 	/* Ahead of the clients that share their CPUs (server.lcore_priority). */
-	ret = dipc_eal_lcores_init();
-	if (ret == 0 && cfg.lcore_priority != 0)
-		ret = dipc_eal_lcores_nice(-(int)cfg.lcore_priority);
+	ret = 0;
+	if (cfg.lcore_priority != 0) {
+		ret = dipc_eal_lcores_init();
+		if (ret == 0)
+			ret = dipc_eal_lcores_nice(-(int)cfg.lcore_priority);
+	}
 	if (ret != 0)
 		fprintf(stderr, "dipc-server: cannot run the lcores at nice -%u (%s): they keep "
 				"their priority; run as root or with CAP_SYS_NICE, or set "
