@@ -255,10 +255,21 @@ harness_wait_log(struct harness_proc *p, const char *text, unsigned int timeout_
 	return 0;
 }
 
-/* The holders of (and waiters for) flocks on a hugetlbfs directory. */
+/* Up to this many holders of a hugetlbfs directory's flock get their
+ * stacks printed beside the process that overstayed. */
+#define HARNESS_MAX_HOLDERS 4
+
+struct dir_lock_holders {
+	pid_t pid[HARNESS_MAX_HOLDERS];
+	unsigned int n;
+};
+
+/* The holders of (and waiters for) flocks on a hugetlbfs directory; the
+ * holders' pids go into *arg. */
 static void
-print_dir_locks(const char *dir, void *arg __attribute__((unused)))
+print_dir_locks(const char *dir, void *arg)
 {
+	struct dir_lock_holders *holders = arg;
 	char line[256], want[64], cmd[256], path[64];
 	unsigned int pid;
 	struct stat st;
@@ -293,13 +304,43 @@ print_dir_locks(const char *dir, void *arg __attribute__((unused)))
 			cmd[n] = '\0';
 		}
 		fprintf(stderr, "  %.*s-> %s\n", (int)strcspn(line, "\n"), line, cmd);
+		/* "N: -> FLOCK ..." is a waiter; the others hold the lock. */
+		if (strstr(line, "->") == NULL && pid != 0 && holders->n < HARNESS_MAX_HOLDERS)
+			holders->pid[holders->n++] = (pid_t)pid;
 	}
 	fclose(f);
+}
+
+/* Where each thread of a process is in user space (a process that spins
+ * shows state R and no wait channel in /proc). */
+static void
+print_stacks(pid_t pid)
+{
+	char spid[16];
+	pid_t g;
+	int st;
+
+	if (access("/usr/bin/gdb", X_OK) != 0 || access("/usr/bin/timeout", X_OK) != 0)
+		return;
+	snprintf(spid, sizeof(spid), "%d", (int)pid);
+	fprintf(stderr, "harness: pid %d, stacks (gdb):\n", (int)pid);
+	fflush(stderr);
+	g = fork();
+	if (g == 0) {
+		dup2(STDERR_FILENO, STDOUT_FILENO);
+		execl("/usr/bin/timeout", "timeout", "30", "/usr/bin/gdb", "-batch", "-nx", "-q",
+		      "-p", spid, "-ex", "thread apply all bt", (char *)NULL);
+		_exit(127);
+	}
+	if (g > 0)
+		waitpid(g, &st, 0);
 }
 
 void
 harness_diagnose(const struct harness_proc *p)
 {
+	struct dir_lock_holders holders = { .n = 0 };
+	unsigned int i;
 	char path[320], comm[64], wchan[64], stat[512], *st;
 	struct dirent *e;
 	DIR *d;
@@ -340,27 +381,12 @@ harness_diagnose(const struct harness_proc *p)
 	}
 	if (d != NULL)
 		closedir(d);
-	hugetlbfs_mounts(print_dir_locks, NULL);
-	/* Where each thread is in user space (a process that spins shows
-	 * state R and no wait channel above). */
-	if (access("/usr/bin/gdb", X_OK) == 0 && access("/usr/bin/timeout", X_OK) == 0) {
-		char spid[16];
-		pid_t g;
-		int st;
-
-		snprintf(spid, sizeof(spid), "%d", (int)p->pid);
-		fprintf(stderr, "harness: pid %d, stacks (gdb):\n", (int)p->pid);
-		fflush(stderr);
-		g = fork();
-		if (g == 0) {
-			dup2(STDERR_FILENO, STDOUT_FILENO);
-			execl("/usr/bin/timeout", "timeout", "30", "/usr/bin/gdb", "-batch", "-nx",
-			      "-q", "-p", spid, "-ex", "thread apply all bt", (char *)NULL);
-			_exit(127);
-		}
-		if (g > 0)
-			waitpid(g, &st, 0);
-	}
+	hugetlbfs_mounts(print_dir_locks, &holders);
+	print_stacks(p->pid);
+	/* What a holder of the flock does keeps every waiter waiting. */
+	for (i = 0; i < holders.n; i++)
+		if (holders.pid[i] != p->pid)
+			print_stacks(holders.pid[i]);
 }
 
 void

@@ -22,9 +22,10 @@ int server_cleanup_requested(int argc, char **argv);
  * nothing to remove, 1 refused or failed, 2 bad arguments). */
 int server_cleanup_main(int argc, char **argv);
 
-/* After rte_eal_cleanup() of a server that ran on @prefix: remove what
- * EAL left, or say what keeps it and how to remove it later. @huge_dir is
- * EAL's --huge-dir, or NULL. */
+/* Once this server no longer holds its own files on @prefix (after
+ * rte_eal_cleanup(), or dipc_eal_files_drop_own() before an exit without
+ * it): remove them, or say what keeps them and how to remove them later.
+ * @huge_dir is EAL's --huge-dir, or NULL. */
 void server_cleanup_at_exit(const char *prefix, const char *huge_dir);
 
 /* The --cleanup lines of the usage text. */

@@ -20,6 +20,7 @@
 #include "cleanup.h"
 #include "dipc_config.h"
 #include "dipc_eal.h"
+#include "dipc_eal_files.h"
 #include "dipc_ring_proto.h"
 #include "dipc_server.h"
 #include "kv_service.h"
@@ -33,9 +34,6 @@ static struct kv_service *kv;
 static volatile sig_atomic_t stop_early;
 /* EAL's --file-prefix and --huge-dir, for the clean-up at exit. */
 static const char *eal_prefix, *eal_huge_dir;
-
-/* Seconds the final clean-up may take before we give up on it. */
-#define CLEANUP_TIMEOUT_S 5
 
 /* SIGUSR1: print the counters (dipc_server_dump()) on the next control pass. */
 static void
@@ -232,19 +230,21 @@ main(int argc, char **argv)
 	in_use = dipc_server_mbufs_in_use(server) - dipc_server_mbufs_lent(server);
 	if (in_use != 0)
 		printf("dipc-server: %u mbufs were not returned to the pool\n", in_use);
-	/* Freeing DPDK memory takes EAL's shared memory locks, which a client
-	 * killed inside DPDK can leave held for ever: give up rather than
-	 * hang (see dipc_eal_cleanup_bounded()). */
-	dipc_eal_exit_guard(CLEANUP_TIMEOUT_S, ret == 0 ? 0 : 1, "dipc-server: stopped\n");
-	/* The workers have stopped: no handler reads the store. */
-	kv_free(kv);
-	kv = NULL;
-	dipc_server_free(server);
-	server = NULL;
-	rte_eal_cleanup();
-	dipc_eal_exit_guard_clear();
-	/* EAL removed the hugepage files it freed, never its runtime
-	 * directory: leave nothing behind that nobody uses. */
+	/*
+	 * Exit without freeing DPDK memory: the kernel takes the pages back
+	 * with the process. EAL's release (the rte_free()s of kv_free() and
+	 * dipc_server_free(), then rte_eal_cleanup()) frees page by page, each
+	 * under the exclusive flock of the hugetlbfs directory that every DPDK
+	 * process on the machine needs to start, and under the prefix's
+	 * shared rwlocks, which a client killed inside DPDK can leave held for
+	 * ever: on a loaded machine that took tens of seconds and held up
+	 * every other DPDK process's start meanwhile. Instead: drop our own
+	 * flocks on the prefix's files, then remove them all under one lock
+	 * of the directory (or say who still maps them).
+	 */
+	fflush(stdout);
+	if (dipc_eal_files_drop_own(eal_prefix, eal_huge_dir, NULL) < 0)
+		printf("dipc-server: cannot list its own open files; its hugepage files may stay\n");
 	server_cleanup_at_exit(eal_prefix, eal_huge_dir);
 	printf("dipc-server: stopped\n");
 	return ret == 0 ? 0 : 1;

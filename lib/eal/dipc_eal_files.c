@@ -8,6 +8,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -332,6 +333,78 @@ find_users(const struct huge_dir *dirs, unsigned int nb_dirs, const char *prefix
 			f->users[f->nb_users++] = (pid_t)pid;
 	}
 	closedir(proc);
+}
+
+/* Does @path name a hugepage file of @prefix in one of @dirs? */
+static int
+in_huge_dirs(const char *path, const struct huge_dir *dirs, unsigned int nb_dirs,
+	     const char *prefix)
+{
+	const char *base = strrchr(path, '/');
+	unsigned int i;
+
+	if (base == NULL || !is_hugefile(base + 1, prefix))
+		return 0;
+	for (i = 0; i < nb_dirs; i++)
+		if (strlen(dirs[i].path) == (size_t)(base - path) &&
+		    strncmp(path, dirs[i].path, (size_t)(base - path)) == 0)
+			return 1;
+	return 0;
+}
+
+int
+dipc_eal_files_drop_own(const char *file_prefix, const char *huge_dir, const char *run_dir)
+{
+	char own_run_dir[512], real_run_dir[PATH_MAX], link[300], target[1024], memsegs[600];
+	struct huge_dir dirs[MAX_HUGE_DIRS];
+	unsigned int nb_dirs = 0;
+	struct dirent *e;
+	int fd, n = 0;
+	ssize_t len;
+	DIR *d;
+
+	if (!valid_prefix(file_prefix))
+		return -EINVAL;
+	if (run_dir == NULL) {
+		if (dipc_eal_runtime_dir(file_prefix, own_run_dir, sizeof(own_run_dir)) != 0)
+			return -ENAMETOOLONG;
+		run_dir = own_run_dir;
+	}
+	/* /proc/self/fd shows resolved paths (/var/run is often a link). */
+	if (realpath(run_dir, real_run_dir) != NULL)
+		run_dir = real_run_dir;
+	if (snprintf(memsegs, sizeof(memsegs), "%s/fbarray_memseg", run_dir) >=
+	    (int)sizeof(memsegs))
+		return -ENAMETOOLONG;
+	if (huge_dir != NULL)
+		add_dir(dirs, &nb_dirs, huge_dir);
+	else
+		hugetlbfs_mounts(dirs, &nb_dirs);
+	d = opendir("/proc/self/fd");
+	if (d == NULL)
+		return -errno;
+	while ((e = readdir(d)) != NULL) {
+		if (!isdigit((unsigned char)e->d_name[0]))
+			continue;
+		fd = (int)strtol(e->d_name, NULL, 10);
+		if (fd == dirfd(d))
+			continue;
+		snprintf(link, sizeof(link), "/proc/self/fd/%s", e->d_name);
+		len = readlink(link, target, sizeof(target) - 1);
+		if (len <= 0)
+			continue;
+		target[len] = '\0';
+		if (strncmp(target, memsegs, strlen(memsegs)) == 0 ||
+		    in_huge_dirs(target, dirs, nb_dirs, file_prefix)) {
+			/* A mapping keeps the file, and its flock, after the
+			 * close: unlock first. */
+			flock(fd, LOCK_UN);
+			close(fd);
+			n++;
+		}
+	}
+	closedir(d);
+	return n;
 }
 
 int

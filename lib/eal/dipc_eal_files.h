@@ -80,6 +80,30 @@ struct dipc_eal_files {
 int dipc_eal_files_remove(const char *file_prefix, const char *huge_dir, const char *run_dir,
 			  struct dipc_eal_files *f);
 
+/**
+ * Unlock and close this process's own descriptors on the prefix's hugepage
+ * files and on the memseg list files (fbarray_memseg-*) of its runtime
+ * directory, which drops the shared flocks EAL holds on them (a mapping
+ * alone would keep them after a close), so that a following
+ * dipc_eal_files_remove() sees only other processes' use.
+ *
+ * For a primary that exits without rte_eal_cleanup() (dipc-server): its
+ * mappings stay valid until it exits, but EAL must not map, unmap or free
+ * memory afterwards. The config file and its lock are left alone, so no
+ * other primary can start on the prefix meanwhile.
+ *
+ * @param file_prefix
+ *   EAL --file-prefix, as for dipc_eal_files_remove().
+ * @param huge_dir
+ *   The hugetlbfs directory, or NULL for every hugetlbfs mount.
+ * @param run_dir
+ *   The runtime directory, or NULL for EAL's (dipc_eal_runtime_dir()).
+ * @return
+ *   The number of descriptors closed, or a negative errno (-EINVAL: not a
+ *   file prefix; /proc/self/fd unreadable).
+ */
+int dipc_eal_files_drop_own(const char *file_prefix, const char *huge_dir, const char *run_dir);
+
 #ifdef __cplusplus
 }
 #endif
