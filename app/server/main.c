@@ -242,6 +242,7 @@ main(int argc, char **argv)
 	 * flocks on the prefix's files, then remove them all under one lock
 	 * of the directory (or say who still maps them).
 	 */
+	dipc_server_close(server);
 	fflush(stdout);
 	if (dipc_eal_files_drop_own(eal_prefix, eal_huge_dir, NULL) < 0)
 		printf("dipc-server: cannot list its own open files; its hugepage files may stay\n");

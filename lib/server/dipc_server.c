@@ -1528,14 +1528,32 @@ dipc_server_dump(FILE *f, const struct dipc_server *s)
 }
 
 void
+dipc_server_close(struct dipc_server *s)
+{
+	unsigned int i;
+
+	if (s == NULL)
+		return;
+	dipc_capture_fini(s);
+	server_admit_close(s);
+	for (i = 0; s->slots != NULL && i < s->cfg.max_conns; i++) {
+		if (s->slots[i].pidfd >= 0)
+			close(s->slots[i].pidfd);
+		if (s->slots[i].sock >= 0)
+			close(s->slots[i].sock);
+		s->slots[i].pidfd = -1;
+		s->slots[i].sock = -1;
+	}
+}
+
+void
 dipc_server_free(struct dipc_server *s)
 {
 	unsigned int i, open = 0;
 
 	if (s == NULL)
 		return;
-	dipc_capture_fini(s);
-	server_admit_close(s);
+	dipc_server_close(s);
 	/* A client still attached maps the shared objects: freeing them would
 	 * unmap its pages under it (EAL syncs frees to secondaries), and it
 	 * would crash instead of seeing a stopped server. Leave them; they go
@@ -1546,14 +1564,6 @@ dipc_server_free(struct dipc_server *s)
 	if (open != 0)
 		SERVER_LOG(WARNING, "leaving the shared memory in place for %u client(s) still "
 				    "connected", open);
-	if (s->slots != NULL) {
-		for (i = 0; i < s->cfg.max_conns; i++) {
-			if (s->slots[i].pidfd >= 0)
-				close(s->slots[i].pidfd);
-			if (s->slots[i].sock >= 0)
-				close(s->slots[i].sock);
-		}
-	}
 	if (s->zones != NULL) {
 		for (i = 0; open == 0 && i <= s->cfg.max_conns / s->cfg.grow_step; i++)
 			rte_memzone_free(s->zones[i]);

@@ -255,7 +255,18 @@ unsigned int dipc_server_nb_workers(const struct dipc_server *s);
 void dipc_server_dump(FILE *f, const struct dipc_server *s);
 
 /**
- * Free every shared object the server created. Workers must have stopped.
+ * Finish what a stopped server has open outside DPDK memory: complete a
+ * running capture (its file is written out), close the admission socket
+ * and the connections' descriptors. Enough for an application that exits
+ * next and leaves DPDK memory to the kernel, as dipc-server does;
+ * dipc_server_free() calls it too. Calling it again does nothing.
+ * Workers must have stopped (dipc_server_run() has returned).
+ */
+void dipc_server_close(struct dipc_server *s);
+
+/**
+ * Free every shared object the server created, after dipc_server_close().
+ * Workers must have stopped.
  */
 void dipc_server_free(struct dipc_server *s);
 
