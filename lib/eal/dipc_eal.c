@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -251,11 +252,45 @@ dipc_eal_exit_guard_clear(void)
 	signal(SIGALRM, SIG_DFL);
 }
 
+/* Does @name end in "_" @pid (a secondary's copy of a memseg list)? */
+static int
+ends_with_pid(const char *name, const char *pid)
+{
+	size_t n = strlen(name), p = strlen(pid);
+
+	return n > p + 1 && name[n - p - 1] == '_' && strcmp(name + n - p, pid) == 0;
+}
+
+/* Remove what a secondary's rte_eal_cleanup() would have: its own files
+ * in the runtime directory. Best effort: the process exits next. */
+static void
+secondary_remove_own_files(void)
+{
+	char pid[16], sock[32];
+	struct dirent *e;
+	DIR *d;
+
+	snprintf(pid, sizeof(pid), "%d", (int)getpid());
+	snprintf(sock, sizeof(sock), "mp_socket_%s_", pid);
+	d = opendir(rte_eal_get_runtime_dir());
+	if (d == NULL)
+		return;
+	while ((e = readdir(d)) != NULL)
+		if ((strncmp(e->d_name, "fbarray_", 8) == 0 && ends_with_pid(e->d_name, pid)) ||
+		    strncmp(e->d_name, sock, strlen(sock)) == 0)
+			unlinkat(dirfd(d), e->d_name, 0);
+	closedir(d);
+}
+
 int
 dipc_eal_cleanup_bounded(unsigned int seconds, int status, const char *note)
 {
 	int ret;
 
+	if (rte_eal_process_type() == RTE_PROC_SECONDARY) {
+		secondary_remove_own_files();
+		return 0;
+	}
 	dipc_eal_exit_guard(seconds, status, note);
 	ret = rte_eal_cleanup();
 	dipc_eal_exit_guard_clear();

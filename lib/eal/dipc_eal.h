@@ -129,17 +129,28 @@ int dipc_eal_lcores_init(void);
 int dipc_eal_lcores_nice(int nice);
 
 /**
- * rte_eal_cleanup(), bounded in time.
+ * Leave DPDK before the process exits, bounded in time.
  *
- * A process killed inside DPDK while it held one of EAL's shared locks (a
- * client killed during its own EAL start holds the memory hotplug lock)
- * leaves it held for ever, and freeing hugepage memory then waits for ever.
- * This runs rte_eal_cleanup() under alarm(@p seconds); if the time runs
- * out, it writes @p note and a line saying why to stdout and calls
- * _exit(@p status). It replaces the SIGALRM disposition meanwhile.
+ * A secondary (every dipc client) does not call rte_eal_cleanup(): that
+ * takes the prefix's memory hotplug lock for writing, and a writer that
+ * waits for it sets a bit in shared memory that makes every other process
+ * of the prefix wait (a client starting meanwhile spins in its EAL start);
+ * a process cut off there (by this function's own time limit, or kill -9)
+ * leaves the bit set for ever. Instead it removes the files of its own in
+ * the runtime directory that rte_eal_cleanup() would have removed (its
+ * memseg list copies fbarray_*_PID and its mp socket mp_socket_PID_*),
+ * and returns 0: the kernel unmaps the rest when the process exits, which
+ * it should do next.
+ *
+ * A primary runs rte_eal_cleanup() under alarm(@p seconds): a process
+ * killed inside DPDK while it held one of EAL's shared locks leaves it
+ * held for ever, and freeing hugepage memory then waits for ever. If the
+ * time runs out, it writes @p note and a line saying why to stdout and
+ * calls _exit(@p status). It replaces the SIGALRM disposition meanwhile.
  *
  * @return
- *   What rte_eal_cleanup() returned, if it returned in time.
+ *   0 in a secondary; in a primary, what rte_eal_cleanup() returned, if it
+ *   returned in time.
  */
 int dipc_eal_cleanup_bounded(unsigned int seconds, int status, const char *note);
 
