@@ -32,6 +32,9 @@
 
 RTE_LOG_REGISTER_DEFAULT(dipc_server_logtype, NOTICE);
 
+/* Closes (owner-table sweeps) finished per control pass, at most. */
+#define CONTROL_SWEEPS_PER_PASS 16
+
 /* Echo: the request becomes its own response, body untouched (zero copy);
  * rsp_len starts as the request's body length. */
 static int
@@ -893,8 +896,9 @@ release_slot(struct dipc_server *s, struct dipc_shm_conn *conn)
 }
 
 /* Finish closing once the worker quiesced: nobody touches the slot any
- * more, so take back every mbuf lent to it and hand the slot back. */
-static void
+ * more, so take back every mbuf lent to it and hand the slot back.
+ * Returns 1 if it did (a sweep of the owner tables), 0 if not yet. */
+static int
 finish_close(struct dipc_server *s, uint32_t slot, int workers_stopped)
 {
 	struct server_slot *ss = &s->slots[slot];
@@ -902,7 +906,7 @@ finish_close(struct dipc_server *s, uint32_t slot, int workers_stopped)
 	unsigned int n;
 
 	if (!workers_stopped && rte_rcu_qsbr_check(s->qsbr, ss->qs_token, false) != 1)
-		return;
+		return 0;
 	n = server_sweep_slot(s, slot);
 	if (n != ss->lent)
 		SERVER_LOG(WARNING, "slot %u: took back %u mbufs, %u were lent", slot, n, ss->lent);
@@ -923,6 +927,7 @@ finish_close(struct dipc_server *s, uint32_t slot, int workers_stopped)
 	ss->state = SLOT_FREE;
 	conn->client_pid = 0;
 	release_slot(s, conn);
+	return 1;
 }
 
 /*
@@ -1144,7 +1149,7 @@ publish_stats(struct dipc_server *s, int force)
 static unsigned int
 control_pass(struct dipc_server *s, int stopping, int workers_stopped, int *busy)
 {
-	unsigned int i, in_use = 0, free_ready = 0;
+	unsigned int i, in_use = 0, free_ready = 0, sweeps = 0;
 
 	*busy = s->nb_handshakes != 0;
 	/* The heartbeat: clients that see none for two periods report the
@@ -1176,7 +1181,16 @@ control_pass(struct dipc_server *s, int stopping, int workers_stopped, int *busy
 			*busy = 1;
 			break;
 		case SLOT_CLOSING:
-			finish_close(s, i, workers_stopped);
+			/* Each close sweeps the owner tables (every object of
+			 * every pool): a client process that closes its hundreds
+			 * of connections at once must not hold up admissions and
+			 * the heartbeat for the whole lot (on a loaded machine
+			 * that was seconds). The rest wait for the next passes. */
+			if (sweeps < CONTROL_SWEEPS_PER_PASS && finish_close(s, i, workers_stopped)) {
+				sweeps++;
+				__atomic_store_n(&s->shm->heartbeat, dipc_eal_now_ns(),
+						 __ATOMIC_RELEASE);
+			}
 			*busy = 1;
 			break;
 		case SLOT_MOVING:
