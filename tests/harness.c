@@ -26,6 +26,31 @@
 #include "dipc_eal.h"
 #include "harness.h"
 
+/* DIPC_TEST_WAIT_SCALE (1..10, default 1) multiplies every wait bound:
+ * tools/test.sh sets it for the sanitizer build, whose processes run
+ * several times slower (as meson's --timeout-multiplier does for whole
+ * tests). */
+unsigned int
+harness_wait_scale(void)
+{
+	static unsigned int scale;
+	const char *v;
+
+	if (scale == 0) {
+		v = getenv("DIPC_TEST_WAIT_SCALE");
+		scale = v != NULL ? (unsigned int)strtoul(v, NULL, 10) : 1;
+		if (scale < 1 || scale > 10)
+			scale = 1;
+	}
+	return scale;
+}
+
+static unsigned int
+scaled(unsigned int ms)
+{
+	return ms * harness_wait_scale();
+}
+
 static unsigned int harness_seq;
 
 const char *
@@ -98,10 +123,10 @@ harness_wait_hugepages(void)
 	unsigned int waited;
 
 	for (waited = 0; !harness_hugepages_available(); waited += 100) {
-		if (waited >= HARNESS_HUGEPAGES_MS) {
+		if (waited >= scaled(HARNESS_HUGEPAGES_MS)) {
 			fprintf(stderr, "harness: fewer than %d free 2 MB hugepages for %u s: "
 					"another DPDK process holds them (dpdk-hugepages.py -s)\n",
-				HARNESS_SERVER_PAGES, HARNESS_HUGEPAGES_MS / 1000);
+				HARNESS_SERVER_PAGES, scaled(HARNESS_HUGEPAGES_MS) / 1000);
 			return 0;
 		}
 		usleep(100000);
@@ -195,7 +220,7 @@ harness_wait(struct harness_proc *p, unsigned int timeout_ms)
 			p->pid = 0;
 			return p->status;
 		}
-		if (waited >= timeout_ms)
+		if (waited >= scaled(timeout_ms))
 			break;
 		nanosleep(&ts, NULL);
 		waited += 5;
@@ -240,7 +265,7 @@ harness_wait_log(struct harness_proc *p, const char *text, unsigned int timeout_
 	unsigned int waited;
 	int st;
 
-	for (waited = 0; waited < timeout_ms; waited += 10) {
+	for (waited = 0; waited < scaled(timeout_ms); waited += 10) {
 		if (harness_log_contains(p, text))
 			return 1;
 		if (p->pid <= 0 || waitpid(p->pid, &st, WNOHANG) == p->pid) {
@@ -423,7 +448,7 @@ int
 harness_spawn_server(struct harness *h, struct harness_proc *p, const char *prefix,
 		     const char *const *eal_args, const char *const *app_args)
 {
-	char prefix_arg[128], log[512], *argv[64];
+	char prefix_arg[128], heartbeat[16], log[512], *argv[64];
 	const char *eal[32], *app[40];
 	int n = 0, i;
 
@@ -434,8 +459,10 @@ harness_spawn_server(struct harness *h, struct harness_proc *p, const char *pref
 	for (n = 0; n < i && strcmp(app[n], "--heartbeat-ms") != 0; n++)
 		;
 	if (n == i) {
+		snprintf(heartbeat, sizeof(heartbeat), "%u",
+			 scaled((unsigned int)strtoul(HARNESS_HEARTBEAT_MS, NULL, 10)));
 		app[i++] = "--heartbeat-ms";
-		app[i++] = HARNESS_HEARTBEAT_MS;
+		app[i++] = heartbeat;
 		app[i] = NULL;
 	}
 	n = 0;
@@ -719,13 +746,13 @@ harness_wait_state(const struct harness *h, struct harness_state *s, harness_sta
 		}
 		clock_gettime(CLOCK_MONOTONIC, &t);
 		if ((t.tv_sec - t0.tv_sec) * 1000 + (t.tv_nsec - t0.tv_nsec) / 1000000 >=
-		    (long)timeout_ms)
+		    (long)scaled(timeout_ms))
 			break;
 		usleep(10000); /* a poll period, not a wait for the state */
 	}
 	if (!have)
 		fprintf(stderr, "harness: the server's telemetry did not answer in %u ms\n",
-			timeout_ms);
+			scaled(timeout_ms));
 	return 0;
 }
 

@@ -76,6 +76,9 @@ struct harness {
 /* Generous bounds for waits on a state: a loaded machine (compilers or
  * other suites beside the tests, ASan) can be many times slower than an
  * idle one. A wait ends as soon as its state is reached. */
+/* Every wait bound below (and each timeout given to a harness wait) is
+ * multiplied by harness_wait_scale(): DIPC_TEST_WAIT_SCALE, 1 unless set. */
+unsigned int harness_wait_scale(void);
 #define HARNESS_START_MS 120000u /* a server or client process gets ready */
 #define HARNESS_STATE_MS 60000u /* the server reaches a state (telemetry) */
 #define HARNESS_STOP_MS 60000u /* the server exits after SIGTERM */

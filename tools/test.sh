@@ -87,9 +87,9 @@ fi
 stamp "plain tests done (exit $plain_rc)"
 
 # 5. The same unit and integration tests under ASan+UBSan, counting lines
-# (at -O0, several times slower: three times meson's time limits, and
-# 200,000 echo calls instead of a million). They wait for their build: no
-# longer niced.
+# (at -O0, several times slower: three times meson's time limits and the
+# harness's wait bounds, and 200,000 echo calls instead of a million).
+# They wait for their build: no longer niced.
 if $sanitize; then
 	unnice "$asan_build_pid"
 	wait "$asan_build_pid"
@@ -100,7 +100,8 @@ if $sanitize; then
 	else
 		stamp "ASan+coverage build done (it had ended at $(cat "$logs/build-asan.end") s)"
 		find "$top/build-asan" -name '*.gcda' -delete
-		DIPC_TEST_ECHO_CALLS=200000 ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 \
+		DIPC_TEST_ECHO_CALLS=200000 DIPC_TEST_WAIT_SCALE=3 \
+		ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 \
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 			meson test -C "$top/build-asan" --print-errorlogs --no-suite tools \
 			--timeout-multiplier 3 >"$logs/test-asan.log" 2>&1
