@@ -305,6 +305,9 @@ test_kill9_clients_under_load(void **state)
 			harness_print_state(&after);
 			harness_dump_log(&h->server);
 		}
+		/* The steady neighbour's own words, if it left. */
+		if (after.open != 1)
+			harness_dump_log(&h->clients[d]);
 		expect_state(&after, open, 1);
 		/* Every admitted victim was found dead (it may have been admitted
 		 * just before it could print so). */
