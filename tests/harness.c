@@ -414,6 +414,16 @@ harness_diagnose(const struct harness_proc *p)
 			print_stacks(holders.pid[i]);
 }
 
+int
+harness_run_dir_exists(const char *prefix)
+{
+	char path[512];
+	struct stat st;
+
+	assert_int_equal(dipc_eal_runtime_dir(prefix, path, sizeof(path)), 0);
+	return stat(path, &st) == 0;
+}
+
 void
 harness_dump_log(const struct harness_proc *p)
 {
@@ -459,8 +469,7 @@ harness_spawn_server(struct harness *h, struct harness_proc *p, const char *pref
 	for (n = 0; n < i && strcmp(app[n], "--heartbeat-ms") != 0; n++)
 		;
 	if (n == i) {
-		snprintf(heartbeat, sizeof(heartbeat), "%u",
-			 scaled((unsigned int)strtoul(HARNESS_HEARTBEAT_MS, NULL, 10)));
+		snprintf(heartbeat, sizeof(heartbeat), "%u", scaled(HARNESS_HEARTBEAT_MS));
 		app[i++] = "--heartbeat-ms";
 		app[i++] = heartbeat;
 		app[i] = NULL;

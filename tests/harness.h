@@ -159,7 +159,7 @@ int harness_start_server(struct harness *h, const char *const *app_args);
  * client then reported "stopped responding" in a test about something
  * else. Tests of the heartbeat itself set a short one.
  */
-#define HARNESS_HEARTBEAT_MS "5000"
+#define HARNESS_HEARTBEAT_MS 5000u
 
 /* Start a server process without waiting for it (for failure cases);
  * --heartbeat-ms HARNESS_HEARTBEAT_MS is added unless @app_args has one. */
@@ -195,11 +195,15 @@ int harness_log_contains(const struct harness_proc *p, const char *text);
 /* Print a process's log to stderr (for failing tests). */
 void harness_dump_log(const struct harness_proc *p);
 
+/* 1 if EAL's runtime directory of @prefix exists, 0 if not. */
+int harness_run_dir_exists(const char *prefix);
+
 /* Print to stderr, for a process that overstays a wait: its threads'
  * states and kernel wait channels, and who holds or waits for the flock
  * of the hugetlbfs directory (EAL's machine-wide lock, see
  * docs/DESIGN-NOTES.md "Processes and EAL"), and, when gdb is installed
- * (tools/setup.sh installs it), every thread's stack. */
+ * (tools/setup.sh installs it), every thread's stack, its own and those of
+ * the flock's holders. */
 void harness_diagnose(const struct harness_proc *p);
 
 /* Send @cmd ("/dipc/stats", "/dipc/connections,3", ...) to the server's

@@ -11,6 +11,7 @@
  * only the matching cases.
  */
 #include <dirent.h>
+#include <fcntl.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -52,14 +53,32 @@ count_hugefiles(const char *prefix)
 	return count;
 }
 
-static int
-run_dir_exists(const char *prefix)
+/* Files of client @pid in the prefix's runtime directory: its copies of
+ * the memseg lists (fbarray_*_PID) and its mp socket (mp_socket_PID_*),
+ * which a client that left DPDK (dipc_eal_cleanup_bounded()) removes. */
+static unsigned int
+count_client_files(const char *prefix, pid_t pid)
 {
-	char path[512];
-	struct stat st;
+	char path[512], suffix[24], sock[40];
+	unsigned int count = 0;
+	struct dirent *e;
+	size_t n, k;
+	DIR *d;
 
 	assert_int_equal(dipc_eal_runtime_dir(prefix, path, sizeof(path)), 0);
-	return stat(path, &st) == 0;
+	snprintf(suffix, sizeof(suffix), "_%d", (int)pid);
+	snprintf(sock, sizeof(sock), "mp_socket_%d_", (int)pid);
+	k = strlen(suffix);
+	d = opendir(path);
+	assert_non_null(d);
+	while ((e = readdir(d)) != NULL) {
+		n = strlen(e->d_name);
+		count += (strncmp(e->d_name, "fbarray_", 8) == 0 && n > k &&
+			  strcmp(e->d_name + n - k, suffix) == 0) ||
+			 strncmp(e->d_name, sock, strlen(sock)) == 0;
+	}
+	closedir(d);
+	return count;
 }
 
 /* Nothing of the prefix left: no hugepage file, no runtime directory. */
@@ -67,7 +86,7 @@ static void
 assert_nothing_left(const char *prefix)
 {
 	assert_int_equal(count_hugefiles(prefix), 0);
-	assert_false(run_dir_exists(prefix));
+	assert_false(harness_run_dir_exists(prefix));
 }
 
 /* What a dead server leaves: its hugepage files and runtime directory. */
@@ -75,7 +94,7 @@ static void
 assert_left(const char *prefix)
 {
 	assert_true(count_hugefiles(prefix) > 0);
-	assert_true(run_dir_exists(prefix));
+	assert_true(harness_run_dir_exists(prefix));
 }
 
 /* Run `dipc-server --cleanup --file-prefix @prefix` to its end; its exit
@@ -132,13 +151,29 @@ test_clean_stop_leaves_nothing(void **state)
 {
 	struct harness *h = *state;
 	const char *calls[] = { "calls", "200", NULL };
-	int c;
+	char go[512];
+	pid_t client;
+	int c, fd;
 
 	assert_int_equal(harness_start_server(h, NULL), 0);
 	assert_left(h->prefix);
+	/* The client waits for @go after its calls, still attached. */
+	snprintf(go, sizeof(go), "%s/go", h->dir);
+	setenv("DIPC_TEST_HOLD_FILE", go, 1);
 	c = harness_start_client(h, calls);
+	unsetenv("DIPC_TEST_HOLD_FILE");
 	assert_true(c >= 0);
+	client = h->clients[c].pid;
+	harness_expect_log(h, c, "test-client: holding", HARNESS_START_MS);
+	/* While it runs, its own files are there (the count sees them)... */
+	assert_true(count_client_files(h->prefix, client) > 0);
+	fd = open(go, O_CREAT | O_WRONLY | O_CLOEXEC, 0600);
+	assert_true(fd >= 0);
+	close(fd);
 	harness_expect_client(h, c, 0, HARNESS_STATE_MS);
+	unlink(go);
+	/* ...and it took them with it when it left DPDK. */
+	assert_int_equal(count_client_files(h->prefix, client), 0);
 	stop_server(h);
 	assert_nothing_left(h->prefix);
 	assert_false(harness_log_contains(&h->server, "left its hugepage files"));
@@ -213,7 +248,7 @@ test_cleanup_refused_while_server_runs(void **state)
 	snprintf(text, sizeof(text), "a DPDK primary, pid %d", (int)h->server.pid);
 	expect_cleanup(h, h->prefix, 1, text);
 	assert_int_equal(count_hugefiles(h->prefix), files);
-	assert_true(run_dir_exists(h->prefix));
+	assert_true(harness_run_dir_exists(h->prefix));
 	c = harness_start_client(h, calls);
 	assert_true(c >= 0);
 	harness_expect_client(h, c, 0, HARNESS_STATE_MS);

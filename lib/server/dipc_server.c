@@ -1139,6 +1139,14 @@ publish_stats(struct dipc_server *s, int force)
 	s->stats->closed.given_back = s->closed.given_back;
 }
 
+/* The heartbeat: clients that see none for two periods report the server
+ * stopped. */
+static void
+publish_heartbeat(struct dipc_server *s)
+{
+	__atomic_store_n(&s->shm->heartbeat, dipc_eal_now_ns(), __ATOMIC_RELEASE);
+}
+
 /*
  * One pass of the control lcore over the connection table. Decisions come
  * from the control lcore's own view of each slot; the shared state word is
@@ -1152,9 +1160,7 @@ control_pass(struct dipc_server *s, int stopping, int workers_stopped, int *busy
 	unsigned int i, in_use = 0, free_ready = 0, sweeps = 0;
 
 	*busy = s->nb_handshakes != 0;
-	/* The heartbeat: clients that see none for two periods report the
-	 * server stopped. */
-	__atomic_store_n(&s->shm->heartbeat, dipc_eal_now_ns(), __ATOMIC_RELEASE);
+	publish_heartbeat(s);
 	control_events(s, stopping, workers_stopped);
 	for (i = 0; i < s->nb_ready; i++) {
 		struct server_slot *ss = &s->slots[i];
@@ -1188,8 +1194,7 @@ control_pass(struct dipc_server *s, int stopping, int workers_stopped, int *busy
 			 * that was seconds). The rest wait for the next passes. */
 			if (sweeps < CONTROL_SWEEPS_PER_PASS && finish_close(s, i, workers_stopped)) {
 				sweeps++;
-				__atomic_store_n(&s->shm->heartbeat, dipc_eal_now_ns(),
-						 __ATOMIC_RELEASE);
+				publish_heartbeat(s);
 			}
 			*busy = 1;
 			break;
