@@ -5,7 +5,7 @@
 /*
  * The admission handshake spoken by hand, for test clients that must say
  * what the client library never says (another protocol version, another
- * pid, malformed messages): see dipc_ring_proto.h, "Admission socket".
+ * pid, malformed messages): see dipc_shm_admit.h.
  * Blocking calls with a receive timeout; for a process after rte_eal_init()
  * (the socket is in its EAL runtime directory).
  */
@@ -20,7 +20,8 @@
 
 #include <rte_eal.h>
 
-#include "dipc_ring_proto.h"
+#include "dipc_shm.h"
+#include "dipc_shm_admit.h"
 
 /* Connect to the admission socket; the fd, or -errno. */
 static inline int

@@ -271,13 +271,13 @@ one_round(void)
 		return 0;
 	}
 	dipc_client_close(c);
-	if (dipc_ring_conn_get(dipc_ring_shm_lookup(), slot, &rings) == 0)
+	if (dipc_ring_conn_get(dipc_shm_lookup(), slot, &rings) == 0)
 		rte_ring_sp_enqueue_burst(rings.req, (void **)late, RTE_DIM(late), NULL);
 	printf("hostile: after close %zu\n", RTE_DIM(late));
 
 	/* A new connection whose shared state word we then scribble on. */
 	c = dipc_client_connect(5000);
-	shm = dipc_ring_shm_lookup();
+	shm = dipc_shm_lookup();
 	if (c == NULL || shm == NULL)
 		return 3;
 	shm->conns[dipc_client_slot(c)].state = 77;
@@ -535,12 +535,12 @@ mode_race(int chains, int oneway, unsigned long bursts)
 		return 1;
 	r->c = dipc_client_connect(5000);
 	if (r->c == NULL ||
-	    dipc_ring_conn_get(dipc_ring_shm_lookup(), dipc_client_slot(r->c), &r->rings) != 0) {
+	    dipc_ring_conn_get(dipc_shm_lookup(), dipc_client_slot(r->c), &r->rings) != 0) {
 		printf("hostile: connect: %s\n", dipc_client_strerror(rte_errno));
 		free(r);
 		return 3;
 	}
-	r->conn = &dipc_ring_shm_lookup()->conns[dipc_client_slot(r->c)];
+	r->conn = &dipc_shm_lookup()->conns[dipc_client_slot(r->c)];
 	printf("hostile: race %s %s: connected\n", chains ? "chain" : "single",
 	       oneway ? "oneway" : "request");
 	for (b = 0; b < bursts && !stop; b++) {
@@ -601,7 +601,7 @@ expect_refusal(const void *msg, size_t len, int want, const char *what)
 static int
 mode_handshake(int argc, char **argv)
 {
-	struct dipc_shm *shm = dipc_ring_shm_lookup();
+	struct dipc_shm *shm = dipc_shm_lookup();
 	struct dipc_admit_msg m;
 	uint8_t junk[100];
 	struct dipc_client *c;
@@ -720,7 +720,7 @@ mode_rings(unsigned long bursts)
 	struct rte_mempool *mp = rte_mempool_lookup(DIPC_POOL_NAME);
 
 	if (c == NULL || mp == NULL ||
-	    dipc_ring_conn_get(dipc_ring_shm_lookup(), dipc_client_slot(c), &rc) != 0)
+	    dipc_ring_conn_get(dipc_shm_lookup(), dipc_client_slot(c), &rc) != 0)
 		return 3;
 	pool_objs = calloc(mp->size, sizeof(*pool_objs));
 	if (pool_objs == NULL)
@@ -749,7 +749,7 @@ mode_rings(unsigned long bursts)
 		if (n != 0)
 			rte_ring_sp_enqueue_burst(rc.free, (void **)m, n, NULL);
 		if ((b & 63) == 0)
-			__atomic_store_n(&dipc_ring_shm_lookup()->conns[dipc_client_slot(c)].lend_want,
+			__atomic_store_n(&dipc_shm_lookup()->conns[dipc_client_slot(c)].lend_want,
 					 (uint32_t)b, __ATOMIC_RELEASE);
 		scribble_indices(&rc);
 	}
@@ -775,7 +775,7 @@ mode_scribble_slot(unsigned long seconds)
 					  DIPC_CONN_REVOKED, 1, 2, 4, 77, UINT32_MAX };
 	uint64_t end = rte_rdtsc() + rte_get_tsc_hz() * seconds;
 	unsigned long conns = 0, writes = 0;
-	struct dipc_shm *shm = dipc_ring_shm_lookup();
+	struct dipc_shm *shm = dipc_shm_lookup();
 
 	if (shm == NULL)
 		return 3;

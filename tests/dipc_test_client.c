@@ -347,7 +347,7 @@ mode_api(struct dipc_client *c)
 	/* A malformed answer is EPROTO: an answer waiting in our response
 	 * ring turned back into a request before the next call reads it (the
 	 * server alone produces into that ring). */
-	EXPECT(dipc_ring_conn_get(dipc_ring_shm_lookup(), dipc_client_slot(c), &rings) == 0);
+	EXPECT(dipc_ring_conn_get(dipc_shm_lookup(), dipc_client_slot(c), &rings) == 0);
 	m = alloc_req(c, DIPC_METHOD_ECHO, 8);
 	EXPECT(dipc_client_send_burst(c, &m, 1) == 1);
 	for (sid = 0; sid < 5000 && rte_ring_count(rings.rsp) == 0; sid++)
@@ -649,7 +649,7 @@ mode_window(struct dipc_client *c, unsigned int n, unsigned long rounds)
 static int
 claim_by_hand(uint16_t version, uint32_t wait_state, int want)
 {
-	struct dipc_shm *shm = dipc_ring_shm_lookup();
+	struct dipc_shm *shm = dipc_shm_lookup();
 	uint64_t deadline = rte_rdtsc() + rte_get_tsc_hz() * 20;
 	struct dipc_admit_msg m, rsp;
 	int fd, ret;
@@ -779,7 +779,7 @@ main(int argc, char **argv)
 		return ret;
 	}
 	if (strcmp(mode, "setabi") == 0 && argc > 2) {
-		/* By name, not dipc_ring_shm_lookup(): it refuses another version. */
+		/* By name, not dipc_shm_lookup(): it refuses another version. */
 		const struct rte_memzone *mz = rte_memzone_lookup(DIPC_SHM_MZ_NAME);
 
 		ret = mz == NULL ? 3 : 0;

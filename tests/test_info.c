@@ -26,7 +26,8 @@
 #include <cjson/cJSON.h>
 
 #include "dipc_eal.h"
-#include "dipc_ring_proto.h"
+#include "dipc_shm.h"
+#include "dipc_shm_stats.h"
 #include "harness.h"
 
 /* Run dipc-info on the harness prefix with app arguments (NULL-terminated;

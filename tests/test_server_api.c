@@ -24,6 +24,8 @@
 #include "dipc_config.h"
 #include "dipc_eal.h"
 #include "dipc_ring_proto.h"
+#include "dipc_shm.h"
+#include "dipc_shm_stats.h"
 #include "dipc_server.h"
 
 static int

@@ -25,7 +25,8 @@
 
 #include "dipc_eal.h"
 #include "dipc_info.h"
-#include "dipc_ring_proto.h"
+#include "dipc_shm.h"
+#include "dipc_shm_stats.h"
 
 /* Exit statuses. */
 #define EXIT_USAGE 2

@@ -36,6 +36,7 @@
 #include "dipc_client.h"
 #include "dipc_eal.h"
 #include "dipc_ring_proto.h"
+#include "dipc_shm.h"
 
 enum mz_kind { MZ_SHM, MZ_RINGS, MZ_MEMPOOL, MZ_OTHER, MZ_KINDS };
 static const char *const kind_names[MZ_KINDS] = {

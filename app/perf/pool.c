@@ -308,7 +308,7 @@ reclaim_run(const struct perf_opts *o, struct dipc_client **conns __rte_unused,
 {
 	uint64_t n = o->count != 0 ? o->count : 100, i, hz = rte_get_tsc_hz();
 	uint64_t start = rte_rdtsc();
-	struct dipc_shm *shm = dipc_ring_shm_lookup();
+	struct dipc_shm *shm = dipc_shm_lookup();
 	static struct reclaim_extra x;
 	pid_t load[PERF_MAX_PROCS];
 	struct kill_times t;

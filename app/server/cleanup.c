@@ -12,7 +12,7 @@
 #include "cleanup.h"
 #include "dipc_eal.h"
 #include "dipc_eal_files.h"
-#include "dipc_ring_proto.h"
+#include "dipc_shm.h"
 
 void
 server_cleanup_usage(FILE *f)

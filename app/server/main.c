@@ -21,7 +21,7 @@
 #include "dipc_config.h"
 #include "dipc_eal.h"
 #include "dipc_eal_files.h"
-#include "dipc_ring_proto.h"
+#include "dipc_shm.h"
 #include "dipc_server.h"
 #include "kv_service.h"
 

@@ -17,6 +17,7 @@
 #include <rte_ring.h>
 
 #include "dipc_ring_proto.h"
+#include "dipc_shm.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -66,16 +67,6 @@ const struct rte_memzone *dipc_ring_zone_create(unsigned int zone, unsigned int 
  */
 int dipc_ring_conn_get(const struct dipc_shm *shm, unsigned int slot,
 		       struct dipc_ring_conn *rings);
-
-/**
- * Look up and check the server's shared state (any process).
- *
- * @return
- *   The mapped struct dipc_shm, or NULL with rte_errno set: ENOENT (no
- *   memzone: server not started), EPROTO (bad magic), EPROTONOSUPPORT
- *   (layout version differs from DIPC_SHM_ABI_VERSION).
- */
-struct dipc_shm *dipc_ring_shm_lookup(void);
 
 /**
  * Enqueue up to @p n messages (single producer).
@@ -160,6 +151,17 @@ dipc_ring_end_waiting(const struct dipc_ring_end *e)
 {
 	uint32_t n = __atomic_load_n(&e->r->prod.tail, __ATOMIC_ACQUIRE) -
 		     __atomic_load_n(&e->head, __ATOMIC_RELAXED);
+
+	return RTE_MIN(n, e->capacity);
+}
+
+/** @internal Entries the server produced that the client has not taken,
+ *  as another lcore of the server sees them (a snapshot). */
+static __rte_always_inline uint32_t
+dipc_ring_end_unread(const struct dipc_ring_end *e)
+{
+	uint32_t n = __atomic_load_n(&e->head, __ATOMIC_RELAXED) -
+		     __atomic_load_n(&e->r->cons.tail, __ATOMIC_ACQUIRE);
 
 	return RTE_MIN(n, e->capacity);
 }

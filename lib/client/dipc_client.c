@@ -22,6 +22,7 @@
 #include "dipc_client.h"
 #include "dipc_eal.h"
 #include "dipc_ring_transport.h"
+#include "dipc_shm_admit.h"
 #include "dipc_token.h"
 
 /* dipc.client: what the caller cannot learn from a return value is logged
@@ -418,7 +419,7 @@ dipc_client_connect_opts(const struct dipc_client_opts *opts)
 		ret = -EINVAL;
 		goto fail;
 	}
-	shm = dipc_ring_shm_lookup();
+	shm = dipc_shm_lookup();
 	if (shm == NULL) {
 		/* EAL attached, so a primary runs, but it is not a dipc server
 		 * (ENOENT) or not a compatible one. */

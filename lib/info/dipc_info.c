@@ -19,7 +19,8 @@
 #include "dipc_eal.h"
 #include "dipc_info.h"
 #include "dipc_msg.h"
-#include "dipc_ring_transport.h"
+#include "dipc_shm.h"
+#include "dipc_shm_stats.h"
 
 /* dipc.info: why no snapshot could be taken, at DEBUG (the caller gets
  * the code). */
@@ -99,7 +100,7 @@ static struct dipc_shm *
 find_shm(struct dipc_info *info, int *err)
 {
 	const struct rte_memzone *mz;
-	struct dipc_shm *shm = dipc_ring_shm_lookup();
+	struct dipc_shm *shm = dipc_shm_lookup();
 
 	if (shm != NULL) {
 		*err = 0;
@@ -177,8 +178,8 @@ collect_pools(struct dipc_info *info)
 
 /*
  * One open connection: what the server published of it (its view, its
- * counters, the pid and uid the kernel gave it), the queue depths of its
- * rings, and what the client itself reports (client_tx, client_rx, its
+ * counters, the pid and uid the kernel gave it, the queue depths of its
+ * rings), and what the client itself reports (client_tx, client_rx, its
  * heartbeat: read from the client's own slot, marked as such).
  */
 static void
@@ -187,7 +188,6 @@ collect_conn(struct dipc_info *info, const struct dipc_shm *shm,
 {
 	const struct dipc_shm_conn *c = &shm->conns[slot];
 	struct dipc_info_conn *ic = &info->conns[info->nb_conns++];
-	struct dipc_ring_conn rings;
 	uint64_t hb;
 
 	memset(ic, 0, sizeof(*ic));
@@ -212,12 +212,10 @@ collect_conn(struct dipc_info *info, const struct dipc_shm *shm,
 	ic->client_rx = rd64(&c->client.rx_msgs);
 	hb = rd64(&c->client.heartbeat);
 	ic->heartbeat_age_ns = hb == 0 ? -1 : now > hb ? (int64_t)(now - hb) : 0;
-	if (dipc_ring_conn_get(shm, slot, &rings) == 0) {
-		ic->req_queued = rte_ring_count(rings.req);
-		ic->rsp_queued = rte_ring_count(rings.rsp);
-		ic->alloc_queued = rte_ring_count(rings.alloc);
-		ic->free_queued = rte_ring_count(rings.free);
-	}
+	ic->req_queued = p->req_queued;
+	ic->rsp_queued = p->rsp_queued;
+	ic->alloc_queued = p->alloc_queued;
+	ic->free_queued = p->free_queued;
 	info->rx_msgs += ic->rx_msgs;
 	info->tx_msgs += ic->tx_msgs;
 	info->invalid_msgs += ic->invalid_msgs;

@@ -22,7 +22,8 @@
 
 #include <rte_mempool.h>
 
-#include "dipc_ring_proto.h"
+#include "dipc_shm.h"
+#include "dipc_shm_stats.h"
 
 #ifdef __cplusplus
 extern "C" {

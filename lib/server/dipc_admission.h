@@ -14,7 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "dipc_ring_proto.h"
+#include "dipc_shm.h"
+#include "dipc_shm_admit.h"
 #include "dipc_token.h"
 
 /* Most uids and gids an allow rule lists (server.allow_uids, allow_gids). */

@@ -1128,6 +1128,10 @@ publish_stats(struct dipc_server *s, int force)
 		p->given_back = __atomic_load_n(&ss->cnt.given_back, __ATOMIC_RELAXED);
 		p->lend_refused = __atomic_load_n(&ss->cnt.lend_refused, __ATOMIC_RELAXED);
 		p->bad_chains = __atomic_load_n(&ss->cnt.bad_chains, __ATOMIC_RELAXED);
+		p->req_queued = dipc_ring_end_waiting(&ss->req);
+		p->rsp_queued = dipc_ring_end_unread(&ss->rsp);
+		p->alloc_queued = dipc_ring_end_unread(&ss->alloc);
+		p->free_queued = dipc_ring_end_waiting(&ss->free);
 	}
 	for (i = 0; i < s->nb_workers; i++)
 		s->stats->workers[i] = s->workers[i].st;

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Admission over the Unix socket DIPC_ADMIT_SOCK_NAME in the EAL runtime
- * directory (see dipc_ring_proto.h, "Admission socket"), on the control
+ * directory (see dipc_shm_admit.h), on the control
  * lcore: accept, read HELLO, send CHALLENGE, read PROOF, decide, open a
  * slot, send RESULT. The kernel says who connected (SO_PEERCRED), so a
  * client cannot claim another process's pid, and the server chooses the

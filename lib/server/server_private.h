@@ -16,6 +16,7 @@
 
 #include "dipc_admission.h"
 #include "dipc_ring_transport.h"
+#include "dipc_shm_stats.h"
 #include "dipc_eal.h"
 #include "dipc_server.h"
 #include "dipc_token.h"
