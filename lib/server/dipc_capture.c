@@ -342,7 +342,7 @@ static int
 capture_start_locked(struct dipc_server *s, const char *path, uint32_t slot, char *err,
 		     size_t err_len)
 {
-	const struct server_pool_map *pm = &s->maps[0];
+	const struct dipc_ring_owner_map *pm = &s->maps[0];
 	struct dipc_capture *cap;
 	char comment[96], pool_name[RTE_MEMPOOL_NAMESIZE];
 	uint32_t room, nb, i;

@@ -61,7 +61,7 @@ enum dipc_capture_dir {
  *   The connection the messages belong to.
  * @param m
  *   Messages the worker owns: taken from the client and checked by
- *   server_mbuf_fields_ok(), or responses it is about to send.
+ *   dipc_ring_mbuf_fields_ok(), or responses it is about to send.
  * @param n
  *   How many.
  * @param dir

@@ -224,64 +224,6 @@ create_slots(struct dipc_server *s)
 	return 0;
 }
 
-static void
-map_bounds(struct rte_mempool *mp __rte_unused, void *arg, void *obj,
-	   unsigned int idx __rte_unused)
-{
-	struct server_pool_map *pm = arg;
-	uintptr_t a = (uintptr_t)obj;
-
-	if (pm->base == 0 || a < pm->base)
-		pm->base = a;
-	if (a + RTE_CACHE_LINE_SIZE > pm->span)
-		pm->span = a + RTE_CACHE_LINE_SIZE; /* an end address until fixed up */
-}
-
-static void
-map_mark(struct rte_mempool *mp __rte_unused, void *arg, void *obj,
-	 unsigned int idx __rte_unused)
-{
-	struct server_pool_map *pm = arg;
-	uintptr_t line = ((uintptr_t)obj - pm->base) / RTE_CACHE_LINE_SIZE;
-
-	pm->objects[line / 64] |= 1ull << (line % 64);
-}
-
-/* Build the map of one class's pool objects, its owner table and the
- * arrays that go with them, all in private heap memory. */
-static int
-create_pool_map(struct server_pool_map *pm, struct rte_mempool *mp)
-{
-	size_t w;
-	uint32_t n = 0;
-
-	pm->pool = mp;
-	pm->buf_offset = sizeof(struct rte_mbuf) + rte_pktmbuf_priv_size(mp);
-	pm->buf_len = rte_pktmbuf_data_room_size(mp);
-	rte_mempool_obj_iter(mp, map_bounds, pm);
-	pm->span -= pm->base;
-	pm->nb_words = pm->span / RTE_CACHE_LINE_SIZE / 64 + 1;
-	pm->objects = calloc(pm->nb_words, sizeof(uint64_t));
-	pm->rank = calloc(pm->nb_words, sizeof(uint32_t));
-	pm->owner = calloc(mp->size, sizeof(uint16_t));
-	pm->obj_lines = calloc(mp->size, sizeof(uint32_t));
-	if (pm->objects == NULL || pm->rank == NULL || pm->owner == NULL || pm->obj_lines == NULL)
-		return -ENOMEM;
-	rte_mempool_obj_iter(mp, map_mark, pm);
-	/* Index objects in address order: the rank of their bit. */
-	for (w = 0; w < pm->nb_words; w++) {
-		uint64_t bits = pm->objects[w];
-
-		pm->rank[w] = n;
-		while (bits != 0 && n < mp->size) {
-			pm->obj_lines[n++] = (uint32_t)(w * 64 + (size_t)__builtin_ctzll(bits));
-			bits &= bits - 1;
-		}
-	}
-	pm->nb_objs = n;
-	return n == mp->size ? 0 : -EINVAL;
-}
-
 /* Create the pool of every size class and its map, class 0 first. */
 static int
 create_pools(struct dipc_server *s, int socket)
@@ -313,9 +255,11 @@ create_pools(struct dipc_server *s, int socket)
 		}
 		if (c == 0)
 			s->pool = mp;
-		ret = create_pool_map(&s->maps[c], mp);
-		if (ret != 0)
+		ret = dipc_ring_owner_map_create(&s->maps[c], mp);
+		if (ret != 0) {
+			s->maps[c].pool = mp; /* freed with the server */
 			return ret;
+		}
 		s->seg_room[c] = room - RTE_PKTMBUF_HEADROOM;
 		s->shm->class_data_room[c] = room;
 		s->shm->class_pool_size[c] = size;
@@ -567,7 +511,7 @@ server_mbuf_get(const struct dipc_server *s, unsigned int c)
 
 	if (rte_mempool_get(s->maps[c].pool, &obj) != 0)
 		return NULL;
-	server_mbuf_repair(&s->maps[c], obj);
+	dipc_ring_mbuf_repair(&s->maps[c], obj);
 	return obj;
 }
 
@@ -755,8 +699,8 @@ initial_lend(struct dipc_server *s, struct server_slot *ss, uint32_t slot)
 	while (n != 0 && rte_mempool_get_bulk(s->pool, (void **)m, n) != 0)
 		n /= 2; /* a pool that runs low lends less; the worker lends more later */
 	for (i = 0; i < n; i++) {
-		server_mbuf_repair(&s->maps[0], m[i]);
-		server_lend(&s->maps[0], m[i], OWNER_SLOT(slot));
+		dipc_ring_mbuf_repair(&s->maps[0], m[i]);
+		dipc_ring_lend(&s->maps[0], m[i], DIPC_RING_OWNER_SLOT(slot));
 	}
 	dipc_ring_end_enqueue(&ss->alloc, (void **)m, n);
 	ss->lent = n;
@@ -1420,18 +1364,6 @@ dipc_server_mbufs_lent(const struct dipc_server *s)
 	return n;
 }
 
-/* Mbufs of one class out with open connections (owner table). */
-static uint64_t
-class_lent(const struct server_pool_map *pm)
-{
-	uint64_t n = 0;
-	unsigned int i;
-
-	for (i = 0; i < pm->nb_objs; i++)
-		n += pm->owner[i] != OWNER_SERVER;
-	return n;
-}
-
 /* Open connections, one line each (the first 32): counters, stalls and
  * queue depths, so backpressure shows where it is. */
 static void
@@ -1539,10 +1471,10 @@ dipc_server_dump(FILE *f, const struct dipc_server *s)
 	 * each class's is read from its owner table (a snapshot while workers
 	 * run). */
 	for (c = s->nb_classes; c-- > 0;) {
-		const struct server_pool_map *pm = &s->maps[c];
+		const struct dipc_ring_owner_map *pm = &s->maps[c];
 
 		if (s->nb_classes > 1)
-			lent = class_lent(pm);
+			lent = dipc_ring_owner_lent(pm);
 		fprintf(f, "dipc-server: pool %s: %u of %u mbufs free, %" PRIu64
 			   " lent to open connections (data room %u)\n", pm->pool->name,
 			rte_mempool_avail_count(pm->pool), pm->pool->size, lent,
@@ -1592,10 +1524,10 @@ dipc_server_free(struct dipc_server *s)
 			rte_memzone_free(s->zones[i]);
 	}
 	for (i = 0; i < DIPC_MAX_CLASSES; i++) {
-		free(s->maps[i].objects);
-		free(s->maps[i].rank);
-		free(s->maps[i].owner);
-		free(s->maps[i].obj_lines);
+		struct rte_mempool *mp = s->maps[i].pool;
+
+		dipc_ring_owner_map_free(&s->maps[i]);
+		s->maps[i].pool = mp; /* freed below, with the memory */
 	}
 	server_free(s->qsbr);
 	if (s->epfd >= 0)

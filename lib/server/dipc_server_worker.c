@@ -33,10 +33,10 @@
  * it. Returns how many of @spare it used.
  */
 static unsigned int
-lend(const struct server_pool_map *pm, struct server_slot *ss, uint32_t slot,
+lend(const struct dipc_ring_owner_map *pm, struct server_slot *ss, uint32_t slot,
      struct rte_mbuf **spare, unsigned int nb_spare, struct rte_mbuf **scratch)
 {
-	const uint16_t owner = OWNER_SLOT(slot);
+	const uint16_t owner = DIPC_RING_OWNER_SLOT(slot);
 	unsigned int want, n, from_pool, sent, i;
 
 	if (ss->lent >= ss->lend_target)
@@ -59,12 +59,12 @@ lend(const struct server_pool_map *pm, struct server_slot *ss, uint32_t slot,
 	/* Before the enqueue: once in the ring, the client may send it back,
 	 * though only this lcore will ever look. */
 	for (i = 0; i < n; i++) {
-		server_mbuf_repair(pm, scratch[i]);
-		server_lend(pm, scratch[i], owner);
+		dipc_ring_mbuf_repair(pm, scratch[i]);
+		dipc_ring_lend(pm, scratch[i], owner);
 	}
 	sent = dipc_ring_end_enqueue(&ss->alloc, (void **)scratch, n);
 	for (i = sent; i < n; i++)
-		server_lend(pm, scratch[i], OWNER_SERVER);
+		dipc_ring_lend(pm, scratch[i], DIPC_RING_OWNER_SERVER);
 	if (sent < n)
 		rte_mempool_put_bulk(pm->pool, (void **)(scratch + sent), n - sent);
 	ss->lent += sent;
@@ -79,7 +79,7 @@ lend(const struct server_pool_map *pm, struct server_slot *ss, uint32_t slot,
  * since lend() rewrites them before the mbuf goes out again.
  */
 static void
-take_returns(const struct server_pool_map *pm, struct server_worker *w,
+take_returns(const struct dipc_ring_owner_map *pm, struct server_worker *w,
 	     struct server_slot *ss, uint32_t slot)
 {
 	struct rte_mbuf *m[SERVER_MAX_BURST];
@@ -88,12 +88,12 @@ take_returns(const struct server_pool_map *pm, struct server_worker *w,
 
 	n = dipc_ring_end_dequeue(&ss->free, (void **)m, RTE_DIM(m));
 	for (i = 0; i < n; i++) {
-		const struct server_pool_map *mp = pm;
+		const struct dipc_ring_owner_map *mp = pm;
 
-		ret = server_take(pm, m[i], OWNER_SLOT(slot));
+		ret = dipc_ring_take(pm, m[i], DIPC_RING_OWNER_SLOT(slot));
 		/* A larger class's mbuf the client keeps no more. */
 		if (ret == 1 + SERVER_DROP_NOT_MBUF && w->s->nb_classes > 1)
-			ret = server_take_any(w->s, m[i], OWNER_SLOT(slot), &mp);
+			ret = server_take_any(w->s, m[i], DIPC_RING_OWNER_SLOT(slot), &mp);
 		if (ret != 0) {
 			w->st.dropped[ret - 1]++;
 			continue;
@@ -145,12 +145,12 @@ lend_classes(struct dipc_server *s, struct server_worker *w, struct server_slot 
 		while (n != 0 && rte_mempool_get_bulk(s->maps[k].pool, (void **)m, n) != 0)
 			n /= 2;
 		for (i = 0; i < n; i++) {
-			server_mbuf_repair(&s->maps[k], m[i]);
-			server_lend(&s->maps[k], m[i], OWNER_SLOT(slot));
+			dipc_ring_mbuf_repair(&s->maps[k], m[i]);
+			dipc_ring_lend(&s->maps[k], m[i], DIPC_RING_OWNER_SLOT(slot));
 		}
 		sent = dipc_ring_end_enqueue(&ss->alloc, (void **)m, n);
 		for (i = sent; i < n; i++)
-			server_lend(&s->maps[k], m[i], OWNER_SERVER);
+			dipc_ring_lend(&s->maps[k], m[i], DIPC_RING_OWNER_SERVER);
 		if (sent < n)
 			rte_mempool_put_bulk(s->maps[k].pool, (void **)(m + sent), n - sent);
 		ss->lent += sent;
@@ -161,21 +161,6 @@ lend_classes(struct dipc_server *s, struct server_worker *w, struct server_slot 
 	if (short_of)
 		server_refuse_lend(ss);
 	return any;
-}
-
-/* Metadata of one segment of a chain, read once each into @off and @len:
- * ours (pool, buffer), alone (refcnt 1), its data inside its buffer. */
-static inline int
-seg_fields_ok(const struct server_pool_map *pm, const struct rte_mbuf *m, uint16_t *off,
-	      uint16_t *len)
-{
-	uint16_t o = m->data_off, l = m->data_len;
-
-	*off = o;
-	*len = l;
-	return m->buf_addr == (const char *)m + pm->buf_offset && m->buf_len == pm->buf_len &&
-	       m->pool == pm->pool && rte_mbuf_refcnt_read(m) == 1 &&
-	       (uint32_t)o + l <= pm->buf_len;
 }
 
 /* Put every segment of @c after the first back in its pool. They are the
@@ -192,7 +177,7 @@ chain_free_tail(const struct dipc_server *s, const struct server_chain *c)
 
 /*
  * The head (already taken, of class @hcls) says it starts a chain: take every further segment, each with
- * server_take() (an object of some class, lent to this connection), read
+ * dipc_ring_take() (an object of some class, lent to this connection), read
  * its metadata once into @c and check it, and check the walk against
  * nb_segs and pkt_len, at most DIPC_MSG_MAX_SEGS segments. A loop comes
  * back to a segment already taken (no longer lent: refused). On any
@@ -208,7 +193,7 @@ admit_chain(struct dipc_server *s, struct server_worker *w, struct server_chain 
 	    unsigned int hcls, struct rte_mbuf *m, uint32_t nb_segs, uint32_t pkt_len,
 	    uint16_t owner, unsigned int *taken)
 {
-	const struct server_pool_map *pm;
+	const struct dipc_ring_owner_map *pm;
 	struct rte_mbuf *next;
 	uint64_t sum;
 	unsigned int n = 1;
@@ -217,7 +202,7 @@ admit_chain(struct dipc_server *s, struct server_worker *w, struct server_chain 
 	c->seg[0] = m;
 	c->cls[0] = (uint8_t)hcls;
 	ok = nb_segs >= 2 && nb_segs <= DIPC_MSG_MAX_SEGS &&
-	     seg_fields_ok(&s->maps[hcls], m, &c->off[0], &c->len[0]);
+	     dipc_ring_seg_fields_ok(&s->maps[hcls], m, &c->off[0], &c->len[0]);
 	sum = c->len[0];
 	/* Each next pointer is read once, here. */
 	next = ok ? m->next : NULL;
@@ -229,7 +214,7 @@ admit_chain(struct dipc_server *s, struct server_worker *w, struct server_chain 
 		c->seg[n] = next;
 		c->cls[n] = (uint8_t)(pm - s->maps);
 		n++;
-		if (!seg_fields_ok(pm, next, &c->off[n - 1], &c->len[n - 1])) {
+		if (!dipc_ring_seg_fields_ok(pm, next, &c->off[n - 1], &c->len[n - 1])) {
 			ok = 0;
 			break;
 		}
@@ -309,7 +294,7 @@ enum req_fate {
 
 /* Fill the parts of @msg that locate the head's data, from private facts. */
 static __rte_always_inline void
-msg_place(struct dipc_server_msg *msg, const struct server_pool_map *pm, struct rte_mbuf *m,
+msg_place(struct dipc_server_msg *msg, const struct dipc_ring_owner_map *pm, struct rte_mbuf *m,
 	  uint16_t data_off, unsigned int cls)
 {
 	uint8_t *data;
@@ -327,12 +312,12 @@ msg_place(struct dipc_server_msg *msg, const struct server_pool_map *pm, struct 
 }
 
 /* The slow path of admit(): a head of a larger class, corrupted metadata,
- * or a chain. @ret is server_take()'s on class 0's map: 0 if taken there. */
+ * or a chain. @ret is dipc_ring_take()'s on class 0's map: 0 if taken there. */
 static unsigned int __rte_noinline
 admit_other(struct dipc_server *s, struct server_worker *w, struct dipc_server_msg *msg,
 	    struct rte_mbuf *m, uint16_t owner, int ret, unsigned int *taken)
 {
-	const struct server_pool_map *pm = &s->maps[0];
+	const struct dipc_ring_owner_map *pm = &s->maps[0];
 	struct server_chain *c = server_req_chain(w, msg);
 	uint16_t data_off, data_len, nb_segs;
 	uint32_t pkt_len;
@@ -353,7 +338,7 @@ admit_other(struct dipc_server *s, struct server_worker *w, struct dipc_server_m
 	pkt_len = m->pkt_len;
 	if (nb_segs > 1) {
 		if (admit_chain(s, w, c, cls, m, nb_segs, pkt_len, owner, taken) != 0) {
-			server_mbuf_repair(pm, m);
+			dipc_ring_mbuf_repair(pm, m);
 			msg_place(msg, pm, m, RTE_PKTMBUF_HEADROOM, cls);
 			msg_no_header(msg);
 			return DIPC_STATUS_BAD_MBUF;
@@ -362,8 +347,8 @@ admit_other(struct dipc_server *s, struct server_worker *w, struct dipc_server_m
 		msg->nb_segs = (uint8_t)c->nb;
 		return read_header(msg, msg->body - DIPC_MSG_HDR_LEN, c->len[0], pkt_len);
 	}
-	if (!server_mbuf_fields_ok(pm, m, &data_off, &data_len)) {
-		server_mbuf_repair(pm, m);
+	if (!dipc_ring_mbuf_fields_ok(pm, m, &data_off, &data_len)) {
+		dipc_ring_mbuf_repair(pm, m);
 		msg_place(msg, pm, m, RTE_PKTMBUF_HEADROOM, cls);
 		msg_no_header(msg);
 		return DIPC_STATUS_BAD_MBUF;
@@ -382,13 +367,13 @@ admit_other(struct dipc_server *s, struct server_worker *w, struct dipc_server_m
  * from the client.
  */
 static __rte_always_inline unsigned int
-admit(struct dipc_server *s, struct server_worker *w, const struct server_pool_map *pm,
+admit(struct dipc_server *s, struct server_worker *w, const struct dipc_ring_owner_map *pm,
       struct dipc_server_msg *msg, struct rte_mbuf *m, uint16_t owner, unsigned int *taken)
 {
-	int ret = server_take(pm, m, owner);
+	int ret = dipc_ring_take(pm, m, owner);
 	uint16_t data_off, data_len;
 
-	if (likely(ret == 0 && server_mbuf_fields_ok(pm, m, &data_off, &data_len))) {
+	if (likely(ret == 0 && dipc_ring_mbuf_fields_ok(pm, m, &data_off, &data_len))) {
 		*taken = 1;
 		msg->nb_segs = 1;
 		msg_place(msg, pm, m, data_off, 0);
@@ -508,7 +493,7 @@ chain_lend(const struct dipc_server *s, const struct server_chain *c, uint16_t o
 	unsigned int i;
 
 	for (i = 0; i < c->nb; i++)
-		server_lend(&s->maps[c->cls[i]], c->seg[i], owner);
+		dipc_ring_lend(&s->maps[c->cls[i]], c->seg[i], owner);
 	return c->nb;
 }
 
@@ -601,14 +586,14 @@ static __rte_always_inline unsigned int
 poll_slot(struct dipc_server *s, struct server_worker *w, uint32_t slot, unsigned int burst,
 	  struct dipc_capture *cap)
 {
-	const struct server_pool_map *pm = &s->maps[0];
+	const struct dipc_ring_owner_map *pm = &s->maps[0];
 	struct server_slot *ss = &s->slots[slot];
 	struct rte_mbuf *rx[SERVER_MAX_BURST], *drop[SERVER_MAX_BURST];
 	const struct server_chain *tx_chain[SERVER_MAX_BURST];
 	uint8_t tx_cls[SERVER_MAX_BURST];
 	struct dipc_shm_conn *conn = ss->conn;
 	struct dipc_server_msg *msgs = w->msgs;
-	const uint16_t owner = OWNER_SLOT(slot);
+	const uint16_t owner = DIPC_RING_OWNER_SLOT(slot);
 	unsigned int n, i, nb_tx = 0, nb_drop = 0, sent, bad = 0, taken = 0, used;
 	unsigned int room, nseg;
 	uint32_t lend_want;
@@ -720,13 +705,13 @@ served:
 		 * came twice in it must find its mbuf not lent the second time. */
 		if (likely(all_plain)) {
 			for (i = 0; i < nb_tx; i++)
-				server_lend(pm, rx[i], owner);
+				dipc_ring_lend(pm, rx[i], owner);
 			ss->lent += nb_tx;
 		} else {
 			for (i = 0; i < nb_tx; i++)
 				ss->lent += tx_chain[i] != NULL ?
 					chain_lend(s, tx_chain[i], owner) :
-					(server_lend(&s->maps[tx_cls[i]], rx[i], owner), 1);
+					(dipc_ring_lend(&s->maps[tx_cls[i]], rx[i], owner), 1);
 		}
 		/* Before the send: then the client owns them. */
 		if (unlikely(cap != NULL))
@@ -808,20 +793,6 @@ dipc_server_worker_main(void *arg)
 	return 0;
 }
 
-void
-server_mbuf_repair(const struct server_pool_map *pm, struct rte_mbuf *m)
-{
-	/* buf_iova is left alone: nothing in dipc uses it yet, and the only
-	 * way to recompute it reads the object header, also client-writable. */
-	m->buf_addr = (char *)m + pm->buf_offset;
-	m->buf_len = pm->buf_len;
-	m->pool = pm->pool;
-	m->next = NULL;
-	m->nb_segs = 1;
-	rte_mbuf_refcnt_set(m, 1);
-	rte_pktmbuf_reset(m);
-}
-
 /*
  * Answers the response ring had no room for, though it was counted: cannot
  * happen while this lcore is the ring's only producer. Should it, take them
@@ -836,47 +807,32 @@ server_unsent(struct dipc_server *s, struct server_slot *ss, struct rte_mbuf **m
 	SERVER_LOG(ERR, "response ring of slot %td had no room for %u answers",
 		   ss - s->slots, n);
 	for (i = 0; i < n; i++) {
-		const struct server_pool_map *pm = server_map_of(s, m[i]);
+		const struct dipc_ring_owner_map *pm = server_map_of(s, m[i]);
 
 		/* A head lent a moment ago: one segment is taken back here;
 		 * the rest of a chain stays lent and is swept at close. */
-		if (pm != NULL && server_take(pm, m[i], OWNER_SLOT(ss - s->slots)) == 0) {
+		if (pm != NULL && dipc_ring_take(pm, m[i], DIPC_RING_OWNER_SLOT(ss - s->slots)) == 0) {
 			ss->lent--;
 			rte_mempool_put(pm->pool, m[i]);
 		}
 	}
 }
 
-/* Take back every mbuf of one class lent to @owner. */
-static unsigned int
-sweep_class(const struct server_pool_map *pm, uint16_t owner, struct rte_mbuf **m)
-{
-	unsigned int i, k = 0;
-
-	for (i = 0; i < pm->nb_objs; i++) {
-		uint32_t line = pm->obj_lines[i];
-
-		if (pm->owner[i] != owner)
-			continue;
-		pm->owner[i] = OWNER_SERVER;
-		/* Straight back to the pool, unread: lend() rewrites every
-		 * field a client could have changed before it lends it again. */
-		m[k++] = (struct rte_mbuf *)(pm->base + (uintptr_t)line * RTE_CACHE_LINE_SIZE);
-	}
-	if (k != 0)
-		rte_mempool_put_bulk(pm->pool, (void **)m, k);
-	return k;
-}
-
 unsigned int
 server_sweep_slot(struct dipc_server *s, uint32_t slot)
 {
-	const uint16_t owner = OWNER_SLOT(slot);
-	unsigned int c, k = 0;
+	const uint16_t owner = DIPC_RING_OWNER_SLOT(slot);
+	unsigned int c, n, k = 0;
 
 	/* Segment by segment: a chain's segments are in the owner tables one
 	 * by one, whatever their next pointers say now. */
-	for (c = 0; c < s->nb_classes; c++)
-		k += sweep_class(&s->maps[c], owner, s->control_scratch);
+	for (c = 0; c < s->nb_classes; c++) {
+		/* Straight back to the pool, unread: lend() rewrites every
+		 * field a client could have changed before it lends it again. */
+		n = dipc_ring_owner_collect(&s->maps[c], owner, (void **)s->control_scratch);
+		if (n != 0)
+			rte_mempool_put_bulk(s->maps[c].pool, (void **)s->control_scratch, n);
+		k += n;
+	}
 	return k;
 }

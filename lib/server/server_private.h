@@ -15,6 +15,7 @@
 #include <rte_ring.h>
 
 #include "dipc_admission.h"
+#include "dipc_ring_owner.h"
 #include "dipc_ring_transport.h"
 #include "dipc_shm_stats.h"
 #include "dipc_eal.h"
@@ -29,40 +30,6 @@ extern int dipc_server_logtype;
 #define SERVER_MAX_BURST 512
 
 
-/*
- * Which addresses are objects of the dipc pool, so a worker can check a
- * pointer from a client's ring before it touches it: one bit per cache
- * line of the pool's span, set where an object (an mbuf) starts.
- */
-struct server_pool_map {
-	uintptr_t base;       /* lowest object */
-	uintptr_t span;       /* bytes from base to past the highest object */
-	/*
-	 * Which cache lines of the span start an object: one bit per line,
-	 * and the number of objects below each word, so that an object's
-	 * index is a rank (its address order among the pool's objects).
-	 * Private heap memory: no client can map it, so no client can make
-	 * an address look like an object.
-	 */
-	uint64_t *objects;    /* [nb_words] */
-	uint32_t *rank;       /* [nb_words]: objects in the words before */
-	size_t nb_words;
-	/*
-	 * Who holds each mbuf, by object index: OWNER_SERVER (in the pool,
-	 * or in the server's hands), or slot + 1 for an mbuf lent to that
-	 * connection's client. Written by the worker that owns the slot and,
-	 * once it has quiesced, by the control lcore; never by a client.
-	 * Two bytes per object, not per cache line of the span: the table is
-	 * written all over as mbufs are lent, so its size is resident memory.
-	 */
-	uint16_t *owner;      /* [nb_objs] */
-	uint32_t *obj_lines;  /* [nb_objs]: line of each object, by index, for sweeps */
-	uint32_t nb_objs;
-	struct rte_mempool *pool;
-	uint32_t buf_offset;  /* buf_addr - mbuf: sizeof(struct rte_mbuf) + priv */
-	uint16_t buf_len;
-};
-
 /* Why a dequeued pointer was not handled as a message, beyond the header
  * statuses of enum dipc_status. */
 enum server_drop_reason {
@@ -74,11 +41,8 @@ enum server_drop_reason {
 	SERVER_DROP_MAX
 };
 
-/* Owner of an mbuf in the pool map's owner table. */
-#define OWNER_SERVER 0
-#define OWNER_SLOT(slot) ((uint16_t)((slot) + 1))
-/* Slot indices must fit the owner table. */
-#define SERVER_MAX_CONNS 65534
+/* Slot indices must fit the ring transport's owner tables. */
+#define SERVER_MAX_CONNS DIPC_RING_MAX_SLOTS
 
 /* Mbufs lent to a connection at admission, before it asks for more. */
 #define SERVER_INITIAL_LEND 16
@@ -197,6 +161,9 @@ struct server_worker {
 
 _Static_assert(DIPC_STATUS_MAX <= DIPC_STATS_NB_STATUS, "shared counters hold every status");
 _Static_assert(SERVER_DROP_MAX <= DIPC_STATS_NB_DROP, "shared counters hold every drop reason");
+_Static_assert(1 + SERVER_DROP_NOT_MBUF == DIPC_RING_NOT_MBUF &&
+	       1 + SERVER_DROP_NOT_LENT == DIPC_RING_NOT_LENT,
+	       "dipc_ring_take() returns 1 + the drop reason");
 _Static_assert(SERVER_DROP_NOT_MBUF == DIPC_STATS_DROP_NOT_MBUF &&
 	       SERVER_DROP_NOT_LENT == DIPC_STATS_DROP_NOT_LENT &&
 	       SERVER_DROP_BAD_CHAIN == DIPC_STATS_DROP_BAD_CHAIN, "drop reasons as published");
@@ -235,7 +202,7 @@ struct dipc_server {
 	struct dipc_server_config cfg;
 	/* One pool map per size class, class 0 first (the hot path's); the
 	 * classes' objects lie in disjoint address ranges. */
-	struct server_pool_map maps[DIPC_MAX_CLASSES];
+	struct dipc_ring_owner_map maps[DIPC_MAX_CLASSES];
 	unsigned int nb_classes;
 	uint32_t seg_room[DIPC_MAX_CLASSES]; /* bytes of data each class's mbuf holds */
 	const struct rte_memzone *mz;
@@ -282,72 +249,9 @@ struct dipc_server {
 	int running;
 };
 
-/* Not an object: what server_obj_index() returns for it. */
-#define SERVER_NO_OBJECT UINT32_MAX
-
-/* Index of the object of the pool map that starts at @p, or
- * SERVER_NO_OBJECT. Reads only the map, never @p. */
-static __rte_always_inline uint32_t
-server_obj_index(const struct server_pool_map *pm, const void *p)
-{
-	uintptr_t off = (uintptr_t)p - pm->base, line;
-	uint64_t word, bit;
-
-	if (off >= pm->span || off % RTE_CACHE_LINE_SIZE != 0)
-		return SERVER_NO_OBJECT;
-	line = off / RTE_CACHE_LINE_SIZE;
-	word = pm->objects[line / 64];
-	bit = 1ull << (line % 64);
-	if ((word & bit) == 0)
-		return SERVER_NO_OBJECT;
-	return pm->rank[line / 64] + (uint32_t)__builtin_popcountll(word & (bit - 1));
-}
-
-/*
- * Are the metadata fields of an mbuf of our pool what a one-segment
- * message of dipc v1 must have? Reads the first cache line only, each
- * field once; the data offset and length it checked are returned in
- * @off and @len, and only those copies may be used afterwards.
- */
-static __rte_always_inline int
-server_mbuf_fields_ok(const struct server_pool_map *pm, const struct rte_mbuf *m, uint16_t *off,
-		      uint16_t *len)
-{
-	uint16_t data_off = m->data_off, data_len = m->data_len;
-
-	*off = data_off;
-	*len = data_len;
-	return m->buf_addr == (const char *)m + pm->buf_offset && m->buf_len == pm->buf_len &&
-	       m->pool == pm->pool && rte_mbuf_refcnt_read(m) == 1 && m->nb_segs == 1 &&
-	       m->pkt_len == data_len && (uint32_t)data_off + data_len <= pm->buf_len;
-}
-
-/* Put every metadata field back to what the pool gave out, so the mbuf
- * can be answered and freed safely. */
-void server_mbuf_repair(const struct server_pool_map *pm, struct rte_mbuf *m);
-
-/*
- * Take an mbuf that came from a client's ring: it must be an object of the
- * pool (checked on the pool map without a dereference) lent to @slot; it
- * then belongs to the server. Returns 0 if taken, or 1 + enum
- * server_drop_reason if it is not ours to touch (skip it).
- */
-static __rte_always_inline int
-server_take(const struct server_pool_map *pm, const void *m, uint16_t owner)
-{
-	uint32_t idx = server_obj_index(pm, m);
-
-	if (unlikely(idx == SERVER_NO_OBJECT))
-		return 1 + SERVER_DROP_NOT_MBUF;
-	if (unlikely(pm->owner[idx] != owner))
-		return 1 + SERVER_DROP_NOT_LENT;
-	pm->owner[idx] = OWNER_SERVER;
-	return 0;
-}
-
 /* The pool map of the size class whose objects' range holds @p, or NULL:
  * a short loop over few classes, no dereference of @p. */
-static __rte_always_inline const struct server_pool_map *
+static __rte_always_inline const struct dipc_ring_owner_map *
 server_map_of(const struct dipc_server *s, const void *p)
 {
 	unsigned int i;
@@ -358,32 +262,22 @@ server_map_of(const struct dipc_server *s, const void *p)
 	return NULL;
 }
 
-/* server_take() on whichever class's map holds @m; *pm is that map. */
+/* dipc_ring_take() on whichever class's map holds @m; *pm is that map.
+ * Returns 0 or 1 + enum server_drop_reason, as dipc_ring_take(). */
 static __rte_always_inline int
 server_take_any(const struct dipc_server *s, const void *m, uint16_t owner,
-		const struct server_pool_map **pm)
+		const struct dipc_ring_owner_map **pm)
 {
 	*pm = server_map_of(s, m);
 	if (unlikely(*pm == NULL))
 		return 1 + SERVER_DROP_NOT_MBUF;
-	return server_take(*pm, m, owner);
-}
-
-/* Lend an mbuf of the pool to the client of @owner. */
-static __rte_always_inline void
-server_lend(const struct server_pool_map *pm, const void *m, uint16_t owner)
-{
-	uint32_t idx = server_obj_index(pm, m);
-
-	/* @m came out of the pool or the server's hands: an object, unless a
-	 * handler answered with an mbuf of its own (then it is not tracked). */
-	if (likely(idx != SERVER_NO_OBJECT))
-		pm->owner[idx] = owner;
+	return dipc_ring_take(*pm, m, owner);
 }
 
 /*
  * Take back every mbuf lent to @slot (in its rings, in flight, or in the
- * client's hands) and put it in the pool, repaired. Only once nobody else
+ * client's hands) and put it in its pool, unread (it is repaired before it
+ * is lent again). Only once nobody else
  * can touch the slot: its worker quiesced, its client closed or died.
  * Returns the number of mbufs taken back.
  */
