@@ -46,6 +46,7 @@
  * It prints "test-client: ..." lines the tests assert on.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,11 +56,13 @@
 #include <rte_eal.h>
 #include <rte_eal_memconfig.h>
 #include <rte_errno.h>
+#include <rte_memzone.h>
 
 #include "admit_raw.h"
 #include "dipc_client.h"
 #include "dipc_eal.h"
 #include "dipc_ring_transport.h"
+#include "dipc_shm_stats.h"
 
 #define TIMEOUT_MS 5000
 /* Connects of the many-connection modes: hundreds of admissions queue at
@@ -149,6 +152,46 @@ echo_call(struct dipc_client *c, uint32_t len, uint32_t seed)
 	return ret;
 }
 
+/*
+ * A call timed out: say where the request is (the connection's rings, as
+ * this client sees them), whether the server's control lcore still beats,
+ * and whether its workers are polling now (their published poll counts,
+ * 100 ms apart), so that a failed test tells a stalled worker from a lost
+ * message.
+ */
+static void
+timeout_diag(struct dipc_client *c)
+{
+	const struct rte_memzone *mz = rte_memzone_lookup(DIPC_STATS_MZ_NAME);
+	const struct dipc_shm_stats *st = mz != NULL ? mz->addr : NULL;
+	struct dipc_shm *shm = dipc_shm_lookup();
+	struct dipc_ring_conn rings;
+	uint64_t polls[2] = { 0, 0 }, busy[2] = { 0, 0 }, hb;
+	unsigned int k, i;
+
+	if (shm == NULL)
+		return;
+	if (dipc_ring_conn_get(shm, dipc_client_slot(c), &rings) == 0)
+		printf("test-client: slot %u: req %u rsp %u alloc %u free %u queued\n",
+		       dipc_client_slot(c), rte_ring_count(rings.req), rte_ring_count(rings.rsp),
+		       rte_ring_count(rings.alloc), rte_ring_count(rings.free));
+	hb = __atomic_load_n(&shm->heartbeat, __ATOMIC_ACQUIRE);
+	printf("test-client: server heartbeat %.1f ms old\n",
+	       (double)((int64_t)dipc_eal_now_ns() - (int64_t)hb) / 1e6);
+	if (st == NULL)
+		return;
+	for (k = 0; k < 2; k++) {
+		for (i = 0; i < st->nb_workers; i++) {
+			polls[k] += __atomic_load_n(&st->workers[i].polls, __ATOMIC_RELAXED);
+			busy[k] += __atomic_load_n(&st->workers[i].busy_polls, __ATOMIC_RELAXED);
+		}
+		if (k == 0)
+			rte_delay_us_sleep(100000);
+	}
+	printf("test-client: workers: %" PRIu64 " polls, %" PRIu64 " busy in 100 ms\n",
+	       polls[1] - polls[0], busy[1] - busy[0]);
+}
+
 static int
 mode_calls(struct dipc_client *c, unsigned long n)
 {
@@ -160,6 +203,8 @@ mode_calls(struct dipc_client *c, unsigned long n)
 		if (ret != 0) {
 			printf("test-client: call %lu failed: %s\n", i,
 			       ret < 0 ? dipc_client_strerror(ret) : "bad echo");
+			if (ret == -ETIMEDOUT)
+				timeout_diag(c);
 			return ret < 0 ? 4 : 1;
 		}
 	}
@@ -181,8 +226,10 @@ mode_busy(struct dipc_client *c)
 			return 1;
 		if (ret < 0) {
 			printf("test-client: after %lu calls: %s\n", i, dipc_client_strerror(ret));
-			if (ret == -ETIMEDOUT)
+			if (ret == -ETIMEDOUT) {
+				timeout_diag(c);
 				return 5;
+			}
 			return ret == -ESHUTDOWN || ret == -ECONNRESET || ret == -EHOSTDOWN ? 4 : 1;
 		}
 	}

@@ -20,7 +20,7 @@
 /* Objects three cache lines apart (so that their bits cross the words of
  * the map), and a buffer of objects of mbuf shape. */
 #define NB_OBJS 200
-#define STRIDE (3 * RTE_CACHE_LINE_SIZE)
+#define STRIDE ((size_t)3 * RTE_CACHE_LINE_SIZE)
 #define MBUF_ROOM 2048
 #define MBUF_STRIDE RTE_ALIGN_CEIL(sizeof(struct rte_mbuf) + MBUF_ROOM, RTE_CACHE_LINE_SIZE)
 
@@ -92,7 +92,7 @@ test_non_objects_refused(void **state)
 	/* A cache line inside an object is no object. */
 	assert_int_equal(dipc_ring_obj_index(&f->pm, first + RTE_CACHE_LINE_SIZE),
 			 DIPC_RING_NO_OBJECT);
-	assert_int_equal(dipc_ring_obj_index(&f->pm, first + 2 * RTE_CACHE_LINE_SIZE),
+	assert_int_equal(dipc_ring_obj_index(&f->pm, first + (size_t)2 * RTE_CACHE_LINE_SIZE),
 			 DIPC_RING_NO_OBJECT);
 	assert_int_equal(dipc_ring_obj_index(&f->pm, last + RTE_CACHE_LINE_SIZE),
 			 DIPC_RING_NO_OBJECT);
