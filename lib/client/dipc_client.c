@@ -264,6 +264,11 @@ admit_connect(uint64_t deadline, uint64_t hz)
 		     DIPC_ADMIT_SOCK_NAME) >= (int)sizeof(sa.sun_path))
 		return -ENAMETOOLONG;
 	for (;;) {
+		/* The clock before the try (here and in every wait of this
+		 * file): past the deadline there is still one try, since this
+		 * process may have been off the CPU while the server was ready. */
+		int late = ms_left(deadline, hz) == 0;
+
 		fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
 		if (fd < 0)
 			return -errno;
@@ -275,7 +280,7 @@ admit_connect(uint64_t deadline, uint64_t hz)
 		 * none at all (the caller saw a dipc_shm: it is starting). */
 		if (ret != -EAGAIN && ret != -ENOENT && ret != -ECONNREFUSED)
 			return ret;
-		if (ms_left(deadline, hz) == 0)
+		if (late)
 			return -ETIMEDOUT;
 		rte_delay_us_sleep(200);
 	}
@@ -297,13 +302,16 @@ admit_recv(int fd, uint16_t type, struct dipc_admit_msg *m, uint64_t deadline, u
 	int left;
 
 	for (;;) {
+		/* Past the deadline, one look without waiting. */
 		left = ms_left(deadline, hz);
-		if (left == 0)
-			return -ETIMEDOUT;
+		pfd.revents = 0;
 		if (poll(&pfd, 1, left) < 0 && errno != EINTR)
 			return -errno;
-		if (pfd.revents == 0)
+		if (pfd.revents == 0) {
+			if (left == 0)
+				return -ETIMEDOUT;
 			continue;
+		}
 		n = recv(fd, m, sizeof(*m), MSG_DONTWAIT);
 		if (n < 0 && (errno == EAGAIN || errno == EINTR))
 			continue;
@@ -494,9 +502,13 @@ dipc_client_connect_opts(const struct dipc_client_opts *opts)
 	}
 	/* Too many clients admitting at once: the server says EAGAIN; try
 	 * again until our deadline. */
-	while ((ret = admit(shm, o, have_token == 0 ? &token : NULL, deadline, hz, &c->sock,
-			    &res)) == -EAGAIN) {
-		if (ms_left(deadline, hz) == 0) {
+	for (;;) {
+		int late = ms_left(deadline, hz) == 0;
+
+		ret = admit(shm, o, have_token == 0 ? &token : NULL, deadline, hz, &c->sock, &res);
+		if (ret != -EAGAIN)
+			break;
+		if (late) {
 			ret = -ETIMEDOUT;
 			break;
 		}
@@ -947,6 +959,8 @@ dipc_client_msg_alloc_wait(struct dipc_client *c, uint16_t method, uint32_t body
 	start = rte_rdtsc();
 	deadline = start + c->tsc_hz / 1000 * timeout_ms;
 	for (;;) {
+		int late = rte_rdtsc() > deadline;
+
 		ret = chain_try(c, need);
 		if (ret == 0)
 			break;
@@ -957,7 +971,7 @@ dipc_client_msg_alloc_wait(struct dipc_client *c, uint16_t method, uint32_t body
 			return NULL;
 		}
 		ret = dipc_client_check(c);
-		if (ret == 0 && rte_rdtsc() > deadline)
+		if (ret == 0 && late)
 			ret = -ETIMEDOUT;
 		if (ret != 0) {
 			rte_errno = -ret;
@@ -1155,9 +1169,16 @@ dipc_client_call(struct dipc_client *c, struct rte_mbuf *req, struct rte_mbuf **
 	start = rte_rdtsc();
 	deadline = start + c->tsc_hz / 1000 * timeout_ms;
 
-	while (dipc_client_send_burst(c, &req, 1) == 0) {
+	for (;;) {
+		/* The clock before the try: past the deadline there is one
+		 * more, since this process may have been off the CPU while the
+		 * ring made room or the answer came. */
+		int late = rte_rdtsc() > deadline;
+
+		if (dipc_client_send_burst(c, &req, 1) == 1)
+			break;
 		ret = dipc_client_check(c);
-		if (ret == 0 && rte_rdtsc() > deadline)
+		if (ret == 0 && late)
 			ret = -ETIMEDOUT;
 		if (ret != 0) {
 			dipc_client_msg_free(c, req);
@@ -1166,6 +1187,8 @@ dipc_client_call(struct dipc_client *c, struct rte_mbuf *req, struct rte_mbuf **
 		wait_a_little(start, c->tsc_hz);
 	}
 	for (;;) {
+		int late = rte_rdtsc() > deadline;
+
 		if (dipc_client_recv_burst(c, &m, 1) == 1) {
 			if (dipc_msg_validate_response(m) != DIPC_STATUS_OK) {
 				dipc_client_msg_free(c, m);
@@ -1180,7 +1203,7 @@ dipc_client_call(struct dipc_client *c, struct rte_mbuf *req, struct rte_mbuf **
 			continue;
 		}
 		ret = dipc_client_check(c);
-		if (ret == 0 && rte_rdtsc() > deadline)
+		if (ret == 0 && late)
 			ret = -ETIMEDOUT;
 		if (ret != 0)
 			return ret;

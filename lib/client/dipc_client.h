@@ -31,7 +31,9 @@
  * - EPROTONOSUPPORT: the server does not speak this protocol version;
  * - EACCES: the server refused the token;
  * - ENOBUFS: no free mbuf for this connection right now;
- * - ETIMEDOUT: no answer within the timeout.
+ * - ETIMEDOUT: no answer within the timeout. Every wait looks once more
+ *   after its deadline before it gives up, so an answer that came while the
+ *   caller was off the CPU is taken, not reported late.
  * dipc_client_strerror() describes each of them in dipc's terms. The
  * library prints nothing: it logs through the DPDK logtype dipc.client
  * (reasons behind returned errors at DEBUG).
