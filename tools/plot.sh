@@ -10,7 +10,7 @@
 #                                against connections, one line per mode and size;
 #   latency-vs-size.png          p50, p99, p99.9 against the body size,
 #                                one set per connection count;
-#   throughput-vs-size.png       MB/s against the body size, per mode and
+#   throughput-vs-size.png       Gbit/s against the body size, per mode and
 #                                connection count.
 # Several results at one point (repeated runs) are drawn as their median.
 # A plot with no data is left out, with a note. gnuplot (gnuplot-nox from
@@ -108,7 +108,7 @@ plot("throughput-vs-connections.png", "dipc-perf throughput against connections"
 plot("latency-vs-size.png", "dipc-perf round-trip latency against message size",
      "body bytes", "ns", "size", "connections", {"latency"}, pct, True)
 plot("throughput-vs-size.png", "dipc-perf throughput against message size",
-     "body bytes", "MB/s (body bytes)", "size", "connections", {"throughput", "oneway"},
-     [("MB/s", "mb_per_s")], True)
+     "body bytes", "Gbit/s (body bytes)", "size", "connections", {"throughput", "oneway"},
+     [("Gbit/s", "gbit_per_s")], True)
 PY
 gnuplot "$work/plot.gp"

@@ -1364,6 +1364,37 @@ dipc_server_mbufs_lent(const struct dipc_server *s)
 	return n;
 }
 
+#ifdef DIPC_WORKER_CYCLES
+/* The cycles build: each worker's TSC cycles per request dequeued, by
+ * stage; "other" is what its busy passes spent outside the stages (the
+ * pass loop, polls of idle connections, quiescent states). */
+static void
+dump_cycles(FILE *f, const struct dipc_server *s)
+{
+	static const char *const names[SERVER_CYC_MAX] = {
+		[SERVER_CYC_PREP] = "prep", [SERVER_CYC_TAKE] = "take",
+		[SERVER_CYC_HANDLER] = "handler", [SERVER_CYC_ANSWER] = "answer",
+		[SERVER_CYC_SEND] = "send",
+	};
+	unsigned int i, k;
+
+	for (i = 0; i < s->nb_workers; i++) {
+		const struct server_worker_cycles *c = &s->workers[i].cyc;
+		double per = c->msgs != 0 ? 1.0 / (double)c->msgs : 0;
+		uint64_t staged = 0;
+
+		fprintf(f, "dipc-server: worker %u cycles per message:", i);
+		for (k = 0; k < SERVER_CYC_MAX; k++) {
+			fprintf(f, " %s %.1f", names[k], (double)c->stage[k] * per);
+			staged += c->stage[k];
+		}
+		fprintf(f, " other %.1f total %.1f (%" PRIu64 " messages, TSC %" PRIu64 " Hz)\n",
+			c->busy > staged ? (double)(c->busy - staged) * per : 0.0,
+			(double)c->busy * per, c->msgs, rte_get_tsc_hz());
+	}
+}
+#endif
+
 /* Open connections, one line each (the first 32): counters, stalls and
  * queue depths, so backpressure shows where it is. */
 static void
@@ -1461,6 +1492,9 @@ dipc_server_dump(FILE *f, const struct dipc_server *s)
 			   ", idle sleeps %" PRIu64 "\n",
 			i, s->workers[i].lcore, s->workers[i].st.polls,
 			s->workers[i].st.busy_polls, s->workers[i].st.idle_sleeps);
+#ifdef DIPC_WORKER_CYCLES
+	dump_cycles(f, s);
+#endif
 	dump_rejects(f, s);
 	dump_connections(f, s);
 	/* Before the pool lines, which readers take as the report's end. */

@@ -598,6 +598,7 @@ poll_slot(struct dipc_server *s, struct server_worker *w, uint32_t slot, unsigne
 	unsigned int room, nseg;
 	uint32_t lend_want;
 	int all_plain = 1;
+	SERVER_CYC_START(cyc);
 
 	/* The client ran out of mbufs: double its share, up to its window.
 	 * Read every poll, but the line is rarely written. */
@@ -638,6 +639,7 @@ served:
 	n = dipc_ring_end_dequeue(&ss->req, (void **)rx, burst);
 	if (n == 0)
 		return 0;
+	SERVER_CYC_MARK(w, cyc, SERVER_CYC_PREP);
 	if (unlikely(__atomic_load_n(&ss->stall_since, __ATOMIC_RELAXED) != 0))
 		__atomic_store_n(&ss->stall_since, 0, __ATOMIC_RELAXED);
 	for (i = 0; i < n; i++) {
@@ -649,6 +651,7 @@ served:
 		nseg = 0;
 		status = admit(s, w, pm, msg, rx[i], owner, &nseg);
 		taken += nseg;
+		SERVER_CYC_MARK(w, cyc, SERVER_CYC_TAKE);
 		if (unlikely(status == ADMIT_SKIP)) {
 			bad++;
 			continue;
@@ -664,6 +667,7 @@ served:
 			err = (enum dipc_status)status;
 			fate = FATE_ERROR;
 		}
+		SERVER_CYC_MARK(w, cyc, SERVER_CYC_HANDLER);
 		if (likely(fate == FATE_RESPOND)) {
 			/* The plain answer: class 0, one segment, in place. */
 			if (likely(msg->cls_ == 0 && msg->nb_segs == 1 && msg->rsp == NULL &&
@@ -695,6 +699,7 @@ served:
 			all_plain &= msg->cls_ == 0;
 			rx[nb_tx++] = msg->mbuf;
 		}
+		SERVER_CYC_MARK(w, cyc, SERVER_CYC_ANSWER);
 	}
 	ss->lent -= taken;
 	ss->cnt.rx_msgs += n;
@@ -730,6 +735,10 @@ served:
 	 * the mbuf's pool field since the check. */
 	if (nb_drop > used)
 		rte_mempool_put_bulk(pm->pool, (void **)(drop + used), nb_drop - used);
+	SERVER_CYC_MARK(w, cyc, SERVER_CYC_SEND);
+#ifdef DIPC_WORKER_CYCLES
+	w->cyc.msgs += n;
+#endif
 	return n;
 }
 
@@ -750,6 +759,8 @@ dipc_server_worker_main(void *arg)
 	rte_rcu_qsbr_thread_register(s->qsbr, w->index);
 	rte_rcu_qsbr_thread_online(s->qsbr, w->index);
 	while (!__atomic_load_n(&s->workers_quit, __ATOMIC_RELAXED)) {
+		SERVER_CYC_START(pass_start);
+
 		/* Acquire: the slot state the control lcore set up before it
 		 * published the entry. */
 		nb_slots = __atomic_load_n(&w->nb_slots, __ATOMIC_ACQUIRE);
@@ -775,6 +786,9 @@ dipc_server_worker_main(void *arg)
 		rte_rcu_qsbr_quiescent(s->qsbr, w->index);
 		st->polls++;
 		if (work != 0) {
+#ifdef DIPC_WORKER_CYCLES
+			w->cyc.busy += rte_rdtsc() - pass_start;
+#endif
 			st->busy_polls++;
 			idle = 0;
 			continue;

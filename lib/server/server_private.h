@@ -131,6 +131,38 @@ struct server_chain {
 	struct rte_mbuf *seg[DIPC_MSG_MAX_SEGS];
 };
 
+/*
+ * The worker's stages, for its cycle counters (meson -Dworker_cycles=true,
+ * a benchmark build: tools/cycles.sh). In other builds the counters and
+ * the TSC reads are compiled out.
+ */
+enum server_cycle_stage {
+	SERVER_CYC_PREP,    /* lends asked for, given-back mbufs, room, the dequeue */
+	SERVER_CYC_TAKE,    /* admit(): take, pointer and field checks, the header */
+	SERVER_CYC_HANDLER, /* dispatch(): the method's handler */
+	SERVER_CYC_ANSWER,  /* the answer built in place, or the drop */
+	SERVER_CYC_SEND,    /* lend the answers, enqueue them, lend the client more */
+	SERVER_CYC_MAX
+};
+
+struct server_worker_cycles {
+	uint64_t stage[SERVER_CYC_MAX]; /* TSC cycles spent in each stage */
+	uint64_t busy;                  /* cycles of the passes that found work */
+	uint64_t msgs;                  /* requests dequeued */
+};
+
+#ifdef DIPC_WORKER_CYCLES
+#define SERVER_CYC_START(var) uint64_t var = rte_rdtsc()
+#define SERVER_CYC_MARK(w, var, which) do { \
+		uint64_t now_ = rte_rdtsc(); \
+		(w)->cyc.stage[which] += now_ - (var); \
+		(var) = now_; \
+	} while (0)
+#else
+#define SERVER_CYC_START(var) (void)0
+#define SERVER_CYC_MARK(w, var, which) do { } while (0)
+#endif
+
 struct server_worker {
 	struct dipc_server *s;
 	unsigned int lcore;
@@ -157,6 +189,7 @@ struct server_worker {
 	/* Non-NULL while a capture runs (dipc_capture.c): set and cleared by
 	 * the capture controller, loaded once per received burst. */
 	struct dipc_capture *capture;
+	struct server_worker_cycles cyc; /* counted only with DIPC_WORKER_CYCLES */
 } __rte_cache_aligned;
 
 _Static_assert(DIPC_STATUS_MAX <= DIPC_STATS_NB_STATUS, "shared counters hold every status");
