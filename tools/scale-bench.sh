@@ -8,11 +8,15 @@
 # CPU 0:
 #   - connections: 1 (one process), and each larger count spread over
 #     --procs client processes (64 = 8 x 8, 1024 = 8 x 128), 64-byte bodies;
-#   - sizes: one connection, each body size.
+#   - sizes: one connection, each body size, with --verify: the client
+#     fills every body and checks every echo byte for byte, so Gbit/s counts
+#     bytes written and read, not only bytes passed by reference (the
+#     server answers in place and reads no body).
+# The connection series runs without --verify, as the pool's figures do.
 # RUNS rounds, every point once per round, a fresh server and a cache-line
 # probe (dipc-cacheprobe, no server up) before each. Prints every run, a
 # markdown table of medians (min..max) and the ratio to one connection,
-# and draws the plots (tools/plot.sh) into --out.
+# and draws the plots (tools/plot.sh) into --out/conns and --out/sizes.
 #
 # Usage: tools/scale-bench.sh [--runs N] [--duration S] [--procs P]
 #          [--conns "1 64 1024"] [--sizes "64 1024 4096 16384 65000"] [--out DIR]
@@ -30,7 +34,7 @@ while [ $# -gt 0 ]; do
 	--conns) conns=$2; shift 2 ;;
 	--sizes) sizes=$2; shift 2 ;;
 	--out) out=$2; shift 2 ;;
-	-h|--help) sed -n '3,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '3,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "scale-bench: unknown option '$1'" >&2; exit 2 ;;
 	esac
 done
@@ -49,7 +53,7 @@ log=$(mktemp /tmp/dipc-scale-server.XXXXXX.log)
 . "$top/tools/lib.sh"
 trap 'stop_bg; rm -rf "/var/run/dpdk/$prefix" "$log"; rm -f /dev/hugepages/${prefix}map_*' EXIT
 
-point() { # run conns procs size
+point() { # run series conns procs size [dipc-perf options]
 	local probe
 	probe=$("$bin/dipc-cacheprobe" --json |
 		python3 -c 'import json,sys; print(json.load(sys.stdin)["rtt_ns"]["median"])')
@@ -57,21 +61,20 @@ point() { # run conns procs size
 		--idle busy --class1-data-room 16512 --class1-mbufs 2048 \
 		--class2-data-room 65535 --class2-mbufs 512 || exit 1
 	taskset -c 0 "$bin/dipc-perf" --file-prefix "$prefix" -- --mode throughput \
-		--size "$4" --burst 32 --window 32 --procs "$3" --connections $(($2 / $3)) \
-		--duration "$duration" --warmup 0.5 --json |
-		python3 -c 'import json,sys; d=json.load(sys.stdin); d["run"]=int(sys.argv[1]); d["probe_ns"]=float(sys.argv[2]); print(json.dumps(d))' \
-		"$1" "$probe" | tee -a "$results" |
+		--size "$5" --burst 32 --window 32 --procs "$4" --connections $(($3 / $4)) \
+		--duration "$duration" --warmup 0.5 --json "${@:6}" |
+		python3 -c 'import json,sys; d=json.load(sys.stdin); d["run"]=int(sys.argv[1]); d["series"]=sys.argv[2]; d["probe_ns"]=float(sys.argv[3]); print(json.dumps(d))' \
+		"$1" "$2" "$probe" | tee -a "$results" |
 		python3 -c 'import json,sys; print("run %(run)d: %(connections)d connections (%(procs)d processes), %(size)d B: %(msgs_per_s).0f msg/s, %(gbit_per_s).2f Gbit/s, probe %(probe_ns).0f ns" % json.load(sys.stdin))'
 	stop_bg
 }
 
 for run in $(seq "$runs"); do
 	for c in $conns; do
-		point "$run" "$c" "$([ "$c" -eq 1 ] && echo 1 || echo "$procs")" 64
+		point "$run" conns "$c" "$([ "$c" -eq 1 ] && echo 1 || echo "$procs")" 64
 	done
 	for s in $sizes; do
-		[ "$s" -eq 64 ] && [[ " $conns " == *" 1 "* ]] && continue # measured above
-		point "$run" 1 1 "$s"
+		point "$run" sizes 1 1 "$s" --verify
 	done
 done
 python3 - "$results" <<'PY'
@@ -79,22 +82,29 @@ import json, statistics, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
 def cell(xs, f):
     return f"{f(statistics.median(xs))} ({f(min(xs))}..{f(max(xs))})"
-one = [r["msgs_per_s"] for r in rows if r["connections"] == 1 and r["size"] == 64]
+conns = [r for r in rows if r["series"] == "conns"]
+sizes = [r for r in rows if r["series"] == "sizes"]
+one = [r["msgs_per_s"] for r in conns if r["connections"] == 1]
 print("\n| connections (processes) | windowed echo, msg/s | vs 1 connection | probe ns |")
 print("|---|---|---|---|")
-for c in sorted({r["connections"] for r in rows if r["size"] == 64}):
-    rs = [r for r in rows if r["connections"] == c and r["size"] == 64]
+for c in sorted({r["connections"] for r in conns}):
+    rs = [r for r in conns if r["connections"] == c]
     v = [r["msgs_per_s"] for r in rs]
     ratio = statistics.median(v) / statistics.median(one) if one else float("nan")
     print(f"| {c} ({rs[0]['procs']}) | {cell(v, lambda x: f'{x:,.0f}')} | {ratio:.2f}x | "
           f"{cell([r['probe_ns'] for r in rs], lambda x: f'{x:.0f}')} |")
-print("\n| body bytes (1 connection) | msg/s | Gbit/s (body bytes) | probe ns |")
+print("\n| body bytes (1 connection, --verify) | msg/s | Gbit/s (body bytes) | probe ns |")
 print("|---|---|---|---|")
-for s in sorted({r["size"] for r in rows if r["connections"] == 1}):
-    rs = [r for r in rows if r["connections"] == 1 and r["size"] == s]
+for s in sorted({r["size"] for r in sizes}):
+    rs = [r for r in sizes if r["size"] == s]
     print(f"| {s} | {cell([r['msgs_per_s'] for r in rs], lambda x: f'{x:,.0f}')} | "
           f"{cell([r['gbit_per_s'] for r in rs], lambda x: f'{x:.2f}')} | "
           f"{cell([r['probe_ns'] for r in rs], lambda x: f'{x:.0f}')} |")
 PY
-"$top/tools/plot.sh" --out "$out" "$results" || echo "scale-bench: no plots (tools/plot.sh failed)" >&2
+# Each series plotted apart: their 64-byte points differ (--verify).
+for series in conns sizes; do
+	grep "\"series\": \"$series\"" "$results" >"$out/$series.jsonl" || true
+	"$top/tools/plot.sh" --out "$out/$series" "$out/$series.jsonl" 2>/dev/null ||
+		echo "scale-bench: no plots of $series (tools/plot.sh failed)" >&2
+done
 echo "results and plots: $out"
