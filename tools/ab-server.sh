@@ -51,8 +51,7 @@ trap 'stop_bg; rm -rf "/var/run/dpdk/$prefix" "$work"' EXIT
 
 run() { # label server args perf
 	local probe value
-	probe=$("$bin/dipc-cacheprobe" --json |
-		python3 -c 'import json,sys; print(json.load(sys.stdin)["rtt_ns"]["median"])')
+	probe=$(probe_ns "$bin/dipc-cacheprobe")
 	# shellcheck disable=SC2086
 	start_bg "$work/server.log" "dipc-server: ready" "$2" -l 0-1 --file-prefix "$prefix" -- \
 		--idle busy $3 || exit 1

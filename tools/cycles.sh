@@ -46,8 +46,7 @@ trap 'stop_bg; rm -rf "/var/run/dpdk/$prefix" "$work"; rm -f /dev/hugepages/${pr
 
 for run in $(seq "$runs"); do
 	for mode in $modes; do
-		probe=$("$probe_bin" --json |
-			python3 -c 'import json,sys; print(json.load(sys.stdin)["rtt_ns"]["median"])')
+		probe=$(probe_ns "$probe_bin")
 		start_bg "$work/server.log" "dipc-server: ready" "$bdir/app/dipc-server" -l 0-1 \
 			--file-prefix "$prefix" -- --idle busy || exit 1
 		taskset -c 0 "$bdir/app/dipc-perf" --file-prefix "$prefix" -- --mode "$mode" \

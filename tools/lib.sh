@@ -5,6 +5,8 @@
 #                                   for READY-TEXT in LOG; sets $server to its pid
 #   stop_bg                         SIGTERM $server, wait up to 10 s, then
 #                                   SIGKILL; only the pid we started
+#   probe_ns PROBE-BIN              the cache-line ping-pong probe's median
+#                                   round trip, ns (dipc-cacheprobe --json)
 
 server=""
 
@@ -33,4 +35,8 @@ stop_bg() {
 	kill -KILL "$server" 2>/dev/null || true
 	wait "$server" 2>/dev/null || true
 	server=""
+}
+
+probe_ns() {
+	"$1" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["rtt_ns"]["median"])'
 }

@@ -59,8 +59,7 @@ work=$(mktemp -d /tmp/dipc-pool.XXXXXX)
 trap 'stop_bg; rm -rf "/var/run/dpdk/$prefix" "$work"' EXIT
 
 probe() {
-	"$bin/dipc-cacheprobe" --json |
-		python3 -c 'import json,sys; print(json.load(sys.stdin)["rtt_ns"]["median"])'
+	probe_ns "$bin/dipc-cacheprobe"
 }
 
 serve() {

@@ -55,8 +55,7 @@ trap 'stop_bg; rm -rf "/var/run/dpdk/$prefix" "$log"; rm -f /dev/hugepages/${pre
 
 point() { # run series conns procs size [dipc-perf options]
 	local probe
-	probe=$("$bin/dipc-cacheprobe" --json |
-		python3 -c 'import json,sys; print(json.load(sys.stdin)["rtt_ns"]["median"])')
+	probe=$(probe_ns "$bin/dipc-cacheprobe")
 	start_bg "$log" "dipc-server: ready" "$bin/dipc-server" -l 0-1 --file-prefix "$prefix" -- \
 		--idle busy --class1-data-room 16512 --class1-mbufs 2048 \
 		--class2-data-room 65535 --class2-mbufs 512 || exit 1

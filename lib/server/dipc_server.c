@@ -174,15 +174,16 @@ server_grow_slots(struct dipc_server *s)
 	s->zones[zone] = mz;
 	for (i = s->nb_ready; i < s->nb_ready + n; i++) {
 		struct server_slot *ss = &s->slots[i];
+		struct dipc_ring_conn rings;
 
 		ss->socket = socket;
-		if (dipc_ring_conn_get(s->shm, i, &ss->rings) != 0)
+		if (dipc_ring_conn_get(s->shm, i, &rings) != 0)
 			goto undo;
 		/* The zone is new: nobody but this process has seen its rings. */
-		dipc_ring_end_init(&ss->req, ss->rings.req);
-		dipc_ring_end_init(&ss->rsp, ss->rings.rsp);
-		dipc_ring_end_init(&ss->alloc, ss->rings.alloc);
-		dipc_ring_end_init(&ss->free, ss->rings.free);
+		dipc_ring_end_init(&ss->req, rings.req);
+		dipc_ring_end_init(&ss->rsp, rings.rsp);
+		dipc_ring_end_init(&ss->alloc, rings.alloc);
+		dipc_ring_end_init(&ss->free, rings.free);
 	}
 	s->nb_ready += n;
 	s->ctl.slots_created = s->nb_ready;
@@ -1419,7 +1420,7 @@ dump_connections(FILE *f, const struct dipc_server *s)
 			   "lent %u\n",
 			i, ss->client_pid, ss->worker, states[ss->state], ss->cnt.rx_msgs,
 			ss->cnt.tx_msgs, ss->cnt.invalid_msgs, ss->cnt.rsp_full,
-			rte_ring_count(ss->rings.req), rte_ring_count(ss->rings.rsp), ss->lent);
+			dipc_ring_end_waiting(&ss->req), dipc_ring_end_unread(&ss->rsp), ss->lent);
 	}
 	if (open > shown)
 		fprintf(f, "dipc-server: ... and %u more connections\n", open - shown);

@@ -81,8 +81,8 @@ struct server_conn_counters {
  * what the client asks for, and what the server publishes.
  */
 struct server_slot {
-	struct dipc_ring_conn rings;  /* the shared rings, for what only reads them */
-	/* The server's ends of them: geometry and its own index, private. */
+	/* The server's ends of the shared rings: geometry and its own index,
+	 * private. */
 	struct dipc_ring_end req, rsp, alloc, free;
 	struct dipc_shm_conn *conn;
 	int socket;
