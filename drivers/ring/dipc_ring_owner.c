@@ -7,10 +7,32 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include <rte_mempool.h>
 
 #include "dipc_ring_owner.h"
+
+/*
+ * The tables in anonymous private pages, zeroed, as the rest of the
+ * server's own state (server_zalloc()): no other process maps them, and a
+ * server that exits without freeing (dipc-server leaves its memory to the
+ * kernel) leaves no heap behind.
+ */
+static void *
+table_alloc(size_t len)
+{
+	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
+static void
+table_free(void *p, size_t len)
+{
+	if (p != NULL)
+		munmap(p, len);
+}
 
 int
 dipc_ring_owner_map_build(struct dipc_ring_owner_map *pm, void *const *objs, uint32_t nb_objs)
@@ -33,10 +55,11 @@ dipc_ring_owner_map_build(struct dipc_ring_owner_map *pm, void *const *objs, uin
 	pm->base = lo;
 	pm->span = hi + RTE_CACHE_LINE_SIZE - lo;
 	pm->nb_words = pm->span / RTE_CACHE_LINE_SIZE / 64 + 1;
-	pm->objects = calloc(pm->nb_words, sizeof(uint64_t));
-	pm->rank = calloc(pm->nb_words, sizeof(uint32_t));
-	pm->owner = calloc(nb_objs, sizeof(uint16_t));
-	pm->obj_lines = calloc(nb_objs, sizeof(uint32_t));
+	pm->nb_alloc = nb_objs;
+	pm->objects = table_alloc(pm->nb_words * sizeof(uint64_t));
+	pm->rank = table_alloc(pm->nb_words * sizeof(uint32_t));
+	pm->owner = table_alloc(nb_objs * sizeof(uint16_t));
+	pm->obj_lines = table_alloc(nb_objs * sizeof(uint32_t));
 	if (pm->objects == NULL || pm->rank == NULL || pm->owner == NULL ||
 	    pm->obj_lines == NULL) {
 		dipc_ring_owner_map_free(pm);
@@ -103,10 +126,10 @@ dipc_ring_owner_map_create(struct dipc_ring_owner_map *pm, struct rte_mempool *m
 void
 dipc_ring_owner_map_free(struct dipc_ring_owner_map *pm)
 {
-	free(pm->objects);
-	free(pm->rank);
-	free(pm->owner);
-	free(pm->obj_lines);
+	table_free(pm->objects, pm->nb_words * sizeof(uint64_t));
+	table_free(pm->rank, pm->nb_words * sizeof(uint32_t));
+	table_free(pm->owner, pm->nb_alloc * sizeof(uint16_t));
+	table_free(pm->obj_lines, pm->nb_alloc * sizeof(uint32_t));
 	memset(pm, 0, sizeof(*pm));
 }
 

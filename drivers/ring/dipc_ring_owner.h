@@ -73,6 +73,7 @@ struct dipc_ring_owner_map {
 	uint16_t *owner;      /**< [nb_objs] */
 	uint32_t *obj_lines;  /**< [nb_objs]: line of each object, by index, for sweeps */
 	uint32_t nb_objs;
+	uint32_t nb_alloc;    /**< objects the owner and obj_lines tables were made for */
 	struct rte_mempool *pool; /**< the pool (NULL for a map built on plain memory) */
 	uint32_t buf_offset;  /**< buf_addr - mbuf: sizeof(struct rte_mbuf) + priv */
 	uint16_t buf_len;     /**< each mbuf's buffer, headroom included */

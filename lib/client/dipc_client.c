@@ -527,6 +527,13 @@ dipc_client_connect_opts(const struct dipc_client_opts *opts)
 	c->slot = slot;
 	c->conn = &shm->conns[slot];
 	c->generation = res.result.generation;
+	/* This library speaks the ring transport alone. */
+	if (c->conn->transport != DIPC_TRANSPORT_RING) {
+		CLIENT_LOG(ERR, "slot %u uses transport %u, which this library does not have",
+			   slot, c->conn->transport);
+		ret = -EPROTONOSUPPORT;
+		goto fail;
+	}
 	ret = dipc_ring_conn_get(shm, slot, &c->rings);
 	if (ret != 0) {
 		ret = -EPROTO;

@@ -32,6 +32,20 @@
 
 RTE_LOG_REGISTER_DEFAULT(dipc_server_logtype, NOTICE);
 
+const struct server_transport_ops *const server_transports[DIPC_TRANSPORT_MAX] = {
+	[DIPC_TRANSPORT_RING] = &dipc_ring_server_ops,
+};
+
+/* What the slot's transport says of its queues. */
+static inline struct server_depths
+slot_depths(const struct dipc_server *s, uint32_t slot)
+{
+	struct server_depths d;
+
+	server_transports[s->slots[slot].transport]->depths(s, slot, &d);
+	return d;
+}
+
 /* Closes (owner-table sweeps) finished per control pass, at most. */
 #define CONTROL_SWEEPS_PER_PASS 16
 
@@ -114,6 +128,7 @@ create_workers(struct dipc_server *s)
 		w->lcore = lcore;
 		w->index = n;
 		w->socket = (int)rte_lcore_to_socket_id(lcore);
+		w->transports = server_transports;
 		w->slots = server_zalloc(s->cfg.max_conns * sizeof(uint32_t), w->socket);
 		w->scratch = server_zalloc(SERVER_MAX_BURST * sizeof(struct rte_mbuf *), w->socket);
 		w->msgs = server_zalloc(s->cfg.burst * sizeof(*w->msgs), w->socket);
@@ -148,54 +163,33 @@ server_new_nonce(void)
 }
 
 /*
- * Grow the pool of slots by one ring zone (grow_step slots): rings for
- * each; then publish them to clients. Control lcore (or setup) only.
+ * Grow the pool of slots by grow_step: the ring transport's queues for
+ * each (one ring zone); then publish them to clients. Control lcore (or
+ * setup) only.
  */
 int
 server_grow_slots(struct dipc_server *s)
 {
-	uint32_t zone, i, n;
-	int socket;
+	const struct server_transport_ops *t = server_transports[DIPC_TRANSPORT_RING];
+	uint32_t i, n;
+	int socket, ret;
 
 	if (s->cfg.grow_step == 0 || s->nb_workers == 0)
 		return -EINVAL;
-	zone = s->nb_ready / s->cfg.grow_step;
-	socket = s->workers[zone % s->nb_workers].socket;
-	const struct rte_memzone *mz;
-
+	socket = s->workers[(s->nb_ready / s->cfg.grow_step) % s->nb_workers].socket;
 	n = RTE_MIN(s->cfg.grow_step, s->cfg.max_conns - s->nb_ready);
 	if (n == 0)
 		return -ENOSPC;
-	/* A zone always holds grow_step slots' rings, so that any process
-	 * finds a slot's rings by arithmetic; the last one may be partly used. */
-	mz = dipc_ring_zone_create(zone, s->cfg.grow_step, s->cfg.ring_size, socket);
-	if (mz == NULL)
-		return -rte_errno;
-	s->zones[zone] = mz;
-	for (i = s->nb_ready; i < s->nb_ready + n; i++) {
-		struct server_slot *ss = &s->slots[i];
-		struct dipc_ring_conn rings;
-
-		ss->socket = socket;
-		if (dipc_ring_conn_get(s->shm, i, &rings) != 0)
-			goto undo;
-		/* The zone is new: nobody but this process has seen its rings. */
-		dipc_ring_end_init(&ss->req, rings.req);
-		dipc_ring_end_init(&ss->rsp, rings.rsp);
-		dipc_ring_end_init(&ss->alloc, rings.alloc);
-		dipc_ring_end_init(&ss->free, rings.free);
-	}
+	ret = t->grow(s, s->nb_ready, n, socket);
+	if (ret != 0)
+		return ret;
+	for (i = s->nb_ready; i < s->nb_ready + n; i++)
+		s->slots[i].socket = socket;
 	s->nb_ready += n;
 	s->ctl.slots_created = s->nb_ready;
 	/* Release: the slots' rings are in place before clients see them. */
 	__atomic_store_n(&s->shm->nb_ready, s->nb_ready, __ATOMIC_RELEASE);
 	return 0;
-undo:
-	/* Leave things as before the call, so that a later attempt creates
-	 * the same zone again instead of finding its name taken. */
-	rte_memzone_free(mz);
-	s->zones[zone] = NULL;
-	return -ENOMEM;
 }
 
 static int
@@ -205,14 +199,19 @@ create_slots(struct dipc_server *s)
 	int ret;
 
 	s->slots = server_zalloc(s->cfg.max_conns * sizeof(*s->slots), -1);
-	s->zones = server_zalloc((s->cfg.max_conns / s->cfg.grow_step + 1) *
-					 sizeof(const struct rte_memzone *), -1);
-	if (s->slots == NULL || s->zones == NULL)
+	if (s->slots == NULL)
 		return -ENOMEM;
 	for (i = 0; i < s->cfg.max_conns; i++) {
+		/* Every slot is a ring connection today (admission socket). */
+		s->slots[i].transport = DIPC_TRANSPORT_RING;
 		s->slots[i].conn = &s->shm->conns[i];
 		s->slots[i].pidfd = -1;
 		s->slots[i].sock = -1;
+	}
+	for (i = 0; i < DIPC_TRANSPORT_MAX; i++) {
+		ret = server_transports[i]->setup(s);
+		if (ret != 0)
+			return ret;
 	}
 	/* One zone at least; then towards the warm minimum, which the control
 	 * lcore keeps trying to reach if memory runs short now. */
@@ -433,7 +432,6 @@ dipc_server_create(const struct dipc_server_config *cfg)
 	ret = create_slots(s);
 	if (ret != 0)
 		goto fail;
-	s->ring_capacity = s->slots[0].req.capacity;
 	raise_fd_limit(s);
 	ret = server_admit_open(s);
 	if (ret != 0)
@@ -679,34 +677,6 @@ pidfd_open(pid_t pid)
 
 static void begin_close(struct dipc_server *s, uint32_t slot, int workers_stopped);
 
-/* Reset a slot's four rings and the server's ends of them. */
-static void
-server_slot_rings_reset(struct server_slot *ss)
-{
-	dipc_ring_end_reset(&ss->req);
-	dipc_ring_end_reset(&ss->rsp);
-	dipc_ring_end_reset(&ss->alloc);
-	dipc_ring_end_reset(&ss->free);
-}
-
-/* Lend a new connection its first mbufs (control lcore, before a worker
- * owns the slot). */
-static void
-initial_lend(struct dipc_server *s, struct server_slot *ss, uint32_t slot)
-{
-	struct rte_mbuf **m = s->control_scratch;
-	unsigned int n = RTE_MIN(ss->lend_target, ss->alloc.capacity), i;
-
-	while (n != 0 && rte_mempool_get_bulk(s->pool, (void **)m, n) != 0)
-		n /= 2; /* a pool that runs low lends less; the worker lends more later */
-	for (i = 0; i < n; i++) {
-		dipc_ring_mbuf_repair(&s->maps[0], m[i]);
-		dipc_ring_lend(&s->maps[0], m[i], DIPC_RING_OWNER_SLOT(slot));
-	}
-	dipc_ring_end_enqueue(&ss->alloc, (void **)m, n);
-	ss->lent = n;
-}
-
 int
 server_slot_open(struct dipc_server *s, uint32_t slot, const struct admission_result *res,
 		 struct server_handshake *hs)
@@ -715,7 +685,6 @@ server_slot_open(struct dipc_server *s, uint32_t slot, const struct admission_re
 	struct dipc_shm_conn *conn = ss->conn;
 	struct epoll_event ev = { .events = EPOLLIN };
 	struct server_worker *w;
-	unsigned int i;
 
 	/* The process itself tells us when it dies, however it dies. Its pid
 	 * is the kernel's, and it is alive: it holds the socket's other end. */
@@ -742,11 +711,7 @@ server_slot_open(struct dipc_server *s, uint32_t slot, const struct admission_re
 	ss->client_pid = hs->cred.pid;
 	ss->client_uid = hs->cred.uid;
 	ss->client_gid = hs->cred.gid;
-	ss->lend_cap = res->window;
 	w = pick_worker(s, ss);
-	/* Whatever a client left in the rings after its slot was taken back
-	 * was lent to nobody now: drop the pointers, rewind the indices. */
-	server_slot_rings_reset(ss);
 	ss->dead = 0;
 	ss->stall_since = 0;
 	ss->stall_reported = 0;
@@ -754,13 +719,11 @@ server_slot_open(struct dipc_server *s, uint32_t slot, const struct admission_re
 	memset(&conn->client, 0, sizeof(conn->client));
 	memset(&conn->server, 0, sizeof(conn->server));
 	conn->lend_want = 0;
-	ss->lend_want_seen = 0;
-	ss->lend_target = RTE_MIN((uint32_t)SERVER_INITIAL_LEND, ss->lend_cap);
-	initial_lend(s, ss, slot);
+	conn->transport = ss->transport;
+	/* Fresh queues and the first mbufs lent, after the client's shared
+	 * fields were cleared. */
+	server_transports[ss->transport]->open(s, slot, res->window);
 	memset(&ss->cnt, 0, sizeof(ss->cnt));
-	/* The client's running counts start again from 0 (just cleared). */
-	for (i = 0; i < DIPC_MAX_CLASSES; i++)
-		ss->class_want_seen[i] = 0;
 	ss->worker = w->index;
 	ss->generation++;
 	conn->worker = (uint16_t)w->index;
@@ -852,11 +815,7 @@ finish_close(struct dipc_server *s, uint32_t slot, int workers_stopped)
 
 	if (!workers_stopped && rte_rcu_qsbr_check(s->qsbr, ss->qs_token, false) != 1)
 		return 0;
-	n = server_sweep_slot(s, slot);
-	if (n != ss->lent)
-		SERVER_LOG(WARNING, "slot %u: took back %u mbufs, %u were lent", slot, n, ss->lent);
-	ss->lent = 0;
-	server_slot_rings_reset(ss);
+	n = server_transports[ss->transport]->close(s, slot);
 	s->ctl.reclaimed_mbufs += n;
 	s->closed.rx_msgs += ss->cnt.rx_msgs;
 	s->closed.tx_msgs += ss->cnt.tx_msgs;
@@ -1049,6 +1008,7 @@ publish_stats(struct dipc_server *s, int force)
 	for (i = 0; i < s->nb_ready; i++) {
 		const struct server_slot *ss = &s->slots[i];
 		struct dipc_shm_conn_stats *p = &pub[i];
+		struct server_depths d;
 
 		if (ss->state == SLOT_FREE) {
 			if (p->state != DIPC_CONN_FREE)
@@ -1062,10 +1022,11 @@ publish_stats(struct dipc_server *s, int force)
 		p->gid = ss->client_gid;
 		p->worker = ss->worker;
 		p->generation = ss->generation;
-		p->window = ss->lend_cap;
+		server_transports[ss->transport]->depths(s, i, &d);
+		p->window = d.window;
 		p->depth = ss->conn != NULL ? s->ring_capacity : 0;
+		p->lent = d.lent;
 		/* Relaxed loads: the owning worker writes them meanwhile. */
-		p->lent = __atomic_load_n(&ss->lent, __ATOMIC_RELAXED);
 		p->rx_msgs = __atomic_load_n(&ss->cnt.rx_msgs, __ATOMIC_RELAXED);
 		p->tx_msgs = __atomic_load_n(&ss->cnt.tx_msgs, __ATOMIC_RELAXED);
 		p->invalid_msgs = __atomic_load_n(&ss->cnt.invalid_msgs, __ATOMIC_RELAXED);
@@ -1073,10 +1034,10 @@ publish_stats(struct dipc_server *s, int force)
 		p->given_back = __atomic_load_n(&ss->cnt.given_back, __ATOMIC_RELAXED);
 		p->lend_refused = __atomic_load_n(&ss->cnt.lend_refused, __ATOMIC_RELAXED);
 		p->bad_chains = __atomic_load_n(&ss->cnt.bad_chains, __ATOMIC_RELAXED);
-		p->req_queued = dipc_ring_end_waiting(&ss->req);
-		p->rsp_queued = dipc_ring_end_unread(&ss->rsp);
-		p->alloc_queued = dipc_ring_end_unread(&ss->alloc);
-		p->free_queued = dipc_ring_end_waiting(&ss->free);
+		p->req_queued = d.req_waiting;
+		p->rsp_queued = d.rsp_unread;
+		p->alloc_queued = d.alloc_unread;
+		p->free_queued = d.free_waiting;
 	}
 	for (i = 0; i < s->nb_workers; i++)
 		s->stats->workers[i] = s->workers[i].st;
@@ -1219,7 +1180,7 @@ requests_pending(const struct dipc_server *s)
 	for (i = 0; i < s->cfg.max_conns; i++) {
 		const struct server_slot *ss = &s->slots[i];
 
-		if (ss->state == SLOT_ACTIVE && dipc_ring_end_waiting(&ss->req) != 0)
+		if (ss->state == SLOT_ACTIVE && slot_depths(s, i).req_waiting != 0)
 			return 1;
 	}
 	return 0;
@@ -1361,7 +1322,7 @@ dipc_server_mbufs_lent(const struct dipc_server *s)
 
 	for (i = 0; i < s->cfg.max_conns; i++)
 		if (s->slots[i].state != SLOT_FREE)
-			n += s->slots[i].lent;
+			n += slot_depths(s, i).lent;
 	return n;
 }
 
@@ -1409,18 +1370,20 @@ dump_connections(FILE *f, const struct dipc_server *s)
 
 	for (i = 0; i < s->nb_ready; i++) {
 		const struct server_slot *ss = &s->slots[i];
+		struct server_depths d;
 
 		if (ss->state == SLOT_FREE)
 			continue;
 		if (open++ >= 32)
 			continue;
 		shown++;
+		d = slot_depths(s, i);
 		fprintf(f, "dipc-server: conn slot %u pid %d worker %u %s: rx %" PRIu64 " tx %" PRIu64
 			   " invalid %" PRIu64 " stalls %" PRIu64 ", queued req %u rsp %u, "
 			   "lent %u\n",
 			i, ss->client_pid, ss->worker, states[ss->state], ss->cnt.rx_msgs,
 			ss->cnt.tx_msgs, ss->cnt.invalid_msgs, ss->cnt.rsp_full,
-			dipc_ring_end_waiting(&ss->req), dipc_ring_end_unread(&ss->rsp), ss->lent);
+			d.req_waiting, d.rsp_unread, d.lent);
 	}
 	if (open > shown)
 		fprintf(f, "dipc-server: ... and %u more connections\n", open - shown);
@@ -1450,7 +1413,7 @@ dipc_server_dump(FILE *f, const struct dipc_server *s)
 		}
 		open++;
 		/* Racy while workers run: a snapshot for people to read. */
-		lent += ss->lent;
+		lent += slot_depths(s, i).lent;
 		rx += ss->cnt.rx_msgs;
 		tx += ss->cnt.tx_msgs;
 		invalid += ss->cnt.invalid_msgs;
@@ -1554,10 +1517,9 @@ dipc_server_free(struct dipc_server *s)
 	if (open != 0)
 		SERVER_LOG(WARNING, "leaving the shared memory in place for %u client(s) still "
 				    "connected", open);
-	if (s->zones != NULL) {
-		for (i = 0; open == 0 && i <= s->cfg.max_conns / s->cfg.grow_step; i++)
-			rte_memzone_free(s->zones[i]);
-	}
+	if (s->slots != NULL)
+		for (i = 0; i < DIPC_TRANSPORT_MAX; i++)
+			server_transports[i]->teardown(s, open == 0);
 	for (i = 0; i < DIPC_MAX_CLASSES; i++) {
 		struct rte_mempool *mp = s->maps[i].pool;
 
@@ -1585,6 +1547,5 @@ dipc_server_free(struct dipc_server *s)
 		rte_memzone_free(s->mz);
 	}
 	server_free(s->slots);
-	server_free(s->zones);
 	server_free(s);
 }

@@ -92,6 +92,7 @@ struct dipc_server_msg {
 	uint16_t index_;         /**< @internal the message's place in its burst */
 	uint16_t data_off_;      /**< @internal the first segment's data offset */
 	uint8_t cls_;            /**< @internal size class of the first segment */
+	uint8_t status_;         /**< @internal what the transport's checks found */
 };
 
 /**

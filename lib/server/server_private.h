@@ -3,6 +3,7 @@
 #define DIPC_SERVER_PRIVATE_H
 
 #include <signal.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <time.h>
@@ -16,7 +17,7 @@
 
 #include "dipc_admission.h"
 #include "dipc_ring_owner.h"
-#include "dipc_ring_transport.h"
+#include "dipc_server_transport.h"
 #include "dipc_shm_stats.h"
 #include "dipc_eal.h"
 #include "dipc_server.h"
@@ -81,9 +82,10 @@ struct server_conn_counters {
  * what the client asks for, and what the server publishes.
  */
 struct server_slot {
-	/* The server's ends of the shared rings: geometry and its own index,
-	 * private. */
-	struct dipc_ring_end req, rsp, alloc, free;
+	/* The connection's transport: its per-slot state (for the
+	 * transport's functions only), and its index in server_transports[]. */
+	void *tq;
+	uint16_t transport;
 	struct dipc_shm_conn *conn;
 	int socket;
 	/* Private copies taken at admission: what a client writes into its
@@ -104,15 +106,6 @@ struct server_slot {
 	uint32_t move_to;          /* control: worker a MOVING slot goes to */
 	uint64_t last_rx;          /* control: rx_msgs at the last balance check */
 	uint64_t load;             /* control: messages since the last balance check */
-	/* Mbufs lent to the client (owner == this slot), and how many the
-	 * server aims to keep lent: the owning worker's, then the control
-	 * lcore's once the worker quiesced. */
-	uint32_t lent;
-	uint32_t lend_target;
-	uint32_t lend_cap;         /* the granted window */
-	uint32_t lend_want_seen;   /* the client's lend_want when last served */
-	/* The client's class_want[] when last served (larger classes). */
-	uint32_t class_want_seen[DIPC_MAX_CLASSES];
 	struct server_conn_counters cnt;
 };
 
@@ -178,6 +171,8 @@ struct server_worker {
 	uint32_t nb_slots;
 	uint32_t *slots;      /* [max_conns] */
 	struct rte_mbuf **scratch; /* [SERVER_MAX_BURST]: lends */
+	/* The transport of each slot, by index (server_transports[]). */
+	const struct server_transport_ops *const *transports;
 	/* The requests of one burst as taken (private copies), and the chains
 	 * of request i (2i) and of the answer a handler built for it (2i+1). */
 	struct dipc_server_msg *msgs; /* [burst] */
@@ -244,7 +239,8 @@ struct dipc_server {
 	struct dipc_shm_stats *stats;     /* in stats_mz */
 	struct rte_mempool *pool;         /* class 0's, maps[0].pool */
 	struct server_slot *slots;        /* [max_conns]; nb_ready of them have rings */
-	const struct rte_memzone **zones; /* ring zones, [max_conns / grow_step + 1] */
+	/* Each transport's own state (server_transport_ops.setup()). */
+	void *tpriv[DIPC_TRANSPORT_MAX];
 	uint32_t nb_ready;
 	uint64_t grow_retry_at;           /* timer cycles; 0 = the last growth worked */
 	uint64_t next_balance;            /* timer cycles of the next balance check */
@@ -282,39 +278,8 @@ struct dipc_server {
 	int running;
 };
 
-/* The pool map of the size class whose objects' range holds @p, or NULL:
- * a short loop over few classes, no dereference of @p. */
-static __rte_always_inline const struct dipc_ring_owner_map *
-server_map_of(const struct dipc_server *s, const void *p)
-{
-	unsigned int i;
-
-	for (i = 0; i < s->nb_classes; i++)
-		if ((uintptr_t)p - s->maps[i].base < s->maps[i].span)
-			return &s->maps[i];
-	return NULL;
-}
-
-/* dipc_ring_take() on whichever class's map holds @m; *pm is that map.
- * Returns 0 or 1 + enum server_drop_reason, as dipc_ring_take(). */
-static __rte_always_inline int
-server_take_any(const struct dipc_server *s, const void *m, uint16_t owner,
-		const struct dipc_ring_owner_map **pm)
-{
-	*pm = server_map_of(s, m);
-	if (unlikely(*pm == NULL))
-		return 1 + SERVER_DROP_NOT_MBUF;
-	return dipc_ring_take(*pm, m, owner);
-}
-
-/*
- * Take back every mbuf lent to @slot (in its rings, in flight, or in the
- * client's hands) and put it in its pool, unread (it is repaired before it
- * is lent again). Only once nobody else
- * can touch the slot: its worker quiesced, its client closed or died.
- * Returns the number of mbufs taken back.
- */
-unsigned int server_sweep_slot(struct dipc_server *s, uint32_t slot);
+/* The transports built in, by index (DIPC_TRANSPORT_*). */
+extern const struct server_transport_ops *const server_transports[DIPC_TRANSPORT_MAX];
 
 /* Register the /dipc/ telemetry commands (once per process). */
 void dipc_telemetry_register(void);
@@ -336,10 +301,85 @@ server_rsp_chain(const struct server_worker *w, const struct dipc_server_msg *ms
 /* Free the answer a handler built for @msg (dipc_server_rsp_alloc()). */
 void server_msg_free_rsp(struct dipc_server *s, struct dipc_server_msg *msg);
 
-/* Answers the response ring had no room for (cannot happen: room is
- * counted before the dequeue); taken back so that nothing leaks. */
-void server_unsent(struct dipc_server *s, struct server_slot *ss, struct rte_mbuf **m,
-		   unsigned int n);
+/* Put every segment of @c after the first back in its pool. They are the
+ * server's (taken back or built by it); their fields are rewritten when
+ * they are lent again. */
+static inline void
+server_chain_free_tail(const struct dipc_server *s, const struct server_chain *c)
+{
+	unsigned int i;
+
+	for (i = 1; i < c->nb; i++)
+		rte_mempool_put(s->maps[c->cls[i]].pool, c->seg[i]);
+}
+
+/* No header could be read (too short, or the mbuf was repaired): an
+ * error answer then carries method and stream id 0. */
+static inline void
+server_msg_no_header(struct dipc_server_msg *msg)
+{
+	msg->method = 0;
+	msg->stream_id = 0;
+	msg->flags = 0;
+	msg->csum = 0;
+}
+
+/*
+ * For transports: read the dipc header of a taken request once, into
+ * @msg, and check it: magic, version, flags (a request, no unknown bits)
+ * and body_len against the lengths the transport read (one segment:
+ * data_len; a chain: pkt_len). @hdr_at is the header's place, found from
+ * private facts (the pool's geometry and the data offset read once), not
+ * from the mbuf's buf_addr.
+ */
+static __rte_always_inline enum dipc_status
+server_read_header(struct dipc_server_msg *msg, uint8_t *hdr_at, uint32_t seg_data,
+		   uint32_t total)
+{
+	struct dipc_msg_hdr h;
+
+	if (unlikely(seg_data < DIPC_MSG_HDR_LEN)) {
+		server_msg_no_header(msg);
+		return DIPC_STATUS_BAD_LENGTH;
+	}
+	memcpy(&h, hdr_at, sizeof(h));
+	msg->method = h.method;
+	msg->stream_id = h.stream_id;
+	msg->flags = h.flags;
+	msg->csum = h.csum;
+	if (unlikely(h.magic != DIPC_MSG_MAGIC))
+		return DIPC_STATUS_BAD_MAGIC;
+	if (unlikely(h.version != DIPC_MSG_VERSION))
+		return DIPC_STATUS_BAD_VERSION;
+	if (unlikely((h.flags & ~DIPC_MSG_F_ALL) != 0 ||
+		     (h.flags & (DIPC_MSG_F_REQUEST | DIPC_MSG_F_RESPONSE | DIPC_MSG_F_ERROR)) !=
+			     DIPC_MSG_F_REQUEST))
+		return DIPC_STATUS_BAD_FLAGS;
+	if (unlikely(h.body_len != total - DIPC_MSG_HDR_LEN))
+		return DIPC_STATUS_BAD_LENGTH;
+	msg->body_len = h.body_len;
+	msg->seg_len = seg_data - DIPC_MSG_HDR_LEN;
+	return DIPC_STATUS_OK;
+}
+
+/* For transports: requests wait and the client reads no answers; the
+ * control lcore times the stall from here. Rare, so the clock read is
+ * off the fast path. */
+static inline void
+server_note_stall(struct server_slot *ss)
+{
+	ss->cnt.rsp_full++;
+	if (__atomic_load_n(&ss->stall_since, __ATOMIC_RELAXED) == 0)
+		__atomic_store_n(&ss->stall_since, dipc_eal_now_ns(), __ATOMIC_RELAXED);
+}
+
+/* For transports: requests are moving again. */
+static __rte_always_inline void
+server_clear_stall(struct server_slot *ss)
+{
+	if (unlikely(__atomic_load_n(&ss->stall_since, __ATOMIC_RELAXED) != 0))
+		__atomic_store_n(&ss->stall_since, 0, __ATOMIC_RELAXED);
+}
 
 /* The client asked for mbufs beyond its share: count it, and tell the
  * client (it reads the shared word) not to wait for them. */

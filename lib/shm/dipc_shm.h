@@ -73,8 +73,19 @@ extern "C" {
  * 4: size classes (nb_classes, class_* and the connections' class_want);
  * 5: admission over the socket (no client-written admission fields), the
  * counters the server publishes in DIPC_STATS_MZ_NAME only; 6: the queue
- * depths in dipc_shm_conn_stats, published by the server. */
-#define DIPC_SHM_ABI_VERSION 6
+ * depths in dipc_shm_conn_stats, published by the server; 7: the
+ * connection's transport (dipc_shm_conn.transport). */
+#define DIPC_SHM_ABI_VERSION 7
+
+/** Transports a connection can use, as dipc_shm_conn.transport holds
+ * them: an index, never a function pointer (each process has its own
+ * table of what a transport does). */
+enum dipc_transport {
+	/** Four SP/SC rte_rings per connection in hugepage memory, mbufs lent
+	 *  by the server (drivers/ring). */
+	DIPC_TRANSPORT_RING = 0,
+	DIPC_TRANSPORT_MAX
+};
 
 /** Server states, in dipc_shm.state. */
 enum dipc_server_state {
@@ -117,7 +128,9 @@ struct dipc_shm_conn {
 	 * rarely written line so that the worker can read it every poll.
 	 */
 	uint32_t lend_want;
-	uint32_t reserved[9];    /**< 0 */
+	uint16_t transport;      /**< enum dipc_transport of the connection */
+	uint16_t reserved16;     /**< 0 */
+	uint32_t reserved[8];    /**< 0 */
 
 	/* Written only by the owning worker: what the client must know. */
 	struct {
@@ -179,7 +192,7 @@ struct dipc_shm {
 
 _Static_assert(sizeof(struct dipc_shm_conn) == 3 * RTE_CACHE_LINE_SIZE,
 	       "a slot is three cache lines: admission, server, client");
-_Static_assert(offsetof(struct dipc_shm_conn, reserved) + 9 * sizeof(uint32_t) ==
+_Static_assert(offsetof(struct dipc_shm_conn, reserved) + 8 * sizeof(uint32_t) ==
 	       RTE_CACHE_LINE_SIZE, "the admission fields fill one cache line");
 
 /**
