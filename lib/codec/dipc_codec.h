@@ -796,6 +796,30 @@ __dipc_codec_check_map(struct __dipc_codec_vstate *st, uint32_t off, uint32_t le
 
 /**
  * @internal
+ * Whether @p x is a multiple of @p d (>= 1) without a division: with d =
+ * 2^k * m, m odd, x is a multiple of d exactly when (x * m^-1 mod 2^32)
+ * rotated right by k is at most (2^32 - 1) / d (the inverse is exact
+ * modulo 2^32 for odd m). With a constant @p d, everything but one
+ * multiply, one rotate and one compare folds away.
+ */
+static inline __attribute__((always_inline)) bool
+__dipc_codec_multiple(uint32_t x, uint32_t d)
+{
+	uint32_t k = (uint32_t)__builtin_ctz(d), m = d >> k, inv = m, y;
+
+	/* Newton's iteration: each step doubles the bits of m^-1 that are
+	 * right (m * m = 1 mod 8: 3 bits to start, 48 after 4 steps). */
+	inv *= 2 - m * inv;
+	inv *= 2 - m * inv;
+	inv *= 2 - m * inv;
+	inv *= 2 - m * inv;
+	y = x * inv;
+	y = (y >> k) | (y << ((32 - k) & 31));
+	return y <= UINT32_MAX / d;
+}
+
+/**
+ * @internal
  * Fast test of a string or bytes reference at @p ref: (0, 0), or a
  * non-empty region at or after *cur; moves *cur to its end. The caller
  * tests *cur against the body length.
@@ -837,7 +861,7 @@ __dipc_codec_arr_fast(const uint8_t *ref, uint64_t *cur, uint32_t align, uint32_
 	if (__builtin_expect(l == 0, 0))
 		return o == 0;
 	if (__builtin_expect(o < *cur || (o & (align - 1)) != 0 ||
-			     (uint32_t)l % elem_size != 0, 0))
+			     !__dipc_codec_multiple((uint32_t)l, elem_size), 0))
 		return false;
 	*cur = o + l;
 	return true;
