@@ -177,7 +177,7 @@ test_deep_roundtrip(void **state)
 {
 	uint8_t buf[ROOM];
 	struct deep_refs refs;
-	struct dipc_codec_error e;
+	struct dipc_codec_error e = { 0 };
 	const void *regions, *sites, *racks, *hosts, *nics, *ports, *port;
 	uint32_t len, n;
 	const char *s;
@@ -220,7 +220,7 @@ test_deep_malformed(void **state)
 {
 	uint8_t buf[ROOM];
 	struct deep_refs refs;
-	struct dipc_codec_error e;
+	struct dipc_codec_error e = { 0 };
 	uint32_t len, off, rlen, cut;
 	char path[256];
 
@@ -266,7 +266,7 @@ static void
 test_labels_roundtrip(void **state)
 {
 	uint8_t buf[ROOM];
-	struct dipc_codec_error e;
+	struct dipc_codec_error e = { 0 };
 	struct dipc_codec_map m;
 	struct dipc_codec_kv kv;
 	const void *samples, *tags;
@@ -300,7 +300,7 @@ static void
 test_labels_malformed(void **state)
 {
 	uint8_t buf[ROOM], *copy;
-	struct dipc_codec_error e;
+	struct dipc_codec_error e = { 0 };
 	const uint8_t *samples, *s3;
 	uint32_t len, moff, tags, cut;
 	char path[256];
@@ -308,7 +308,7 @@ test_labels_malformed(void **state)
 	(void)state;
 	len = build_labels(buf, sizeof(buf));
 	samples = buf + dipc_codec_ld_u32(buf + BENCH_LABELS_SAMPLES_OFFSET);
-	s3 = samples + 3 * BENCH_SAMPLE_SIZE;
+	s3 = samples + (size_t)3 * BENCH_SAMPLE_SIZE;
 	moff = dipc_codec_ld_u32(s3 + BENCH_SAMPLE_LABELS_OFFSET);
 	tags = dipc_codec_ld_u32(s3 + BENCH_SAMPLE_TAGS_OFFSET);
 
