@@ -69,6 +69,8 @@ tests = [
      lambda m: med((m, "json"), "validate_read") / med((m, "dipc"), "validate_read"), lambda v: v >= 50, "x"),
     ("validate+read <= 2x the packed-struct read",
      lambda m: med((m, "dipc"), "validate_read") / med((m, "packed"), "read"), lambda v: v <= 2, "x"),
+    ("validate+read <= 1.5x the packed-struct read (issue 14)",
+     lambda m: med((m, "dipc"), "validate_read") / med((m, "packed"), "read"), lambda v: v <= 1.5, "x"),
     ("encode faster than protobuf-c",
      lambda m: med((m, "protobuf-c"), "encode") / med((m, "dipc"), "encode"), lambda v: v > 1, "x"),
     ("encode faster than msgpack-c",
@@ -76,9 +78,9 @@ tests = [
     ("encoded size <= 60% of compact JSON",
      lambda m: 100 * rows[(m, "dipc")]["bytes"] / rows[(m, "json")]["bytes"], lambda v: v <= 60, "%"),
 ]
-print(f"  {'target':<52}" + "".join(f" {m:<18}" for m in msgs))
+print(f"  {'target':<56}" + "".join(f" {m:<18}" for m in msgs))
 for text, val, ok, unit in tests:
-    line = f"  {text:<52}"
+    line = f"  {text:<56}"
     for m in msgs:
         v = val(m)
         line += f" {(f'{v:.0f}' if unit == '%' else f'{v:.2f}') + unit + (' met' if ok(v) else ' MISSED'):<18}"

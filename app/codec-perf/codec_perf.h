@@ -5,7 +5,7 @@
 /**
  * @file
  * dipc-codec-perf: the generated codec against JSON (cJSON), protobuf-c,
- * msgpack-c and a hand-written packed C struct, on the three messages of
+ * msgpack-c and a hand-written packed C struct, on the five messages of
  * docs/examples/bench.schema.
  *
  * Every format starts from the same native message (struct pf_rpc,
@@ -92,10 +92,103 @@ struct pf_batch {
 	struct pf_record records[PF_RECORDS];
 };
 
+/* 4. Deep nesting: deep > region > site > rack > host > nic > port. The
+ * capacities below are what the sample uses (each array is full). */
+#define PF_REGIONS 2
+#define PF_SITES 1
+#define PF_RACKS 2
+#define PF_HOSTS 1
+#define PF_NICS 2
+#define PF_PORTS 2
+
+struct pf_port {
+	uint16_t num;
+	uint16_t vlan;
+	uint32_t speed_mbps;
+	uint64_t rx_bytes;
+};
+
+struct pf_nic {
+	uint32_t index;
+	uint8_t mac[6];
+	struct pf_str ifname;
+	uint32_t nb_ports;
+	struct pf_port ports[PF_PORTS];
+};
+
+struct pf_host {
+	uint64_t id;
+	struct pf_str name;
+	uint32_t nb_nics;
+	struct pf_nic nics[PF_NICS];
+};
+
+struct pf_rack {
+	uint16_t row;
+	uint16_t slot;
+	struct pf_str label;
+	uint32_t nb_hosts;
+	struct pf_host hosts[PF_HOSTS];
+};
+
+struct pf_site {
+	uint32_t id;
+	double lat;             /**< geo, inline */
+	double lon;
+	struct pf_str name;
+	uint32_t nb_racks;
+	struct pf_rack racks[PF_RACKS];
+};
+
+struct pf_region {
+	uint32_t id;
+	struct pf_str name;
+	uint32_t nb_sites;
+	struct pf_site sites[PF_SITES];
+};
+
+struct pf_deep {
+	uint64_t frame_id;
+	uint64_t ts_ns;
+	struct pf_str source;
+	uint32_t nb_regions;
+	struct pf_region regions[PF_REGIONS];
+};
+
+/* 5. Many small strings and maps: 8 samples, each with 2 tags and 3
+ * labels, after 6 resource labels. */
+#define PF_SAMPLES 8
+#define PF_SAMPLE_TAGS 2
+#define PF_SAMPLE_LABELS 3
+#define PF_RESOURCE 6
+
+struct pf_sample {
+	struct pf_str name;
+	struct pf_str unit;
+	double value;
+	uint64_t ts_ns;
+	uint32_t nb_tags;
+	struct pf_str tags[PF_SAMPLE_TAGS];
+	uint32_t nb_labels;
+	struct pf_entry labels[PF_SAMPLE_LABELS];
+};
+
+struct pf_labels {
+	uint64_t ts_ns;
+	struct pf_str host;
+	struct pf_str job;
+	uint32_t nb_resource;
+	struct pf_entry resource[PF_RESOURCE];
+	uint32_t nb_samples;
+	struct pf_sample samples[PF_SAMPLES];
+};
+
 enum pf_msg {
 	PF_RPC,
 	PF_ORDER,
 	PF_BATCH,
+	PF_DEEP,
+	PF_LABELS,
 	PF_NB_MSGS
 };
 
@@ -103,6 +196,8 @@ enum pf_msg {
 extern const struct pf_rpc pf_sample_rpc;
 extern const struct pf_order pf_sample_order;
 extern const struct pf_batch pf_sample_batch;
+extern const struct pf_deep pf_sample_deep;
+extern const struct pf_labels pf_sample_labels;
 const void *pf_sample(enum pf_msg m);
 const char *pf_msg_name(enum pf_msg m);
 /** Full digest of a sample's native values: what every decoder must give. */
@@ -135,7 +230,7 @@ struct pf_codec {
 	uint64_t (*read_loop)(const void *d, uint64_t n);
 };
 
-/** A format: a name and its three messages. */
+/** A format: a name and its messages. */
 struct pf_format {
 	const char *name;
 	const char *what;       /**< one line: library, version, how it is used */
@@ -188,6 +283,16 @@ pf_bytes(uint64_t h, const void *p, size_t len, bool full)
 	return h;
 }
 
+/** A double: its bits, as a 64-bit value. */
+PF_INLINE uint64_t
+pf_f64(uint64_t h, double v, bool full)
+{
+	uint64_t u;
+
+	__builtin_memcpy(&u, &v, sizeof(u));
+	return pf_u64(h, u, full);
+}
+
 /** A char[4] (NUL-padded): one 32-bit value. */
 PF_INLINE uint64_t
 pf_fixed4(uint64_t h, const void *p, bool full)
@@ -196,6 +301,16 @@ pf_fixed4(uint64_t h, const void *p, bool full)
 
 	return pf_u64(h, (uint64_t)b[0] | (uint64_t)b[1] << 8 | (uint64_t)b[2] << 16 |
 		      (uint64_t)b[3] << 24, full);
+}
+
+/** A u8[6] (a MAC address): one 48-bit value. */
+PF_INLINE uint64_t
+pf_fixed6(uint64_t h, const void *p, bool full)
+{
+	const uint8_t *b = p;
+
+	return pf_u64(h, (uint64_t)b[0] | (uint64_t)b[1] << 8 | (uint64_t)b[2] << 16 |
+		      (uint64_t)b[3] << 24 | (uint64_t)b[4] << 32 | (uint64_t)b[5] << 40, full);
 }
 
 /** Hide @p p from the optimiser and make it assume any memory changed:

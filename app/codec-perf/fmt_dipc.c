@@ -213,6 +213,283 @@ batch_read(const void *body, bool full)
 	return h;
 }
 
+/* 4. Deep nesting */
+
+PF_INLINE size_t
+deep_encode(const void *src, uint8_t *buf, size_t room)
+{
+	const struct pf_deep *d = src;
+	struct dipc_codec_builder b;
+	uint32_t len, a, c, r, h, n, k;
+	void *regions;
+
+	if (bench_deep_build_init(&b, buf, (uint32_t)room) != 0)
+		return 0;
+	bench_deep_set_frame_id(b.body, d->frame_id);
+	bench_deep_set_ts_ns(b.body, d->ts_ns);
+	bench_deep_set_source(&b, d->source.p, d->source.len);
+	regions = bench_deep_add_regions(&b, d->nb_regions);
+	if (regions == NULL)
+		return 0;
+	for (a = 0; a < d->nb_regions; a++) {
+		const struct pf_region *rg = &d->regions[a];
+		void *reg = bench_region_at_mut(regions, a), *sites;
+
+		bench_region_set_id(reg, rg->id);
+		bench_region_set_name(&b, reg, rg->name.p, rg->name.len);
+		sites = bench_region_add_sites(&b, reg, rg->nb_sites);
+		if (sites == NULL)
+			return 0;
+		for (c = 0; c < rg->nb_sites; c++) {
+			const struct pf_site *st = &rg->sites[c];
+			void *site = bench_site_at_mut(sites, c), *racks, *loc;
+
+			bench_site_set_id(site, st->id);
+			loc = bench_site_mut_loc(site);
+			bench_geo_set_lat(loc, st->lat);
+			bench_geo_set_lon(loc, st->lon);
+			bench_site_set_name(&b, site, st->name.p, st->name.len);
+			racks = bench_site_add_racks(&b, site, st->nb_racks);
+			if (racks == NULL)
+				return 0;
+			for (r = 0; r < st->nb_racks; r++) {
+				const struct pf_rack *rk = &st->racks[r];
+				void *rack = bench_rack_at_mut(racks, r), *hosts;
+
+				bench_rack_set_row(rack, rk->row);
+				bench_rack_set_slot(rack, rk->slot);
+				bench_rack_set_label(&b, rack, rk->label.p, rk->label.len);
+				hosts = bench_rack_add_hosts(&b, rack, rk->nb_hosts);
+				if (hosts == NULL)
+					return 0;
+				for (h = 0; h < rk->nb_hosts; h++) {
+					const struct pf_host *ho = &rk->hosts[h];
+					void *host = bench_host_at_mut(hosts, h), *nics;
+
+					bench_host_set_id(host, ho->id);
+					bench_host_set_name(&b, host, ho->name.p, ho->name.len);
+					nics = bench_host_add_nics(&b, host, ho->nb_nics);
+					if (nics == NULL)
+						return 0;
+					for (n = 0; n < ho->nb_nics; n++) {
+						const struct pf_nic *ni = &ho->nics[n];
+						void *nic = bench_nic_at_mut(nics, n), *ports;
+
+						bench_nic_set_index(nic, ni->index);
+						bench_nic_set_mac(nic, ni->mac, sizeof(ni->mac));
+						bench_nic_set_ifname(&b, nic, ni->ifname.p, ni->ifname.len);
+						ports = bench_nic_add_ports(&b, nic, ni->nb_ports);
+						if (ports == NULL)
+							return 0;
+						for (k = 0; k < ni->nb_ports; k++) {
+							const struct pf_port *po = &ni->ports[k];
+							void *port = bench_port_at_mut(ports, k);
+
+							bench_port_set_num(port, po->num);
+							bench_port_set_vlan(port, po->vlan);
+							bench_port_set_speed_mbps(port, po->speed_mbps);
+							bench_port_set_rx_bytes(port, po->rx_bytes);
+						}
+					}
+				}
+			}
+		}
+	}
+	if (dipc_codec_build_finish(&b, &len) != 0)
+		return 0;
+	return len;
+}
+
+PF_INLINE uint64_t
+deep_read(const void *body, bool full)
+{
+	uint64_t h = 0;
+	const void *p, *regions;
+	uint32_t len, nr, a;
+
+	h = pf_u64(h, bench_deep_get_frame_id(body), full);
+	h = pf_u64(h, bench_deep_get_ts_ns(body), full);
+	p = bench_deep_get_source(body, &len);
+	h = pf_bytes(h, p, len, full);
+	regions = bench_deep_get_regions(body, &nr);
+	h = pf_u64(h, nr, full);
+	for (a = 0; a < nr; a++) {
+		const void *reg = bench_region_at(regions, a), *sites;
+		uint32_t ns, c;
+
+		h = pf_u64(h, bench_region_get_id(reg), full);
+		p = bench_region_get_name(body, reg, &len);
+		h = pf_bytes(h, p, len, full);
+		sites = bench_region_get_sites(body, reg, &ns);
+		h = pf_u64(h, ns, full);
+		for (c = 0; c < ns; c++) {
+			const void *site = bench_site_at(sites, c), *loc, *racks;
+			uint32_t nk, r;
+
+			h = pf_u64(h, bench_site_get_id(site), full);
+			loc = bench_site_get_loc(site);
+			h = pf_f64(h, bench_geo_get_lat(loc), full);
+			h = pf_f64(h, bench_geo_get_lon(loc), full);
+			p = bench_site_get_name(body, site, &len);
+			h = pf_bytes(h, p, len, full);
+			racks = bench_site_get_racks(body, site, &nk);
+			h = pf_u64(h, nk, full);
+			for (r = 0; r < nk; r++) {
+				const void *rack = bench_rack_at(racks, r), *hosts;
+				uint32_t nh, i;
+
+				h = pf_u64(h, bench_rack_get_row(rack), full);
+				h = pf_u64(h, bench_rack_get_slot(rack), full);
+				p = bench_rack_get_label(body, rack, &len);
+				h = pf_bytes(h, p, len, full);
+				hosts = bench_rack_get_hosts(body, rack, &nh);
+				h = pf_u64(h, nh, full);
+				for (i = 0; i < nh; i++) {
+					const void *host = bench_host_at(hosts, i), *nics;
+					uint32_t nn, n;
+
+					h = pf_u64(h, bench_host_get_id(host), full);
+					p = bench_host_get_name(body, host, &len);
+					h = pf_bytes(h, p, len, full);
+					nics = bench_host_get_nics(body, host, &nn);
+					h = pf_u64(h, nn, full);
+					for (n = 0; n < nn; n++) {
+						const void *nic = bench_nic_at(nics, n), *ports;
+						uint32_t np, k;
+
+						h = pf_u64(h, bench_nic_get_index(nic), full);
+						h = pf_fixed6(h, bench_nic_get_mac(nic), full);
+						p = bench_nic_get_ifname(body, nic, &len);
+						h = pf_bytes(h, p, len, full);
+						ports = bench_nic_get_ports(body, nic, &np);
+						h = pf_u64(h, np, full);
+						for (k = 0; k < np; k++) {
+							const void *port = bench_port_at(ports, k);
+
+							h = pf_u64(h, bench_port_get_num(port), full);
+							h = pf_u64(h, bench_port_get_vlan(port), full);
+							h = pf_u64(h, bench_port_get_speed_mbps(port), full);
+							h = pf_u64(h, bench_port_get_rx_bytes(port), full);
+						}
+					}
+				}
+			}
+		}
+	}
+	return h;
+}
+
+/* 5. Labels: many small strings and maps */
+
+PF_INLINE void
+to_kv(struct dipc_codec_kv *kv, const struct pf_entry *e, uint32_t n)
+{
+	uint32_t k;
+
+	for (k = 0; k < n; k++) {
+		kv[k].key = e[k].key.p;
+		kv[k].key_len = e[k].key.len;
+		kv[k].value = e[k].value.p;
+		kv[k].value_len = e[k].value.len;
+	}
+}
+
+PF_INLINE size_t
+labels_encode(const void *src, uint8_t *buf, size_t room)
+{
+	const struct pf_labels *l = src;
+	struct dipc_codec_builder b;
+	struct dipc_codec_kv kv[PF_RESOURCE > PF_SAMPLE_LABELS ? PF_RESOURCE : PF_SAMPLE_LABELS];
+	uint32_t len, i, t;
+	void *samples;
+
+	if (l->nb_resource > PF_RESOURCE || bench_labels_build_init(&b, buf, (uint32_t)room) != 0)
+		return 0;
+	bench_labels_set_ts_ns(b.body, l->ts_ns);
+	bench_labels_set_host(&b, l->host.p, l->host.len);
+	bench_labels_set_job(&b, l->job.p, l->job.len);
+	to_kv(kv, l->resource, l->nb_resource);
+	bench_labels_set_resource(&b, kv, l->nb_resource);
+	samples = bench_labels_add_samples(&b, l->nb_samples);
+	if (samples == NULL)
+		return 0;
+	for (i = 0; i < l->nb_samples; i++) {
+		const struct pf_sample *s = &l->samples[i];
+		void *smp = bench_sample_at_mut(samples, i), *tags;
+
+		if (s->nb_labels > PF_SAMPLE_LABELS)
+			return 0;
+		bench_sample_set_name(&b, smp, s->name.p, s->name.len);
+		bench_sample_set_unit(&b, smp, s->unit.p, s->unit.len);
+		bench_sample_set_value(smp, s->value);
+		bench_sample_set_ts_ns(smp, s->ts_ns);
+		tags = bench_sample_add_tags(&b, smp, s->nb_tags);
+		if (tags == NULL)
+			return 0;
+		for (t = 0; t < s->nb_tags; t++)
+			dipc_codec_build_string_at(&b, tags, t, s->tags[t].p, s->tags[t].len);
+		to_kv(kv, s->labels, s->nb_labels);
+		bench_sample_set_labels(&b, smp, kv, s->nb_labels);
+	}
+	if (dipc_codec_build_finish(&b, &len) != 0)
+		return 0;
+	return len;
+}
+
+PF_INLINE uint64_t
+map_sum(uint64_t h, const struct dipc_codec_map *m, uint32_t n, bool full)
+{
+	struct dipc_codec_map_iter it;
+	struct dipc_codec_kv e;
+
+	h = pf_u64(h, n, full);
+	dipc_codec_map_iter(&it, m);
+	while (dipc_codec_map_next(&it, &e)) {
+		h = pf_bytes(h, e.key, e.key_len, full);
+		h = pf_bytes(h, e.value, e.value_len, full);
+	}
+	return h;
+}
+
+PF_INLINE uint64_t
+labels_read(const void *body, bool full)
+{
+	uint64_t h = 0;
+	struct dipc_codec_map m;
+	const void *p, *samples;
+	uint32_t len, n, i;
+
+	h = pf_u64(h, bench_labels_get_ts_ns(body), full);
+	p = bench_labels_get_host(body, &len);
+	h = pf_bytes(h, p, len, full);
+	p = bench_labels_get_job(body, &len);
+	h = pf_bytes(h, p, len, full);
+	n = bench_labels_get_resource(body, &m);
+	h = map_sum(h, &m, n, full);
+	samples = bench_labels_get_samples(body, &n);
+	h = pf_u64(h, n, full);
+	for (i = 0; i < n; i++) {
+		const void *smp = bench_sample_at(samples, i), *tags;
+		uint32_t nt, t;
+
+		p = bench_sample_get_name(body, smp, &len);
+		h = pf_bytes(h, p, len, full);
+		p = bench_sample_get_unit(body, smp, &len);
+		h = pf_bytes(h, p, len, full);
+		h = pf_f64(h, bench_sample_get_value(smp), full);
+		h = pf_u64(h, bench_sample_get_ts_ns(smp), full);
+		tags = bench_sample_get_tags(body, smp, &nt);
+		h = pf_u64(h, nt, full);
+		for (t = 0; t < nt; t++) {
+			p = dipc_codec_string_at(body, tags, t, &len);
+			h = pf_bytes(h, p, len, full);
+		}
+		nt = bench_sample_get_labels(body, smp, &m);
+		h = map_sum(h, &m, nt, full);
+	}
+	return h;
+}
+
 /* Plain dipc: decode is the validator. */
 #define DIPC_PLAIN(M, VALIDATE) \
 PF_INLINE size_t dipc_##M##_encode(const void *s, uint8_t *b, size_t r) \
@@ -230,6 +507,8 @@ PF_DEFINE_LOOPS(dipc_##M)
 DIPC_PLAIN(rpc, bench_rpc_request_validate)
 DIPC_PLAIN(order, bench_order_event_validate)
 DIPC_PLAIN(batch, bench_batch_validate)
+DIPC_PLAIN(deep, bench_deep_validate)
+DIPC_PLAIN(labels, bench_labels_validate)
 
 const struct pf_format pf_format_dipc = {
 	.name = "dipc",
@@ -238,6 +517,8 @@ const struct pf_format pf_format_dipc = {
 		[PF_RPC] = { PF_CODEC(dipc_rpc) },
 		[PF_ORDER] = { PF_CODEC(dipc_order) },
 		[PF_BATCH] = { PF_CODEC(dipc_batch) },
+		[PF_DEEP] = { PF_CODEC(dipc_deep) },
+		[PF_LABELS] = { PF_CODEC(dipc_labels) },
 	},
 };
 
@@ -301,6 +582,8 @@ PF_DEFINE_LOOPS(lz4_##M)
 DIPC_LZ4(rpc, bench_rpc_request_validate)
 DIPC_LZ4(order, bench_order_event_validate)
 DIPC_LZ4(batch, bench_batch_validate)
+DIPC_LZ4(deep, bench_deep_validate)
+DIPC_LZ4(labels, bench_labels_validate)
 
 const struct pf_format pf_format_dipc_lz4 = {
 	.name = "dipc+lz4",
@@ -310,5 +593,7 @@ const struct pf_format pf_format_dipc_lz4 = {
 		[PF_RPC] = { .init = lz4_init, .fini = lz4_fini, PF_CODEC(lz4_rpc) },
 		[PF_ORDER] = { .init = lz4_init, .fini = lz4_fini, PF_CODEC(lz4_order) },
 		[PF_BATCH] = { .init = lz4_init, .fini = lz4_fini, PF_CODEC(lz4_batch) },
+		[PF_DEEP] = { .init = lz4_init, .fini = lz4_fini, PF_CODEC(lz4_deep) },
+		[PF_LABELS] = { .init = lz4_init, .fini = lz4_fini, PF_CODEC(lz4_labels) },
 	},
 };

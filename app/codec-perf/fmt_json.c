@@ -319,6 +319,253 @@ js_batch_read(const void *d, bool full)
 	return h;
 }
 
+/* An array of the named field, its size (0 if it is not an array). */
+PF_INLINE const cJSON *
+get_arr(const cJSON *o, const char *k, uint64_t *n)
+{
+	const cJSON *a = cJSON_GetObjectItemCaseSensitive(o, k);
+
+	if (!cJSON_IsArray(a)) {
+		*n = 0;
+		return NULL;
+	}
+	*n = (uint64_t)cJSON_GetArraySize(a);
+	return a;
+}
+
+PF_INLINE cJSON *
+add_arr(cJSON *o, const char *k)
+{
+	cJSON *a = cJSON_CreateArray();
+
+	cJSON_AddItemToObjectCS(o, k, a);
+	return a;
+}
+
+PF_INLINE size_t
+js_deep_encode(const void *src, uint8_t *buf, size_t room)
+{
+	const struct pf_deep *d = src;
+	cJSON *o = cJSON_CreateObject(), *regions;
+	char mac[PF_REGIONS * PF_SITES * PF_RACKS * PF_HOSTS * PF_NICS][9];
+	uint32_t a, c, r, h, n, k, im = 0;
+
+	num(o, "frame_id", (double)d->frame_id);
+	num(o, "ts_ns", (double)d->ts_ns);
+	str(o, "source", d->source.p);
+	regions = add_arr(o, "regions");
+	for (a = 0; a < d->nb_regions; a++) {
+		const struct pf_region *xr = &d->regions[a];
+		cJSON *ro = cJSON_CreateObject(), *sites;
+
+		num(ro, "id", xr->id);
+		str(ro, "name", xr->name.p);
+		sites = add_arr(ro, "sites");
+		cJSON_AddItemToArray(regions, ro);
+		for (c = 0; c < xr->nb_sites; c++) {
+			const struct pf_site *xs = &xr->sites[c];
+			cJSON *so = cJSON_CreateObject(), *loc = cJSON_CreateObject(), *racks;
+
+			num(so, "id", xs->id);
+			num(loc, "lat", xs->lat);
+			num(loc, "lon", xs->lon);
+			cJSON_AddItemToObjectCS(so, "loc", loc);
+			str(so, "name", xs->name.p);
+			racks = add_arr(so, "racks");
+			cJSON_AddItemToArray(sites, so);
+			for (r = 0; r < xs->nb_racks; r++) {
+				const struct pf_rack *xk = &xs->racks[r];
+				cJSON *ko = cJSON_CreateObject(), *hosts;
+
+				num(ko, "row", xk->row);
+				num(ko, "slot", xk->slot);
+				str(ko, "label", xk->label.p);
+				hosts = add_arr(ko, "hosts");
+				cJSON_AddItemToArray(racks, ko);
+				for (h = 0; h < xk->nb_hosts; h++) {
+					const struct pf_host *xh = &xk->hosts[h];
+					cJSON *ho = cJSON_CreateObject(), *nics;
+
+					num(ho, "id", (double)xh->id);
+					str(ho, "name", xh->name.p);
+					nics = add_arr(ho, "nics");
+					cJSON_AddItemToArray(hosts, ho);
+					for (n = 0; n < xh->nb_nics; n++) {
+						const struct pf_nic *xn = &xh->nics[n];
+						cJSON *no = cJSON_CreateObject(), *ports;
+
+						if (im >= sizeof(mac) / sizeof(mac[0])) {
+							cJSON_Delete(o);
+							return 0;
+						}
+						b64_encode(xn->mac, sizeof(xn->mac), mac[im]);
+						num(no, "index", xn->index);
+						str(no, "mac", mac[im++]);
+						str(no, "ifname", xn->ifname.p);
+						ports = add_arr(no, "ports");
+						cJSON_AddItemToArray(nics, no);
+						for (k = 0; k < xn->nb_ports; k++) {
+							const struct pf_port *xp = &xn->ports[k];
+							cJSON *po = cJSON_CreateObject();
+
+							num(po, "num", xp->num);
+							num(po, "vlan", xp->vlan);
+							num(po, "speed_mbps", xp->speed_mbps);
+							num(po, "rx_bytes", (double)xp->rx_bytes);
+							cJSON_AddItemToArray(ports, po);
+						}
+					}
+				}
+			}
+		}
+	}
+	return finish(o, buf, room);
+}
+
+PF_INLINE uint64_t
+js_deep_read(const void *d, bool full)
+{
+	const cJSON *o = d, *rg, *st, *rk, *ho, *ni, *po, *a, *sa;
+	uint64_t h = 0, n;
+
+	h = pf_u64(h, (uint64_t)get_num(o, "frame_id"), full);
+	h = pf_u64(h, (uint64_t)get_num(o, "ts_ns"), full);
+	h = str_sum(h, get_str(o, "source"), full);
+	a = get_arr(o, "regions", &n);
+	h = pf_u64(h, n, full);
+	cJSON_ArrayForEach(rg, a) {
+		h = pf_u64(h, (uint64_t)get_num(rg, "id"), full);
+		h = str_sum(h, get_str(rg, "name"), full);
+		sa = get_arr(rg, "sites", &n);
+		h = pf_u64(h, n, full);
+		cJSON_ArrayForEach(st, sa) {
+			const cJSON *loc = cJSON_GetObjectItemCaseSensitive(st, "loc"), *ra;
+
+			h = pf_u64(h, (uint64_t)get_num(st, "id"), full);
+			h = pf_f64(h, get_num(loc, "lat"), full);
+			h = pf_f64(h, get_num(loc, "lon"), full);
+			h = str_sum(h, get_str(st, "name"), full);
+			ra = get_arr(st, "racks", &n);
+			h = pf_u64(h, n, full);
+			cJSON_ArrayForEach(rk, ra) {
+				const cJSON *ha = get_arr(rk, "hosts", &n);
+
+				h = pf_u64(h, (uint64_t)get_num(rk, "row"), full);
+				h = pf_u64(h, (uint64_t)get_num(rk, "slot"), full);
+				h = str_sum(h, get_str(rk, "label"), full);
+				h = pf_u64(h, n, full);
+				cJSON_ArrayForEach(ho, ha) {
+					const cJSON *na = get_arr(ho, "nics", &n);
+
+					h = pf_u64(h, (uint64_t)get_num(ho, "id"), full);
+					h = str_sum(h, get_str(ho, "name"), full);
+					h = pf_u64(h, n, full);
+					cJSON_ArrayForEach(ni, na) {
+						const cJSON *pa = get_arr(ni, "ports", &n);
+						uint8_t mac[9] = {0};
+
+						b64_decode(get_str(ni, "mac"), mac, sizeof(mac));
+						h = pf_u64(h, (uint64_t)get_num(ni, "index"), full);
+						h = pf_fixed6(h, mac, full);
+						h = str_sum(h, get_str(ni, "ifname"), full);
+						h = pf_u64(h, n, full);
+						cJSON_ArrayForEach(po, pa) {
+							h = pf_u64(h, (uint64_t)get_num(po, "num"), full);
+							h = pf_u64(h, (uint64_t)get_num(po, "vlan"), full);
+							h = pf_u64(h, (uint64_t)get_num(po, "speed_mbps"), full);
+							h = pf_u64(h, (uint64_t)get_num(po, "rx_bytes"), full);
+						}
+					}
+				}
+			}
+		}
+	}
+	return h;
+}
+
+PF_INLINE cJSON *
+entries(const struct pf_entry *e, uint32_t n)
+{
+	cJSON *o = cJSON_CreateObject();
+	uint32_t k;
+
+	for (k = 0; k < n; k++)
+		str(o, e[k].key.p, e[k].value.p);
+	return o;
+}
+
+PF_INLINE uint64_t
+entries_sum(uint64_t h, const cJSON *o, bool full)
+{
+	const cJSON *e;
+
+	if (!cJSON_IsObject(o))
+		return pf_u64(h, 0, full);
+	h = pf_u64(h, (uint64_t)cJSON_GetArraySize(o), full);
+	cJSON_ArrayForEach(e, o) {
+		h = str_sum(h, e->string, full);
+		h = str_sum(h, cJSON_IsString(e) ? e->valuestring : "", full);
+	}
+	return h;
+}
+
+PF_INLINE size_t
+js_labels_encode(const void *src, uint8_t *buf, size_t room)
+{
+	const struct pf_labels *l = src;
+	cJSON *o = cJSON_CreateObject(), *samples;
+	uint32_t i, t;
+
+	num(o, "ts_ns", (double)l->ts_ns);
+	str(o, "host", l->host.p);
+	str(o, "job", l->job.p);
+	cJSON_AddItemToObjectCS(o, "resource", entries(l->resource, l->nb_resource));
+	samples = add_arr(o, "samples");
+	for (i = 0; i < l->nb_samples; i++) {
+		const struct pf_sample *x = &l->samples[i];
+		cJSON *so = cJSON_CreateObject(), *tags;
+
+		str(so, "name", x->name.p);
+		str(so, "unit", x->unit.p);
+		num(so, "value", x->value);
+		num(so, "ts_ns", (double)x->ts_ns);
+		tags = add_arr(so, "tags");
+		for (t = 0; t < x->nb_tags; t++)
+			cJSON_AddItemToArray(tags, cJSON_CreateStringReference(x->tags[t].p));
+		cJSON_AddItemToObjectCS(so, "labels", entries(x->labels, x->nb_labels));
+		cJSON_AddItemToArray(samples, so);
+	}
+	return finish(o, buf, room);
+}
+
+PF_INLINE uint64_t
+js_labels_read(const void *d, bool full)
+{
+	const cJSON *o = d, *sa, *x, *t;
+	uint64_t h = 0, n;
+
+	h = pf_u64(h, (uint64_t)get_num(o, "ts_ns"), full);
+	h = str_sum(h, get_str(o, "host"), full);
+	h = str_sum(h, get_str(o, "job"), full);
+	h = entries_sum(h, cJSON_GetObjectItemCaseSensitive(o, "resource"), full);
+	sa = get_arr(o, "samples", &n);
+	h = pf_u64(h, n, full);
+	cJSON_ArrayForEach(x, sa) {
+		const cJSON *ta;
+
+		h = str_sum(h, get_str(x, "name"), full);
+		h = str_sum(h, get_str(x, "unit"), full);
+		h = pf_f64(h, get_num(x, "value"), full);
+		h = pf_u64(h, (uint64_t)get_num(x, "ts_ns"), full);
+		ta = get_arr(x, "tags", &n);
+		h = pf_u64(h, n, full);
+		cJSON_ArrayForEach(t, ta)
+			h = str_sum(h, cJSON_IsString(t) ? t->valuestring : "", full);
+		h = entries_sum(h, cJSON_GetObjectItemCaseSensitive(x, "labels"), full);
+	}
+	return h;
+}
+
 #define JS(M) \
 PF_INLINE void *js_##M##_decode(struct pf_ctx *c, const uint8_t *b, size_t l) \
 { return parse(c, b, l); } \
@@ -328,6 +575,8 @@ PF_DEFINE_LOOPS(js_##M)
 JS(rpc)
 JS(order)
 JS(batch)
+JS(deep)
+JS(labels)
 
 const struct pf_format pf_format_json = {
 	.name = "json",
@@ -337,5 +586,7 @@ const struct pf_format pf_format_json = {
 		[PF_RPC] = { PF_CODEC(js_rpc) },
 		[PF_ORDER] = { PF_CODEC(js_order) },
 		[PF_BATCH] = { PF_CODEC(js_batch) },
+		[PF_DEEP] = { PF_CODEC(js_deep) },
+		[PF_LABELS] = { PF_CODEC(js_labels) },
 	},
 };

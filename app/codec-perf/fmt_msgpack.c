@@ -92,6 +92,14 @@ str(uint64_t h, const msgpack_object *o, bool full)
 	return pf_bytes(h, "", 0, full);
 }
 
+PF_INLINE double
+dbl(const msgpack_object *o)
+{
+	if (o->type == MSGPACK_OBJECT_FLOAT64 || o->type == MSGPACK_OBJECT_FLOAT32)
+		return o->via.f64;
+	return 0;
+}
+
 /* The elements of an array of @p n, or NULL. */
 PF_INLINE const msgpack_object *
 arr(const msgpack_object *o, uint32_t n)
@@ -268,6 +276,270 @@ mp_batch_read(const void *d, bool full)
 	return h;
 }
 
+PF_INLINE int
+pack_entries(msgpack_packer *pk, const struct pf_entry *e, uint32_t n)
+{
+	uint32_t k;
+	int ret = msgpack_pack_map(pk, n);
+
+	for (k = 0; k < n; k++) {
+		ret |= pstr(pk, e[k].key.p, e[k].key.len);
+		ret |= pstr(pk, e[k].value.p, e[k].value.len);
+	}
+	return ret;
+}
+
+PF_INLINE uint64_t
+read_entries(uint64_t h, const msgpack_object *o, bool full)
+{
+	uint32_t k, m = o->type == MSGPACK_OBJECT_MAP ? o->via.map.size : 0;
+
+	h = pf_u64(h, m, full);
+	for (k = 0; k < m; k++) {
+		h = str(h, &o->via.map.ptr[k].key, full);
+		h = str(h, &o->via.map.ptr[k].val, full);
+	}
+	return h;
+}
+
+/* The elements of an array, whatever its size, and their number. */
+PF_INLINE const msgpack_object *
+arr_any(const msgpack_object *o, uint32_t *n)
+{
+	*n = o->type == MSGPACK_OBJECT_ARRAY ? o->via.array.size : 0;
+	return o->via.array.ptr;
+}
+
+PF_INLINE size_t
+mp_deep_encode(const void *src, uint8_t *buf, size_t room)
+{
+	const struct pf_deep *d = src;
+	struct mp_out out = { buf, 0, room };
+	msgpack_packer pk;
+	uint32_t a, c, r, h, n, k;
+	int ret;
+
+	msgpack_packer_init(&pk, &out, mp_write);
+	ret = msgpack_pack_array(&pk, 4);
+	ret |= msgpack_pack_uint64(&pk, d->frame_id);
+	ret |= msgpack_pack_uint64(&pk, d->ts_ns);
+	ret |= pstr(&pk, d->source.p, d->source.len);
+	ret |= msgpack_pack_array(&pk, d->nb_regions);
+	for (a = 0; a < d->nb_regions; a++) {
+		const struct pf_region *xr = &d->regions[a];
+
+		ret |= msgpack_pack_array(&pk, 3);
+		ret |= msgpack_pack_uint32(&pk, xr->id);
+		ret |= pstr(&pk, xr->name.p, xr->name.len);
+		ret |= msgpack_pack_array(&pk, xr->nb_sites);
+		for (c = 0; c < xr->nb_sites; c++) {
+			const struct pf_site *xs = &xr->sites[c];
+
+			ret |= msgpack_pack_array(&pk, 4);
+			ret |= msgpack_pack_uint32(&pk, xs->id);
+			ret |= msgpack_pack_array(&pk, 2);
+			ret |= msgpack_pack_double(&pk, xs->lat);
+			ret |= msgpack_pack_double(&pk, xs->lon);
+			ret |= pstr(&pk, xs->name.p, xs->name.len);
+			ret |= msgpack_pack_array(&pk, xs->nb_racks);
+			for (r = 0; r < xs->nb_racks; r++) {
+				const struct pf_rack *xk = &xs->racks[r];
+
+				ret |= msgpack_pack_array(&pk, 4);
+				ret |= msgpack_pack_uint16(&pk, xk->row);
+				ret |= msgpack_pack_uint16(&pk, xk->slot);
+				ret |= pstr(&pk, xk->label.p, xk->label.len);
+				ret |= msgpack_pack_array(&pk, xk->nb_hosts);
+				for (h = 0; h < xk->nb_hosts; h++) {
+					const struct pf_host *xh = &xk->hosts[h];
+
+					ret |= msgpack_pack_array(&pk, 3);
+					ret |= msgpack_pack_uint64(&pk, xh->id);
+					ret |= pstr(&pk, xh->name.p, xh->name.len);
+					ret |= msgpack_pack_array(&pk, xh->nb_nics);
+					for (n = 0; n < xh->nb_nics; n++) {
+						const struct pf_nic *xn = &xh->nics[n];
+
+						ret |= msgpack_pack_array(&pk, 4);
+						ret |= msgpack_pack_uint32(&pk, xn->index);
+						ret |= msgpack_pack_bin(&pk, sizeof(xn->mac));
+						ret |= msgpack_pack_bin_body(&pk, xn->mac, sizeof(xn->mac));
+						ret |= pstr(&pk, xn->ifname.p, xn->ifname.len);
+						ret |= msgpack_pack_array(&pk, xn->nb_ports);
+						for (k = 0; k < xn->nb_ports; k++) {
+							const struct pf_port *xp = &xn->ports[k];
+
+							ret |= msgpack_pack_array(&pk, 4);
+							ret |= msgpack_pack_uint16(&pk, xp->num);
+							ret |= msgpack_pack_uint16(&pk, xp->vlan);
+							ret |= msgpack_pack_uint32(&pk, xp->speed_mbps);
+							ret |= msgpack_pack_uint64(&pk, xp->rx_bytes);
+						}
+					}
+				}
+			}
+		}
+	}
+	return ret == 0 ? out.len : 0;
+}
+
+PF_INLINE uint64_t
+mp_deep_read(const void *d, bool full)
+{
+	const msgpack_object *f = arr(d, 4), *rg;
+	uint64_t h = 0;
+	uint32_t a, nr;
+
+	if (f == NULL)
+		return 0;
+	h = pf_u64(h, u(&f[0]), full);
+	h = pf_u64(h, u(&f[1]), full);
+	h = str(h, &f[2], full);
+	rg = arr_any(&f[3], &nr);
+	h = pf_u64(h, nr, full);
+	for (a = 0; a < nr; a++) {
+		const msgpack_object *x = arr(&rg[a], 3), *st;
+		uint32_t c, ns;
+
+		if (x == NULL)
+			continue;
+		h = pf_u64(h, u(&x[0]), full);
+		h = str(h, &x[1], full);
+		st = arr_any(&x[2], &ns);
+		h = pf_u64(h, ns, full);
+		for (c = 0; c < ns; c++) {
+			const msgpack_object *y = arr(&st[c], 4), *geo, *rk;
+			uint32_t r, nk;
+
+			if (y == NULL)
+				continue;
+			geo = arr(&y[1], 2);
+			h = pf_u64(h, u(&y[0]), full);
+			h = pf_f64(h, geo != NULL ? dbl(&geo[0]) : 0, full);
+			h = pf_f64(h, geo != NULL ? dbl(&geo[1]) : 0, full);
+			h = str(h, &y[2], full);
+			rk = arr_any(&y[3], &nk);
+			h = pf_u64(h, nk, full);
+			for (r = 0; r < nk; r++) {
+				const msgpack_object *z = arr(&rk[r], 4), *ho;
+				uint32_t i, nh;
+
+				if (z == NULL)
+					continue;
+				h = pf_u64(h, u(&z[0]), full);
+				h = pf_u64(h, u(&z[1]), full);
+				h = str(h, &z[2], full);
+				ho = arr_any(&z[3], &nh);
+				h = pf_u64(h, nh, full);
+				for (i = 0; i < nh; i++) {
+					const msgpack_object *w = arr(&ho[i], 3), *ni;
+					uint32_t n, nn;
+
+					if (w == NULL)
+						continue;
+					h = pf_u64(h, u(&w[0]), full);
+					h = str(h, &w[1], full);
+					ni = arr_any(&w[2], &nn);
+					h = pf_u64(h, nn, full);
+					for (n = 0; n < nn; n++) {
+						const msgpack_object *v = arr(&ni[n], 4), *po;
+						uint8_t mac[6] = {0};
+						uint32_t k, np;
+
+						if (v == NULL)
+							continue;
+						if (v[1].type == MSGPACK_OBJECT_BIN)
+							memcpy(mac, v[1].via.bin.ptr,
+							       v[1].via.bin.size < 6 ? v[1].via.bin.size : 6);
+						h = pf_u64(h, u(&v[0]), full);
+						h = pf_fixed6(h, mac, full);
+						h = str(h, &v[2], full);
+						po = arr_any(&v[3], &np);
+						h = pf_u64(h, np, full);
+						for (k = 0; k < np; k++) {
+							const msgpack_object *p = arr(&po[k], 4);
+
+							if (p == NULL)
+								continue;
+							h = pf_u64(h, u(&p[0]), full);
+							h = pf_u64(h, u(&p[1]), full);
+							h = pf_u64(h, u(&p[2]), full);
+							h = pf_u64(h, u(&p[3]), full);
+						}
+					}
+				}
+			}
+		}
+	}
+	return h;
+}
+
+PF_INLINE size_t
+mp_labels_encode(const void *src, uint8_t *buf, size_t room)
+{
+	const struct pf_labels *l = src;
+	struct mp_out out = { buf, 0, room };
+	msgpack_packer pk;
+	uint32_t i, t;
+	int ret;
+
+	msgpack_packer_init(&pk, &out, mp_write);
+	ret = msgpack_pack_array(&pk, 5);
+	ret |= msgpack_pack_uint64(&pk, l->ts_ns);
+	ret |= pstr(&pk, l->host.p, l->host.len);
+	ret |= pstr(&pk, l->job.p, l->job.len);
+	ret |= pack_entries(&pk, l->resource, l->nb_resource);
+	ret |= msgpack_pack_array(&pk, l->nb_samples);
+	for (i = 0; i < l->nb_samples; i++) {
+		const struct pf_sample *x = &l->samples[i];
+
+		ret |= msgpack_pack_array(&pk, 6);
+		ret |= pstr(&pk, x->name.p, x->name.len);
+		ret |= pstr(&pk, x->unit.p, x->unit.len);
+		ret |= msgpack_pack_double(&pk, x->value);
+		ret |= msgpack_pack_uint64(&pk, x->ts_ns);
+		ret |= msgpack_pack_array(&pk, x->nb_tags);
+		for (t = 0; t < x->nb_tags; t++)
+			ret |= pstr(&pk, x->tags[t].p, x->tags[t].len);
+		ret |= pack_entries(&pk, x->labels, x->nb_labels);
+	}
+	return ret == 0 ? out.len : 0;
+}
+
+PF_INLINE uint64_t
+mp_labels_read(const void *d, bool full)
+{
+	const msgpack_object *f = arr(d, 5), *smp;
+	uint64_t h = 0;
+	uint32_t i, n;
+
+	if (f == NULL)
+		return 0;
+	h = pf_u64(h, u(&f[0]), full);
+	h = str(h, &f[1], full);
+	h = str(h, &f[2], full);
+	h = read_entries(h, &f[3], full);
+	smp = arr_any(&f[4], &n);
+	h = pf_u64(h, n, full);
+	for (i = 0; i < n; i++) {
+		const msgpack_object *x = arr(&smp[i], 6), *tags;
+		uint32_t t, nt;
+
+		if (x == NULL)
+			continue;
+		h = str(h, &x[0], full);
+		h = str(h, &x[1], full);
+		h = pf_f64(h, dbl(&x[2]), full);
+		h = pf_u64(h, u(&x[3]), full);
+		tags = arr_any(&x[4], &nt);
+		h = pf_u64(h, nt, full);
+		for (t = 0; t < nt; t++)
+			h = str(h, &tags[t], full);
+		h = read_entries(h, &x[5], full);
+	}
+	return h;
+}
+
 #define MP(M) \
 PF_INLINE void * \
 mp_##M##_decode(struct pf_ctx *c, const uint8_t *b, size_t l) \
@@ -293,6 +565,8 @@ PF_DEFINE_LOOPS(mp_##M)
 MP(rpc)
 MP(order)
 MP(batch)
+MP(deep)
+MP(labels)
 
 const struct pf_format pf_format_msgpack = {
 	.name = "msgpack-c",
@@ -302,5 +576,7 @@ const struct pf_format pf_format_msgpack = {
 		[PF_RPC] = { .init = mp_init, .fini = mp_fini, PF_CODEC(mp_rpc) },
 		[PF_ORDER] = { .init = mp_init, .fini = mp_fini, PF_CODEC(mp_order) },
 		[PF_BATCH] = { .init = mp_init, .fini = mp_fini, PF_CODEC(mp_batch) },
+		[PF_DEEP] = { .init = mp_init, .fini = mp_fini, PF_CODEC(mp_deep) },
+		[PF_LABELS] = { .init = mp_init, .fini = mp_fini, PF_CODEC(mp_labels) },
 	},
 };

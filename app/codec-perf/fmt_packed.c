@@ -63,6 +63,71 @@ struct pk_batch {
 	struct pk_ref records;  /* offset, count */
 } __attribute__((packed));
 
+struct pk_port {
+	uint16_t num;
+	uint16_t vlan;
+	uint32_t speed_mbps;
+	uint64_t rx_bytes;
+} __attribute__((packed));
+
+struct pk_nic {
+	uint32_t index;
+	uint8_t mac[6];
+	struct pk_ref ifname;
+	struct pk_ref ports;    /* offset, count */
+} __attribute__((packed));
+
+struct pk_host {
+	uint64_t id;
+	struct pk_ref name;
+	struct pk_ref nics;     /* offset, count */
+} __attribute__((packed));
+
+struct pk_rack {
+	uint16_t row;
+	uint16_t slot;
+	struct pk_ref label;
+	struct pk_ref hosts;    /* offset, count */
+} __attribute__((packed));
+
+struct pk_site {
+	uint32_t id;
+	double lat;
+	double lon;
+	struct pk_ref name;
+	struct pk_ref racks;    /* offset, count */
+} __attribute__((packed));
+
+struct pk_region {
+	uint32_t id;
+	struct pk_ref name;
+	struct pk_ref sites;    /* offset, count */
+} __attribute__((packed));
+
+struct pk_deep {
+	uint64_t frame_id;
+	uint64_t ts_ns;
+	struct pk_ref source;
+	struct pk_ref regions;  /* offset, count */
+} __attribute__((packed));
+
+struct pk_sample {
+	struct pk_ref name;
+	struct pk_ref unit;
+	double value;
+	uint64_t ts_ns;
+	struct pk_ref tags;     /* offset, count of pk_ref */
+	struct pk_ref labels;   /* offset, count of pk_entry */
+} __attribute__((packed));
+
+struct pk_labels {
+	uint64_t ts_ns;
+	struct pk_ref host;
+	struct pk_ref job;
+	struct pk_ref resource; /* offset, count of pk_entry */
+	struct pk_ref samples;  /* offset, count */
+} __attribute__((packed));
+
 /* Append @p len bytes at *end; 0 when they do not fit. */
 PF_INLINE int
 put(uint8_t *buf, size_t room, size_t *end, struct pk_ref *ref, const void *p, uint32_t len)
@@ -74,6 +139,23 @@ put(uint8_t *buf, size_t room, size_t *end, struct pk_ref *ref, const void *p, u
 	ref->len = len;
 	*end += len;
 	return 1;
+}
+
+/* Reserve @p n elements of @p size bytes at *end for an array whose
+ * reference is @p ref (offset, count); NULL when they do not fit. */
+PF_INLINE void *
+arr(uint8_t *buf, size_t room, size_t *end, struct pk_ref *ref, uint32_t n, size_t size)
+{
+	size_t len = (size_t)n * size;
+	void *p;
+
+	if (len > room - *end)
+		return NULL;
+	p = buf + *end;
+	ref->off = (uint32_t)*end;
+	ref->len = n;
+	*end += len;
+	return p;
 }
 
 PF_INLINE const char *
@@ -262,6 +344,240 @@ pk_batch_read(const void *d, bool full)
 	return h;
 }
 
+PF_INLINE size_t
+pk_deep_encode(const void *src, uint8_t *buf, size_t room)
+{
+	const struct pf_deep *d = src;
+	struct pk_deep *m = (struct pk_deep *)buf;
+	size_t end = sizeof(*m);
+	struct pk_region *rg;
+	uint32_t a, c, r, h, n, k;
+
+	if (room < end)
+		return 0;
+	m->frame_id = d->frame_id;
+	m->ts_ns = d->ts_ns;
+	if (!put(buf, room, &end, &m->source, d->source.p, d->source.len) ||
+	    (rg = arr(buf, room, &end, &m->regions, d->nb_regions, sizeof(*rg))) == NULL)
+		return 0;
+	for (a = 0; a < d->nb_regions; a++) {
+		const struct pf_region *xr = &d->regions[a];
+		struct pk_site *st;
+
+		rg[a].id = xr->id;
+		if (!put(buf, room, &end, &rg[a].name, xr->name.p, xr->name.len) ||
+		    (st = arr(buf, room, &end, &rg[a].sites, xr->nb_sites, sizeof(*st))) == NULL)
+			return 0;
+		for (c = 0; c < xr->nb_sites; c++) {
+			const struct pf_site *xs = &xr->sites[c];
+			struct pk_rack *rk;
+
+			st[c].id = xs->id;
+			st[c].lat = xs->lat;
+			st[c].lon = xs->lon;
+			if (!put(buf, room, &end, &st[c].name, xs->name.p, xs->name.len) ||
+			    (rk = arr(buf, room, &end, &st[c].racks, xs->nb_racks, sizeof(*rk))) == NULL)
+				return 0;
+			for (r = 0; r < xs->nb_racks; r++) {
+				const struct pf_rack *xk = &xs->racks[r];
+				struct pk_host *ho;
+
+				rk[r].row = xk->row;
+				rk[r].slot = xk->slot;
+				if (!put(buf, room, &end, &rk[r].label, xk->label.p, xk->label.len) ||
+				    (ho = arr(buf, room, &end, &rk[r].hosts, xk->nb_hosts,
+					      sizeof(*ho))) == NULL)
+					return 0;
+				for (h = 0; h < xk->nb_hosts; h++) {
+					const struct pf_host *xh = &xk->hosts[h];
+					struct pk_nic *ni;
+
+					ho[h].id = xh->id;
+					if (!put(buf, room, &end, &ho[h].name, xh->name.p, xh->name.len) ||
+					    (ni = arr(buf, room, &end, &ho[h].nics, xh->nb_nics,
+						      sizeof(*ni))) == NULL)
+						return 0;
+					for (n = 0; n < xh->nb_nics; n++) {
+						const struct pf_nic *xn = &xh->nics[n];
+						struct pk_port *po;
+
+						ni[n].index = xn->index;
+						memcpy(ni[n].mac, xn->mac, sizeof(ni[n].mac));
+						if (!put(buf, room, &end, &ni[n].ifname, xn->ifname.p,
+							 xn->ifname.len) ||
+						    (po = arr(buf, room, &end, &ni[n].ports, xn->nb_ports,
+							      sizeof(*po))) == NULL)
+							return 0;
+						for (k = 0; k < xn->nb_ports; k++) {
+							po[k].num = xn->ports[k].num;
+							po[k].vlan = xn->ports[k].vlan;
+							po[k].speed_mbps = xn->ports[k].speed_mbps;
+							po[k].rx_bytes = xn->ports[k].rx_bytes;
+						}
+					}
+				}
+			}
+		}
+	}
+	return end;
+}
+
+PF_INLINE uint64_t
+pk_deep_read(const void *d, bool full)
+{
+	const struct pk_deep *m = d;
+	const struct pk_region *rg = (const struct pk_region *)at(d, m->regions);
+	uint64_t h = 0;
+	uint32_t a, c, r, i, n, k;
+
+	h = pf_u64(h, m->frame_id, full);
+	h = pf_u64(h, m->ts_ns, full);
+	h = pf_bytes(h, at(d, m->source), m->source.len, full);
+	h = pf_u64(h, m->regions.len, full);
+	for (a = 0; a < m->regions.len; a++) {
+		const struct pk_site *st = (const struct pk_site *)at(d, rg[a].sites);
+
+		h = pf_u64(h, rg[a].id, full);
+		h = pf_bytes(h, at(d, rg[a].name), rg[a].name.len, full);
+		h = pf_u64(h, rg[a].sites.len, full);
+		for (c = 0; c < rg[a].sites.len; c++) {
+			const struct pk_rack *rk = (const struct pk_rack *)at(d, st[c].racks);
+
+			h = pf_u64(h, st[c].id, full);
+			h = pf_f64(h, st[c].lat, full);
+			h = pf_f64(h, st[c].lon, full);
+			h = pf_bytes(h, at(d, st[c].name), st[c].name.len, full);
+			h = pf_u64(h, st[c].racks.len, full);
+			for (r = 0; r < st[c].racks.len; r++) {
+				const struct pk_host *ho = (const struct pk_host *)at(d, rk[r].hosts);
+
+				h = pf_u64(h, rk[r].row, full);
+				h = pf_u64(h, rk[r].slot, full);
+				h = pf_bytes(h, at(d, rk[r].label), rk[r].label.len, full);
+				h = pf_u64(h, rk[r].hosts.len, full);
+				for (i = 0; i < rk[r].hosts.len; i++) {
+					const struct pk_nic *ni = (const struct pk_nic *)at(d, ho[i].nics);
+
+					h = pf_u64(h, ho[i].id, full);
+					h = pf_bytes(h, at(d, ho[i].name), ho[i].name.len, full);
+					h = pf_u64(h, ho[i].nics.len, full);
+					for (n = 0; n < ho[i].nics.len; n++) {
+						const struct pk_port *po =
+							(const struct pk_port *)at(d, ni[n].ports);
+
+						h = pf_u64(h, ni[n].index, full);
+						h = pf_fixed6(h, ni[n].mac, full);
+						h = pf_bytes(h, at(d, ni[n].ifname), ni[n].ifname.len, full);
+						h = pf_u64(h, ni[n].ports.len, full);
+						for (k = 0; k < ni[n].ports.len; k++) {
+							h = pf_u64(h, po[k].num, full);
+							h = pf_u64(h, po[k].vlan, full);
+							h = pf_u64(h, po[k].speed_mbps, full);
+							h = pf_u64(h, po[k].rx_bytes, full);
+						}
+					}
+				}
+			}
+		}
+	}
+	return h;
+}
+
+/* Entries as (key, value) references, the strings after them. */
+PF_INLINE int
+put_entries(uint8_t *buf, size_t room, size_t *end, struct pk_ref *ref,
+	    const struct pf_entry *src, uint32_t n)
+{
+	struct pk_entry *e = arr(buf, room, end, ref, n, sizeof(*e));
+	uint32_t k;
+
+	if (e == NULL)
+		return 0;
+	for (k = 0; k < n; k++)
+		if (!put(buf, room, end, &e[k].key, src[k].key.p, src[k].key.len) ||
+		    !put(buf, room, end, &e[k].value, src[k].value.p, src[k].value.len))
+			return 0;
+	return 1;
+}
+
+PF_INLINE uint64_t
+read_entries(uint64_t h, const void *d, struct pk_ref ref, bool full)
+{
+	const struct pk_entry *e = (const struct pk_entry *)at(d, ref);
+	uint32_t k;
+
+	h = pf_u64(h, ref.len, full);
+	for (k = 0; k < ref.len; k++) {
+		h = pf_bytes(h, at(d, e[k].key), e[k].key.len, full);
+		h = pf_bytes(h, at(d, e[k].value), e[k].value.len, full);
+	}
+	return h;
+}
+
+PF_INLINE size_t
+pk_labels_encode(const void *src, uint8_t *buf, size_t room)
+{
+	const struct pf_labels *l = src;
+	struct pk_labels *m = (struct pk_labels *)buf;
+	size_t end = sizeof(*m);
+	struct pk_sample *smp;
+	uint32_t i, t;
+
+	if (room < end)
+		return 0;
+	m->ts_ns = l->ts_ns;
+	if (!put(buf, room, &end, &m->host, l->host.p, l->host.len) ||
+	    !put(buf, room, &end, &m->job, l->job.p, l->job.len) ||
+	    !put_entries(buf, room, &end, &m->resource, l->resource, l->nb_resource) ||
+	    (smp = arr(buf, room, &end, &m->samples, l->nb_samples, sizeof(*smp))) == NULL)
+		return 0;
+	for (i = 0; i < l->nb_samples; i++) {
+		const struct pf_sample *s = &l->samples[i];
+		struct pk_ref *tags;
+
+		smp[i].value = s->value;
+		smp[i].ts_ns = s->ts_ns;
+		if (!put(buf, room, &end, &smp[i].name, s->name.p, s->name.len) ||
+		    !put(buf, room, &end, &smp[i].unit, s->unit.p, s->unit.len) ||
+		    (tags = arr(buf, room, &end, &smp[i].tags, s->nb_tags, sizeof(*tags))) == NULL)
+			return 0;
+		for (t = 0; t < s->nb_tags; t++)
+			if (!put(buf, room, &end, &tags[t], s->tags[t].p, s->tags[t].len))
+				return 0;
+		if (!put_entries(buf, room, &end, &smp[i].labels, s->labels, s->nb_labels))
+			return 0;
+	}
+	return end;
+}
+
+PF_INLINE uint64_t
+pk_labels_read(const void *d, bool full)
+{
+	const struct pk_labels *m = d;
+	const struct pk_sample *smp = (const struct pk_sample *)at(d, m->samples);
+	uint64_t h = 0;
+	uint32_t i, t;
+
+	h = pf_u64(h, m->ts_ns, full);
+	h = pf_bytes(h, at(d, m->host), m->host.len, full);
+	h = pf_bytes(h, at(d, m->job), m->job.len, full);
+	h = read_entries(h, d, m->resource, full);
+	h = pf_u64(h, m->samples.len, full);
+	for (i = 0; i < m->samples.len; i++) {
+		const struct pk_ref *tags = (const struct pk_ref *)at(d, smp[i].tags);
+
+		h = pf_bytes(h, at(d, smp[i].name), smp[i].name.len, full);
+		h = pf_bytes(h, at(d, smp[i].unit), smp[i].unit.len, full);
+		h = pf_f64(h, smp[i].value, full);
+		h = pf_u64(h, smp[i].ts_ns, full);
+		h = pf_u64(h, smp[i].tags.len, full);
+		for (t = 0; t < smp[i].tags.len; t++)
+			h = pf_bytes(h, at(d, tags[t]), tags[t].len, full);
+		h = read_entries(h, d, smp[i].labels, full);
+	}
+	return h;
+}
+
 #define PK(M) \
 PF_INLINE void *pk_##M##_decode(struct pf_ctx *c, const uint8_t *b, size_t l) \
 { return cast(c, b, l); } \
@@ -271,6 +587,8 @@ PF_DEFINE_LOOPS(pk_##M)
 PK(rpc)
 PK(order)
 PK(batch)
+PK(deep)
+PK(labels)
 
 const struct pf_format pf_format_packed = {
 	.name = "packed",
@@ -280,5 +598,7 @@ const struct pf_format pf_format_packed = {
 		[PF_RPC] = { PF_CODEC(pk_rpc) },
 		[PF_ORDER] = { PF_CODEC(pk_order) },
 		[PF_BATCH] = { PF_CODEC(pk_batch) },
+		[PF_DEEP] = { PF_CODEC(pk_deep) },
+		[PF_LABELS] = { PF_CODEC(pk_labels) },
 	},
 };

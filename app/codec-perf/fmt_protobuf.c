@@ -202,6 +202,260 @@ pb_batch_read(const void *d, bool full)
 	return h;
 }
 
+PF_INLINE size_t
+pb_deep_encode(const void *src, uint8_t *buf, size_t room)
+{
+	enum {
+		NR = PF_REGIONS, NS = NR * PF_SITES, NK = NS * PF_RACKS, NH = NK * PF_HOSTS,
+		NN = NH * PF_NICS, NP = NN * PF_PORTS
+	};
+	const struct pf_deep *d = src;
+	DipcBench__Deep m = DIPC_BENCH__DEEP__INIT;
+	DipcBench__Region rg[NR], *rgp[NR];
+	DipcBench__Site st[NS], *stp[NS];
+	DipcBench__Geo geo[NS];
+	DipcBench__Rack rk[NK], *rkp[NK];
+	DipcBench__Host ho[NH], *hop[NH];
+	DipcBench__Nic ni[NN], *nip[NN];
+	DipcBench__Port po[NP], *pop[NP];
+	uint32_t a, c, r, h, n, k, is = 0, ik = 0, ih = 0, in = 0, ip = 0;
+
+	if (d->nb_regions > PF_REGIONS)
+		return 0;
+	m.frame_id = d->frame_id;
+	m.ts_ns = d->ts_ns;
+	m.source = s(d->source.p);
+	for (a = 0; a < d->nb_regions; a++) {
+		const struct pf_region *xr = &d->regions[a];
+
+		if (xr->nb_sites > PF_SITES)
+			return 0;
+		dipc_bench__region__init(&rg[a]);
+		rg[a].id = xr->id;
+		rg[a].name = s(xr->name.p);
+		rg[a].n_sites = xr->nb_sites;
+		rg[a].sites = &stp[is];
+		rgp[a] = &rg[a];
+		for (c = 0; c < xr->nb_sites; c++, is++) {
+			const struct pf_site *xs = &xr->sites[c];
+
+			if (xs->nb_racks > PF_RACKS)
+				return 0;
+			dipc_bench__site__init(&st[is]);
+			dipc_bench__geo__init(&geo[is]);
+			geo[is].lat = xs->lat;
+			geo[is].lon = xs->lon;
+			st[is].id = xs->id;
+			st[is].loc = &geo[is];
+			st[is].name = s(xs->name.p);
+			st[is].n_racks = xs->nb_racks;
+			st[is].racks = &rkp[ik];
+			stp[is] = &st[is];
+			for (r = 0; r < xs->nb_racks; r++, ik++) {
+				const struct pf_rack *xk = &xs->racks[r];
+
+				if (xk->nb_hosts > PF_HOSTS)
+					return 0;
+				dipc_bench__rack__init(&rk[ik]);
+				rk[ik].row = xk->row;
+				rk[ik].slot = xk->slot;
+				rk[ik].label = s(xk->label.p);
+				rk[ik].n_hosts = xk->nb_hosts;
+				rk[ik].hosts = &hop[ih];
+				rkp[ik] = &rk[ik];
+				for (h = 0; h < xk->nb_hosts; h++, ih++) {
+					const struct pf_host *xh = &xk->hosts[h];
+
+					if (xh->nb_nics > PF_NICS)
+						return 0;
+					dipc_bench__host__init(&ho[ih]);
+					ho[ih].id = xh->id;
+					ho[ih].name = s(xh->name.p);
+					ho[ih].n_nics = xh->nb_nics;
+					ho[ih].nics = &nip[in];
+					hop[ih] = &ho[ih];
+					for (n = 0; n < xh->nb_nics; n++, in++) {
+						const struct pf_nic *xn = &xh->nics[n];
+
+						if (xn->nb_ports > PF_PORTS)
+							return 0;
+						dipc_bench__nic__init(&ni[in]);
+						ni[in].index = xn->index;
+						ni[in].mac.len = sizeof(xn->mac);
+						ni[in].mac.data = (uint8_t *)(uintptr_t)xn->mac;
+						ni[in].ifname = s(xn->ifname.p);
+						ni[in].n_ports = xn->nb_ports;
+						ni[in].ports = &pop[ip];
+						nip[in] = &ni[in];
+						for (k = 0; k < xn->nb_ports; k++, ip++) {
+							dipc_bench__port__init(&po[ip]);
+							po[ip].num = xn->ports[k].num;
+							po[ip].vlan = xn->ports[k].vlan;
+							po[ip].speed_mbps = xn->ports[k].speed_mbps;
+							po[ip].rx_bytes = xn->ports[k].rx_bytes;
+							pop[ip] = &po[ip];
+						}
+					}
+				}
+			}
+		}
+	}
+	m.n_regions = d->nb_regions;
+	m.regions = rgp;
+	return pack(&m.base, buf, room);
+}
+
+PF_INLINE uint64_t
+pb_deep_read(const void *d, bool full)
+{
+	const DipcBench__Deep *m = d;
+	uint64_t h = 0;
+	size_t a, c, r, i, n, k;
+
+	h = pf_u64(h, m->frame_id, full);
+	h = pf_u64(h, m->ts_ns, full);
+	h = str_sum(h, m->source, full);
+	h = pf_u64(h, m->n_regions, full);
+	for (a = 0; a < m->n_regions; a++) {
+		const DipcBench__Region *rg = m->regions[a];
+
+		h = pf_u64(h, rg->id, full);
+		h = str_sum(h, rg->name, full);
+		h = pf_u64(h, rg->n_sites, full);
+		for (c = 0; c < rg->n_sites; c++) {
+			const DipcBench__Site *st = rg->sites[c];
+
+			h = pf_u64(h, st->id, full);
+			h = pf_f64(h, st->loc != NULL ? st->loc->lat : 0, full);
+			h = pf_f64(h, st->loc != NULL ? st->loc->lon : 0, full);
+			h = str_sum(h, st->name, full);
+			h = pf_u64(h, st->n_racks, full);
+			for (r = 0; r < st->n_racks; r++) {
+				const DipcBench__Rack *rk = st->racks[r];
+
+				h = pf_u64(h, rk->row, full);
+				h = pf_u64(h, rk->slot, full);
+				h = str_sum(h, rk->label, full);
+				h = pf_u64(h, rk->n_hosts, full);
+				for (i = 0; i < rk->n_hosts; i++) {
+					const DipcBench__Host *ho = rk->hosts[i];
+
+					h = pf_u64(h, ho->id, full);
+					h = str_sum(h, ho->name, full);
+					h = pf_u64(h, ho->n_nics, full);
+					for (n = 0; n < ho->n_nics; n++) {
+						const DipcBench__Nic *ni = ho->nics[n];
+						uint8_t mac[6] = {0};
+
+						memcpy(mac, ni->mac.data, ni->mac.len < 6 ? ni->mac.len : 6);
+						h = pf_u64(h, ni->index, full);
+						h = pf_fixed6(h, mac, full);
+						h = str_sum(h, ni->ifname, full);
+						h = pf_u64(h, ni->n_ports, full);
+						for (k = 0; k < ni->n_ports; k++) {
+							const DipcBench__Port *po = ni->ports[k];
+
+							h = pf_u64(h, po->num, full);
+							h = pf_u64(h, po->vlan, full);
+							h = pf_u64(h, po->speed_mbps, full);
+							h = pf_u64(h, po->rx_bytes, full);
+						}
+					}
+				}
+			}
+		}
+	}
+	return h;
+}
+
+PF_INLINE size_t
+pb_labels_encode(const void *src, uint8_t *buf, size_t room)
+{
+	const struct pf_labels *l = src;
+	DipcBench__Labels m = DIPC_BENCH__LABELS__INIT;
+	DipcBench__Labels__ResourceEntry res[PF_RESOURCE], *resp[PF_RESOURCE];
+	DipcBench__Sample smp[PF_SAMPLES], *smpp[PF_SAMPLES];
+	DipcBench__Sample__LabelsEntry lab[PF_SAMPLES][PF_SAMPLE_LABELS], *labp[PF_SAMPLES][PF_SAMPLE_LABELS];
+	char *tags[PF_SAMPLES][PF_SAMPLE_TAGS];
+	uint32_t i, k;
+
+	if (l->nb_resource > PF_RESOURCE || l->nb_samples > PF_SAMPLES)
+		return 0;
+	m.ts_ns = l->ts_ns;
+	m.host = s(l->host.p);
+	m.job = s(l->job.p);
+	for (k = 0; k < l->nb_resource; k++) {
+		dipc_bench__labels__resource_entry__init(&res[k]);
+		res[k].key = s(l->resource[k].key.p);
+		res[k].value = s(l->resource[k].value.p);
+		resp[k] = &res[k];
+	}
+	m.n_resource = l->nb_resource;
+	m.resource = resp;
+	for (i = 0; i < l->nb_samples; i++) {
+		const struct pf_sample *x = &l->samples[i];
+
+		if (x->nb_tags > PF_SAMPLE_TAGS || x->nb_labels > PF_SAMPLE_LABELS)
+			return 0;
+		dipc_bench__sample__init(&smp[i]);
+		smp[i].name = s(x->name.p);
+		smp[i].unit = s(x->unit.p);
+		smp[i].value = x->value;
+		smp[i].ts_ns = x->ts_ns;
+		for (k = 0; k < x->nb_tags; k++)
+			tags[i][k] = s(x->tags[k].p);
+		smp[i].n_tags = x->nb_tags;
+		smp[i].tags = tags[i];
+		for (k = 0; k < x->nb_labels; k++) {
+			dipc_bench__sample__labels_entry__init(&lab[i][k]);
+			lab[i][k].key = s(x->labels[k].key.p);
+			lab[i][k].value = s(x->labels[k].value.p);
+			labp[i][k] = &lab[i][k];
+		}
+		smp[i].n_labels = x->nb_labels;
+		smp[i].labels = labp[i];
+		smpp[i] = &smp[i];
+	}
+	m.n_samples = l->nb_samples;
+	m.samples = smpp;
+	return pack(&m.base, buf, room);
+}
+
+PF_INLINE uint64_t
+pb_labels_read(const void *d, bool full)
+{
+	const DipcBench__Labels *m = d;
+	uint64_t h = 0;
+	size_t i, k;
+
+	h = pf_u64(h, m->ts_ns, full);
+	h = str_sum(h, m->host, full);
+	h = str_sum(h, m->job, full);
+	h = pf_u64(h, m->n_resource, full);
+	for (k = 0; k < m->n_resource; k++) {
+		h = str_sum(h, m->resource[k]->key, full);
+		h = str_sum(h, m->resource[k]->value, full);
+	}
+	h = pf_u64(h, m->n_samples, full);
+	for (i = 0; i < m->n_samples; i++) {
+		const DipcBench__Sample *x = m->samples[i];
+
+		h = str_sum(h, x->name, full);
+		h = str_sum(h, x->unit, full);
+		h = pf_f64(h, x->value, full);
+		h = pf_u64(h, x->ts_ns, full);
+		h = pf_u64(h, x->n_tags, full);
+		for (k = 0; k < x->n_tags; k++)
+			h = str_sum(h, x->tags[k], full);
+		h = pf_u64(h, x->n_labels, full);
+		for (k = 0; k < x->n_labels; k++) {
+			h = str_sum(h, x->labels[k]->key, full);
+			h = str_sum(h, x->labels[k]->value, full);
+		}
+	}
+	return h;
+}
+
 #define PB(M, NAME) \
 PF_INLINE void * \
 pb_##M##_decode(struct pf_ctx *c, const uint8_t *b, size_t l) \
@@ -220,6 +474,8 @@ PF_DEFINE_LOOPS(pb_##M)
 PB(rpc, rpc_request)
 PB(order, order_event)
 PB(batch, batch)
+PB(deep, deep)
+PB(labels, labels)
 
 const struct pf_format pf_format_protobuf = {
 	.name = "protobuf-c",
@@ -229,5 +485,7 @@ const struct pf_format pf_format_protobuf = {
 		[PF_RPC] = { PF_CODEC(pb_rpc) },
 		[PF_ORDER] = { PF_CODEC(pb_order) },
 		[PF_BATCH] = { PF_CODEC(pb_batch) },
+		[PF_DEEP] = { PF_CODEC(pb_deep) },
+		[PF_LABELS] = { PF_CODEC(pb_labels) },
 	},
 };

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * dipc-codec-perf: encoded size, encode time, validate-and-read time and
- * read time of the three benchmark messages in every format (codec_perf.h),
+ * read time of the benchmark messages in every format (codec_perf.h),
  * pinned to one CPU, as timed loops repeated over several runs; median and
  * spread per figure, ratios to JSON, dipc's read against the packed struct,
  * and the issue's targets. Before anything is timed, every format's decoded
@@ -520,7 +520,8 @@ main(int argc, char **argv)
 		}
 	}
 	if (!opt_json)
-		printf("check: every format decodes to the native values of all 3 messages\n");
+		printf("check: every format decodes to the native values of all %d messages\n",
+		       PF_NB_MSGS);
 	for (m = 0; m < PF_NB_MSGS; m++)
 		for (f = 0; f < NB_FORMATS; f++)
 			for (e = 0; e < M_NB; e++)

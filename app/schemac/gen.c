@@ -434,21 +434,32 @@ gen_check(struct gen *g, const struct sc_struct *st)
  * pass"): true only if its fields are valid; the precise pass runs on
  * anything else. In a message, it runs only when the writer's fixed block
  * holds every field this reader knows, so 'since' fields are tested
- * unconditionally.
+ * unconditionally. Specialised per field: constant offsets, the element
+ * size and alignment folded into each test, arrays walked by pointer.
  */
 static void
 gen_fast(struct gen *g, const struct sc_struct *st)
 {
 	const char *pkg = g->pkg;
-	int i;
+	int i, need_off = 0, need_e = 0;
 
 	if (!st->needs_check)
 		return;
+	for (i = 0; i < st->nb_fields; i++) {
+		const struct sc_field *f = &st->fields[i];
+
+		if (f->kind == SC_ARRAY && (f->elem != SC_STRUCT || f->st->needs_check))
+			need_off = need_e = 1;
+	}
 	OUT("/** @internal Fast pass over the fields of %s at s; moves *cur. */\n", st->name);
 	OUT("static inline __attribute__((always_inline)) bool\n"
 	    "%s__fast_%s(const uint8_t *body, uint32_t body_len, const uint8_t *s, uint64_t *cur)\n"
-	    "{\n\tuint32_t off, len, i;\n\n\t(void)body;\n\t(void)body_len;\n\t(void)off;\n"
-	    "\t(void)len;\n\t(void)i;\n\t(void)cur;\n", pkg, st->name);
+	    "{\n", pkg, st->name);
+	if (need_off)
+		OUT("\tuint32_t off, len;\n");
+	if (need_e)
+		OUT("\tconst uint8_t *e, *end;\n");
+	OUT("\n\t(void)body;\n\t(void)body_len;\n\t(void)cur;\n");
 	for (i = 0; i < st->nb_fields; i++) {
 		const struct sc_field *f = &st->fields[i];
 
@@ -467,29 +478,29 @@ gen_fast(struct gen *g, const struct sc_struct *st)
 			break;
 		case SC_STRING:
 		case SC_BYTES:
-			OUT("\tif (!__dipc_codec_ref_fast(s + %u, cur, 1, 1, &off, &len))\n"
-			    "\t\treturn false;\n", f->offset);
+			OUT("\tif (!__dipc_codec_str_fast(s + %u, cur))\n\t\treturn false;\n", f->offset);
 			break;
 		case SC_MAP:
 			OUT("\tif (!__dipc_codec_map_fast(body, body_len, s + %u, cur))\n"
 			    "\t\treturn false;\n", f->offset);
 			break;
 		case SC_ARRAY:
-			OUT("\tif (!__dipc_codec_ref_fast(s + %u, cur, %u, %u, &off, &len))\n"
-			    "\t\treturn false;\n", f->offset, elem_align(f), elem_size(f));
-			if (f->elem == SC_STRUCT && !f->st->needs_check)
+			if (f->elem == SC_STRUCT && !f->st->needs_check) {
+				OUT("\tif (!__dipc_codec_arr_fast(s + %u, cur, %u, %u, NULL, NULL))\n"
+				    "\t\treturn false;\n", f->offset, elem_align(f), elem_size(f));
 				break;
+			}
+			OUT("\tif (!__dipc_codec_arr_fast(s + %u, cur, %u, %u, &off, &len))\n"
+			    "\t\treturn false;\n", f->offset, elem_align(f), elem_size(f));
 			/* The elements are read: their region must be in the body. */
 			OUT("\tif (*cur > body_len)\n\t\treturn false;\n");
-			OUT("\tfor (i = 0; i < len / %u; i++) {\n", elem_size(f));
-			if (f->elem == SC_STRUCT) {
-				OUT("\t\tif (!%s__fast_%s(body, body_len, body + off + (size_t)i * %u, "
-				    "cur))\n\t\t\treturn false;\n", pkg, f->st->name, elem_size(f));
-			} else {
-				OUT("\t\tuint32_t eoff, elen;\n\n");
-				OUT("\t\tif (!__dipc_codec_ref_fast(body + off + (size_t)i * 8, cur, 1, 1, "
-				    "&eoff, &elen))\n\t\t\treturn false;\n");
-			}
+			OUT("\tfor (e = body + off, end = e + len; e != end; e += %u) {\n",
+			    elem_size(f));
+			if (f->elem == SC_STRUCT)
+				OUT("\t\tif (!%s__fast_%s(body, body_len, e, cur))\n\t\t\treturn false;\n",
+				    pkg, f->st->name);
+			else
+				OUT("\t\tif (!__dipc_codec_str_fast(e, cur))\n\t\t\treturn false;\n");
 			OUT("\t}\n");
 			break;
 		default:
@@ -697,9 +708,12 @@ gen_message(struct gen *g, const struct sc_struct *st)
 	OUT("static inline __attribute__((always_inline)) bool\n%s__fast_validate_%s(const void *body, "
 	    "uint32_t body_len)\n{\n\tconst uint8_t *b = (const uint8_t *)body;\n\tuint64_t cur;\n"
 	    "\tuint32_t fixed_len;\n\n", pkg, n);
-	OUT("\tif (body_len < DIPC_CODEC_PREFIX_LEN)\n\t\treturn false;\n");
+	/* The fixed block is read only once body_len holds this reader's; a
+	 * fixed_len past the body leaves the cursor past it, refused at the
+	 * end (the cursor never goes down). */
+	OUT("\tif (body_len < %u)\n\t\treturn false;\n", st->size);
 	OUT("\tfixed_len = dipc_codec_ld_u16(b);\n");
-	OUT("\tif (fixed_len < %u || fixed_len > body_len)\n\t\treturn false;\n", st->size);
+	OUT("\tif (fixed_len < %u)\n\t\treturn false;\n", st->size);
 	OUT("\tcur = fixed_len;\n");
 	if (st->needs_check)
 		OUT("\tif (!%s__fast_%s(b, body_len, b, &cur))\n\t\treturn false;\n", pkg, n);

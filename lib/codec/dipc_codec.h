@@ -796,47 +796,134 @@ __dipc_codec_check_map(struct __dipc_codec_vstate *st, uint32_t off, uint32_t le
 
 /**
  * @internal
- * Fast test of the reference at @p ref: (0, 0), or a region at or after
- * *cur, aligned to @p align, of whole @p elem_size elements; moves *cur to
- * its end. The caller tests *cur against the body length.
+ * Whether @p x is a multiple of @p d (>= 1) without a division: with d =
+ * 2^k * m, m odd, x is a multiple of d exactly when (x * m^-1 mod 2^32)
+ * rotated right by k is at most (2^32 - 1) / d (the inverse is exact
+ * modulo 2^32 for odd m). With a constant @p d, everything but one
+ * multiply, one rotate and one compare folds away.
  */
 static inline __attribute__((always_inline)) bool
-__dipc_codec_ref_fast(const uint8_t *ref, uint64_t *cur, uint32_t align, uint32_t elem_size,
-		      uint32_t *off, uint32_t *len)
+__dipc_codec_multiple(uint32_t x, uint32_t d)
 {
-	uint32_t o = dipc_codec_ld_u32(ref);
-	uint32_t l = dipc_codec_ld_u32(ref + 4);
+	uint32_t k = (uint32_t)__builtin_ctz(d), m = d >> k, inv = m, y;
 
-	*off = o;
-	*len = l;
-	if (l == 0)
+	/* Newton's iteration: each step doubles the bits of m^-1 that are
+	 * right (m * m = 1 mod 8: 3 bits to start, 48 after 4 steps). */
+	inv *= 2 - m * inv;
+	inv *= 2 - m * inv;
+	inv *= 2 - m * inv;
+	inv *= 2 - m * inv;
+	y = x * inv;
+	y = (y >> k) | (y << ((32 - k) & 31));
+	return y <= UINT32_MAX / d;
+}
+
+/**
+ * @internal
+ * Fast test of a string or bytes reference at @p ref: (0, 0), or a
+ * non-empty region at or after *cur; moves *cur to its end. The caller
+ * tests *cur against the body length.
+ */
+static inline __attribute__((always_inline)) bool
+__dipc_codec_str_fast(const uint8_t *ref, uint64_t *cur)
+{
+	/* 64-bit from the loads on: no zero-extension between the tests. */
+	uint64_t o = dipc_codec_ld_u32(ref);
+	uint64_t l = dipc_codec_ld_u32(ref + 4);
+
+	if (__builtin_expect(l == 0, 0))
 		return o == 0;
-	if (o < *cur || (o & (align - 1)) != 0 || l % elem_size != 0)
+	if (__builtin_expect(o < *cur, 0))
 		return false;
-	*cur = (uint64_t)o + l;
+	*cur = o + l;
 	return true;
 }
 
 /**
  * @internal
- * Sum of the key and value lengths of @p n entries of a width-0 table
- * (one byte each, two 4-bit lengths): 8 entries per 64-bit word.
+ * Fast test of an array reference at @p ref: (0, 0), or a region at or
+ * after *cur, aligned to @p align (a power of two), of whole @p elem_size
+ * elements; moves *cur to its end and, when @p off is not NULL, returns
+ * the region (offset, length; (0, 0) if empty). The caller tests *cur
+ * against the body length.
  */
+static inline __attribute__((always_inline)) bool
+__dipc_codec_arr_fast(const uint8_t *ref, uint64_t *cur, uint32_t align, uint32_t elem_size,
+		      uint32_t *off, uint32_t *len)
+{
+	uint64_t o = dipc_codec_ld_u32(ref);
+	uint64_t l = dipc_codec_ld_u32(ref + 4);
+
+	if (off != NULL) {
+		*off = (uint32_t)o;
+		*len = (uint32_t)l;
+	}
+	if (__builtin_expect(l == 0, 0))
+		return o == 0;
+	if (__builtin_expect(o < *cur || (o & (align - 1)) != 0 ||
+			     !__dipc_codec_multiple((uint32_t)l, elem_size), 0))
+		return false;
+	*cur = o + l;
+	return true;
+}
+
+/** @internal The 8 bytes at @p p, little-endian, as one number. */
+static inline __attribute__((always_inline)) uint64_t
+__dipc_codec_ld_word(const uint8_t *p)
+{
+	return dipc_codec_ld_u64(p);
+}
+
+/** @internal Sum of the two nibbles of each of the 8 bytes of @p x. */
 static inline __attribute__((always_inline)) uint32_t
-__dipc_codec_nibble_sum(const uint8_t *t, uint32_t n)
+__dipc_codec_word_nibbles(uint64_t x)
 {
 	const uint64_t lo = 0x0f0f0f0f0f0f0f0full;
+
+	/* Per byte: low + high nibble (<= 30); the multiply adds the 8 bytes
+	 * into the top one (<= 240, no carry out). */
+	x = (x & lo) + ((x >> 4) & lo);
+	return (uint32_t)((x * 0x0101010101010101ull) >> 56);
+}
+
+/** @internal Sum of the 8 bytes of @p x. */
+static inline __attribute__((always_inline)) uint32_t
+__dipc_codec_word_bytes(uint64_t x)
+{
+	const uint64_t lo = 0x00ff00ff00ff00ffull;
+
+	/* Per 16-bit lane: two bytes (<= 510); the multiply adds the 4 lanes
+	 * into the top one (<= 2040, no carry out). */
+	x = (x & lo) + ((x >> 8) & lo);
+	return (uint32_t)((x * 0x0001000100010001ull) >> 48);
+}
+
+/** @internal The low @p n (1..7) bytes of @p x, the others zero. */
+static inline __attribute__((always_inline)) uint64_t
+__dipc_codec_word_low(uint64_t x, uint32_t n)
+{
+	return x & (~0ull >> (64 - 8 * n));
+}
+
+/**
+ * @internal
+ * Sum of the key and value lengths of @p n entries of a width-0 table
+ * (one byte each, two 4-bit lengths) at @p t, of which @p room bytes may
+ * be read (the table and what follows it in the map's region): 8 entries
+ * per 64-bit load, the last few with one more load when the room allows.
+ */
+static inline __attribute__((always_inline)) uint32_t
+__dipc_codec_nibble_sum(const uint8_t *t, uint32_t n, uint32_t room)
+{
 	uint32_t j = 0, sum = 0;
 
-	for (; j + 8 <= n; j += 8) {
-		uint64_t x;
-
-		memcpy(&x, t + j, 8);
-		/* Per byte: low + high nibble (<= 30); the multiply adds the 8
-		 * bytes into the top one (<= 240, no carry out). */
-		x = (x & lo) + ((x >> 4) & lo);
-		sum += (uint32_t)((x * 0x0101010101010101ull) >> 56);
-	}
+	for (; j + 8 <= n; j += 8)
+		sum += __dipc_codec_word_nibbles(__dipc_codec_ld_word(t + j));
+	if (j == n)
+		return sum;
+	if (__builtin_expect(j + 8 <= room, 1))
+		return sum + __dipc_codec_word_nibbles(
+			__dipc_codec_word_low(__dipc_codec_ld_word(t + j), n - j));
 	for (; j < n; j++)
 		sum += (uint32_t)(t[j] & 0x0f) + (t[j] >> 4);
 	return sum;
@@ -844,37 +931,85 @@ __dipc_codec_nibble_sum(const uint8_t *t, uint32_t n)
 
 /**
  * @internal
- * Fast test of a map reference at @p ref and of its region: inside the
- * body (checked here: the table is read), a header with a count below 64,
- * and lengths that add up to the region. Larger maps go to the precise
- * pass.
+ * Sum of the @p n bytes at @p t (a width-1 table: two u8 lengths per
+ * entry), of which @p room bytes may be read, 8 per 64-bit load.
  */
-static inline __attribute__((always_inline)) bool
-__dipc_codec_map_fast(const uint8_t *body, uint32_t body_len, const uint8_t *ref, uint64_t *cur)
+static inline __attribute__((always_inline)) uint32_t
+__dipc_codec_byte_sum(const uint8_t *t, uint32_t n, uint32_t room)
 {
-	uint32_t o = dipc_codec_ld_u32(ref);
-	uint32_t l = dipc_codec_ld_u32(ref + 4);
-	const uint8_t *t = body + o;
-	uint32_t code, n, tsize, j, kl, vl;
+	uint32_t j = 0, sum = 0;
+
+	for (; j + 8 <= n; j += 8)
+		sum += __dipc_codec_word_bytes(__dipc_codec_ld_word(t + j));
+	if (j == n)
+		return sum;
+	if (__builtin_expect(j + 8 <= room, 1))
+		return sum + __dipc_codec_word_bytes(
+			__dipc_codec_word_low(__dipc_codec_ld_word(t + j), n - j));
+	for (; j < n; j++)
+		sum += t[j];
+	return sum;
+}
+
+/**
+ * @internal
+ * The lengths of the map region at @p t (@p l bytes, inside the body,
+ * header byte @p h) add up, for any table width and a count below 64:
+ * the fast pass's test of maps that are not small (below).
+ */
+static __attribute__((noinline, unused)) bool
+__dipc_codec_map_fast_any(const uint8_t *t, uint32_t l, uint32_t h)
+{
+	uint32_t code = h & 3, n = h >> 2, tsize = n << code, j, kl, vl;
 	uint64_t sum = 0;
 
-	if (l == 0)
-		return o == 0;
-	if (o < *cur || (uint64_t)o + l > body_len)
-		return false;
-	*cur = (uint64_t)o + l;
-	code = t[0] & 3;
-	n = t[0] >> 2;
-	tsize = n << code;      /* n < 64: no overflow */
 	if (n == 0 || tsize >= l)
 		return false;
-	if (__builtin_expect(code == 0, 1))
-		return __dipc_codec_nibble_sum(t + 1, n) == l - 1 - tsize;
+	/* The table and the strings after it: l - 1 bytes from t + 1. */
+	if (code == 0)
+		return __dipc_codec_nibble_sum(t + 1, n, l - 1) == l - 1 - tsize;
+	if (code == 1)
+		return __dipc_codec_byte_sum(t + 1, tsize, l - 1) == l - 1 - tsize;
 	for (j = 0; j < n; j++) {
 		__dipc_codec_map_lens(t + 1, code, j, &kl, &vl);
 		sum += (uint64_t)kl + vl;
 	}
 	return sum == (uint64_t)l - 1 - tsize;
+}
+
+/**
+ * @internal
+ * Fast test of a map reference at @p ref and of its region: inside the
+ * body (checked here: the table is read), a header with a count below 64,
+ * and lengths that add up to the region. Larger maps go to the precise
+ * pass. A small map (1 to 8 entries, every string under 16 bytes: a
+ * header byte 4n, then n table bytes) is one 64-bit load of its table,
+ * inline; other maps are summed out of line.
+ */
+static inline __attribute__((always_inline)) bool
+__dipc_codec_map_fast(const uint8_t *body, uint32_t body_len, const uint8_t *ref, uint64_t *cur)
+{
+	uint64_t o = dipc_codec_ld_u32(ref);
+	uint64_t l = dipc_codec_ld_u32(ref + 4);
+	const uint8_t *t = body + o;
+	uint32_t h;
+
+	if (__builtin_expect(l == 0, 0))
+		return o == 0;
+	if (__builtin_expect(o < *cur || o + l > body_len, 0))
+		return false;
+	*cur = o + l;
+	h = t[0];
+	/* h - 4 in {0, 4, ..., 28}: width code 0, 1 <= n <= 8; the table
+	 * (n bytes) and 8 bytes after the header are in the region. */
+	if (__builtin_expect(((h - 4) & ~0x1cu) == 0 && l >= 9, 1)) {
+		/* The n table bytes at the top of the word, the rest shifted
+		 * out (8 * n = 2 * h). */
+		uint64_t x = __dipc_codec_ld_word(t + 1) << (64 - 2 * h);
+
+		return __dipc_codec_word_nibbles(x) == l - 1 - (h >> 2);
+	}
+	return __dipc_codec_map_fast_any(t, (uint32_t)l, h);
 }
 
 /**

@@ -4,7 +4,7 @@
 # Smoke test of dipc-codec-perf (behaviour, not speed: no timing is
 # checked). With a few iterations it must finish with status 0, which it
 # only does when every format (dipc, dipc+lz4, packed, cJSON, protobuf-c,
-# msgpack-c) decodes each of the three messages to the native values
+# msgpack-c) decodes each of the five messages to the native values
 # (a digest of every byte of every field, checked before timing); its JSON
 # must hold every format and message with a size and the three figures;
 # the table must print; and bad options must be refused with status 2.
@@ -23,7 +23,7 @@ import json, sys
 d = json.load(open(sys.argv[1]))
 assert d["check"] == "ok", d["check"]
 formats = {"dipc", "dipc+lz4", "packed", "json", "protobuf-c", "msgpack-c"}
-msgs = {"rpc_request", "order_event", "batch"}
+msgs = {"rpc_request", "order_event", "batch", "deep", "labels"}
 seen = set()
 for r in d["results"]:
     seen.add((r["msg"], r["format"]))
@@ -32,7 +32,7 @@ for r in d["results"]:
         f = r[m]
         assert f["iters"] == 3 and len(f["runs_ns"]) == 1 and f["median_ns"] > 0, (r["format"], m)
 assert seen == {(m, f) for m in msgs for f in formats}, seen
-assert len(d["targets"]) == 15
+assert len(d["targets"]) == 5 * len(msgs)
 # The sizes do not depend on timing: dipc against compact JSON, as measured.
 size = {(r["msg"], r["format"]): r["bytes"] for r in d["results"]}
 for m in msgs:
@@ -41,7 +41,7 @@ print("codec-perf smoke: JSON ok:", ", ".join(f"{m} dipc {size[(m, 'dipc')]} B j
                                                for m in sorted(msgs)))
 PY
 "$exe" --runs 2 --iters 2 >"$out" || fail "table run exited $?"
-grep -q '^check: every format decodes to the native values of all 3 messages$' "$out" ||
+grep -q '^check: every format decodes to the native values of all 5 messages$' "$out" ||
 	fail "no check line in the table"
 grep -q '^encoded size <= 60% of compact JSON' "$out" || fail "no targets in the table"
 for bad in "--runs 0" "--iters x" "--cpu -1" "--min-time 0" "--bogus" "extra"; do
