@@ -330,6 +330,7 @@ msg_bytes(enum pf_msg msg, size_t f)
 enum target {
 	T_VREAD_JSON,   /* dipc validate+read >= 50x faster than JSON parse-and-read */
 	T_VREAD_PACKED, /* dipc validate+read <= 2x the packed-struct read */
+	T_VREAD_PACKED_15, /* the same, <= 1.5x (issue 14) */
 	T_ENC_PB,       /* dipc encode faster than protobuf-c */
 	T_ENC_MP,       /* dipc encode faster than msgpack-c */
 	T_SIZE,         /* dipc size <= 60% of compact JSON */
@@ -339,6 +340,7 @@ enum target {
 static const char *const target_text[T_NB] = {
 	"validate+read >= 50x faster than cJSON parse+read",
 	"validate+read <= 2x the packed-struct read",
+	"validate+read <= 1.5x the packed-struct read",
 	"encode faster than protobuf-c",
 	"encode faster than msgpack-c",
 	"encoded size <= 60% of compact JSON",
@@ -351,7 +353,8 @@ target_value(enum pf_msg msg, enum target t)
 
 	switch (t) {
 	case T_VREAD_JSON: return cells[msg][F_JSON].med[M_VREAD] / d->med[M_VREAD];
-	case T_VREAD_PACKED: return d->med[M_VREAD] / cells[msg][F_PACKED].med[M_READ];
+	case T_VREAD_PACKED:
+	case T_VREAD_PACKED_15: return d->med[M_VREAD] / cells[msg][F_PACKED].med[M_READ];
 	case T_ENC_PB: return cells[msg][F_PB].med[M_ENCODE] / d->med[M_ENCODE];
 	case T_ENC_MP: return cells[msg][F_MP].med[M_ENCODE] / d->med[M_ENCODE];
 	default: return 100.0 * (double)msg_bytes(msg, F_DIPC) / (double)msg_bytes(msg, F_JSON);
@@ -364,6 +367,7 @@ target_met(enum target t, double v)
 	switch (t) {
 	case T_VREAD_JSON: return v >= 50;
 	case T_VREAD_PACKED: return v <= 2;
+	case T_VREAD_PACKED_15: return v <= 1.5;
 	case T_ENC_PB:
 	case T_ENC_MP: return v > 1;
 	default: return v <= 60;

@@ -32,7 +32,7 @@ for r in d["results"]:
         f = r[m]
         assert f["iters"] == 3 and len(f["runs_ns"]) == 1 and f["median_ns"] > 0, (r["format"], m)
 assert seen == {(m, f) for m in msgs for f in formats}, seen
-assert len(d["targets"]) == 5 * len(msgs)
+assert len(d["targets"]) == 6 * len(msgs)
 # The sizes do not depend on timing: dipc against compact JSON, as measured.
 size = {(r["msg"], r["format"]): r["bytes"] for r in d["results"]}
 for m in msgs:
