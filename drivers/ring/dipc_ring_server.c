@@ -271,6 +271,20 @@ admit_chain(struct dipc_server *s, struct server_worker *w, struct server_slot *
 	return -1;
 }
 
+/* The words the worker watches for this connection (server_watch_moved()):
+ * the client's index of the request and free rings, and its lend_want. */
+enum { WATCH_REQ, WATCH_FREE, WATCH_LEND, WATCH_NB };
+
+/* What the transport has seen of the watched words, so that the worker
+ * calls ring_rx_burst() again only once one moves. */
+static __rte_always_inline void
+watch_sync(struct server_slot *ss, const struct ring_slot *rs)
+{
+	ss->watch_seen[WATCH_REQ] = rs->req.head;
+	ss->watch_seen[WATCH_FREE] = rs->free.head;
+	ss->watch_seen[WATCH_LEND] = rs->lend_want_seen;
+}
+
 /* What admit() says of a pointer that is not ours to touch (not an mbuf,
  * not lent to the connection): left alone. Otherwise it returns an enum
  * dipc_status: DIPC_STATUS_OK to dispatch, or the error to answer with. */
@@ -422,11 +436,13 @@ served:
 			 * Rare, so the clock read is off the fast path. */
 			if (dipc_ring_end_count(&rs->req) != 0)
 				server_note_stall(ss);
+			watch_sync(ss, rs);
 			return 0;
 		}
 		burst = room;
 	}
 	n = dipc_ring_end_dequeue(&rs->req, (void **)rx, burst);
+	watch_sync(ss, rs);
 	if (n == 0)
 		return 0;
 	SERVER_CYC_MARK(w, cyc, SERVER_CYC_PREP);
@@ -620,7 +636,8 @@ undo:
 static void
 ring_open(struct dipc_server *s, uint32_t slot, uint32_t window)
 {
-	struct ring_slot *rs = ring_slot_of(&s->slots[slot]);
+	struct server_slot *ss = &s->slots[slot];
+	struct ring_slot *rs = ring_slot_of(ss);
 	struct rte_mbuf **m = s->control_scratch;
 	unsigned int n, i;
 
@@ -629,6 +646,13 @@ ring_open(struct dipc_server *s, uint32_t slot, uint32_t window)
 	rings_reset(rs);
 	rs->lend_cap = window;
 	rs->lend_want_seen = 0;
+	/* What the worker watches: each word as it is now (the client's
+	 * shared lines were just cleared, the rings reset). */
+	ss->watch[WATCH_REQ] = &rs->req.r->prod.tail;
+	ss->watch[WATCH_FREE] = &rs->free.r->prod.tail;
+	ss->watch[WATCH_LEND] = &ss->conn->lend_want;
+	watch_sync(ss, rs);
+	ss->nb_watch = WATCH_NB;
 	/* The client's running counts start again from 0 (just cleared). */
 	for (i = 0; i < DIPC_MAX_CLASSES; i++)
 		rs->class_want_seen[i] = 0;

@@ -231,6 +231,9 @@ poll_slot(struct dipc_server *s, struct server_worker *w, uint32_t slot, unsigne
 	};
 	unsigned int n, i, bad = 0;
 
+	/* Nothing moved that the transport watches: it would find nothing. */
+	if (!server_watch_moved(ss))
+		return 0;
 	/* The transport counts its stages (prep, take) itself. */
 	n = t->rx_burst(w, ss, slot, burst);
 	if (n == 0)

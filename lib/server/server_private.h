@@ -45,6 +45,9 @@ enum server_drop_reason {
 /* Slot indices must fit the ring transport's owner tables. */
 #define SERVER_MAX_CONNS DIPC_RING_MAX_SLOTS
 
+/* Words a transport can have the worker watch per connection. */
+#define SERVER_MAX_WATCH 3
+
 /* Mbufs lent to a connection at admission, before it asks for more. */
 #define SERVER_INITIAL_LEND 16
 
@@ -86,6 +89,15 @@ struct server_slot {
 	 * transport's functions only), and its index in server_transports[]. */
 	void *tq;
 	uint16_t transport;
+	/* Words in shared memory the transport asked the worker to watch:
+	 * while each still holds the value the transport last saw, the
+	 * connection has nothing new and its rx_burst() is not called (an
+	 * idle poll is these loads and compares, no call). Set by the
+	 * transport's open() and refreshed by its rx_burst(); 0 words: call
+	 * rx_burst() on every poll. The core only compares them. */
+	uint8_t nb_watch;
+	uint32_t watch_seen[SERVER_MAX_WATCH];
+	const volatile uint32_t *watch[SERVER_MAX_WATCH];
 	struct dipc_shm_conn *conn;
 	int socket;
 	/* Private copies taken at admission: what a client writes into its
@@ -371,6 +383,21 @@ server_note_stall(struct server_slot *ss)
 	ss->cnt.rsp_full++;
 	if (__atomic_load_n(&ss->stall_since, __ATOMIC_RELAXED) == 0)
 		__atomic_store_n(&ss->stall_since, dipc_eal_now_ns(), __ATOMIC_RELAXED);
+}
+
+/* Whether a word the slot's transport watches has moved since it last
+ * looked (struct server_slot): if not, its rx_burst() would find nothing.
+ * Relaxed loads: a moved word only says "call rx_burst()", which reads
+ * what it needs itself. */
+static __rte_always_inline int
+server_watch_moved(const struct server_slot *ss)
+{
+	unsigned int i;
+
+	for (i = 0; i < ss->nb_watch; i++)
+		if (__atomic_load_n(ss->watch[i], __ATOMIC_RELAXED) != ss->watch_seen[i])
+			return 1;
+	return ss->nb_watch == 0;
 }
 
 /* For transports: requests are moving again. */
