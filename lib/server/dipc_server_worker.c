@@ -1,9 +1,13 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The worker lcore: poll the connections it owns, validate, dispatch,
- * respond. Everything here runs per message or per poll, so it allocates
- * nothing, makes no system call (outside the idle back-off) and takes no
- * lock; every object it touches was allocated by dipc_server_create().
+ * The worker lcore: poll the connections it owns, dispatch, respond.
+ * Each connection's transport takes its requests in and checks them
+ * (rx_burst: for the ring transport, drivers/ring/dipc_ring_server.c) and
+ * sends the answers (tx_burst); the core here runs the handlers and
+ * builds the answers. Everything here runs per message or per poll, so
+ * it allocates nothing, makes no system call (outside the idle back-off)
+ * and takes no lock; every object it touches was allocated by
+ * dipc_server_create().
  *
  * A client can write into an mbuf at any time, also after it sent it. So
  * the worker reads what it acts on once, checks it, and keeps it in
