@@ -337,8 +337,8 @@ test_kill9_clients_under_load(void **state)
  * client had sent its whole stash (576) in a new round and asked for more;
  * the worker, scheduled out meanwhile, saw the ask before it took back the
  * ~900 mbufs the client had just given back, found the connection still
- * at conn_mbufs and refused (poll_slot() reads lend_want before the free
- * ring). Reproduced by stopping and continuing the server at random. The
+ * at conn_mbufs and refused (the ring transport's rx_burst reads lend_want
+ * before the free ring). Reproduced by stopping and continuing the server at random. The
  * client asks again when a refusal comes below its window
  * (tests/dipc_test_client.c, window_alloc()), and counts how often.
  *

@@ -75,18 +75,57 @@ take_any(const struct dipc_server *s, const void *m, uint16_t owner,
 }
 
 /*
+ * Up to @n objects of @mp into @objs. rte_mempool_get_bulk() is all or
+ * nothing, so a pool running low gives half, a quarter, ... rather than
+ * nothing. Returns how many.
+ */
+static unsigned int
+pool_get_upto(struct rte_mempool *mp, struct rte_mbuf **objs, unsigned int n)
+{
+	for (; n != 0; n /= 2)
+		if (rte_mempool_get_bulk(mp, (void **)objs, n) == 0)
+			break;
+	return n;
+}
+
+/*
+ * Lend @n mbufs of @pm's pool, the server's, to @slot on its alloc ring.
+ * Each is put back to what the pool gave out (a client may have written
+ * into it since it last held it) and marked the slot's before the
+ * enqueue: once in the ring, the client may send it back, though only
+ * this lcore will ever look. What the ring has no room for goes back to
+ * the pool. Returns how many went.
+ */
+static unsigned int
+lend_out(const struct dipc_ring_owner_map *pm, struct ring_slot *rs, uint32_t slot,
+	 struct rte_mbuf **m, unsigned int n)
+{
+	const uint16_t owner = DIPC_RING_OWNER_SLOT(slot);
+	unsigned int i, sent;
+
+	for (i = 0; i < n; i++) {
+		dipc_ring_mbuf_repair(pm, m[i]);
+		dipc_ring_lend(pm, m[i], owner);
+	}
+	sent = dipc_ring_end_enqueue(&rs->alloc, (void **)m, n);
+	for (i = sent; i < n; i++)
+		dipc_ring_lend(pm, m[i], DIPC_RING_OWNER_SERVER);
+	if (sent < n)
+		rte_mempool_put_bulk(pm->pool, (void **)(m + sent), n - sent);
+	rs->lent += sent;
+	return sent;
+}
+
+/*
  * Lend mbufs to the client so it can send requests: up to the slot's
  * target, taking first from @spare (mbufs the server holds and no longer
- * needs), then from the pool. Each is put back to what the pool gave out
- * before it goes: a client may have written into it since it last held
- * it. Returns how many of @spare it used.
+ * needs), then from the pool. Returns how many of @spare it used.
  */
 static unsigned int
 lend(const struct dipc_ring_owner_map *pm, struct ring_slot *rs, uint32_t slot,
      struct rte_mbuf **spare, unsigned int nb_spare, struct rte_mbuf **scratch)
 {
-	const uint16_t owner = DIPC_RING_OWNER_SLOT(slot);
-	unsigned int want, n, from_pool, sent, i;
+	unsigned int want, n, i;
 
 	if (rs->lent >= rs->lend_target)
 		return 0;
@@ -95,29 +134,10 @@ lend(const struct dipc_ring_owner_map *pm, struct ring_slot *rs, uint32_t slot,
 	n = RTE_MIN(want, nb_spare);
 	for (i = 0; i < n; i++)
 		scratch[i] = spare[i];
-	/* All or nothing in rte_mempool_get_bulk(): a pool running low
-	 * lends less rather than nothing. */
-	for (from_pool = want - n; from_pool != 0; from_pool /= 2) {
-		if (rte_mempool_get_bulk(pm->pool, (void **)(scratch + n), from_pool) == 0) {
-			n += from_pool;
-			break;
-		}
-	}
+	n += pool_get_upto(pm->pool, scratch + n, want - n);
 	if (n == 0)
 		return 0;
-	/* Before the enqueue: once in the ring, the client may send it back,
-	 * though only this lcore will ever look. */
-	for (i = 0; i < n; i++) {
-		dipc_ring_mbuf_repair(pm, scratch[i]);
-		dipc_ring_lend(pm, scratch[i], owner);
-	}
-	sent = dipc_ring_end_enqueue(&rs->alloc, (void **)scratch, n);
-	for (i = sent; i < n; i++)
-		dipc_ring_lend(pm, scratch[i], DIPC_RING_OWNER_SERVER);
-	if (sent < n)
-		rte_mempool_put_bulk(pm->pool, (void **)(scratch + sent), n - sent);
-	rs->lent += sent;
-	return RTE_MIN(nb_spare, sent);
+	return RTE_MIN(nb_spare, lend_out(pm, rs, slot, scratch, n));
 }
 
 /*
@@ -172,7 +192,7 @@ lend_classes(struct dipc_server *s, struct server_worker *w, struct server_slot 
 {
 	struct dipc_shm_conn *conn = ss->conn;
 	struct rte_mbuf **m = w->scratch;
-	unsigned int k, i, n, sent;
+	unsigned int k, n, sent;
 	uint32_t want, asked;
 	int any = 0, short_of = 0;
 
@@ -191,18 +211,8 @@ lend_classes(struct dipc_server *s, struct server_worker *w, struct server_slot 
 		n = RTE_MIN(n, asked);
 		n = RTE_MIN(n, dipc_ring_end_free(&rs->alloc));
 		n = RTE_MIN(n, (unsigned int)SERVER_MAX_BURST);
-		while (n != 0 && rte_mempool_get_bulk(s->maps[k].pool, (void **)m, n) != 0)
-			n /= 2;
-		for (i = 0; i < n; i++) {
-			dipc_ring_mbuf_repair(&s->maps[k], m[i]);
-			dipc_ring_lend(&s->maps[k], m[i], DIPC_RING_OWNER_SLOT(slot));
-		}
-		sent = dipc_ring_end_enqueue(&rs->alloc, (void **)m, n);
-		for (i = sent; i < n; i++)
-			dipc_ring_lend(&s->maps[k], m[i], DIPC_RING_OWNER_SERVER);
-		if (sent < n)
-			rte_mempool_put_bulk(s->maps[k].pool, (void **)(m + sent), n - sent);
-		rs->lent += sent;
+		n = pool_get_upto(s->maps[k].pool, m, n);
+		sent = lend_out(&s->maps[k], rs, slot, m, n);
 		if (sent < asked)
 			short_of = 1;
 	}
@@ -657,15 +667,10 @@ ring_open(struct dipc_server *s, uint32_t slot, uint32_t window)
 	for (i = 0; i < DIPC_MAX_CLASSES; i++)
 		rs->class_want_seen[i] = 0;
 	rs->lend_target = RTE_MIN((uint32_t)SERVER_INITIAL_LEND, window);
-	n = RTE_MIN(rs->lend_target, rs->alloc.capacity);
-	while (n != 0 && rte_mempool_get_bulk(s->pool, (void **)m, n) != 0)
-		n /= 2; /* a pool that runs low lends less; the worker lends more later */
-	for (i = 0; i < n; i++) {
-		dipc_ring_mbuf_repair(&s->maps[0], m[i]);
-		dipc_ring_lend(&s->maps[0], m[i], DIPC_RING_OWNER_SLOT(slot));
-	}
-	dipc_ring_end_enqueue(&rs->alloc, (void **)m, n);
-	rs->lent = n;
+	/* A pool that runs low lends less; the worker lends more later. */
+	n = pool_get_upto(s->pool, m, RTE_MIN(rs->lend_target, rs->alloc.capacity));
+	rs->lent = 0;
+	lend_out(&s->maps[0], rs, slot, m, n);
 }
 
 /*

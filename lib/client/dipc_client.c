@@ -420,6 +420,7 @@ dipc_client_connect_opts(const struct dipc_client_opts *opts)
 	struct dipc_token token;
 	struct dipc_shm *shm;
 	uint32_t slot, i;
+	uint16_t transport;
 	int ret, have_token;
 
 	/* Before rte_eal_init() EAL knows no lcore, and nothing is mapped. */
@@ -527,10 +528,12 @@ dipc_client_connect_opts(const struct dipc_client_opts *opts)
 	c->slot = slot;
 	c->conn = &shm->conns[slot];
 	c->generation = res.result.generation;
-	/* This library speaks the ring transport alone. */
-	if (c->conn->transport != DIPC_TRANSPORT_RING) {
+	/* This library speaks the ring transport alone (read once: the
+	 * slot is shared memory). */
+	transport = __atomic_load_n(&c->conn->transport, __ATOMIC_RELAXED);
+	if (transport != DIPC_TRANSPORT_RING) {
 		CLIENT_LOG(ERR, "slot %u uses transport %u, which this library does not have",
-			   slot, c->conn->transport);
+			   slot, transport);
 		ret = -EPROTONOSUPPORT;
 		goto fail;
 	}

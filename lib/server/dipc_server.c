@@ -1022,7 +1022,7 @@ publish_stats(struct dipc_server *s, int force)
 		p->gid = ss->client_gid;
 		p->worker = ss->worker;
 		p->generation = ss->generation;
-		server_transports[ss->transport]->depths(s, i, &d);
+		d = slot_depths(s, i);
 		p->window = d.window;
 		p->depth = ss->conn != NULL ? s->ring_capacity : 0;
 		p->lent = d.lent;
