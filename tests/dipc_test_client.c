@@ -171,10 +171,11 @@ timeout_diag(struct dipc_client *c)
 
 	if (shm == NULL)
 		return;
-	if (dipc_ring_conn_get(shm, dipc_client_slot(c), &rings) == 0)
-		printf("test-client: slot %u: req %u rsp %u alloc %u free %u queued\n",
-		       dipc_client_slot(c), rte_ring_count(rings.req), rte_ring_count(rings.rsp),
-		       rte_ring_count(rings.alloc), rte_ring_count(rings.free));
+	if (dipc_ring_conn_get(shm, dipc_client_slot(c), &rings) != 0)
+		return;
+	printf("test-client: slot %u: req %u rsp %u alloc %u free %u queued\n",
+	       dipc_client_slot(c), rte_ring_count(rings.req), rte_ring_count(rings.rsp),
+	       rte_ring_count(rings.alloc), rte_ring_count(rings.free));
 	hb = __atomic_load_n(&shm->heartbeat, __ATOMIC_ACQUIRE);
 	printf("test-client: server heartbeat %.1f ms old\n",
 	       (double)((int64_t)dipc_eal_now_ns() - (int64_t)hb) / 1e6);
@@ -185,6 +186,11 @@ timeout_diag(struct dipc_client *c)
 			polls[k] += __atomic_load_n(&st->workers[i].polls, __ATOMIC_RELAXED);
 			busy[k] += __atomic_load_n(&st->workers[i].busy_polls, __ATOMIC_RELAXED);
 		}
+		/* The request ring's indexes: whether the worker takes the
+		 * request while it polls (a stalled worker) or not (missed). */
+		printf("test-client: req ring: produced %u, taken %u\n",
+		       __atomic_load_n(&rings.req->prod.tail, __ATOMIC_ACQUIRE),
+		       __atomic_load_n(&rings.req->cons.tail, __ATOMIC_ACQUIRE));
 		if (k == 0)
 			rte_delay_us_sleep(100000);
 	}
@@ -793,7 +799,7 @@ int
 main(int argc, char **argv)
 {
 	struct dipc_client *c;
-	const char *mode, *connect_ms, *hold;
+	const char *mode, *connect_ms, *hold, *go;
 	int ret;
 
 	ret = dipc_client_eal_init(argc, argv);
@@ -867,6 +873,14 @@ main(int argc, char **argv)
 	}
 	printf("test-client: connected on slot %u\n", dipc_client_slot(c));
 	fflush(stdout);
+	/* Connected, then held until the test has set the scene. */
+	go = getenv("DIPC_TEST_GO_FILE");
+	if (go != NULL) {
+		printf("test-client: waiting for %s\n", go);
+		fflush(stdout);
+		if (wait_file(go) != 0)
+			mode = "none"; /* fails below */
+	}
 	if (strcmp(mode, "calls") == 0 && argc > 2)
 		ret = mode_calls(c, strtoul(argv[2], NULL, 10));
 	else if (strcmp(mode, "busy") == 0)

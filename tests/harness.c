@@ -890,10 +890,106 @@ remove_hugefiles(const char *dir, void *prefix)
 	remove_matching(dir, match_hugefile, prefix);
 }
 
+#define HARNESS_FREEZER "/sys/fs/cgroup/freezer"
+
+/* Write @text to @path; 0 or -errno. Async-signal-safe. */
+static int
+write_text(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC), ret = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, text, strlen(text)) < 0)
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+/* Thaw the freezer cgroup @dir, move its tasks back to the root, remove it. */
+static void
+thaw_dir(const char *dir)
+{
+	char path[512], tid[32];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/freezer.state", dir);
+	write_text(path, "THAWED");
+	snprintf(path, sizeof(path), "%s/tasks", dir);
+	f = fopen(path, "r");
+	if (f != NULL) {
+		while (fgets(tid, sizeof(tid), f) != NULL)
+			write_text(HARNESS_FREEZER "/tasks", tid);
+		fclose(f);
+	}
+	rmdir(dir);
+}
+
+int
+harness_freeze_thread(struct harness *h, int tid)
+{
+	char path[512], text[32];
+	unsigned int waited;
+	FILE *f;
+	int ret;
+
+	if (access(HARNESS_FREEZER "/tasks", W_OK) != 0)
+		return -ENOTSUP;
+	snprintf(h->freezer, sizeof(h->freezer), HARNESS_FREEZER "/%s", h->prefix);
+	if (mkdir(h->freezer, 0755) != 0 && errno != EEXIST) {
+		ret = -errno;
+		h->freezer[0] = '\0';
+		return ret;
+	}
+	snprintf(h->freezer_state, sizeof(h->freezer_state), "%s/freezer.state", h->freezer);
+	snprintf(path, sizeof(path), "%s/tasks", h->freezer);
+	snprintf(text, sizeof(text), "%d", tid);
+	ret = write_text(path, text);
+	if (ret == 0)
+		ret = write_text(h->freezer_state, "FROZEN");
+	/* FREEZING until every task in it has stopped. */
+	for (waited = 0; ret == 0 && waited < scaled(HARNESS_STATE_MS); waited++) {
+		f = fopen(h->freezer_state, "r");
+		if (f == NULL)
+			break;
+		if (fgets(text, sizeof(text), f) == NULL)
+			text[0] = '\0';
+		fclose(f);
+		if (strncmp(text, "FROZEN", 6) == 0)
+			return 0;
+		usleep(1000);
+	}
+	harness_thaw(h);
+	return ret != 0 ? ret : -ETIMEDOUT;
+}
+
+void
+harness_thaw(struct harness *h)
+{
+	if (h->freezer[0] == '\0')
+		return;
+	thaw_dir(h->freezer);
+	h->freezer[0] = '\0';
+}
+
 void
 harness_kill_all(const struct harness *h)
 {
+	static const char thawed[] = "THAWED";
 	unsigned int i;
+	int fd;
+
+	/* A frozen thread would not die: thaw first (open and write only,
+	 * async-signal-safe). */
+	if (h->freezer[0] != '\0') {
+		fd = open(h->freezer_state, O_WRONLY | O_CLOEXEC);
+		if (fd >= 0) {
+			ssize_t n = write(fd, thawed, sizeof(thawed) - 1);
+
+			(void)n; /* nothing more a signal handler can do */
+			close(fd);
+		}
+	}
 
 	for (i = 0; i < h->nb_clients; i++)
 		if (h->clients[i].pid > 0)
@@ -929,10 +1025,23 @@ harness_cleanup_stale(void)
 {
 	char dir[512];
 
+	struct dirent *e;
+	DIR *d;
+
 	hugetlbfs_mounts(remove_stale, NULL);
 	if (dipc_eal_runtime_dir("", dir, sizeof(dir)) == 0)
 		remove_stale(dir, NULL);
 	remove_stale("/tmp", NULL);
+	/* A freezer cgroup of a run that was killed: its server thread is
+	 * still frozen (and cannot die) until thawed. */
+	d = opendir(HARNESS_FREEZER);
+	while (d != NULL && (e = readdir(d)) != NULL)
+		if (match_stale(e->d_name, NULL) &&
+		    (size_t)snprintf(dir, sizeof(dir), HARNESS_FREEZER "/%s", e->d_name) <
+			    sizeof(dir))
+			thaw_dir(dir);
+	if (d != NULL)
+		closedir(d);
 }
 
 void
@@ -941,6 +1050,7 @@ harness_cleanup(struct harness *h)
 	char path[512];
 	unsigned int i;
 
+	harness_thaw(h); /* a frozen thread would not die */
 	for (i = 0; i < h->nb_clients; i++)
 		if (h->clients[i].pid > 0) {
 			kill(h->clients[i].pid, SIGKILL);
@@ -1078,8 +1188,12 @@ harness_expect_client(struct harness *h, int i, int want, unsigned int timeout_m
 {
 	int st = harness_wait(&h->clients[i], timeout_ms);
 
-	if (st != want)
+	/* The server's log too: a client's failure is often the server's
+	 * (a stopped heartbeat, a refusal), and says why there. */
+	if (st != want) {
 		harness_dump_log(&h->clients[i]);
+		harness_dump_log(&h->server);
+	}
 	assert_int_equal(st, want);
 }
 

@@ -71,6 +71,8 @@ struct harness {
 	unsigned int nb_clients;
 	unsigned int nb_spawned; /* client processes spawned, for log names */
 	unsigned int nb_servers; /* server processes spawned, for log names */
+	char freezer[128];       /* a freezer cgroup holding a server thread, or "" */
+	char freezer_state[160]; /* its freezer.state, for the signal handler */
 };
 
 /* Generous bounds for waits on a state: a loaded machine (compilers or
@@ -256,6 +258,16 @@ void harness_kill_all(const struct harness *h);
  * runtime directories and run directories of prefixes "dipct_NAME_PID_N"
  * whose PID no longer runs. */
 void harness_cleanup_stale(void);
+
+/*
+ * Stop one thread of the server (its control lcore, say) with the cgroup
+ * v1 freezer, where it is mounted at /sys/fs/cgroup/freezer: SIGSTOP
+ * would stop them all. Returns 0 once the kernel says FROZEN, -ENOTSUP
+ * without the freezer, or -errno. harness_thaw() undoes it; so do the
+ * clean-up, the harness's signal handler and the next run's stale sweep.
+ */
+int harness_freeze_thread(struct harness *h, int tid);
+void harness_thaw(struct harness *h);
 
 /* Kill whatever is still running, remove hugepage files, the EAL runtime
  * directory and the run directory. Safe to call twice. */

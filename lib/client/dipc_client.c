@@ -23,6 +23,7 @@
 #include "dipc_eal.h"
 #include "dipc_ring_transport.h"
 #include "dipc_shm_admit.h"
+#include "dipc_shm_stats.h"
 #include "dipc_token.h"
 
 /* dipc.client: what the caller cannot learn from a return value is logged
@@ -92,6 +93,14 @@ struct dipc_client {
 	uint64_t epoch;
 	uint64_t tsc_hz;
 	uint64_t next_pid_check; /* tsc of the next liveness check */
+	uint32_t heartbeat_ms;   /* the server's period, read once at connect */
+	/* The workers' published counters (NULL if the server has none yet),
+	 * for when the heartbeat is late: a worker still polling is a server
+	 * still serving (dipc_client_check()). */
+	const struct dipc_shm_worker_stats *workers;
+	uint32_t nb_workers;     /* entries in workers[], checked at connect */
+	uint64_t polls_seen;     /* our worker's poll count when last read */
+	uint64_t polls_moved_ns; /* when we last saw it move */
 	int sock;                /* the admission socket, open while connected */
 };
 
@@ -337,6 +346,57 @@ admit_msg_init(struct dipc_admit_msg *m, uint16_t type)
 }
 
 /*
+ * The workers' counters, checked once: NULL if the server has not
+ * published them (it creates them just after the shared state) or they
+ * are not what this library reads.
+ */
+static const struct dipc_shm_worker_stats *
+find_worker_stats(const struct dipc_shm *shm, uint32_t *nb_workers)
+{
+	const struct rte_memzone *mz = rte_memzone_lookup(DIPC_STATS_MZ_NAME);
+	const struct dipc_shm_stats *st;
+	uint32_t n;
+
+	if (mz == NULL || mz->len < sizeof(*st))
+		return NULL;
+	st = mz->addr;
+	n = st->nb_workers;
+	if (__atomic_load_n(&st->magic, __ATOMIC_ACQUIRE) != DIPC_SHM_MAGIC ||
+	    st->abi_version != DIPC_SHM_ABI_VERSION || n == 0 || n != shm->nb_workers ||
+	    n > RTE_MAX_LCORE || mz->len < dipc_shm_stats_size(n, 0))
+		return NULL;
+	*nb_workers = n;
+	return st->workers;
+}
+
+/*
+ * The heartbeat is late: whether the server still serves us. The control
+ * lcore that beats shares its CPU with clients, and a loaded machine can
+ * keep it off that CPU for seconds (the scheduler's autogroups give each
+ * session a share, and a mostly sleeping thread's share of its CPU is
+ * small), while the worker on its own CPU keeps answering. So the server
+ * is alive while our connection's worker polls: its count moved within
+ * two heartbeat periods. A stopped or wedged server's workers stop too.
+ * Read only when the heartbeat is late: the worker writes that line on
+ * every pass.
+ */
+static int
+worker_alive(struct dipc_client *c, uint64_t now_ns, uint64_t limit_ns)
+{
+	uint16_t w = __atomic_load_n(&c->conn->worker, __ATOMIC_RELAXED);
+	uint64_t polls;
+
+	if (c->workers == NULL || w >= c->nb_workers)
+		return 0;
+	polls = __atomic_load_n(&c->workers[w].polls, __ATOMIC_RELAXED);
+	if (polls != c->polls_seen) {
+		c->polls_seen = polls;
+		c->polls_moved_ns = now_ns;
+	}
+	return now_ns - c->polls_moved_ns <= limit_ns;
+}
+
+/*
  * Ask the server for a connection on its admission socket: HELLO, the
  * token proof over its CHALLENGE, its RESULT. On success *fd is the
  * socket (kept open while the connection lives) and *res the grants.
@@ -461,6 +521,9 @@ dipc_client_connect_opts(const struct dipc_client_opts *opts)
 	c->server_pid = shm->server_pid;
 	c->epoch = shm->epoch;
 	c->tsc_hz = hz;
+	/* The server's config bounds it (10..60000 ms); shared memory any
+	 * process can write is read once. */
+	c->heartbeat_ms = RTE_MIN(RTE_MAX(shm->heartbeat_ms, 10u), 60000u);
 	c->next_stream_id = 1;
 	c->nb_classes = shm->nb_classes;
 	if (c->nb_classes < 1 || c->nb_classes > DIPC_MAX_CLASSES) {
@@ -543,6 +606,9 @@ dipc_client_connect_opts(const struct dipc_client_opts *opts)
 		goto fail;
 	}
 	client_core_init(c);
+	c->workers = find_worker_stats(shm, &c->nb_workers);
+	c->polls_moved_ns = dipc_eal_now_ns();
+	worker_alive(c, c->polls_moved_ns, 0); /* the count as of now */
 	return c;
 fail:
 	if (c != NULL) {
@@ -1136,7 +1202,7 @@ int
 dipc_client_check(struct dipc_client *c)
 {
 	uint32_t state = dipc_shm_load_state(&c->shm->state);
-	uint64_t now, now_ns, beat;
+	uint64_t now, now_ns, beat, limit_ns;
 
 	take_back_strays(c);
 	if (state == DIPC_SERVER_STOPPING || state == DIPC_SERVER_STOPPED)
@@ -1149,7 +1215,8 @@ dipc_client_check(struct dipc_client *c)
 	now_ns = dipc_eal_now_ns();
 	c->conn->client.heartbeat = now_ns;
 	beat = __atomic_load_n(&c->shm->heartbeat, __ATOMIC_ACQUIRE);
-	if (now_ns > beat && now_ns - beat > 2ull * c->shm->heartbeat_ms * 1000000)
+	limit_ns = 2ull * c->heartbeat_ms * 1000000;
+	if (now_ns > beat && now_ns - beat > limit_ns && !worker_alive(c, now_ns, limit_ns))
 		return -EHOSTDOWN;
 	now = rte_rdtsc();
 	if (now >= c->next_pid_check) {

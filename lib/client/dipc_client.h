@@ -26,7 +26,7 @@
  * - ECONNRESET: the server died or was restarted (pid gone, epoch
  *   changed), or took the connection back;
  * - EHOSTDOWN: the server stopped responding (no heartbeat for two of its
- *   periods);
+ *   periods, and the connection's worker stopped polling too);
  * - EBUSY: every connection slot is taken;
  * - EPROTONOSUPPORT: the server does not speak this protocol version;
  * - EACCES: the server refused the token;
@@ -472,8 +472,10 @@ int dipc_client_call(struct dipc_client *c, struct rte_mbuf *req, struct rte_mbu
  * @return
  *   0 if the server is running, -ESHUTDOWN if it is stopping or stopped,
  *   -ECONNRESET if it died, was replaced or took this connection back,
- *   -EHOSTDOWN if its heartbeat is older than two of its periods (stopped
- *   or wedged).
+ *   -EHOSTDOWN if its heartbeat is older than two of its periods and the
+ *   connection's worker has not polled for two periods either (stopped or
+ *   wedged; found within two to four periods). A late heartbeat alone is
+ *   a control lcore kept off its CPU, and the worker still serves.
  */
 int dipc_client_check(struct dipc_client *c);
 

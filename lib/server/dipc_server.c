@@ -171,6 +171,7 @@ int
 server_grow_slots(struct dipc_server *s)
 {
 	const struct server_transport_ops *t = server_transports[DIPC_TRANSPORT_RING];
+	uint64_t start, took;
 	uint32_t i, n;
 	int socket, ret;
 
@@ -180,7 +181,16 @@ server_grow_slots(struct dipc_server *s)
 	n = RTE_MIN(s->cfg.grow_step, s->cfg.max_conns - s->nb_ready);
 	if (n == 0)
 		return -ENOSPC;
+	start = dipc_eal_now_ns();
 	ret = t->grow(s, s->nb_ready, n, socket);
+	took = dipc_eal_now_ns() - start;
+	/* Growth reserves memzones: a new hugepage is synced with every
+	 * attached secondary over EAL IPC, which a loaded machine can make
+	 * slow. A growth that holds the control lcore (and so the heartbeat)
+	 * for half a heartbeat period is worth a line in the log. */
+	if (took > (uint64_t)s->cfg.heartbeat_ms * 500000)
+		SERVER_LOG(WARNING, "adding %u slots took %" PRIu64 " ms (heartbeat period %u ms)",
+			   n, took / 1000000, s->cfg.heartbeat_ms);
 	if (ret != 0)
 		return ret;
 	for (i = s->nb_ready; i < s->nb_ready + n; i++)
@@ -1058,6 +1068,34 @@ publish_heartbeat(struct dipc_server *s)
 }
 
 /*
+ * Clients report the server stopped after two heartbeat periods without
+ * one, and a pass refreshes it only between its phases: say which phase
+ * of a pass held the control lcore for half a period, so a late heartbeat
+ * can be traced to admissions, closes, balancing or growth, or to the
+ * scheduler: a phase that does little but takes seconds is the one that
+ * was running when the thread lost its CPU (docs/DESIGN-NOTES.md, Connections: heartbeats).
+ * @t: the times at the start of each phase and at the end.
+ * @slowest_close: the longest finish_close() of the pass.
+ */
+static void
+note_slow_pass(struct dipc_server *s, const uint64_t t[5], unsigned int sweeps,
+	       uint64_t slowest_close)
+{
+	const uint64_t ms = 1000000;
+
+	if (t[4] - t[0] <= (uint64_t)s->cfg.heartbeat_ms * (ms / 2))
+		return;
+	s->slow_passes++;
+	SERVER_LOG(WARNING,
+		   "control pass took %" PRIu64 " ms (heartbeat period %u ms): events %" PRIu64
+		   " ms, slots %" PRIu64 " ms (%u closes, the slowest %" PRIu64
+		   " ms), balance and stats %" PRIu64 " ms, growth %" PRIu64 " ms",
+		   (t[4] - t[0]) / ms, s->cfg.heartbeat_ms, (t[1] - t[0]) / ms,
+		   (t[2] - t[1]) / ms, sweeps, slowest_close / ms, (t[3] - t[2]) / ms,
+		   (t[4] - t[3]) / ms);
+}
+
+/*
  * One pass of the control lcore over the connection table. Decisions come
  * from the control lcore's own view of each slot; the shared state word is
  * only what the client asks for, and a value that makes no sense for the
@@ -1068,10 +1106,13 @@ static unsigned int
 control_pass(struct dipc_server *s, int stopping, int workers_stopped, int *busy)
 {
 	unsigned int i, in_use = 0, free_ready = 0, sweeps = 0;
+	uint64_t t[5], slowest_close = 0;
 
 	*busy = s->nb_handshakes != 0;
 	publish_heartbeat(s);
+	t[0] = dipc_eal_now_ns();
 	control_events(s, stopping, workers_stopped);
+	t[1] = dipc_eal_now_ns();
 	for (i = 0; i < s->nb_ready; i++) {
 		struct server_slot *ss = &s->slots[i];
 		uint32_t shared = dipc_shm_load_state(&ss->conn->state);
@@ -1102,9 +1143,16 @@ control_pass(struct dipc_server *s, int stopping, int workers_stopped, int *busy
 			 * of connections at once must not hold up admissions and
 			 * the heartbeat for the whole lot (on a loaded machine
 			 * that was seconds). The rest wait for the next passes. */
-			if (sweeps < CONTROL_SWEEPS_PER_PASS && finish_close(s, i, workers_stopped)) {
-				sweeps++;
-				publish_heartbeat(s);
+			if (sweeps < CONTROL_SWEEPS_PER_PASS) {
+				uint64_t c0 = dipc_eal_now_ns();
+
+				if (finish_close(s, i, workers_stopped)) {
+					sweeps++;
+					publish_heartbeat(s);
+				}
+				c0 = dipc_eal_now_ns() - c0;
+				if (c0 > slowest_close)
+					slowest_close = c0;
 			}
 			*busy = 1;
 			break;
@@ -1137,13 +1185,17 @@ control_pass(struct dipc_server *s, int stopping, int workers_stopped, int *busy
 		else
 			free_ready++;
 	}
+	t[2] = dipc_eal_now_ns();
 	if (!stopping && !workers_stopped)
 		balance(s, busy);
 	publish_stats(s, 0);
+	t[3] = dipc_eal_now_ns();
 	/* Keep the warm minimum of free slots with rings, up to
 	 * max_connections (an admission that finds none grows it too). */
 	if (!stopping && free_ready < s->cfg.warm_conns && server_try_grow(s) == 0)
 		*busy = 1;
+	t[4] = dipc_eal_now_ns();
+	note_slow_pass(s, t, sweeps, slowest_close);
 	return in_use;
 }
 
@@ -1434,6 +1486,9 @@ dipc_server_dump(FILE *f, const struct dipc_server *s)
 	if (s->ctl.grow_failed != 0)
 		fprintf(f, "dipc-server: attempts to add slots that failed %" PRIu64 "\n",
 			s->ctl.grow_failed);
+	if (s->slow_passes != 0)
+		fprintf(f, "dipc-server: control passes over half a heartbeat period %" PRIu64
+			   " (the log says which phase)\n", s->slow_passes);
 	fprintf(f, "dipc-server: connections moved between workers %" PRIu64 "\n",
 		s->ctl.moved);
 	fprintf(f, "dipc-server: clients found not reading their responses %" PRIu64

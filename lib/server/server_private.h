@@ -254,6 +254,7 @@ struct dipc_server {
 	/* Each transport's own state (server_transport_ops.setup()). */
 	void *tpriv[DIPC_TRANSPORT_MAX];
 	uint32_t nb_ready;
+	uint64_t slow_passes;             /* control passes over half a heartbeat period */
 	uint64_t grow_retry_at;           /* timer cycles; 0 = the last growth worked */
 	uint64_t next_balance;            /* timer cycles of the next balance check */
 	struct rte_mbuf **control_scratch; /* [largest pool size], for sweeps */

@@ -183,8 +183,8 @@ struct dipc_shm {
 	uint32_t class_pool_size[DIPC_MAX_CLASSES]; /**< mbufs in each class's pool */
 
 	/** Written only by the control lcore, every pass: CLOCK_MONOTONIC ns.
-	 *  Clients that see it stand still for two heartbeat_ms report the
-	 *  server stopped. */
+	 *  Clients that see it stand still for two heartbeat_ms, and their
+	 *  connection's worker's poll count too, report the server stopped. */
 	uint64_t heartbeat __rte_cache_aligned;
 
 	struct dipc_shm_conn conns[] __rte_cache_aligned; /**< max_conns slots */
