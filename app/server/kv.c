@@ -78,8 +78,14 @@
 
 /* Responses are compressed (when asked) only above this body length. */
 #define KV_COMPRESS_OVER 64
-/* Deferred frees reclaimed at once when the free ring runs dry. */
+/* Deferred frees reclaimed at once when the free ring runs dry; and how
+ * many the defer queue must hold before a PUT reclaims any. */
 #define KV_RECLAIM_BURST 64
+/* Most deferred frees one PUT reclaims on its way (rte_rcu_qsbr_dq's
+ * automatic reclaim, once KV_RECLAIM_BURST wait): twice what it defers,
+ * so the queue drains, and few, so no PUT pays for many. With 64 here,
+ * one PUT in 64 freed 64 slots inline: the PUT p99 of 4.4 us. */
+#define KV_RECLAIM_STEP 2
 
 /* The key as stored in the hash: 64 bytes, rte_hash's fast compare size. */
 struct kv_hkey {
@@ -670,7 +676,7 @@ kv_create(const struct kv_service_config *cfg, struct rte_rcu_qsbr *rcu, char *e
 		.name = "dipc_kv",
 		.esize = sizeof(struct kv_defer),
 		.trigger_reclaim_limit = KV_RECLAIM_BURST,
-		.max_reclaim_size = KV_RECLAIM_BURST,
+		.max_reclaim_size = KV_RECLAIM_STEP,
 		.free_fn = reclaim,
 		.v = rcu,
 	};
