@@ -807,6 +807,8 @@ __dipc_codec_multiple(uint32_t x, uint32_t d)
 {
 	uint32_t k = (uint32_t)__builtin_ctz(d), m = d >> k, inv = m, y;
 
+	if (m == 1)
+		return (x & (d - 1)) == 0;
 	/* Newton's iteration: each step doubles the bits of m^-1 that are
 	 * right (m * m = 1 mod 8: 3 bits to start, 48 after 4 steps). */
 	inv *= 2 - m * inv;
@@ -815,7 +817,9 @@ __dipc_codec_multiple(uint32_t x, uint32_t d)
 	inv *= 2 - m * inv;
 	y = x * inv;
 	y = (y >> k) | (y << ((32 - k) & 31));
-	return y <= UINT32_MAX / d;
+	/* In 64 bits: gcc turns y <= UINT32_MAX / d into an overflow test of
+	 * y * d (a move and a multiply more than this compare). */
+	return (uint64_t)y < (uint64_t)(UINT32_MAX / d) + 1;
 }
 
 /**
@@ -841,30 +845,68 @@ __dipc_codec_str_fast(const uint8_t *ref, uint64_t *cur)
 
 /**
  * @internal
- * Fast test of an array reference at @p ref: (0, 0), or a region at or
- * after *cur, aligned to @p align (a power of two), of whole @p elem_size
- * elements; moves *cur to its end and, when @p off is not NULL, returns
- * the region (offset, length; (0, 0) if empty). The caller tests *cur
- * against the body length.
+ * Whether @p x is a multiple of @p d (>= 1) other than 0: as
+ * __dipc_codec_multiple(), with the compare moved down by one (x = 0 gives
+ * 0, which wraps to the top), so that "not empty" costs no test of its own.
  */
 static inline __attribute__((always_inline)) bool
-__dipc_codec_arr_fast(const uint8_t *ref, uint64_t *cur, uint32_t align, uint32_t elem_size,
-		      uint32_t *off, uint32_t *len)
+__dipc_codec_multiple_nz(uint32_t x, uint32_t d)
+{
+	uint32_t k = (uint32_t)__builtin_ctz(d), m = d >> k, inv = m, y;
+
+	if (m == 1)
+		return x != 0 && (x & (d - 1)) == 0;
+	inv *= 2 - m * inv;
+	inv *= 2 - m * inv;
+	inv *= 2 - m * inv;
+	inv *= 2 - m * inv;
+	y = x * inv;
+	y = (y >> k) | (y << ((32 - k) & 31));
+	return (uint64_t)(uint32_t)(y - 1) < (uint64_t)(UINT32_MAX / d);
+}
+
+/**
+ * @internal
+ * Fast test of an array reference at @p ref: (0, 0), or a region at or
+ * after *cur, aligned to @p align (a power of two), of whole @p elem_size
+ * elements; moves *cur to its end. The caller tests *cur against the body
+ * length.
+ */
+static inline __attribute__((always_inline)) bool
+__dipc_codec_arr_fast(const uint8_t *ref, uint64_t *cur, uint32_t align, uint32_t elem_size)
 {
 	uint64_t o = dipc_codec_ld_u32(ref);
 	uint64_t l = dipc_codec_ld_u32(ref + 4);
 
-	if (off != NULL) {
-		*off = (uint32_t)o;
-		*len = (uint32_t)l;
+	/* The empty reference fails the first test (the cursor is at least
+	 * 4) and the length test. */
+	if (__builtin_expect(o >= *cur && (o & (align - 1)) == 0 &&
+			     __dipc_codec_multiple_nz((uint32_t)l, elem_size), 1)) {
+		*cur = o + l;
+		return true;
 	}
-	if (__builtin_expect(l == 0, 0))
-		return o == 0;
+	return o == 0 && l == 0;
+}
+
+/**
+ * @internal
+ * Fast test of an array region (offset @p o, length @p l) whose elements
+ * are read next: not empty, at or after *cur, aligned to @p align (a power
+ * of two), of whole @p elem_size elements, and inside the body (the
+ * elements are read); moves *cur to its end. The generated code then walks
+ * the elements with a do-while loop (at least one, and the walk ends on
+ * the region's end exactly), or, when this fails, accepts only the empty
+ * reference (0, 0), which leaves *cur as it was.
+ */
+static inline __attribute__((always_inline)) bool
+__dipc_codec_walk_fast(uint64_t o, uint64_t l, uint64_t *cur, uint32_t body_len, uint32_t align,
+		       uint32_t elem_size)
+{
 	if (__builtin_expect(o < *cur || (o & (align - 1)) != 0 ||
-			     !__dipc_codec_multiple((uint32_t)l, elem_size), 0))
+			     !__dipc_codec_multiple_nz((uint32_t)l, elem_size), 0))
 		return false;
 	*cur = o + l;
-	return true;
+	return *cur <= body_len;
 }
 
 /** @internal The 8 bytes at @p p, little-endian, as one number. */

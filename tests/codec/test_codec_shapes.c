@@ -8,7 +8,7 @@
  * every truncation refused; the fast pass never accepting what the
  * precise pass refuses (mutated bodies); the small-map fast path at its
  * edges (1 and 8 entries, a region under 9 bytes, a width-1 table); and
- * the division-free multiple test the fast pass uses for array lengths.
+ * the division-free multiple tests the fast pass uses for array lengths.
  * No EAL.
  */
 #include <setjmp.h>
@@ -443,8 +443,9 @@ test_fast_never_wrong(void **state)
 	}
 }
 
-/* __dipc_codec_multiple() against the remainder, for every element size up
- * to 300 and lengths around its multiples and at the top of the range. */
+/* __dipc_codec_multiple() and __dipc_codec_multiple_nz() against the
+ * remainder, for every element size up to 300 and lengths around its
+ * multiples and at the top of the range. */
 static void
 test_multiple(void **state)
 {
@@ -455,9 +456,12 @@ test_multiple(void **state)
 		for (j = 0; j < 3000; j++) {
 			x = j < 1000 ? j : j < 2000 ? UINT32_MAX - (j - 1000) : (uint32_t)rng();
 			assert_int_equal(__dipc_codec_multiple(x, d), x % d == 0);
+			assert_int_equal(__dipc_codec_multiple_nz(x, d), x % d == 0 && x != 0);
 			x = (uint32_t)(rng() % (UINT32_MAX / d)) * d;
 			assert_true(__dipc_codec_multiple(x, d));
+			assert_int_equal(__dipc_codec_multiple_nz(x, d), x != 0);
 			assert_int_equal(__dipc_codec_multiple(x + 1, d), (x + 1) % d == 0);
+			assert_int_equal(__dipc_codec_multiple_nz(x + 1, d), (x + 1) % d == 0);
 		}
 	}
 }
