@@ -786,7 +786,8 @@ __dipc_codec_check_map(struct __dipc_codec_vstate *st, uint32_t off, uint32_t le
  * one compare per reference against the end of the previous region (the
  * cursor, 64 bits wide so that offset + length cannot wrap). The cursor
  * only grows, so "every region ends inside the body" is one test at the
- * end, plus one before any region whose contents are read (arrays, maps).
+ * end, plus one before the bytes of a region are read (the elements of an
+ * array that are walked; the first 9 bytes of a small map).
  * Anything the fast pass does not accept (an invalid body, an older
  * writer's shorter fixed block) goes to the precise pass, which finds the
  * first error in the documented order, or accepts the body. The fast pass
@@ -996,11 +997,10 @@ __dipc_codec_byte_sum(const uint8_t *t, uint32_t n, uint32_t room)
 /**
  * @internal
  * The lengths of the map region at @p t (@p l bytes, inside the body,
- * header byte @p h) add up, for any table width and a count below 64:
- * the fast pass's test of maps that are not small (below).
+ * header byte @p h) add up, for any table width and a count below 64.
  */
 static __attribute__((noinline, unused)) bool
-__dipc_codec_map_fast_any(const uint8_t *t, uint32_t l, uint32_t h)
+__dipc_codec_map_sum_any(const uint8_t *t, uint32_t l, uint32_t h)
 {
 	uint32_t code = h & 3, n = h >> 2, tsize = n << code, j, kl, vl;
 	uint64_t sum = 0;
@@ -1021,37 +1021,88 @@ __dipc_codec_map_fast_any(const uint8_t *t, uint32_t l, uint32_t h)
 
 /**
  * @internal
- * Fast test of a map reference at @p ref and of its region: inside the
- * body (checked here: the table is read), a header with a count below 64,
- * and lengths that add up to the region. Larger maps go to the precise
- * pass. A small map (1 to 8 entries, every string under 16 bytes: a
- * header byte 4n, then n table bytes) is one 64-bit load of its table,
- * inline; other maps are summed out of line.
+ * The fast test of a map reference (offset @p o, length @p l) that the
+ * inline test of __dipc_codec_map_fast() did not accept: an empty map, a
+ * map that is not small, a small one too near the end of the body, or
+ * a bad one. Returns the cursor after the map, or 0 if not sure.
+ */
+static __attribute__((noinline, unused)) uint64_t
+__dipc_codec_map_fast_other(const uint8_t *body, uint32_t body_len, uint64_t o, uint64_t l,
+			    uint64_t cur)
+{
+	const uint8_t *t;
+	uint32_t h, tsize, sum;
+	uint64_t x;
+
+	if (l == 0)
+		return o == 0 ? cur : 0;
+	if (o < cur || o + l > body_len)
+		return 0;
+	t = body + o;
+	h = t[0];
+	tsize = h >> 1;
+	/* Width code 1 (a string of 16 to 255 bytes), 1 to 8 entries: the
+	 * 2n table bytes in one or two 64-bit loads from the region, the
+	 * bytes after the table shifted out. */
+	if (((h - 5) & ~0x1cu) == 0 && l >= 1 + 8 * (1 + (tsize > 8))) {
+		if (tsize <= 8) {
+			x = __dipc_codec_ld_word(t + 1) << ((0u - 8 * tsize) & 63);
+			sum = __dipc_codec_word_bytes(x);
+		} else {
+			x = __dipc_codec_ld_word(t + 9) << ((0u - 8 * tsize) & 63);
+			sum = __dipc_codec_word_bytes(__dipc_codec_ld_word(t + 1)) +
+			      __dipc_codec_word_bytes(x);
+		}
+		return sum + tsize + 1 == l ? o + l : 0;
+	}
+	return __dipc_codec_map_sum_any(t, (uint32_t)l, h) ? o + l : 0;
+}
+
+/**
+ * @internal
+ * Fast test of a map reference at @p ref and of its region: after the
+ * previous region, a header with a count below 64, and lengths that add
+ * up to the region (larger maps go to the precise pass); moves *cur to its
+ * end. The caller tests *cur against the body length.
+ *
+ * A small map (1 to 8 entries, every string under 16 bytes: a header byte
+ * 4n, then n table bytes) is tested inline: its first 9 bytes (header and
+ * one 64-bit load of the table) are inside the body, and the n lengths'
+ * nibbles, plus the header and table bytes, add up to l. That sum is at
+ * least n + 1 > 0, so it also proves l > 0 (the empty reference (0, 0)
+ * fails the cursor test, the cursor being at least 4) and the table
+ * inside the region; the region's end is tested with the cursor at the
+ * end of the fast pass. Anything else goes out of line.
  */
 static inline __attribute__((always_inline)) bool
 __dipc_codec_map_fast(const uint8_t *body, uint32_t body_len, const uint8_t *ref, uint64_t *cur)
 {
 	uint64_t o = dipc_codec_ld_u32(ref);
 	uint64_t l = dipc_codec_ld_u32(ref + 4);
-	const uint8_t *t = body + o;
-	uint32_t h;
 
-	if (__builtin_expect(l == 0, 0))
-		return o == 0;
-	if (__builtin_expect(o < *cur || o + l > body_len, 0))
-		return false;
-	*cur = o + l;
-	h = t[0];
-	/* h - 4 in {0, 4, ..., 28}: width code 0, 1 <= n <= 8; the table
-	 * (n bytes) and 8 bytes after the header are in the region. */
-	if (__builtin_expect(((h - 4) & ~0x1cu) == 0 && l >= 9, 1)) {
-		/* The n table bytes at the top of the word, the rest shifted
-		 * out (8 * n = 2 * h). */
-		uint64_t x = __dipc_codec_ld_word(t + 1) << (64 - 2 * h);
+	/* Signed: a body under 9 bytes refuses every offset. */
+	if (__builtin_expect(o >= *cur && (int64_t)o <= (int64_t)body_len - 9, 1)) {
+		const uint8_t *t = body + o;
+		uint32_t h = t[0];
 
-		return __dipc_codec_word_nibbles(x) == l - 1 - (h >> 2);
+		/* h - 4 in {0, 4, ..., 28}: width code 0, 1 <= n <= 8. */
+		if (__builtin_expect(((h - 4) & ~0x1cu) == 0, 1)) {
+			/* The n table bytes at the top of the word, the
+			 * rest shifted out (8 * n = 2 * h; a shift by
+			 * 64 - 2h, 0 for n = 8). */
+			uint64_t x = __dipc_codec_ld_word(t + 1) << ((0u - 2 * h) & 63);
+
+			if (__builtin_expect(__dipc_codec_word_nibbles(x) + (h >> 2) + 1 == l, 1)) {
+				*cur = o + l;
+				return true;
+			}
+		}
 	}
-	return __dipc_codec_map_fast_any(t, (uint32_t)l, h);
+	o = __dipc_codec_map_fast_other(body, body_len, o, l, *cur);
+	if (o == 0)
+		return false;
+	*cur = o;
+	return true;
 }
 
 /**
