@@ -252,7 +252,7 @@ gen_field_access(struct gen *g, const struct sc_struct *st, const struct sc_fiel
 		OUT("\tconst uint8_t *r = (const uint8_t *)%s + %u;\n\n", base, f->offset);
 		if (absent[0] != '\0')
 			OUT("%s\t{\n\t\t*count = 0;\n\t\treturn body;\n\t}\n", absent);
-		OUT("\t*count = dipc_codec_ld_u32(r + 4) / %u;\n", elem_size(f));
+		OUT("\t*count = __dipc_codec_count(dipc_codec_ld_u32(r + 4), %u);\n", elem_size(f));
 		OUT("\treturn (const uint8_t *)body + dipc_codec_ld_u32(r);\n}\n\n");
 		OUT("/** Append %s: count zeroed elements (once, in schema order); NULL if no room. */\n",
 		    fn);

@@ -825,6 +825,28 @@ __dipc_codec_multiple(uint32_t x, uint32_t d)
 
 /**
  * @internal
+ * The number of @p d-byte elements in an array region of @p l bytes that
+ * the validator accepted (a whole number of them): l / d, computed as a
+ * shift by d's power of two and a multiply by the inverse of its odd part
+ * modulo 2^32 (exact because the division leaves no remainder; with a
+ * constant @p d, two instructions and no division). On a length that is
+ * not a multiple of @p d, which no validated body has, the result is not
+ * l / d.
+ */
+static inline __attribute__((always_inline)) uint32_t
+__dipc_codec_count(uint32_t l, uint32_t d)
+{
+	uint32_t k = (uint32_t)__builtin_ctz(d), m = d >> k, inv = m;
+
+	inv *= 2 - m * inv;
+	inv *= 2 - m * inv;
+	inv *= 2 - m * inv;
+	inv *= 2 - m * inv;
+	return (l >> k) * inv;
+}
+
+/**
+ * @internal
  * Fast test of a string or bytes reference at @p ref: (0, 0), or a
  * non-empty region at or after *cur; moves *cur to its end. The caller
  * tests *cur against the body length.

@@ -9,7 +9,8 @@
  * precise pass refuses (mutated bodies); the small-map fast paths at their
  * edges (1 and 8 entries, regions under 9 bytes at the end of the body
  * and inside it, width-1 tables of 1 to 9 entries); and the division-free
- * multiple tests the fast pass uses for array lengths. No EAL.
+ * multiple tests the fast pass uses for array lengths and the element
+ * count the getters compute. No EAL.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -476,8 +477,9 @@ test_fast_never_wrong(void **state)
 }
 
 /* __dipc_codec_multiple() and __dipc_codec_multiple_nz() against the
- * remainder, for every element size up to 300 and lengths around its
- * multiples and at the top of the range. */
+ * remainder, and __dipc_codec_count() against the division on multiples,
+ * for every element size up to 300 and lengths around its multiples and at
+ * the top of the range. */
 static void
 test_multiple(void **state)
 {
@@ -492,6 +494,7 @@ test_multiple(void **state)
 			x = (uint32_t)(rng() % (UINT32_MAX / d)) * d;
 			assert_true(__dipc_codec_multiple(x, d));
 			assert_int_equal(__dipc_codec_multiple_nz(x, d), x != 0);
+			assert_int_equal(__dipc_codec_count(x, d), x / d);
 			assert_int_equal(__dipc_codec_multiple(x + 1, d), (x + 1) % d == 0);
 			assert_int_equal(__dipc_codec_multiple_nz(x + 1, d), (x + 1) % d == 0);
 		}
