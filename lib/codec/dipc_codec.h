@@ -797,26 +797,39 @@ __dipc_codec_check_map(struct __dipc_codec_vstate *st, uint32_t off, uint32_t le
 
 /**
  * @internal
+ * The inverse of an odd @p m modulo 2^32, by Newton's iteration: each step
+ * doubles the bits of m^-1 that are right (m * m = 1 mod 8: 3 bits to
+ * start, 48 after 4 steps). Folds to a constant for a constant @p m.
+ */
+static inline __attribute__((always_inline)) uint32_t
+__dipc_codec_inverse(uint32_t m)
+{
+	uint32_t inv = m;
+
+	inv *= 2 - m * inv;
+	inv *= 2 - m * inv;
+	inv *= 2 - m * inv;
+	inv *= 2 - m * inv;
+	return inv;
+}
+
+/**
+ * @internal
  * Whether @p x is a multiple of @p d (>= 1) without a division: with d =
  * 2^k * m, m odd, x is a multiple of d exactly when (x * m^-1 mod 2^32)
  * rotated right by k is at most (2^32 - 1) / d (the inverse is exact
- * modulo 2^32 for odd m). With a constant @p d, everything but one
- * multiply, one rotate and one compare folds away.
+ * modulo 2^32 for odd m); it is then x / d. With a constant @p d,
+ * everything but one multiply, one rotate and one compare folds away (a
+ * mask when d is a power of two).
  */
 static inline __attribute__((always_inline)) bool
 __dipc_codec_multiple(uint32_t x, uint32_t d)
 {
-	uint32_t k = (uint32_t)__builtin_ctz(d), m = d >> k, inv = m, y;
+	uint32_t k = (uint32_t)__builtin_ctz(d), m = d >> k, y;
 
 	if (m == 1)
 		return (x & (d - 1)) == 0;
-	/* Newton's iteration: each step doubles the bits of m^-1 that are
-	 * right (m * m = 1 mod 8: 3 bits to start, 48 after 4 steps). */
-	inv *= 2 - m * inv;
-	inv *= 2 - m * inv;
-	inv *= 2 - m * inv;
-	inv *= 2 - m * inv;
-	y = x * inv;
+	y = x * __dipc_codec_inverse(m);
 	y = (y >> k) | (y << ((32 - k) & 31));
 	/* In 64 bits: gcc turns y <= UINT32_MAX / d into an overflow test of
 	 * y * d (a move and a multiply more than this compare). */
@@ -836,13 +849,9 @@ __dipc_codec_multiple(uint32_t x, uint32_t d)
 static inline __attribute__((always_inline)) uint32_t
 __dipc_codec_count(uint32_t l, uint32_t d)
 {
-	uint32_t k = (uint32_t)__builtin_ctz(d), m = d >> k, inv = m;
+	uint32_t k = (uint32_t)__builtin_ctz(d);
 
-	inv *= 2 - m * inv;
-	inv *= 2 - m * inv;
-	inv *= 2 - m * inv;
-	inv *= 2 - m * inv;
-	return (l >> k) * inv;
+	return (l >> k) * __dipc_codec_inverse(d >> k);
 }
 
 /**
@@ -875,15 +884,11 @@ __dipc_codec_str_fast(const uint8_t *ref, uint64_t *cur)
 static inline __attribute__((always_inline)) bool
 __dipc_codec_multiple_nz(uint32_t x, uint32_t d)
 {
-	uint32_t k = (uint32_t)__builtin_ctz(d), m = d >> k, inv = m, y;
+	uint32_t k = (uint32_t)__builtin_ctz(d), m = d >> k, y;
 
 	if (m == 1)
 		return x != 0 && (x & (d - 1)) == 0;
-	inv *= 2 - m * inv;
-	inv *= 2 - m * inv;
-	inv *= 2 - m * inv;
-	inv *= 2 - m * inv;
-	y = x * inv;
+	y = x * __dipc_codec_inverse(m);
 	y = (y >> k) | (y << ((32 - k) & 31));
 	return (uint64_t)(uint32_t)(y - 1) < (uint64_t)(UINT32_MAX / d);
 }
