@@ -252,7 +252,7 @@ gen_field_access(struct gen *g, const struct sc_struct *st, const struct sc_fiel
 		OUT("\tconst uint8_t *r = (const uint8_t *)%s + %u;\n\n", base, f->offset);
 		if (absent[0] != '\0')
 			OUT("%s\t{\n\t\t*count = 0;\n\t\treturn body;\n\t}\n", absent);
-		OUT("\t*count = dipc_codec_ld_u32(r + 4) / %u;\n", elem_size(f));
+		OUT("\t*count = __dipc_codec_count(dipc_codec_ld_u32(r + 4), %u);\n", elem_size(f));
 		OUT("\treturn (const uint8_t *)body + dipc_codec_ld_u32(r);\n}\n\n");
 		OUT("/** Append %s: count zeroed elements (once, in schema order); NULL if no room. */\n",
 		    fn);
@@ -429,6 +429,28 @@ gen_check(struct gen *g, const struct sc_struct *st)
 	OUT("\treturn DIPC_CODEC_OK;\n}\n\n");
 }
 
+/* How deep the fast pass of @p st nests loops over array elements. */
+static int
+fast_depth(const struct sc_struct *st)
+{
+	int i, d, max = 0;
+
+	for (i = 0; i < st->nb_fields; i++) {
+		const struct sc_field *f = &st->fields[i];
+
+		d = 0;
+		if (f->kind == SC_ARRAY && f->elem != SC_STRUCT)
+			d = 1;
+		else if (f->kind == SC_ARRAY && f->st->needs_check)
+			d = 1 + fast_depth(f->st);
+		else if (f->kind == SC_STRUCT && f->st->needs_check)
+			d = fast_depth(f->st);
+		if (d > max)
+			max = d;
+	}
+	return max;
+}
+
 /*
  * The fast pass of one struct or message at s (dipc_codec.h, "The fast
  * pass"): true only if its fields are valid; the precise pass runs on
@@ -456,7 +478,7 @@ gen_fast(struct gen *g, const struct sc_struct *st)
 	    "%s__fast_%s(const uint8_t *body, uint32_t body_len, const uint8_t *s, uint64_t *cur)\n"
 	    "{\n", pkg, st->name);
 	if (need_off)
-		OUT("\tuint32_t off, len;\n");
+		OUT("\tuint64_t o, l;\n");
 	if (need_e)
 		OUT("\tconst uint8_t *e, *end;\n");
 	OUT("\n\t(void)body;\n\t(void)body_len;\n\t(void)cur;\n");
@@ -486,22 +508,25 @@ gen_fast(struct gen *g, const struct sc_struct *st)
 			break;
 		case SC_ARRAY:
 			if (f->elem == SC_STRUCT && !f->st->needs_check) {
-				OUT("\tif (!__dipc_codec_arr_fast(s + %u, cur, %u, %u, NULL, NULL))\n"
+				OUT("\tif (!__dipc_codec_arr_fast(s + %u, cur, %u, %u))\n"
 				    "\t\treturn false;\n", f->offset, elem_align(f), elem_size(f));
 				break;
 			}
-			OUT("\tif (!__dipc_codec_arr_fast(s + %u, cur, %u, %u, &off, &len))\n"
-			    "\t\treturn false;\n", f->offset, elem_align(f), elem_size(f));
-			/* The elements are read: their region must be in the body. */
-			OUT("\tif (*cur > body_len)\n\t\treturn false;\n");
-			OUT("\tfor (e = body + off, end = e + len; e != end; e += %u) {\n",
-			    elem_size(f));
+			/* The elements are read: __dipc_codec_walk_fast() also
+			 * proves the region inside the body. A non-empty region
+			 * of whole elements holds at least one: do-while. */
+			OUT("\to = dipc_codec_ld_u32(s + %u);\n\tl = dipc_codec_ld_u32(s + %u);\n",
+			    f->offset, f->offset + 4);
+			OUT("\tif (__builtin_expect(__dipc_codec_walk_fast(o, l, cur, body_len, %u, %u), 1)) {\n",
+			    elem_align(f), elem_size(f));
+			OUT("\t\te = body + o;\n\t\tend = e + l;\n\t\tdo {\n");
 			if (f->elem == SC_STRUCT)
-				OUT("\t\tif (!%s__fast_%s(body, body_len, e, cur))\n\t\t\treturn false;\n",
-				    pkg, f->st->name);
+				OUT("\t\t\tif (!%s__fast_%s(body, body_len, e, cur))\n"
+				    "\t\t\t\treturn false;\n", pkg, f->st->name);
 			else
-				OUT("\t\tif (!__dipc_codec_str_fast(e, cur))\n\t\t\treturn false;\n");
-			OUT("\t}\n");
+				OUT("\t\t\tif (!__dipc_codec_str_fast(e, cur))\n\t\t\t\treturn false;\n");
+			OUT("\t\t\te += %u;\n\t\t} while (e != end);\n", elem_size(f));
+			OUT("\t} else if (o != 0 || l != 0) {\n\t\treturn false;\n\t}\n");
 			break;
 		default:
 			break;
@@ -705,9 +730,10 @@ gen_message(struct gen *g, const struct sc_struct *st)
 	gen_fast(g, st);
 	OUT("/** @internal Fast pass of %s_%s_validate(): true only if the body is valid. */\n",
 	    pkg, n);
-	OUT("static inline __attribute__((always_inline)) bool\n%s__fast_validate_%s(const void *body, "
+	OUT("static %s bool\n%s__fast_validate_%s(const void *body, "
 	    "uint32_t body_len)\n{\n\tconst uint8_t *b = (const uint8_t *)body;\n\tuint64_t cur;\n"
-	    "\tuint32_t fixed_len;\n\n", pkg, n);
+	    "\tuint32_t fixed_len;\n\n", fast_depth(st) > 2 ? "__attribute__((noinline, unused))" :
+	    "inline __attribute__((always_inline))", pkg, n);
 	/* The fixed block is read only once body_len holds this reader's; a
 	 * fixed_len past the body leaves the cursor past it, refused at the
 	 * end (the cursor never goes down). */

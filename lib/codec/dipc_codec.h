@@ -786,7 +786,8 @@ __dipc_codec_check_map(struct __dipc_codec_vstate *st, uint32_t off, uint32_t le
  * one compare per reference against the end of the previous region (the
  * cursor, 64 bits wide so that offset + length cannot wrap). The cursor
  * only grows, so "every region ends inside the body" is one test at the
- * end, plus one before any region whose contents are read (arrays, maps).
+ * end, plus one before the bytes of a region are read (the elements of an
+ * array that are walked; the first 9 bytes of a small map).
  * Anything the fast pass does not accept (an invalid body, an older
  * writer's shorter fixed block) goes to the precise pass, which finds the
  * first error in the documented order, or accepts the body. The fast pass
@@ -796,26 +797,61 @@ __dipc_codec_check_map(struct __dipc_codec_vstate *st, uint32_t off, uint32_t le
 
 /**
  * @internal
+ * The inverse of an odd @p m modulo 2^32, by Newton's iteration: each step
+ * doubles the bits of m^-1 that are right (m * m = 1 mod 8: 3 bits to
+ * start, 48 after 4 steps). Folds to a constant for a constant @p m.
+ */
+static inline __attribute__((always_inline)) uint32_t
+__dipc_codec_inverse(uint32_t m)
+{
+	uint32_t inv = m;
+
+	inv *= 2 - m * inv;
+	inv *= 2 - m * inv;
+	inv *= 2 - m * inv;
+	inv *= 2 - m * inv;
+	return inv;
+}
+
+/**
+ * @internal
  * Whether @p x is a multiple of @p d (>= 1) without a division: with d =
  * 2^k * m, m odd, x is a multiple of d exactly when (x * m^-1 mod 2^32)
  * rotated right by k is at most (2^32 - 1) / d (the inverse is exact
- * modulo 2^32 for odd m). With a constant @p d, everything but one
- * multiply, one rotate and one compare folds away.
+ * modulo 2^32 for odd m); it is then x / d. With a constant @p d,
+ * everything but one multiply, one rotate and one compare folds away (a
+ * mask when d is a power of two).
  */
 static inline __attribute__((always_inline)) bool
 __dipc_codec_multiple(uint32_t x, uint32_t d)
 {
-	uint32_t k = (uint32_t)__builtin_ctz(d), m = d >> k, inv = m, y;
+	uint32_t k = (uint32_t)__builtin_ctz(d), m = d >> k, y;
 
-	/* Newton's iteration: each step doubles the bits of m^-1 that are
-	 * right (m * m = 1 mod 8: 3 bits to start, 48 after 4 steps). */
-	inv *= 2 - m * inv;
-	inv *= 2 - m * inv;
-	inv *= 2 - m * inv;
-	inv *= 2 - m * inv;
-	y = x * inv;
+	if (m == 1)
+		return (x & (d - 1)) == 0;
+	y = x * __dipc_codec_inverse(m);
 	y = (y >> k) | (y << ((32 - k) & 31));
-	return y <= UINT32_MAX / d;
+	/* In 64 bits: gcc turns y <= UINT32_MAX / d into an overflow test of
+	 * y * d (a move and a multiply more than this compare). */
+	return (uint64_t)y < (uint64_t)(UINT32_MAX / d) + 1;
+}
+
+/**
+ * @internal
+ * The number of @p d-byte elements in an array region of @p l bytes that
+ * the validator accepted (a whole number of them): l / d, computed as a
+ * shift by d's power of two and a multiply by the inverse of its odd part
+ * modulo 2^32 (exact because the division leaves no remainder; with a
+ * constant @p d, two instructions and no division). On a length that is
+ * not a multiple of @p d, which no validated body has, the result is not
+ * l / d.
+ */
+static inline __attribute__((always_inline)) uint32_t
+__dipc_codec_count(uint32_t l, uint32_t d)
+{
+	uint32_t k = (uint32_t)__builtin_ctz(d);
+
+	return (l >> k) * __dipc_codec_inverse(d >> k);
 }
 
 /**
@@ -841,30 +877,64 @@ __dipc_codec_str_fast(const uint8_t *ref, uint64_t *cur)
 
 /**
  * @internal
- * Fast test of an array reference at @p ref: (0, 0), or a region at or
- * after *cur, aligned to @p align (a power of two), of whole @p elem_size
- * elements; moves *cur to its end and, when @p off is not NULL, returns
- * the region (offset, length; (0, 0) if empty). The caller tests *cur
- * against the body length.
+ * Whether @p x is a multiple of @p d (>= 1) other than 0: as
+ * __dipc_codec_multiple(), with the compare moved down by one (x = 0 gives
+ * 0, which wraps to the top), so that "not empty" costs no test of its own.
  */
 static inline __attribute__((always_inline)) bool
-__dipc_codec_arr_fast(const uint8_t *ref, uint64_t *cur, uint32_t align, uint32_t elem_size,
-		      uint32_t *off, uint32_t *len)
+__dipc_codec_multiple_nz(uint32_t x, uint32_t d)
+{
+	uint32_t k = (uint32_t)__builtin_ctz(d), m = d >> k, y;
+
+	if (m == 1)
+		return x != 0 && (x & (d - 1)) == 0;
+	y = x * __dipc_codec_inverse(m);
+	y = (y >> k) | (y << ((32 - k) & 31));
+	return (uint64_t)(uint32_t)(y - 1) < (uint64_t)(UINT32_MAX / d);
+}
+
+/**
+ * @internal
+ * Fast test of an array reference at @p ref: (0, 0), or a region at or
+ * after *cur, aligned to @p align (a power of two), of whole @p elem_size
+ * elements; moves *cur to its end. The caller tests *cur against the body
+ * length.
+ */
+static inline __attribute__((always_inline)) bool
+__dipc_codec_arr_fast(const uint8_t *ref, uint64_t *cur, uint32_t align, uint32_t elem_size)
 {
 	uint64_t o = dipc_codec_ld_u32(ref);
 	uint64_t l = dipc_codec_ld_u32(ref + 4);
 
-	if (off != NULL) {
-		*off = (uint32_t)o;
-		*len = (uint32_t)l;
+	/* The empty reference fails the first test (the cursor is at least
+	 * 4) and the length test. */
+	if (__builtin_expect(o >= *cur && (o & (align - 1)) == 0 &&
+			     __dipc_codec_multiple_nz((uint32_t)l, elem_size), 1)) {
+		*cur = o + l;
+		return true;
 	}
-	if (__builtin_expect(l == 0, 0))
-		return o == 0;
+	return o == 0 && l == 0;
+}
+
+/**
+ * @internal
+ * Fast test of an array region (offset @p o, length @p l) whose elements
+ * are read next: not empty, at or after *cur, aligned to @p align (a power
+ * of two), of whole @p elem_size elements, and inside the body (the
+ * elements are read); moves *cur to its end. The generated code then walks
+ * the elements with a do-while loop (at least one, and the walk ends on
+ * the region's end exactly), or, when this fails, accepts only the empty
+ * reference (0, 0), which leaves *cur as it was.
+ */
+static inline __attribute__((always_inline)) bool
+__dipc_codec_walk_fast(uint64_t o, uint64_t l, uint64_t *cur, uint32_t body_len, uint32_t align,
+		       uint32_t elem_size)
+{
 	if (__builtin_expect(o < *cur || (o & (align - 1)) != 0 ||
-			     !__dipc_codec_multiple((uint32_t)l, elem_size), 0))
+			     !__dipc_codec_multiple_nz((uint32_t)l, elem_size), 0))
 		return false;
 	*cur = o + l;
-	return true;
+	return *cur <= body_len;
 }
 
 /** @internal The 8 bytes at @p p, little-endian, as one number. */
@@ -954,11 +1024,10 @@ __dipc_codec_byte_sum(const uint8_t *t, uint32_t n, uint32_t room)
 /**
  * @internal
  * The lengths of the map region at @p t (@p l bytes, inside the body,
- * header byte @p h) add up, for any table width and a count below 64:
- * the fast pass's test of maps that are not small (below).
+ * header byte @p h) add up, for any table width and a count below 64.
  */
 static __attribute__((noinline, unused)) bool
-__dipc_codec_map_fast_any(const uint8_t *t, uint32_t l, uint32_t h)
+__dipc_codec_map_sum_any(const uint8_t *t, uint32_t l, uint32_t h)
 {
 	uint32_t code = h & 3, n = h >> 2, tsize = n << code, j, kl, vl;
 	uint64_t sum = 0;
@@ -979,37 +1048,88 @@ __dipc_codec_map_fast_any(const uint8_t *t, uint32_t l, uint32_t h)
 
 /**
  * @internal
- * Fast test of a map reference at @p ref and of its region: inside the
- * body (checked here: the table is read), a header with a count below 64,
- * and lengths that add up to the region. Larger maps go to the precise
- * pass. A small map (1 to 8 entries, every string under 16 bytes: a
- * header byte 4n, then n table bytes) is one 64-bit load of its table,
- * inline; other maps are summed out of line.
+ * The fast test of a map reference (offset @p o, length @p l) that the
+ * inline test of __dipc_codec_map_fast() did not accept: an empty map, a
+ * map that is not small, a small one too near the end of the body, or
+ * a bad one. Returns the cursor after the map, or 0 if not sure.
+ */
+static __attribute__((noinline, unused)) uint64_t
+__dipc_codec_map_fast_other(const uint8_t *body, uint32_t body_len, uint64_t o, uint64_t l,
+			    uint64_t cur)
+{
+	const uint8_t *t;
+	uint32_t h, tsize, sum;
+	uint64_t x;
+
+	if (l == 0)
+		return o == 0 ? cur : 0;
+	if (o < cur || o + l > body_len)
+		return 0;
+	t = body + o;
+	h = t[0];
+	tsize = h >> 1;
+	/* Width code 1 (a string of 16 to 255 bytes), 1 to 8 entries: the
+	 * 2n table bytes in one or two 64-bit loads from the region, the
+	 * bytes after the table shifted out. */
+	if (((h - 5) & ~0x1cu) == 0 && l >= 1 + 8 * (1 + (tsize > 8))) {
+		if (tsize <= 8) {
+			x = __dipc_codec_ld_word(t + 1) << ((0u - 8 * tsize) & 63);
+			sum = __dipc_codec_word_bytes(x);
+		} else {
+			x = __dipc_codec_ld_word(t + 9) << ((0u - 8 * tsize) & 63);
+			sum = __dipc_codec_word_bytes(__dipc_codec_ld_word(t + 1)) +
+			      __dipc_codec_word_bytes(x);
+		}
+		return sum + tsize + 1 == l ? o + l : 0;
+	}
+	return __dipc_codec_map_sum_any(t, (uint32_t)l, h) ? o + l : 0;
+}
+
+/**
+ * @internal
+ * Fast test of a map reference at @p ref and of its region: after the
+ * previous region, a header with a count below 64, and lengths that add
+ * up to the region (larger maps go to the precise pass); moves *cur to its
+ * end. The caller tests *cur against the body length.
+ *
+ * A small map (1 to 8 entries, every string under 16 bytes: a header byte
+ * 4n, then n table bytes) is tested inline: its first 9 bytes (header and
+ * one 64-bit load of the table) are inside the body, and the n lengths'
+ * nibbles, plus the header and table bytes, add up to l. That sum is at
+ * least n + 1 > 0, so it also proves l > 0 (the empty reference (0, 0)
+ * fails the cursor test, the cursor being at least 4) and the table
+ * inside the region; the region's end is tested with the cursor at the
+ * end of the fast pass. Anything else goes out of line.
  */
 static inline __attribute__((always_inline)) bool
 __dipc_codec_map_fast(const uint8_t *body, uint32_t body_len, const uint8_t *ref, uint64_t *cur)
 {
 	uint64_t o = dipc_codec_ld_u32(ref);
 	uint64_t l = dipc_codec_ld_u32(ref + 4);
-	const uint8_t *t = body + o;
-	uint32_t h;
 
-	if (__builtin_expect(l == 0, 0))
-		return o == 0;
-	if (__builtin_expect(o < *cur || o + l > body_len, 0))
-		return false;
-	*cur = o + l;
-	h = t[0];
-	/* h - 4 in {0, 4, ..., 28}: width code 0, 1 <= n <= 8; the table
-	 * (n bytes) and 8 bytes after the header are in the region. */
-	if (__builtin_expect(((h - 4) & ~0x1cu) == 0 && l >= 9, 1)) {
-		/* The n table bytes at the top of the word, the rest shifted
-		 * out (8 * n = 2 * h). */
-		uint64_t x = __dipc_codec_ld_word(t + 1) << (64 - 2 * h);
+	/* Signed: a body under 9 bytes refuses every offset. */
+	if (__builtin_expect(o >= *cur && (int64_t)o <= (int64_t)body_len - 9, 1)) {
+		const uint8_t *t = body + o;
+		uint32_t h = t[0];
 
-		return __dipc_codec_word_nibbles(x) == l - 1 - (h >> 2);
+		/* h - 4 in {0, 4, ..., 28}: width code 0, 1 <= n <= 8. */
+		if (__builtin_expect(((h - 4) & ~0x1cu) == 0, 1)) {
+			/* The n table bytes at the top of the word, the
+			 * rest shifted out (8 * n = 2 * h; a shift by
+			 * 64 - 2h, 0 for n = 8). */
+			uint64_t x = __dipc_codec_ld_word(t + 1) << ((0u - 2 * h) & 63);
+
+			if (__builtin_expect(__dipc_codec_word_nibbles(x) + (h >> 2) + 1 == l, 1)) {
+				*cur = o + l;
+				return true;
+			}
+		}
 	}
-	return __dipc_codec_map_fast_any(t, (uint32_t)l, h);
+	o = __dipc_codec_map_fast_other(body, body_len, o, l, *cur);
+	if (o == 0)
+		return false;
+	*cur = o;
+	return true;
 }
 
 /**

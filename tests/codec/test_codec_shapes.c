@@ -6,10 +6,11 @@
  * of strings, label maps), built, validated and read back; each kind of
  * malformed body refused with its code and field path, at every depth;
  * every truncation refused; the fast pass never accepting what the
- * precise pass refuses (mutated bodies); the small-map fast path at its
- * edges (1 and 8 entries, a region under 9 bytes, a width-1 table); and
- * the division-free multiple test the fast pass uses for array lengths.
- * No EAL.
+ * precise pass refuses (mutated bodies); the small-map fast paths at their
+ * edges (1 and 8 entries, regions under 9 bytes at the end of the body
+ * and inside it, width-1 tables of 1 to 9 entries); and the division-free
+ * multiple tests the fast pass uses for array lengths and the element
+ * count the getters compute. No EAL.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -344,15 +345,20 @@ test_labels_malformed(void **state)
 }
 
 /* A labels body whose resource map is @p count entries of @p klen-byte
- * keys and @p vlen-byte values; its region's offset in *moff. */
+ * keys and @p vlen-byte values, the last region of the body, or followed
+ * by one sample when @p tail; its region's offset in *moff. */
 static uint32_t
-labels_with_map(uint8_t *buf, uint32_t count, uint32_t klen, uint32_t vlen, uint32_t *moff)
+labels_with_map(uint8_t *buf, uint32_t count, uint32_t klen, uint32_t vlen, bool tail,
+		uint32_t *moff)
 {
-	static const char bytes[32] = "abcdefghijklmnopqrstuvwxyz012345";
-	struct dipc_codec_kv kv[8];
+	static char bytes[257];
+	struct dipc_codec_kv kv[16];
 	struct dipc_codec_builder b;
 	uint32_t len = 0, i;
 
+	assert_true(count <= 16 && klen <= 256 && vlen <= 256);
+	for (i = 0; i < sizeof(bytes); i++)
+		bytes[i] = (char)('a' + i % 26);
 	for (i = 0; i < count; i++) {
 		kv[i].key = bytes;
 		kv[i].key_len = klen;
@@ -361,30 +367,49 @@ labels_with_map(uint8_t *buf, uint32_t count, uint32_t klen, uint32_t vlen, uint
 	}
 	assert_int_equal(bench_labels_build_init(&b, buf, ROOM), 0);
 	assert_int_equal(bench_labels_set_resource(&b, kv, count), 0);
+	if (tail) {
+		void *s = bench_labels_add_samples(&b, 1);
+
+		assert_non_null(s);
+		assert_int_equal(bench_sample_set_name(&b, s, "requests", 8), 0);
+	}
 	assert_int_equal(dipc_codec_build_finish(&b, &len), 0);
 	*moff = dipc_codec_ld_u32(buf + BENCH_LABELS_RESOURCE_OFFSET);
 	return len;
 }
 
-/* The inline small-map test at its edges, each accepted as built and
- * refused with one length changed (both passes agree). */
+/* The small-map tests at their edges, each accepted as built and refused
+ * with one length changed (both passes agree). The inline test reads the
+ * header and one 64-bit word, so it runs on a map whose first 9 bytes are
+ * in the body (tail: a sample follows the map), whatever its length;
+ * width-1 tables of up to 8 entries are summed in one or two words. */
 static void
 test_small_maps(void **state)
 {
-	static const uint32_t cases[][3] = {
-		{ 1, 1, 1 },    /* region of 4 bytes: under 9, summed out of line */
-		{ 1, 3, 4 },    /* 9 bytes: the smallest read inline */
-		{ 7, 2, 3 },
-		{ 8, 0, 0 },    /* 8 empty entries: 9 bytes, the whole word the table */
-		{ 8, 15, 15 },  /* 8 entries, the longest width-0 strings */
-		{ 8, 16, 1 },   /* a 16-byte key: width 1 */
+	static const uint32_t cases[][4] = {
+		{ 1, 1, 1, 0 },    /* region of 4 bytes at the end: out of line */
+		{ 1, 1, 1, 1 },    /* the same with a sample after it: inline */
+		{ 2, 0, 1, 1 },    /* 5 bytes, inline */
+		{ 1, 3, 4, 0 },    /* 9 bytes at the end: the smallest read inline there */
+		{ 7, 2, 3, 0 },
+		{ 7, 2, 3, 1 },
+		{ 8, 0, 0, 0 },    /* 8 empty entries: 9 bytes, the whole word the table */
+		{ 8, 0, 0, 1 },
+		{ 8, 15, 15, 0 },  /* 8 entries, the longest width-0 strings */
+		{ 1, 16, 1, 0 },   /* a 16-byte key: width 1, one entry, 20 bytes */
+		{ 4, 16, 0, 1 },   /* width 1, 4 entries: the 8-byte table in one word */
+		{ 5, 16, 2, 0 },   /* width 1, 5 entries: a 10-byte table, two words */
+		{ 8, 16, 1, 0 },   /* width 1, 8 entries: a 16-byte table, two words */
+		{ 8, 255, 0, 1 },  /* width 1, the longest strings */
+		{ 9, 16, 1, 0 },   /* 9 entries: summed out of line */
 	};
 	uint8_t buf[ROOM], *copy;
 	uint32_t c, len, moff, mlen;
 
 	(void)state;
 	for (c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
-		len = labels_with_map(buf, cases[c][0], cases[c][1], cases[c][2], &moff);
+		len = labels_with_map(buf, cases[c][0], cases[c][1], cases[c][2], cases[c][3] != 0,
+				      &moff);
 		mlen = dipc_codec_ld_u32(buf + BENCH_LABELS_RESOURCE_OFFSET + 4);
 		assert_int_equal(mlen, dipc_codec_map_len(cases[c][0],
 							   (uint64_t)cases[c][0] * (cases[c][1] + cases[c][2]),
@@ -397,11 +422,19 @@ test_small_maps(void **state)
 		assert_false(bench__fast_validate_labels(copy, len));
 		assert_int_equal(bench_labels_validate(copy, len, NULL), DIPC_CODEC_E_MAP_LENGTH);
 		free(copy);
-		/* The map reference one byte shorter, the body too. */
-		copy = exact_copy(buf, len - 1);
-		dipc_codec_st_u32(copy + BENCH_LABELS_RESOURCE_OFFSET + 4, mlen - 1);
-		assert_false(bench__fast_validate_labels(copy, len - 1));
-		assert_int_not_equal(bench_labels_validate(copy, len - 1, NULL), DIPC_CODEC_OK);
+		/* The map reference one byte shorter, the body too (at the
+		 * end); with a sample after the map, a byte left as a gap. */
+		if (cases[c][3] == 0) {
+			copy = exact_copy(buf, len - 1);
+			dipc_codec_st_u32(copy + BENCH_LABELS_RESOURCE_OFFSET + 4, mlen - 1);
+			assert_false(bench__fast_validate_labels(copy, len - 1));
+			assert_int_not_equal(bench_labels_validate(copy, len - 1, NULL), DIPC_CODEC_OK);
+		} else {
+			copy = exact_copy(buf, len);
+			dipc_codec_st_u32(copy + BENCH_LABELS_RESOURCE_OFFSET + 4, mlen - 1);
+			assert_false(bench__fast_validate_labels(copy, len));
+			assert_int_not_equal(bench_labels_validate(copy, len, NULL), DIPC_CODEC_OK);
+		}
 		free(copy);
 	}
 }
@@ -443,8 +476,10 @@ test_fast_never_wrong(void **state)
 	}
 }
 
-/* __dipc_codec_multiple() against the remainder, for every element size up
- * to 300 and lengths around its multiples and at the top of the range. */
+/* __dipc_codec_multiple() and __dipc_codec_multiple_nz() against the
+ * remainder, and __dipc_codec_count() against the division on multiples,
+ * for every element size up to 300 and lengths around its multiples and at
+ * the top of the range. */
 static void
 test_multiple(void **state)
 {
@@ -455,9 +490,13 @@ test_multiple(void **state)
 		for (j = 0; j < 3000; j++) {
 			x = j < 1000 ? j : j < 2000 ? UINT32_MAX - (j - 1000) : (uint32_t)rng();
 			assert_int_equal(__dipc_codec_multiple(x, d), x % d == 0);
+			assert_int_equal(__dipc_codec_multiple_nz(x, d), x % d == 0 && x != 0);
 			x = (uint32_t)(rng() % (UINT32_MAX / d)) * d;
 			assert_true(__dipc_codec_multiple(x, d));
+			assert_int_equal(__dipc_codec_multiple_nz(x, d), x != 0);
+			assert_int_equal(__dipc_codec_count(x, d), x / d);
 			assert_int_equal(__dipc_codec_multiple(x + 1, d), (x + 1) % d == 0);
+			assert_int_equal(__dipc_codec_multiple_nz(x + 1, d), (x + 1) % d == 0);
 		}
 	}
 }

@@ -2,10 +2,12 @@
 /*
  * Description: libFuzzer target for the generated codec validator (headers
  * written by dipc-schemac from tests/codec/alltypes.schema, evo_v1.schema,
- * evo_v2.schema and maps.schema). The input is a message body, copied to a
- * heap buffer of exactly its length so that ASan catches any access past
- * it, and validated as t_all.every, evo1.item, evo2.item and mp.doc. Every
- * property below aborts when broken, so libFuzzer reports it:
+ * evo_v2.schema, maps.schema and docs/examples/bench.schema). The input is
+ * a message body, copied to a heap buffer of exactly its length so that
+ * ASan catches any access past it, and validated as t_all.every,
+ * evo1.item, evo2.item, mp.doc and the five benchmark messages (among them
+ * deep, seven levels of nested arrays, and labels, arrays of strings and
+ * maps). Every property below aborts when broken, so libFuzzer reports it:
  *   - the fast pass of each validator accepts only what its precise pass
  *     accepts, and validate() returns what the precise pass returns;
  *   - a validator never writes to the body, and returns what it put in
@@ -27,6 +29,7 @@
 
 #define DIPC_CODEC_NO_MBUF
 #include "alltypes.h"
+#include "bench.h"
 #include "evo_v1.h"
 #include "evo_v2.h"
 #include "maps.h"
@@ -114,6 +117,56 @@ doc_json(const void *b, char *buf, size_t size)
 {
 	return mp_doc_to_json(b, buf, size);
 }
+
+static size_t
+rpc_json(const void *b, char *buf, size_t size)
+{
+	return bench_rpc_request_to_json(b, buf, size);
+}
+
+static size_t
+order_json(const void *b, char *buf, size_t size)
+{
+	return bench_order_event_to_json(b, buf, size);
+}
+
+static size_t
+batch_json(const void *b, char *buf, size_t size)
+{
+	return bench_batch_to_json(b, buf, size);
+}
+
+static size_t
+deep_json(const void *b, char *buf, size_t size)
+{
+	return bench_deep_to_json(b, buf, size);
+}
+
+static size_t
+labels_json(const void *b, char *buf, size_t size)
+{
+	return bench_labels_to_json(b, buf, size);
+}
+
+/*
+ * One benchmark message: validate() is the precise pass's verdict, the
+ * fast pass accepts only what the precise pass accepts, the error is what
+ * check_error() wants, and an accepted body prints snprintf-exact JSON.
+ */
+#define CHECK_BENCH(M, NAME, FIXED, JSON) do { \
+	struct dipc_codec_error be; \
+	enum dipc_codec_err br = bench_##M##_validate(body, len, &be); \
+	char *bj; \
+ \
+	CHECK(bench__validate_slow_##M(body, len, NULL) == br); \
+	CHECK(!bench__fast_validate_##M(body, len) || br == DIPC_CODEC_OK); \
+	CHECK(bench_##M##_validate(body, len, NULL) == br); \
+	check_error(br, &be, NAME, len, FIXED); \
+	if (br == DIPC_CODEC_OK) { \
+		check_json(JSON, body, &bj); \
+		free(bj); \
+	} \
+} while (0)
 
 /* A map read entry by entry into kv (room for its count) and appended. */
 static int
@@ -299,6 +352,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* A newer reader is never more lenient than an older one. */
 	if (r3 == DIPC_CODEC_OK)
 		CHECK(r2 == DIPC_CODEC_OK);
+	CHECK_BENCH(rpc_request, "rpc_request", BENCH_RPC_REQUEST_MIN_FIXED_SIZE, rpc_json);
+	CHECK_BENCH(order_event, "order_event", BENCH_ORDER_EVENT_MIN_FIXED_SIZE, order_json);
+	CHECK_BENCH(batch, "batch", BENCH_BATCH_MIN_FIXED_SIZE, batch_json);
+	CHECK_BENCH(deep, "deep", BENCH_DEEP_MIN_FIXED_SIZE, deep_json);
+	CHECK_BENCH(labels, "labels", BENCH_LABELS_MIN_FIXED_SIZE, labels_json);
+	CHECK(size == 0 || memcmp(body, orig, size) == 0);
 
 	if (r2 == DIPC_CODEC_OK) {
 		check_json(evo1_json, body, &json);
