@@ -429,28 +429,6 @@ gen_check(struct gen *g, const struct sc_struct *st)
 	OUT("\treturn DIPC_CODEC_OK;\n}\n\n");
 }
 
-/* How deep the fast pass of @p st nests loops over array elements. */
-static int
-fast_depth(const struct sc_struct *st)
-{
-	int i, d, max = 0;
-
-	for (i = 0; i < st->nb_fields; i++) {
-		const struct sc_field *f = &st->fields[i];
-
-		d = 0;
-		if (f->kind == SC_ARRAY && f->elem != SC_STRUCT)
-			d = 1;
-		else if (f->kind == SC_ARRAY && f->st->needs_check)
-			d = 1 + fast_depth(f->st);
-		else if (f->kind == SC_STRUCT && f->st->needs_check)
-			d = fast_depth(f->st);
-		if (d > max)
-			max = d;
-	}
-	return max;
-}
-
 /*
  * The fast pass of one struct or message at s (dipc_codec.h, "The fast
  * pass"): true only if its fields are valid; the precise pass runs on
@@ -732,7 +710,7 @@ gen_message(struct gen *g, const struct sc_struct *st)
 	    pkg, n);
 	OUT("static %s bool\n%s__fast_validate_%s(const void *body, "
 	    "uint32_t body_len)\n{\n\tconst uint8_t *b = (const uint8_t *)body;\n\tuint64_t cur;\n"
-	    "\tuint32_t fixed_len;\n\n", fast_depth(st) > 2 ? "__attribute__((noinline, unused))" :
+	    "\tuint32_t fixed_len;\n\n", st->loop_depth > 2 ? "__attribute__((noinline, unused))" :
 	    "inline __attribute__((always_inline))", pkg, n);
 	/* The fixed block is read only once body_len holds this reader's; a
 	 * fixed_len past the body leaves the cursor past it, refused at the

@@ -607,7 +607,7 @@ layout(struct parser *p, struct sc_struct *st)
 {
 	uint32_t off = st->is_message ? PREFIX_LEN : 0;
 	uint64_t end = off;
-	int i;
+	int i, depth;
 
 	st->align = 1;
 	st->min_size = off;
@@ -633,6 +633,17 @@ layout(struct parser *p, struct sc_struct *st)
 		    f->kind == SC_BYTES || f->kind == SC_ARRAY || f->kind == SC_MAP ||
 		    (f->kind == SC_STRUCT && f->st->needs_check))
 			st->needs_check = 1;
+		/* A field's struct is complete, its depth known. */
+		if (f->kind == SC_ARRAY && f->elem != SC_STRUCT)
+			depth = 1;
+		else if (f->kind == SC_ARRAY && f->st->needs_check)
+			depth = 1 + f->st->loop_depth;
+		else if (f->kind == SC_STRUCT && f->st->needs_check)
+			depth = f->st->loop_depth;
+		else
+			depth = 0;
+		if (depth > st->loop_depth)
+			st->loop_depth = depth;
 	}
 	if (!st->is_message) {
 		end = align_up((uint32_t)end, st->align);

@@ -73,6 +73,8 @@ struct sc_struct {
 	uint32_t min_size;      /* message: fixed block end of version 1 */
 	uint32_t version;       /* message: highest 'since' */
 	int needs_check;        /* validation has something to look at */
+	int loop_depth;         /* how deep the fast pass nests loops over
+				 * array elements (of its fields' structs too) */
 	int line, col;
 	int done;               /* complete (usable as a type) */
 };
