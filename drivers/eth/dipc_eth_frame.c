@@ -583,6 +583,28 @@ frame_strip(struct rte_mbuf *m)
 	return m;
 }
 
+/*
+ * A message's first segment starts 8-byte aligned: lib/msg reads struct
+ * dipc_msg_hdr in place. It does when the frame did (80 bytes of headers);
+ * when it does not (a PMD whose data_off is not a multiple of 8, a receive
+ * scattered inside the headers), the segment's bytes move down within its
+ * own buffer (one segment's copy, counted), if the mbuf is ours alone.
+ */
+static inline void
+head_align(struct rte_mbuf *m, struct dipc_eth_stats *st)
+{
+	const uint16_t mis = (uint16_t)(rte_pktmbuf_mtod(m, uintptr_t) & 7);
+
+	if (likely(mis == 0))
+		return;
+	if (RTE_MBUF_DIRECT(m) && rte_mbuf_refcnt_read(m) == 1 && m->data_off >= mis) {
+		memmove(rte_pktmbuf_mtod_offset(m, char *, -(int)mis),
+			rte_pktmbuf_mtod(m, char *), m->data_len);
+		m->data_off = (uint16_t)(m->data_off - mis);
+		st->msgs_realigned++;
+	}
+}
+
 static inline enum dipc_eth_drop
 drop(struct rte_mbuf *m, enum dipc_eth_drop why, struct dipc_eth_stats *st)
 {
@@ -665,6 +687,8 @@ dipc_eth_reasm_input(struct dipc_eth_reasm *r, struct rte_mbuf *m,
 		return drop(m, DIPC_ETH_DROP_HEAD_SHORT, st);
 	if (unlikely(nb_segs > DIPC_ETH_MAX_FRAGS))
 		return drop(m, DIPC_ETH_DROP_TOO_MANY_SEGS, st);
+	if (off == 0)
+		head_align(m, st);
 
 	/* A whole message in one frame: no table. */
 	if (likely(off == 0 && len == fi->msg_len)) {

@@ -226,6 +226,8 @@ struct dipc_eth_stats {
 	uint64_t partials_expired; /**< partial messages freed by dipc_eth_reasm_expire()
 				    *   (or to make room for a new one) */
 	uint64_t partials_flushed; /**< partial messages freed by the flush functions */
+	uint64_t msgs_realigned;   /**< messages whose first segment was moved to an
+				    *   8-byte boundary (frames not 8-byte aligned) */
 	uint64_t drops[DIPC_ETH_DROP_MAX]; /**< frames dropped, per reason (slot 0 unused) */
 };
 
@@ -333,7 +335,10 @@ void dipc_eth_reasm_free(struct dipc_eth_reasm *r);
  *
  * A frame that is a whole message (frag_off 0, frag_len == msg_len: every
  * frame of a type other than DATA) takes a fast path that touches no
- * table. A fragment is held in the table entry of its (conn_id, conn_gen,
+ * table. A message's first segment starts 8-byte aligned (struct
+ * dipc_msg_hdr is read in place): it does when the frame did, else its
+ * bytes are moved down within its own buffer (msgs_realigned), unless the
+ * mbuf is shared or indirect. A fragment is held in the table entry of its (conn_id, conn_gen,
  * seq), created by its first fragment, in offset order; when the held
  * fragments cover msg_len the entry's fragments are linked into one chain
  * (pkt_len == msg_len, nb_segs the sum of the fragments' segments, at most
@@ -352,7 +357,8 @@ void dipc_eth_reasm_free(struct dipc_eth_reasm *r);
  * @param[out] out
  *   The whole message, or NULL (held, or dropped).
  * @param st
- *   Counters: msgs_in, msgs_reassembled, drops, partials_expired.
+ *   Counters: msgs_in, msgs_reassembled, msgs_realigned, drops,
+ *   partials_expired.
  * @return
  *   DIPC_ETH_OK (with *out set, or NULL while the message is partial),
  *   or the reason the frame was dropped.
