@@ -56,6 +56,7 @@ static const struct rte_ether_addr peer_mac = { { 0x02, 0, 0, 0, 0, 0x01 } };
 /* Which drop reasons some case caused (test_all_reasons_seen checks). */
 static unsigned int seen[DIPC_ETH_DROP_MAX];
 static uint64_t rng = 0x9e3779b97f4a7c15ull;
+static const uint32_t no_cuts[1];
 
 static uint32_t
 rnd(void)
@@ -181,6 +182,22 @@ drops_only(const struct dipc_eth_stats *st, enum dipc_eth_drop why, uint64_t n)
 	}
 }
 
+/* Link @p nb segments (data_len set) into one packet. */
+static struct rte_mbuf *
+chain(struct rte_mbuf **segs, unsigned int nb)
+{
+	uint32_t pkt_len = segs[0]->data_len;
+	unsigned int i;
+
+	for (i = 1; i < nb; i++) {
+		segs[i - 1]->next = segs[i];
+		pkt_len += segs[i]->data_len;
+	}
+	segs[0]->nb_segs = (uint16_t)nb;
+	segs[0]->pkt_len = pkt_len;
+	return segs[0];
+}
+
 /*
  * A message of @p len bytes: a dipc request header and a body of bytes
  * from (seq, offset), in a chain of segments of at most @p seg bytes each
@@ -189,38 +206,32 @@ drops_only(const struct dipc_eth_stats *st, enum dipc_eth_drop why, uint64_t n)
 static struct rte_mbuf *
 msg_make(struct rte_mempool *pool, uint32_t len, uint32_t seg, uint32_t seq, uint8_t *want)
 {
-	struct rte_mbuf *head = NULL, *last = NULL;
 	struct dipc_msg_hdr h = {
 		.magic = DIPC_MSG_MAGIC, .version = DIPC_MSG_VERSION,
 		.flags = DIPC_MSG_F_REQUEST, .method = DIPC_METHOD_ECHO,
 		.stream_id = seq, .body_len = len - DIPC_MSG_HDR_LEN,
 	};
-	uint32_t i, off = 0;
+	struct rte_mbuf *segs[MAX_FRAMES];
+	uint32_t i, off = 0, nb = 0;
 
 	for (i = 0; i < len; i++)
 		want[i] = (uint8_t)(i * 7 + seq * 13 + (i >> 8));
 	if (len >= DIPC_MSG_HDR_LEN)
 		memcpy(want, &h, sizeof(h));
-	while (off < len || head == NULL) {
+	do {
 		struct rte_mbuf *m = rte_pktmbuf_alloc(pool);
 		uint32_t room, n;
 
 		assert_non_null(m);
+		assert_true(nb < MAX_FRAMES);
 		room = rte_pktmbuf_tailroom(m);
 		n = RTE_MIN(len - off, seg != 0 ? RTE_MIN(seg, room) : room);
 		memcpy(rte_pktmbuf_mtod(m, uint8_t *), want + off, n);
 		m->data_len = (uint16_t)n;
 		off += n;
-		if (head == NULL) {
-			head = m;
-		} else {
-			last->next = m;
-			head->nb_segs++;
-		}
-		last = m;
-		head->pkt_len = off;
-	}
-	return head;
+		segs[nb++] = m;
+	} while (off < len);
+	return chain(segs, nb);
 }
 
 /* @p len bytes of a chain from @p off, copied to @p dst. */
@@ -240,10 +251,11 @@ static struct rte_mbuf *
 wire_copy(const struct rte_mbuf *f, struct rte_mempool *pool, const uint32_t *cuts,
 	  unsigned int nb_cuts)
 {
+	struct rte_mbuf *segs[4];
 	uint32_t len = f->pkt_len, start = 0;
-	struct rte_mbuf *head = NULL, *last = NULL;
 	unsigned int k;
 
+	assert_true(nb_cuts < RTE_DIM(segs));
 	for (k = 0; k <= nb_cuts; k++) {
 		uint32_t end = k < nb_cuts ? cuts[k] : len;
 		struct rte_mbuf *m = rte_pktmbuf_alloc(pool);
@@ -252,18 +264,10 @@ wire_copy(const struct rte_mbuf *f, struct rte_mempool *pool, const uint32_t *cu
 		assert_true(end >= start && end - start <= rte_pktmbuf_tailroom(m));
 		read_bytes(f, start, end - start, rte_pktmbuf_mtod(m, uint8_t *));
 		m->data_len = (uint16_t)(end - start);
-		if (head == NULL) {
-			head = m;
-			head->pkt_len = 0;
-		} else {
-			last->next = m;
-			head->nb_segs++;
-		}
-		head->pkt_len += end - start;
-		last = m;
+		segs[k] = m;
 		start = end;
 	}
-	return head;
+	return chain(segs, nb_cuts + 1);
 }
 
 /* A whole message as the receive side must return it: pkt_len, the
@@ -340,7 +344,8 @@ receive(const struct dipc_eth_frame_cfg *cfg, struct dipc_eth_reasm *r, struct r
 			}
 		}
 		d[nd++] = seq[n - 1];
-		memcpy(seq, d, sizeof(d[0]) * nd);
+		for (i = 0; i < nd; i++)
+			seq[i] = d[i];
 		k = nd;
 	}
 	for (i = 0; i < k; i++) {
@@ -418,7 +423,7 @@ round_trip(const struct rt_case *c, enum order order)
 
 			rx[i] = wire_copy(frames[i], rxp, cuts, cuts[1] < frames[i]->pkt_len ? 2 : 1);
 		} else {
-			rx[i] = wire_copy(frames[i], rxp, NULL, 0);
+			rx[i] = wire_copy(frames[i], rxp, no_cuts, 0);
 		}
 		rx_data[i] = NULL;
 		if (rx[i]->data_len > DIPC_ETH_HDR_LEN)
@@ -531,7 +536,7 @@ test_ip_offload(void **state)
 		assert_int_equal(frames[i]->l2_len, 14);
 		assert_int_equal(frames[i]->l3_len, 20);
 		assert_int_equal(p[24] | p[25], 0); /* left to the NIC */
-		rx = wire_copy(frames[i], rx_pool, NULL, 0);
+		rx = wire_copy(frames[i], rx_pool, no_cuts, 0);
 		assert_int_equal(dipc_eth_frame_parse(&cfg, rx, &fi), DIPC_ETH_DROP_IP_CSUM);
 		rx->ol_flags = RTE_MBUF_F_RX_IP_CKSUM_GOOD;
 		assert_int_equal(dipc_eth_frame_parse(&cfg, rx, &fi), DIPC_ETH_OK);
@@ -1017,9 +1022,9 @@ test_parse_drops(void **state)
 	expect_drop(&cfg, rx_mbuf(b, 13, 0), DIPC_ETH_DROP_TRUNCATED);
 	f = g;
 	f.ip_len = 20;
-	len = raw_encode(&f, b, NULL, 0);
+	raw_encode(&f, b, NULL, 0);
 	expect_drop(&cfg, rx_mbuf(b, 34, 0), DIPC_ETH_DROP_TRUNCATED);
-	len = raw_encode(&g, b, NULL, 0);
+	raw_encode(&g, b, NULL, 0);
 	expect_drop(&cfg, rx_mbuf(b, 33, 0), DIPC_ETH_DROP_TRUNCATED);
 	f = g;
 	f.ip_len = 62;
@@ -1453,7 +1458,7 @@ test_expire(void **state)
 	stats_zero(&st);
 	/* Partials born at 0, 10, 20, 30 (each of 2 fragments held). */
 	for (i = 0; i < 4; i++) {
-		assert_int_equal(feed(&cfg, r, frag_mbuf(i, 1000, 0, 300, msg), i * 10, &out, &st),
+		assert_int_equal(feed(&cfg, r, frag_mbuf(i, 1000, 0, 300, msg), (uint64_t)i * 10, &out, &st),
 				 DIPC_ETH_OK);
 		assert_int_equal(feed(&cfg, r, frag_mbuf(i, 1000, 600, 300, msg), 200, &out, &st),
 				 DIPC_ETH_OK);
