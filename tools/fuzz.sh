@@ -7,7 +7,8 @@
 # entries, logs and crash inputs go to a scratch directory, never into the
 # repository. Ends with "fuzz: N passed, N failed" (one per target).
 #
-# Usage: tools/fuzz.sh [--seconds N | --runs N] [--target msg|config|schema|seal|admission]
+# Usage: tools/fuzz.sh [--seconds N | --runs N]
+#                      [--target msg|config|schema|seal|admission|eth_frame]
 #                      [--build-dir DIR] [--work-dir DIR] [--build-only]
 #   --seconds N   run each target for N seconds (default 30)
 #   --runs N      run each target for N inputs instead
@@ -28,7 +29,7 @@ keep=false
 build_only=false
 cc=${DIPC_FUZZ_CC:-clang-14}
 
-usage() { sed -n '4,19p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '4,20p' "$0" | sed 's/^# \{0,1\}//'; }
 die() { echo "fuzz: error: $*" >&2; exit 1; }
 number() { [[ "$2" =~ ^[0-9]+$ ]] || { echo "fuzz: $1 needs a number" >&2; exit 2; }; }
 
@@ -44,13 +45,15 @@ while [ $# -gt 0 ]; do
 	*) echo "fuzz: unknown option '$1'" >&2; usage >&2; exit 2 ;;
 	esac
 done
-[ ${#targets[@]} -gt 0 ] || targets=(msg config schema seal admission)
+[ ${#targets[@]} -gt 0 ] || targets=(msg config schema seal admission eth_frame)
 
 # Largest input per target: a header and a body of any interesting shape;
 # a few INI lines (320 characters at most each) or command-line words; a
 # codec body with room for nested variable fields; a control byte and a
 # sealed (compressed) body; the admission target's fixed part (72 bytes)
-# and two messages of up to twice 48 bytes each.
+# and two messages of up to twice 48 bytes each; for the frame layer,
+# records of frames (a few raw frames of up to 4 KB, or hundreds of
+# 14-byte well-formed ones).
 max_len() {
 	case "$1" in
 	msg) echo 1024 ;;
@@ -58,6 +61,7 @@ max_len() {
 	schema) echo 4096 ;;
 	seal) echo 4096 ;;
 	admission) echo 512 ;;
+	eth_frame) echo 4096 ;;
 	*) return 1 ;;
 	esac
 }
