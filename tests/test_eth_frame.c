@@ -1501,6 +1501,71 @@ test_expire(void **state)
 	dipc_eth_reasm_free(NULL);
 }
 
+/* Many partial messages at once (hash buckets shared: 64 entries in 128
+ * buckets), completed in a shuffled order, some flushed from the middle
+ * of their buckets. */
+static void
+test_many_partials(void **state)
+{
+	struct dipc_eth_frame_cfg cfg;
+	struct dipc_eth_reasm *r;
+	struct dipc_eth_stats st;
+	struct rte_mbuf *out;
+	uint8_t msg[1000];
+	unsigned int order[64], i, round;
+
+	(void)state;
+	for (i = 0; i < sizeof(msg); i++)
+		msg[i] = (uint8_t)(i * 13 + 1);
+	cfg_init(&cfg, 1500);
+	for (round = 0; round < 4; round++) {
+		r = dipc_eth_reasm_create(64, 256, 1000, SOCKET_ID_ANY);
+		assert_non_null(r);
+		stats_zero(&st);
+		for (i = 0; i < 64; i++) {
+			assert_int_equal(feed(&cfg, r, frag_mbuf(i * 977 + round, 1000, 0, 600, msg), i,
+					      &out, &st), DIPC_ETH_OK);
+			assert_null(out);
+			order[i] = i;
+		}
+		assert_int_equal(dipc_eth_reasm_partials(r), 64);
+		assert_int_equal(feed(&cfg, r, frag_mbuf(5000, 1000, 0, 600, msg), 64, &out, &st),
+				 DIPC_ETH_DROP_TABLE_FULL);
+		for (i = 63; i > 0; i--) {
+			unsigned int j = rnd() % (i + 1), t = order[i];
+
+			order[i] = order[j];
+			order[j] = t;
+		}
+		for (i = 0; i < 64; i++) {
+			if (round == 3 && i % 2 == 1)
+				continue;
+			assert_int_equal(feed(&cfg, r, frag_mbuf(order[i] * 977 + round, 1000, 600,
+								 400, msg), 100, &out, &st),
+					 DIPC_ETH_OK);
+			msg_check(out, msg, 1000, 2);
+			rte_pktmbuf_free(out);
+		}
+		if (round == 3) {
+			/* The other half, left in their buckets: those born
+			 * at 0..31 expire at 1031, the rest are flushed. */
+			unsigned int young = 0;
+
+			for (i = 1; i < 64; i += 2)
+				young += order[i] >= 32;
+			assert_int_equal(dipc_eth_reasm_partials(r), 32);
+			assert_int_equal(dipc_eth_reasm_expire(r, 1031, &st), 32 - young);
+			assert_int_equal(dipc_eth_reasm_flush(r, &st), young);
+		}
+		assert_int_equal(dipc_eth_reasm_partials(r), 0);
+		assert_int_equal(dipc_eth_reasm_held(r), 0);
+		assert_int_equal(st.msgs_reassembled, round == 3 ? 32 : 64);
+		drops_only(&st, DIPC_ETH_DROP_TABLE_FULL, 1);
+		dipc_eth_reasm_free(r);
+		pools_full();
+	}
+}
+
 static void
 test_build_errors(void **state)
 {
@@ -1522,6 +1587,15 @@ test_build_errors(void **state)
 	assert_int_equal(dipc_eth_frame_build(&cfg, &t, msg, hdr_pool, ind_pool, frames, 8, NULL),
 			 -EINVAL);
 	t.type = DIPC_ETH_T_DATA;
+	{
+		/* A DATA message shorter than its dipc header. */
+		struct rte_mbuf *m = rte_pktmbuf_alloc(msg_pool);
+
+		assert_non_null(rte_pktmbuf_append(m, DIPC_MSG_HDR_LEN - 1));
+		assert_int_equal(dipc_eth_frame_build(&cfg, &t, m, hdr_pool, ind_pool, frames, 8,
+						      NULL), -EINVAL);
+		rte_pktmbuf_free(m);
+	}
 	msg->pkt_len++;
 	assert_int_equal(dipc_eth_frame_build(&cfg, &t, msg, hdr_pool, ind_pool, frames, 8, NULL),
 			 -EINVAL);
@@ -1629,6 +1703,7 @@ main(void)
 		cmocka_unit_test(test_parse_drops),
 		cmocka_unit_test(test_reasm_drops),
 		cmocka_unit_test(test_expire),
+		cmocka_unit_test(test_many_partials),
 		cmocka_unit_test(test_build_errors),
 		cmocka_unit_test(test_all_reasons_seen),
 	};
