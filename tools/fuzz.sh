@@ -9,9 +9,11 @@
 #
 # Usage: tools/fuzz.sh [--seconds N | --runs N]
 #                      [--target msg|config|schema|seal|admission|eth_frame]
-#                      [--build-dir DIR] [--work-dir DIR] [--build-only]
+#                      [--build-dir DIR] [--work-dir DIR] [--build-only] [--timeout S]
 #   --seconds N   run each target for N seconds (default 30)
 #   --runs N      run each target for N inputs instead
+#   --timeout S   an input running S seconds of wall time is a finding
+#                 (default 10; a niced run on a loaded machine needs more)
 #   --target T    only this target (repeatable; default all)
 #   --build-only  set up and build the targets, run nothing
 #   --work-dir D  scratch directory, kept (default: a fresh one under /tmp,
@@ -23,13 +25,14 @@ set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 build_dir="$top/build-fuzz"
 limit="-max_total_time=30"
+timeout=10
 targets=()
 work=""
 keep=false
 build_only=false
 cc=${DIPC_FUZZ_CC:-clang-14}
 
-usage() { sed -n '4,20p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '4,22p' "$0" | sed 's/^# \{0,1\}//'; }
 die() { echo "fuzz: error: $*" >&2; exit 1; }
 number() { [[ "$2" =~ ^[0-9]+$ ]] || { echo "fuzz: $1 needs a number" >&2; exit 2; }; }
 
@@ -41,6 +44,7 @@ while [ $# -gt 0 ]; do
 	--build-dir) build_dir=${2:-}; shift 2 ;;
 	--work-dir) work=${2:-}; keep=true; shift 2 ;;
 	--build-only) build_only=true; shift ;;
+	--timeout) number "$1" "${2:-}"; timeout=$2; shift 2 ;;
 	-h|--help) usage; exit 0 ;;
 	*) echo "fuzz: unknown option '$1'" >&2; usage >&2; exit 2 ;;
 	esac
@@ -109,7 +113,7 @@ for t in "${targets[@]}"; do
 	exe="$build_dir/tests/fuzz/fuzz_$t"
 	log="$work/$t.log"
 	mkdir -p "$work/corpus-$t"
-	"$exe" "$limit" -max_len="$(max_len "$t")" -timeout=10 -rss_limit_mb=2048 \
+	"$exe" "$limit" -max_len="$(max_len "$t")" -timeout="$timeout" -rss_limit_mb=2048 \
 		-print_final_stats=1 -artifact_prefix="$work/$t-" \
 		"$work/corpus-$t" "$top/tests/fuzz/corpus/$t" >"$log" 2>&1
 	ret=$?
