@@ -1,0 +1,143 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef DIPC_ETH_PORT_H
+#define DIPC_ETH_PORT_H
+
+/**
+ * @file
+ * An ethdev port for the eth transport: found by name (a PCI address or
+ * a vdev's name, as EAL probed it) or number, configured with one RX/TX
+ * queue pair per worker (and optionally more TX queues, e.g. one for the
+ * control lcore), the offloads the eth transport can use when the port
+ * reports them (IPv4 and UDP checksums on receive, the IPv4 checksum on
+ * transmit, multi-segment transmit, RSS on UDP over IPv4 when there is
+ * more than one receive queue), the MTU, started, and its link awaited.
+ *
+ * What the port could and could not do is returned in struct
+ * dipc_eth_port_info, so that the caller sets the frame layer's flags
+ * (struct dipc_eth_frame_cfg) from facts, not assumptions; where an
+ * offload is missing the frame layer does the work in software.
+ *
+ * Control path only (setup and teardown): it allocates and may sleep.
+ */
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <rte_ether.h>
+#include <rte_mempool.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Most RX or TX queues dipc configures on one port. */
+#define DIPC_ETH_PORT_MAX_QUEUES 64
+
+/** Descriptors per queue when the configuration names none. */
+#define DIPC_ETH_PORT_DESC_DEFAULT 1024
+
+/** What to configure. */
+struct dipc_eth_port_conf {
+	uint16_t port_id;     /**< the port (dipc_eth_port_find()) */
+	uint16_t nb_rxq;      /**< RX queues, 1..DIPC_ETH_PORT_MAX_QUEUES */
+	uint16_t nb_txq;      /**< TX queues, nb_rxq..DIPC_ETH_PORT_MAX_QUEUES */
+	uint16_t nb_rxd;      /**< RX descriptors per queue, 0 = the default */
+	uint16_t nb_txd;      /**< TX descriptors per queue, 0 = the default */
+	uint16_t mtu;         /**< IP MTU (as rte_eth_dev_set_mtu()), 68..16000 */
+	struct rte_mempool *rx_pool; /**< pktmbuf pool every RX queue takes from */
+	int socket_id;        /**< NUMA socket of the queues (SOCKET_ID_ANY: the port's) */
+	/** MAC address to give the port; all zero: keep the port's own
+	 *  (refused if it has none, as net_ring ports). */
+	struct rte_ether_addr mac;
+};
+
+/** Offloads in use (DIPC_ETH_PORT_OFL_*), as the port reported them. */
+#define DIPC_ETH_PORT_OFL_RX_IP_CKSUM  0x01 /**< RX flags say whether the IPv4 checksum is good */
+#define DIPC_ETH_PORT_OFL_RX_UDP_CKSUM 0x02 /**< RX flags say whether the UDP checksum is good */
+#define DIPC_ETH_PORT_OFL_TX_IP_CKSUM  0x04 /**< the port computes IPv4 header checksums */
+#define DIPC_ETH_PORT_OFL_TX_MULTI_SEG 0x08 /**< the port sends mbuf chains */
+#define DIPC_ETH_PORT_OFL_RSS          0x10 /**< RSS spreads UDP/IPv4 flows over the RX queues */
+#define DIPC_ETH_PORT_OFL_RX_SCATTER   0x20 /**< a frame larger than an RX mbuf arrives as a chain */
+/** The port cannot take the MAC address asked for (net_ring): frames carry
+ *  it anyway and the port receives promiscuously where it can. */
+#define DIPC_ETH_PORT_OFL_SOFT_MAC     0x40
+
+/** What the port is, after dipc_eth_port_start(). */
+struct dipc_eth_port_info {
+	struct rte_ether_addr mac; /**< its MAC address */
+	char driver[32];           /**< the driver's name (e.g. "net_memif") */
+	uint32_t offloads;         /**< DIPC_ETH_PORT_OFL_* in use */
+	uint16_t mtu;              /**< the IP MTU in use */
+	uint16_t nb_rxq, nb_txq;   /**< queues configured */
+	uint16_t nb_rxd, nb_txd;   /**< descriptors per queue */
+};
+
+/**
+ * Find a port by name or number.
+ *
+ * @param name
+ *   A port number ("0"), or the name EAL gave the device: a PCI address
+ *   ("0000:03:00.0") or a vdev ("net_memif0").
+ * @param[out] port_id
+ *   The port.
+ * @return
+ *   0, or -ENODEV (no such port).
+ */
+int dipc_eth_port_find(const char *name, uint16_t *port_id);
+
+/**
+ * Configure and start a port.
+ *
+ * Enables each offload of DIPC_ETH_PORT_OFL_* the port reports; sets the
+ * MTU (ethdev checks it against the largest frame the port receives);
+ * sets up the queues with @p conf's pool; starts
+ * the port. On failure the port is left stopped, and @p err says what
+ * failed and, where it can, what to do.
+ *
+ * @param conf
+ *   What to configure.
+ * @param[out] info
+ *   What the port is now.
+ * @param err
+ *   Room for a one-line message (may be NULL when @p errlen is 0).
+ * @param errlen
+ *   Its size.
+ * @return
+ *   0, or -errno: -EINVAL (queues, MTU or descriptors out of range, a
+ *   pool whose mbufs cannot hold a frame on a port without scattered
+ *   receive, a MAC address asked for that is not unicast, a port without
+ *   a unicast MAC address and none asked for), -ENODEV (no such port), -ENOTSUP (more queues than the port
+ *   has), or what ethdev returned.
+ */
+int dipc_eth_port_start(const struct dipc_eth_port_conf *conf, struct dipc_eth_port_info *info,
+			char *err, size_t errlen);
+
+/**
+ * Wait for the port's link to be up.
+ *
+ * @param port_id
+ *   The port.
+ * @param timeout_ms
+ *   Longest wait.
+ * @return
+ *   0 (up), -ETIMEDOUT, or what ethdev returned.
+ */
+int dipc_eth_port_link_wait(uint16_t port_id, unsigned int timeout_ms);
+
+/**
+ * Stop and close a port: its queues are released and the mbufs in their
+ * descriptors go back to the RX pool. A closed port cannot be started
+ * again (a vdev is removed).
+ *
+ * @param port_id
+ *   The port.
+ * @return
+ *   0, -ENODEV, or what ethdev returned.
+ */
+int dipc_eth_port_close(uint16_t port_id);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* DIPC_ETH_PORT_H */
