@@ -47,10 +47,12 @@ if $prepare; then
 # liblz4 compresses message bodies (lib/codec); cJSON, protobuf-c (and its
 # compiler) and msgpack-c are what dipc-codec-perf compares the codec with;
 # tshark reads message captures back (tests/test_capture.c, tools/dipc.lua);
-# nodejs is a baseline of tools/baselines.sh; gnuplot-nox draws tools/plot.sh.
+# nodejs is a baseline of tools/baselines.sh; gnuplot-nox draws tools/plot.sh;
+# libssl-dev is libcrypto's HMAC-SHA256 for the eth transport's admission
+# proofs (drivers/eth/dipc_eth_conn.c).
 packages="dpdk libdpdk-dev dpdk-dev libnuma-dev libcmocka-dev meson ninja-build pkg-config
 	gcc libc6-dev libhugetlbfs-bin python3 python3-pyelftools strace gdb util-linux procps cppcheck clang-tidy gcovr clang-14 libclang-rt-14-dev
-	liblz4-dev libcjson-dev libprotobuf-c-dev protobuf-c-compiler libmsgpack-dev tshark
+	liblz4-dev libssl-dev libcjson-dev libprotobuf-c-dev protobuf-c-compiler libmsgpack-dev tshark
 	nodejs gnuplot-nox"
 missing=""
 for p in $packages; do
