@@ -8,7 +8,7 @@
 # repository. Ends with "fuzz: N passed, N failed" (one per target).
 #
 # Usage: tools/fuzz.sh [--seconds N | --runs N]
-#                      [--target msg|config|schema|seal|admission|eth_frame]
+#                      [--target msg|config|schema|seal|admission|eth_frame|eth_conn]
 #                      [--build-dir DIR] [--work-dir DIR] [--build-only] [--timeout S]
 #   --seconds N   run each target for N seconds (default 30)
 #   --runs N      run each target for N inputs instead
@@ -49,7 +49,7 @@ while [ $# -gt 0 ]; do
 	*) echo "fuzz: unknown option '$1'" >&2; usage >&2; exit 2 ;;
 	esac
 done
-[ ${#targets[@]} -gt 0 ] || targets=(msg config schema seal admission eth_frame)
+[ ${#targets[@]} -gt 0 ] || targets=(msg config schema seal admission eth_frame eth_conn)
 
 # Largest input per target: a header and a body of any interesting shape;
 # a few INI lines (320 characters at most each) or command-line words; a
@@ -59,7 +59,9 @@ done
 # records of frames: 1 KB holds 70 well-formed 14-byte ones (past the 64
 # segments of a message and the table's limits) or raw frames of up to
 # 1 KB (larger frames come from the well-formed records and round trips;
-# 4096 made each input several times slower for the same checks).
+# 4096 made each input several times slower for the same checks); for
+# the connection layer, a control byte and a payload past the 256 bytes a
+# control frame carries (every length a decoder may be given).
 max_len() {
 	case "$1" in
 	msg) echo 1024 ;;
@@ -68,6 +70,7 @@ max_len() {
 	seal) echo 4096 ;;
 	admission) echo 512 ;;
 	eth_frame) echo 1024 ;;
+	eth_conn) echo 300 ;;
 	*) return 1 ;;
 	esac
 }
