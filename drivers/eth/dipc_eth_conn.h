@@ -5,7 +5,8 @@
 /**
  * @file
  * The eth transport's connection layer: the payloads of its control
- * frames (every frame type but DATA: docs/WIRE.md, "Control frames") and
+ * frames (every frame type but DATA and ACK, whose payload belongs to the
+ * reliability layer, not written yet: docs/WIRE.md, "Control frames") and
  * the admission's proofs.
  *
  * Admission over the wire, four frames:
