@@ -30,13 +30,16 @@ enum opt_type {
 	OPT_ENUM, /* one of names[]; the value is the index */
 	OPT_PATH, /* a file path, stored as a string; empty = none */
 	OPT_IDS,  /* a list of uids or gids, stored as a string; empty = none */
+	OPT_NAME, /* a device name or number, stored as a string; empty = none */
+	OPT_IPV4, /* an IPv4 address, dotted quad, stored as a string; empty = none */
+	OPT_MAC,  /* a MAC address, xx:xx:xx:xx:xx:xx, stored as a string; empty = none */
 };
 
 /* Options stored as text, and the room for each. */
 static inline int
 is_text(enum opt_type t)
 {
-	return t == OPT_PATH || t == OPT_IDS;
+	return t == OPT_PATH || t == OPT_IDS || t == OPT_NAME || t == OPT_IPV4 || t == OPT_MAC;
 }
 
 /* One option; this table drives defaults, load, set, usage and dump. */
@@ -138,6 +141,19 @@ static const struct opt_desc opts[] = {
 	    kv_keys, NULL, "most keys the key-value service holds"),
 	OPT("kv", "value_max", "kv-value-max", OPT_U32, 0, 16777216, 0,
 	    kv_value_max, NULL, "largest value in bytes; 0 = what one mbuf carries, more goes in chains"),
+	OPT("eth", "port", "eth-port", OPT_NAME, 0, 0, 0,
+	    eth_port, NULL, "ethdev port for clients on other hosts (number, PCI address or vdev "
+	    "name); empty = no eth transport; needs ip and a token_file"),
+	OPT("eth", "ip", "eth-ip", OPT_IPV4, 0, 0, 0,
+	    eth_ip, NULL, "the port's IPv4 address"),
+	OPT("eth", "mac", "eth-mac", OPT_MAC, 0, 0, 0,
+	    eth_mac, NULL, "MAC address to give the port; empty = its own"),
+	OPT("eth", "udp_port", "eth-udp-port", OPT_U32, 1, 65535, 7117,
+	    eth_udp_port, NULL, "UDP port of dipc frames"),
+	OPT("eth", "mtu", "eth-mtu", OPT_U32, 90, 9000, 1500,
+	    eth_mtu, NULL, "IP MTU of the port; longer messages travel as several frames"),
+	OPT("eth", "mbufs", "eth-mbufs", OPT_U32, 1024, 4194304, 16383,
+	    eth_mbufs, NULL, "mbufs of the port's own receive pool"),
 };
 
 #define NB_OPTS RTE_DIM(opts)
@@ -260,6 +276,15 @@ format_range(const struct opt_desc *o, char *buf, size_t len)
 	case OPT_IDS:
 		snprintf(buf, len, "up to %d numbers, comma-separated", DIPC_CONFIG_MAX_IDS);
 		break;
+	case OPT_NAME:
+		snprintf(buf, len, "a device name or number");
+		break;
+	case OPT_IPV4:
+		snprintf(buf, len, "an IPv4 address");
+		break;
+	case OPT_MAC:
+		snprintf(buf, len, "a MAC address xx:xx:xx:xx:xx:xx");
+		break;
 	default:
 		snprintf(buf, len, "%" PRIu32 "..%" PRIu32, o->min, o->max);
 		break;
@@ -361,6 +386,30 @@ apply_value(struct dipc_server_config *cfg, const struct opt_desc *o, const char
 			return -EINVAL;
 		}
 		snprintf((char *)cfg + o->offset, DIPC_CONFIG_IDS_LEN, "%s", text);
+		return 0;
+	}
+	if (o->type == OPT_NAME || o->type == OPT_IPV4 || o->type == OPT_MAC) {
+		uint8_t b[6];
+
+		if (strlen(text) >= DIPC_CONFIG_NAME_LEN) {
+			set_err(reason, reasonlen, "'%s' is longer than %d characters", text,
+				DIPC_CONFIG_NAME_LEN - 1);
+			return -EINVAL;
+		}
+		if (o->type == OPT_NAME && strpbrk(text, " \t") != NULL) {
+			set_err(reason, reasonlen, "'%s' is not a device name or number", text);
+			return -EINVAL;
+		}
+		if (o->type == OPT_IPV4 && text[0] != '\0' && dipc_config_parse_ipv4(text, b) != 0) {
+			set_err(reason, reasonlen, "'%s' is not an IPv4 address (a.b.c.d)", text);
+			return -EINVAL;
+		}
+		if (o->type == OPT_MAC && text[0] != '\0' && dipc_config_parse_mac(text, b) != 0) {
+			set_err(reason, reasonlen, "'%s' is not a MAC address (xx:xx:xx:xx:xx:xx)",
+				text);
+			return -EINVAL;
+		}
+		snprintf((char *)cfg + o->offset, DIPC_CONFIG_NAME_LEN, "%s", text);
 		return 0;
 	}
 	if (parse_value(o, text, &v, reason, reasonlen) != 0)
@@ -787,6 +836,18 @@ dipc_config_check(const struct dipc_server_config *cfg, char *err, size_t errlen
 		}
 		prev = room;
 	}
+	/* The eth transport: an address to answer at, and a token, since the
+	 * kernel vouches for no remote peer (no uid, no pid). */
+	if (cfg->eth_port[0] != '\0' && cfg->eth_ip[0] == '\0') {
+		set_err(err, errlen, "eth.port %s needs eth.ip, the port's IPv4 address",
+			cfg->eth_port);
+		return -EINVAL;
+	}
+	if (cfg->eth_port[0] != '\0' && cfg->token_file[0] == '\0') {
+		set_err(err, errlen, "eth.port %s needs server.token_file: clients on other hosts "
+			"prove they know the token", cfg->eth_port);
+		return -EINVAL;
+	}
 	return 0;
 }
 
@@ -806,7 +867,8 @@ dipc_config_usage(FILE *f, const char *prog)
 
 		snprintf(opt, sizeof(opt), "--%s %s", o->cli,
 			 o->type == OPT_ENUM ? "POLICY" : o->type == OPT_PATH ? "FILE" :
-			 o->type == OPT_IDS ? "LIST" : "N");
+			 o->type == OPT_IDS ? "LIST" : o->type == OPT_NAME ? "PORT" :
+			 o->type == OPT_IPV4 ? "ADDR" : o->type == OPT_MAC ? "MAC" : "N");
 		format_range(o, range, sizeof(range));
 		if (is_text(o->type))
 			snprintf(def, sizeof(def), "none");
@@ -875,4 +937,55 @@ dipc_config_parse_ids(const char *text, uint32_t *ids, unsigned int max)
 		if (*p++ != ',')
 			return -EINVAL;
 	}
+}
+
+int
+dipc_config_parse_ipv4(const char *text, uint8_t out[4])
+{
+	const char *p = text;
+	unsigned int i;
+
+	for (i = 0; i < 4; i++) {
+		unsigned int v = 0, digits = 0;
+
+		while (isdigit((unsigned char)*p) && digits < 4) {
+			v = v * 10 + (unsigned int)(*p++ - '0');
+			digits++;
+		}
+		if (digits == 0 || digits > 3 || v > 255)
+			return -EINVAL;
+		out[i] = (uint8_t)v;
+		if (i < 3 && *p++ != '.')
+			return -EINVAL;
+	}
+	return *p == '\0' ? 0 : -EINVAL;
+}
+
+static int
+hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int
+dipc_config_parse_mac(const char *text, uint8_t out[6])
+{
+	unsigned int i;
+
+	if (strlen(text) != 17)
+		return -EINVAL;
+	for (i = 0; i < 6; i++) {
+		int hi = hex_digit(text[3 * i]), lo = hex_digit(text[3 * i + 1]);
+
+		if (hi < 0 || lo < 0 || (i < 5 && text[3 * i + 2] != ':'))
+			return -EINVAL;
+		out[i] = (uint8_t)(hi << 4 | lo);
+	}
+	return 0;
 }

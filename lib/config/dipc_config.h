@@ -54,6 +54,9 @@ enum dipc_stall_policy {
 /** Most ids such a list holds. */
 #define DIPC_CONFIG_MAX_IDS 16
 
+/** Room for a short text option (eth.port, eth.ip, eth.mac), NUL included. */
+#define DIPC_CONFIG_NAME_LEN 64
+
 /** Size classes beyond class 0 (data_room/mbufs) the config can set. */
 #define DIPC_CONFIG_EXTRA_CLASSES 3
 
@@ -192,6 +195,25 @@ struct dipc_server_config {
 	 * not even the largest chain carries.
 	 */
 	uint32_t kv_value_max;
+	/**
+	 * [eth] port: the ethdev port of the eth transport, for clients on
+	 * other hosts: a port number, or the name EAL gave the device (a PCI
+	 * address, or a vdev such as net_memif0 given with --vdev); empty (the
+	 * default) = no eth transport. Needs ip and a token_file.
+	 */
+	char eth_port[DIPC_CONFIG_NAME_LEN];
+	/** [eth] ip: the port's IPv4 address, dotted quad; needed with port. */
+	char eth_ip[DIPC_CONFIG_NAME_LEN];
+	/** [eth] mac: the MAC address to give the port (xx:xx:xx:xx:xx:xx);
+	 *  empty = the port's own. */
+	char eth_mac[DIPC_CONFIG_NAME_LEN];
+	/** [eth] udp_port: UDP port of dipc frames, 1..65535, default 7117. */
+	uint32_t eth_udp_port;
+	/** [eth] mtu: IP MTU of the port, 90..9000, default 1500. */
+	uint32_t eth_mtu;
+	/** [eth] mbufs: mbufs of the port's receive pool (its own, never lent
+	 *  to local clients), 1024..4194304, default 16383. */
+	uint32_t eth_mbufs;
 };
 
 /**
@@ -338,6 +360,32 @@ void dipc_config_dump(FILE *f, const struct dipc_server_config *cfg);
  *   The number of ids, or -EINVAL (not numbers, too many, out of range).
  */
 int dipc_config_parse_ids(const char *text, uint32_t *ids, unsigned int max);
+
+/**
+ * Parse an IPv4 address as eth.ip holds it: four decimal numbers 0..255
+ * (at most three digits each) separated by dots, nothing else.
+ *
+ * @param text
+ *   The address.
+ * @param out
+ *   Its four bytes, in network order.
+ * @return
+ *   0, or -EINVAL.
+ */
+int dipc_config_parse_ipv4(const char *text, uint8_t out[4]);
+
+/**
+ * Parse a MAC address as eth.mac holds it: six pairs of hex digits
+ * separated by colons.
+ *
+ * @param text
+ *   The address.
+ * @param out
+ *   Its six bytes.
+ * @return
+ *   0, or -EINVAL.
+ */
+int dipc_config_parse_mac(const char *text, uint8_t out[6]);
 
 #ifdef __cplusplus
 }
