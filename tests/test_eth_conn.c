@@ -181,7 +181,7 @@ valid(enum ptype t, int top, union payload *p)
 			p->welcome.mac[i] = top ? 0xff : (uint8_t)(0x40 + i);
 		break;
 	case T_REFUSE:
-		p->refuse.status = top ? DIPC_STATUS_MAX - 1 : DIPC_STATUS_BAD_VERSION;
+		p->refuse.status = top ? DIPC_ETH_ERRNO_MAX - 1 : EPROTONOSUPPORT;
 		if (top) {
 			/* The longest reason, every printable character. */
 			for (i = 0; i < DIPC_ETH_REASON_LEN - 1; i++)
@@ -195,7 +195,7 @@ valid(enum ptype t, int top, union payload *p)
 		p->ping.seq = top ? UINT64_MAX : 42;
 		break;
 	case T_CLOSE:
-		p->close.status = top ? DIPC_STATUS_MAX - 1 : DIPC_STATUS_OK;
+		p->close.status = top ? DIPC_ETH_ERRNO_MAX - 1 : 0;
 		break;
 	default:
 		fail();
@@ -318,14 +318,14 @@ test_round_trips(void **state)
 			assert_memory_equal(buf, again, (size_t)n);
 		}
 	}
-	/* Every status a CLOSE may carry, every one a REFUSE may. */
-	for (n = 0; n < DIPC_STATUS_MAX; n++) {
+	/* Every status a CLOSE may carry, every one a REFUSE may (errno values). */
+	for (n = 0; n < DIPC_ETH_ERRNO_MAX; n++) {
 		p.close.status = (uint32_t)n;
 		assert_int_equal(dipc_eth_close_encode(&p.close, buf, sizeof(buf)),
 				 DIPC_ETH_CLOSE_LEN);
 		assert_int_equal(dipc_eth_close_decode(buf, DIPC_ETH_CLOSE_LEN, &q.close), 0);
 		assert_int_equal(q.close.status, n);
-		if (n == DIPC_STATUS_OK)
+		if (n == 0)
 			continue;
 		valid(T_REFUSE, 0, &p);
 		p.refuse.status = (uint32_t)n;
@@ -351,7 +351,7 @@ test_lengths(void **state)
 	for (t = 0; t < T_NB; t++) {
 		memset(buf, 0, sizeof(buf));
 		if (t == T_REFUSE)
-			put_le(buf, 4, DIPC_STATUS_SHUTTING_DOWN);
+			put_le(buf, 4, ESHUTDOWN);
 		else
 			valid_bytes((enum ptype)t, buf);
 		for (len = 0; len <= sizeof(buf); len++) {
@@ -451,13 +451,14 @@ static const struct rule rules[] = {
 	RULE(T_WELCOME, 8, 4, dipc_eth_welcome, heartbeat_ms, 0, 0, "heartbeat_ms 0"),
 	RULE(T_WELCOME, 8, 4, dipc_eth_welcome, heartbeat_ms, 1, 1, "heartbeat_ms 1"),
 	RULE(T_WELCOME, 12, 2, dipc_eth_welcome, queue, 0, 1, "queue 0"),
-	RULE(T_REFUSE, 0, 4, dipc_eth_refuse, status, DIPC_STATUS_OK, 0, "status OK"),
+	RULE(T_REFUSE, 0, 4, dipc_eth_refuse, status, 0, 0, "status 0"),
 	RULE(T_REFUSE, 0, 4, dipc_eth_refuse, status, 1, 1, "status 1"),
-	RULE(T_REFUSE, 0, 4, dipc_eth_refuse, status, DIPC_STATUS_MAX, 0, "status MAX"),
+	RULE(T_REFUSE, 0, 4, dipc_eth_refuse, status, DIPC_ETH_ERRNO_MAX - 1, 1, "status MAX-1"),
+	RULE(T_REFUSE, 0, 4, dipc_eth_refuse, status, DIPC_ETH_ERRNO_MAX, 0, "status MAX"),
 	RULE(T_REFUSE, 0, 4, dipc_eth_refuse, status, UINT32_MAX, 0, "status 2^32-1"),
-	RULE(T_CLOSE, 0, 4, dipc_eth_close, status, DIPC_STATUS_MAX, 0, "status MAX"),
+	RULE(T_CLOSE, 0, 4, dipc_eth_close, status, DIPC_ETH_ERRNO_MAX, 0, "status MAX"),
 	RULE(T_CLOSE, 0, 4, dipc_eth_close, status, UINT32_MAX, 0, "status 2^32-1"),
-	RULE(T_CLOSE, 0, 4, dipc_eth_close, status, DIPC_STATUS_MAX - 1, 1, "status MAX-1"),
+	RULE(T_CLOSE, 0, 4, dipc_eth_close, status, DIPC_ETH_ERRNO_MAX - 1, 1, "status MAX-1"),
 };
 
 static void
@@ -511,14 +512,14 @@ test_refuse_reason(void **state)
 
 	(void)state;
 	memset(buf, 0, sizeof(buf));
-	put_le(buf, 4, DIPC_STATUS_BAD_VERSION);
+	put_le(buf, 4, EPROTONOSUPPORT);
 	memcpy(buf + 8, "abc", 3);
 	/* "abc" with its NUL, and with NUL padding to every length up to 72. */
 	for (len = 12; len <= max; len++) {
 		memset(&q, 0, sizeof(q));
 		assert_int_equal(dipc_eth_refuse_decode(buf, len, &q), 0);
 		assert_string_equal(q.reason, "abc");
-		assert_int_equal(q.status, DIPC_STATUS_BAD_VERSION);
+		assert_int_equal(q.status, EPROTONOSUPPORT);
 	}
 	/* Not terminated within the payload. */
 	for (len = 9; len < 12; len++)
@@ -539,7 +540,7 @@ test_refuse_reason(void **state)
 			continue; /* "a": a shorter reason */
 		assert_int_equal(dipc_eth_refuse_decode(buf, 12, &q), ok ? 0 : -EINVAL);
 		memset(&r, 0, sizeof(r));
-		r.status = DIPC_STATUS_BAD_VERSION;
+		r.status = EPROTONOSUPPORT;
 		memcpy(r.reason, buf + 8, 3);
 		assert_int_equal(dipc_eth_refuse_encode(&r, buf + 100, 100), ok ? 12 : -EINVAL);
 	}
@@ -552,13 +553,13 @@ test_refuse_reason(void **state)
 	buf[max - 1] = 'z';
 	assert_int_equal(dipc_eth_refuse_decode(buf, max, &q), -EINVAL);
 	memset(&r, 'z', sizeof(r)); /* no NUL in the array */
-	r.status = DIPC_STATUS_BAD_VERSION;
+	r.status = EPROTONOSUPPORT;
 	assert_int_equal(dipc_eth_refuse_encode(&r, buf, sizeof(buf)), -EINVAL);
 	/* 8 bytes: an empty reason; encoded, an empty reason is its NUL. */
 	assert_int_equal(dipc_eth_refuse_decode(buf, DIPC_ETH_REFUSE_MIN_LEN, &q), 0);
 	assert_string_equal(q.reason, "");
 	memset(&r, 0, sizeof(r));
-	r.status = DIPC_STATUS_SHUTTING_DOWN;
+	r.status = ESHUTDOWN;
 	memset(buf, 0xee, sizeof(buf));
 	assert_int_equal(dipc_eth_refuse_encode(&r, buf, sizeof(buf)),
 			 DIPC_ETH_REFUSE_MIN_LEN + 1);

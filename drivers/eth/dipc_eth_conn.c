@@ -172,7 +172,7 @@ reason_len(const struct dipc_eth_refuse *p)
 static int
 refuse_status_ok(uint32_t status)
 {
-	return status != DIPC_STATUS_OK && status < DIPC_STATUS_MAX;
+	return status != 0 && status < DIPC_ETH_ERRNO_MAX;
 }
 
 /* Wire bytes 0..31 of a PROOF (the part its MAC covers). */
@@ -417,7 +417,7 @@ dipc_eth_ping_decode(const uint8_t *buf, size_t len, struct dipc_eth_ping *p)
 int
 dipc_eth_close_encode(const struct dipc_eth_close *p, uint8_t *buf, size_t len)
 {
-	if (p->status >= DIPC_STATUS_MAX)
+	if (p->status >= DIPC_ETH_ERRNO_MAX)
 		return -EINVAL;
 	if (len < DIPC_ETH_CLOSE_LEN)
 		return -ENOSPC;
@@ -435,7 +435,7 @@ dipc_eth_close_decode(const uint8_t *buf, size_t len, struct dipc_eth_close *p)
 		return -EINVAL;
 	status = get_le32(buf);
 	/* 4..7 reserved. */
-	if (status >= DIPC_STATUS_MAX)
+	if (status >= DIPC_ETH_ERRNO_MAX)
 		return -EINVAL;
 	p->status = status;
 	return 0;

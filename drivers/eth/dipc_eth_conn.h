@@ -48,6 +48,11 @@ extern "C" {
 /** Connection protocol versions this build speaks (HELLO's range must hold one). */
 #define DIPC_ETH_PROTO_VERSION 1
 
+/** REFUSE and CLOSE carry errno values below this: what the client's
+ *  connect and calls return, so that a caller can tell a wrong token from
+ *  a full server. */
+#define DIPC_ETH_ERRNO_MAX 4096
+
 /** Bytes of an HMAC-SHA256. */
 #define DIPC_ETH_MAC_LEN 32
 
@@ -111,7 +116,10 @@ struct dipc_eth_welcome {
 
 /** Server REFUSE. */
 struct dipc_eth_refuse {
-	uint32_t status;                  /**< an enum dipc_status (not DIPC_STATUS_OK) */
+	uint32_t status;                  /**< why, an errno value, 1..DIPC_ETH_ERRNO_MAX - 1
+					   *   (EACCES: wrong token; EPROTONOSUPPORT: no common
+					   *   version; EAGAIN: no free connection; ESHUTDOWN:
+					   *   stopping; ETIMEDOUT: challenge expired) */
 	char reason[DIPC_ETH_REASON_LEN]; /**< NUL-terminated, printable ASCII only */
 };
 
@@ -124,7 +132,8 @@ struct dipc_eth_ping {
 
 /** CLOSE (either side). */
 struct dipc_eth_close {
-	uint32_t status;       /**< why: DIPC_STATUS_OK for an orderly close */
+	uint32_t status;       /**< why: 0 for an orderly close, else an errno value
+				*   below DIPC_ETH_ERRNO_MAX (ESHUTDOWN: the server stops) */
 };
 
 /** The addresses a proof binds: both ends, network order. */

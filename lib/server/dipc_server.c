@@ -34,6 +34,7 @@ RTE_LOG_REGISTER_DEFAULT(dipc_server_logtype, NOTICE);
 
 const struct server_transport_ops *const server_transports[DIPC_TRANSPORT_MAX] = {
 	[DIPC_TRANSPORT_RING] = &dipc_ring_server_ops,
+	[DIPC_TRANSPORT_ETH] = &dipc_eth_server_ops,
 };
 
 /* What the slot's transport says of its queues. */
@@ -762,12 +763,73 @@ server_slot_lost(struct dipc_server *s, uint32_t slot)
 	begin_close(s, slot, 0);
 }
 
+int
+server_slot_open_remote(struct dipc_server *s, uint32_t slot, uint16_t transport,
+			uint32_t window, int worker)
+{
+	struct server_slot *ss = &s->slots[slot];
+	struct dipc_shm_conn *conn = ss->conn;
+	struct server_worker *w = worker >= 0 && (unsigned int)worker < s->nb_workers ?
+					  &s->workers[worker] : pick_worker(s, ss);
+
+	ss->transport = transport;
+	ss->pidfd = -1;
+	ss->sock = -1;
+	ss->client_pid = 0;
+	ss->client_uid = UINT32_MAX;
+	ss->client_gid = UINT32_MAX;
+	ss->dead = 0;
+	ss->stall_since = 0;
+	ss->stall_reported = 0;
+	ss->last_rx = 0;
+	memset(&conn->client, 0, sizeof(conn->client));
+	memset(&conn->server, 0, sizeof(conn->server));
+	conn->lend_want = 0;
+	conn->transport = transport;
+	/* The worker and generation first: the transport's open() publishes
+	 * the slot to the workers that feed it. */
+	ss->worker = w->index;
+	ss->generation++;
+	server_transports[transport]->open(s, slot, window);
+	memset(&ss->cnt, 0, sizeof(ss->cnt));
+	conn->worker = (uint16_t)w->index;
+	conn->version = DIPC_MSG_VERSION;
+	conn->window = window;
+	conn->depth = 0;
+	conn->client_pid = 0;
+	conn->generation = ss->generation;
+	if (ss->uses++ != 0)
+		s->ctl.reused++;
+	worker_list_add(w, slot);
+	ss->state = SLOT_ACTIVE;
+	s->ctl.admitted++;
+	if (!dipc_shm_cas_state(&conn->state, DIPC_CONN_FREE, DIPC_CONN_ACTIVE))
+		s->ctl.bad_slot_state++;
+	return 0;
+}
+
+void
+server_slot_gone(struct dipc_server *s, uint32_t slot, int dead, int workers_stopped)
+{
+	struct server_slot *ss = &s->slots[slot];
+
+	if (slot >= s->nb_ready || (ss->state != SLOT_ACTIVE && ss->state != SLOT_REVOKED))
+		return;
+	ss->dead = (uint8_t)(dead != 0);
+	if (ss->state == SLOT_REVOKED)
+		ss->state = SLOT_CLOSING; /* its worker let go long ago */
+	else
+		begin_close(s, slot, workers_stopped);
+}
+
 /* Start closing an admitted slot: its worker lets go first. */
 static void
 begin_close(struct dipc_server *s, uint32_t slot, int workers_stopped)
 {
 	struct server_slot *ss = &s->slots[slot];
 
+	if (server_transports[ss->transport]->stop != NULL)
+		server_transports[ss->transport]->stop(s, slot);
 	if (!workers_stopped) {
 		worker_list_remove(&s->workers[ss->worker], slot);
 		ss->qs_token = rte_rcu_qsbr_start(s->qsbr);
@@ -826,6 +888,8 @@ finish_close(struct dipc_server *s, uint32_t slot, int workers_stopped)
 	if (!workers_stopped && rte_rcu_qsbr_check(s->qsbr, ss->qs_token, false) != 1)
 		return 0;
 	n = server_transports[ss->transport]->close(s, slot);
+	/* A free slot has rings: local admission hands it out as a ring one. */
+	ss->transport = DIPC_TRANSPORT_RING;
 	s->ctl.reclaimed_mbufs += n;
 	s->closed.rx_msgs += ss->cnt.rx_msgs;
 	s->closed.tx_msgs += ss->cnt.tx_msgs;
@@ -979,7 +1043,9 @@ balance(struct dipc_server *s, int *busy)
 	for (i = 0; i < s->nb_ready; i++) {
 		struct server_slot *ss = &s->slots[i];
 
-		if (ss->state != SLOT_ACTIVE || ss->worker != hi)
+		/* A port's connection stays where its frames are fed. */
+		if (ss->state != SLOT_ACTIVE || ss->worker != hi ||
+		    ss->transport != DIPC_TRANSPORT_RING)
 			continue;
 		on_hi++;
 		if (ss->load <= gap && ss->load >= best_load && ss->load != 0) {
@@ -1112,6 +1178,9 @@ control_pass(struct dipc_server *s, int stopping, int workers_stopped, int *busy
 	publish_heartbeat(s);
 	t[0] = dipc_eal_now_ns();
 	control_events(s, stopping, workers_stopped);
+	for (i = 0; i < DIPC_TRANSPORT_MAX; i++)
+		if (server_transports[i]->control != NULL)
+			server_transports[i]->control(s, stopping, workers_stopped, busy);
 	t[1] = dipc_eal_now_ns();
 	for (i = 0; i < s->nb_ready; i++) {
 		struct server_slot *ss = &s->slots[i];
@@ -1516,6 +1585,9 @@ dipc_server_dump(FILE *f, const struct dipc_server *s)
 #endif
 	dump_rejects(f, s);
 	dump_connections(f, s);
+	for (i = 0; i < DIPC_TRANSPORT_MAX; i++)
+		if (server_transports[i]->dump != NULL)
+			server_transports[i]->dump(f, s);
 	/* Before the pool lines, which readers take as the report's end. */
 	if (s->report != NULL)
 		s->report(f, s->report_arg);
@@ -1575,7 +1647,7 @@ dipc_server_free(struct dipc_server *s)
 	if (s->slots != NULL)
 		for (i = 0; i < DIPC_TRANSPORT_MAX; i++)
 			server_transports[i]->teardown(s, open == 0);
-	for (i = 0; i < DIPC_MAX_CLASSES; i++) {
+	for (i = 0; i < SERVER_NB_MAPS; i++) {
 		struct rte_mempool *mp = s->maps[i].pool;
 
 		dipc_ring_owner_map_free(&s->maps[i]);

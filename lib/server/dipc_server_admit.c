@@ -167,8 +167,8 @@ server_admit_accept(struct dipc_server *s)
 
 /* The free slot with rings of the lowest index, growing the pool of slots
  * if there is none; SERVER_NO_SLOT if the pool is at its most. */
-static uint32_t
-free_slot(struct dipc_server *s)
+uint32_t
+server_free_slot(struct dipc_server *s)
 {
 	uint32_t i;
 
@@ -234,7 +234,7 @@ hs_decide(struct dipc_server *s, struct server_handshake *hs, int stopping)
 		s->ctl.refused_proto++;
 		return hs_refuse(s, hs, res.reason);
 	}
-	slot = free_slot(s);
+	slot = server_free_slot(s);
 	if (slot == SERVER_NO_SLOT) {
 		s->ctl.refused_full++;
 		return hs_refuse(s, hs, -EBUSY);

@@ -21,6 +21,7 @@
  */
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include <rte_mbuf.h>
 
@@ -99,9 +100,27 @@ struct server_transport_ops {
 	 * free the dropped requests. Counts what it sent in ss->cnt.tx_msgs. */
 	void (*tx_burst)(struct server_worker *w, struct server_slot *ss, uint32_t slot,
 			 const struct server_tx *tx);
+	/* Optional (NULL: none). Control lcore, when a close begins (before
+	 * the grace period its worker's quiescence ends): stop feeding the
+	 * slot, so that nothing touches it once the worker let go. */
+	void (*stop)(struct dipc_server *s, uint32_t slot);
+	/* Optional. The control lcore, every pass: the transport's own
+	 * control work (a port's admissions, heartbeats, silent peers).
+	 * Sets *busy when the pass did something. */
+	void (*control)(struct dipc_server *s, int stopping, int workers_stopped, int *busy);
+	/* Optional. Every worker, once per pass before its connections are
+	 * polled (a port's receive queue: frames to the connections' queues).
+	 * Returns the work done (0: idle). Set per worker by setup() in
+	 * server_worker.poll_hook, so that a transport without one costs the
+	 * pass one predictable branch. */
+	unsigned int (*worker_poll)(struct server_worker *w);
+	/* Optional. The transport's lines of the report (dipc_server_dump(),
+	 * SIGUSR1), on the control lcore while the workers run: snapshots. */
+	void (*dump)(FILE *f, const struct dipc_server *s);
 };
 
 /* The transports built into the server, by index (DIPC_TRANSPORT_*). */
 extern const struct server_transport_ops dipc_ring_server_ops;
+extern const struct server_transport_ops dipc_eth_server_ops;
 
 #endif /* DIPC_SERVER_TRANSPORT_H */

@@ -158,8 +158,10 @@ finish_other(struct dipc_server *s, struct server_worker *w, struct dipc_server_
 		struct server_chain *r = server_rsp_chain(w, msg);
 
 		/* The request's segments are the server's; back to their pools. */
-		if (msg->nb_segs > 1)
+		if (msg->nb_segs > 1) {
 			server_chain_free_tail(s, c);
+			server_mbuf_unchain(msg->mbuf);
+		}
 		rte_mempool_put(s->maps[msg->cls_].pool, msg->mbuf);
 		put_header((uint8_t *)r->seg[0] + s->maps[r->cls[0]].buf_offset + r->off[0], msg,
 			   flags, DIPC_STATUS_OK, msg->rsp_len, msg->rsp_csum);
@@ -195,8 +197,10 @@ drop_other(struct dipc_server *s, struct server_worker *w, struct dipc_server_ms
 {
 	if (msg->rsp != NULL)
 		server_msg_free_rsp(s, msg);
-	if (msg->nb_segs > 1)
+	if (msg->nb_segs > 1) {
 		server_chain_free_tail(s, server_req_chain(w, msg));
+		server_mbuf_unchain(msg->mbuf);
+	}
 	rte_mempool_put(s->maps[msg->cls_].pool, msg->mbuf);
 }
 
@@ -209,8 +213,10 @@ server_msg_free_rsp(struct dipc_server *s, struct dipc_server_msg *msg)
 	const struct server_chain *r = server_rsp_chain(w, msg);
 	unsigned int i;
 
-	for (i = 0; i < r->nb; i++)
+	for (i = 0; i < r->nb; i++) {
+		server_mbuf_unchain(r->seg[i]);
 		rte_mempool_put(s->maps[r->cls[i]].pool, r->seg[i]);
+	}
 	msg->rsp = NULL;
 }
 
@@ -328,7 +334,8 @@ dipc_server_worker_main(void *arg)
 		/* Acquire: the slot state the control lcore set up before it
 		 * published the entry. */
 		nb_slots = __atomic_load_n(&w->nb_slots, __ATOMIC_ACQUIRE);
-		work = 0;
+		/* A port's receive queue, before the connections it feeds. */
+		work = w->poll_hook != NULL ? w->poll_hook(w) : 0;
 		/* The capture pointer is held for this pass only (RCU: see
 		 * dipc_capture.c). Two loops over an inlined poll_slot(): with
 		 * capture off (NULL, a constant) the compiler drops the copy

@@ -42,6 +42,14 @@ enum server_drop_reason {
 	SERVER_DROP_MAX
 };
 
+/* The pool maps: one per size class (DIPC_MAX_CLASSES at most, the first
+ * nb_classes in use), then the eth transport's receive pool, whose mbufs
+ * are never lent to a client: the ring transport's checks (map_of() looks
+ * at the first nb_classes) never accept one, and the core's slow paths put
+ * one back in its own pool by its class index. */
+#define SERVER_ETH_CLASS DIPC_MAX_CLASSES
+#define SERVER_NB_MAPS (DIPC_MAX_CLASSES + 1)
+
 /* Slot indices must fit the ring transport's owner tables. */
 #define SERVER_MAX_CONNS DIPC_RING_MAX_SLOTS
 
@@ -197,6 +205,9 @@ struct server_worker {
 	 * the capture controller, loaded once per received burst. */
 	struct dipc_capture *capture;
 	struct server_worker_cycles cyc; /* counted only with DIPC_WORKER_CYCLES */
+	/* A transport's per-pass work (server_transport_ops.worker_poll), or
+	 * NULL; set before the workers start. */
+	unsigned int (*poll_hook)(struct server_worker *w);
 } __rte_cache_aligned;
 
 _Static_assert(DIPC_STATUS_MAX <= DIPC_STATS_NB_STATUS, "shared counters hold every status");
@@ -242,7 +253,7 @@ struct dipc_server {
 	struct dipc_server_config cfg;
 	/* One pool map per size class, class 0 first (the hot path's); the
 	 * classes' objects lie in disjoint address ranges. */
-	struct dipc_ring_owner_map maps[DIPC_MAX_CLASSES];
+	struct dipc_ring_owner_map maps[SERVER_NB_MAPS];
 	unsigned int nb_classes;
 	uint32_t seg_room[DIPC_MAX_CLASSES]; /* bytes of data each class's mbuf holds */
 	const struct rte_memzone *mz;
@@ -314,6 +325,15 @@ server_rsp_chain(const struct server_worker *w, const struct dipc_server_msg *ms
 /* Free the answer a handler built for @msg (dipc_server_rsp_alloc()). */
 void server_msg_free_rsp(struct dipc_server *s, struct dipc_server_msg *msg);
 
+/* A free mbuf has no next and one segment: a PMD's raw allocation
+ * (rte_mbuf_raw_alloc(), the eth transport's receive queues) relies on it. */
+static inline void
+server_mbuf_unchain(struct rte_mbuf *m)
+{
+	m->next = NULL;
+	m->nb_segs = 1;
+}
+
 /* Put every segment of @c after the first back in its pool. They are the
  * server's (taken back or built by it); their fields are rewritten when
  * they are lent again. */
@@ -322,8 +342,10 @@ server_chain_free_tail(const struct dipc_server *s, const struct server_chain *c
 {
 	unsigned int i;
 
-	for (i = 1; i < c->nb; i++)
+	for (i = 1; i < c->nb; i++) {
+		server_mbuf_unchain(c->seg[i]);
 		rte_mempool_put(s->maps[c->cls[i]].pool, c->seg[i]);
+	}
 }
 
 /* No header could be read (too short, or the mbuf was repaired): an
@@ -434,6 +456,16 @@ int server_slot_open(struct dipc_server *s, uint32_t slot, const struct admissio
 		     struct server_handshake *hs);
 /* The client of a slot just opened is gone before it heard of it: close. */
 void server_slot_lost(struct dipc_server *s, uint32_t slot);
+/* For transports whose clients are not local processes (eth): the free
+ * slot a new connection gets (SERVER_NO_SLOT: none), and its opening with
+ * transport @transport, a window of @window and the worker @worker (or
+ * the least loaded one, -1). The transport's per-slot state for @slot is
+ * set before; its open() runs once the slot's worker is set. Returns 0. */
+uint32_t server_free_slot(struct dipc_server *s);
+int server_slot_open_remote(struct dipc_server *s, uint32_t slot, uint16_t transport,
+			    uint32_t window, int worker);
+/* Such a connection ended: its peer closed (@dead 0) or went silent (1). */
+void server_slot_gone(struct dipc_server *s, uint32_t slot, int dead, int workers_stopped);
 /* Give grow_step more slots rings; 0 or -errno. */
 int server_grow_slots(struct dipc_server *s);
 /* The same, at most once a second after a failure (counted, said once). */

@@ -84,6 +84,9 @@ enum dipc_transport {
 	/** Four SP/SC rte_rings per connection in hugepage memory, mbufs lent
 	 *  by the server (drivers/ring). */
 	DIPC_TRANSPORT_RING = 0,
+	/** Ethernet frames through an ethdev port of the server, for clients
+	 *  on other hosts (drivers/eth); never given to a local client. */
+	DIPC_TRANSPORT_ETH = 1,
 	DIPC_TRANSPORT_MAX
 };
 

@@ -100,7 +100,7 @@ model(enum ptype t, const uint8_t *b, size_t len)
 		return len == 48 && le(b, 2) >= 1 && le(b + 2, 2) >= 1 && le(b + 4, 4) >= 24 &&
 		       le(b + 8, 4) >= 1;
 	case T_REFUSE:
-		if (len < 8 || len > 72 || le(b, 4) == 0 || le(b, 4) >= DIPC_STATUS_MAX)
+		if (len < 8 || len > 72 || le(b, 4) == 0 || le(b, 4) >= DIPC_ETH_ERRNO_MAX)
 			return 0;
 		n = len - 8;
 		for (i = 0; i < n && b[8 + i] != 0; i++)
@@ -115,7 +115,7 @@ model(enum ptype t, const uint8_t *b, size_t len)
 	case T_PING:
 		return len == 16;
 	case T_CLOSE:
-		return len == 8 && le(b, 4) < DIPC_STATUS_MAX;
+		return len == 8 && le(b, 4) < DIPC_ETH_ERRNO_MAX;
 	default:
 		return 0;
 	}
