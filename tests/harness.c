@@ -1065,6 +1065,15 @@ harness_cleanup(struct harness *h)
 	hugetlbfs_mounts(remove_hugefiles, h->prefix);
 	if (dipc_eal_runtime_dir(h->prefix, path, sizeof(path)) == 0)
 		remove_tree(path);
+	/* A remote peer's own EAL runtime dir (tests/test_eth.c). */
+	{
+		char remote[128];
+
+		if ((size_t)snprintf(remote, sizeof(remote), "%s_remote", h->prefix) <
+			    sizeof(remote) &&
+		    dipc_eal_runtime_dir(remote, path, sizeof(path)) == 0)
+			remove_tree(path);
+	}
 	if (getenv("DIPC_TEST_KEEP_LOGS") == NULL)
 		remove_tree(h->dir);
 }

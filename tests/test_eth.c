@@ -1,0 +1,305 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Description: the eth transport end to end over net_memif: a real
+ * dipc-server with a net_memif port (role server) on real hugepages, and
+ * a remote client (tests/dipc_eth_client.c) that is its own DPDK primary
+ * with the other end of the memif link, sharing no memory with the server
+ * but the memif rings. The client finds the server by ARP and is admitted
+ * over the wire with the token.
+ *
+ * Shows: echo calls byte for byte with bodies up to 20,000 bytes (several
+ * frames, chains on both sides) and one-way messages, then a clean close,
+ * the server idle with every pool whole; a client with the wrong token
+ * refused (EACCES, counted) and nothing opened; a client killed with -9
+ * found silent within four heartbeat periods and its connection closed as
+ * dead, a new client then served; a server stopped while a client holds
+ * its connection tells it (CLOSE), and the client says so.
+ *
+ * Each case starts its own processes (the server on its own file prefix,
+ * the client in memory with --no-huge), kills only them, and removes their
+ * files, also when it fails. Exits 77 (skip) only when hugepages cannot be
+ * had.
+ */
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "harness.h"
+
+#define SERVER_IP "10.77.0.1"
+#define CLIENT_IP "10.77.0.2"
+
+/* A token file of @mode holding @secret, in the test's run directory. */
+static void
+write_token(const struct harness *h, const char *name, const char *secret, char *path,
+	    size_t len)
+{
+	FILE *f;
+
+	snprintf(path, len, "%s/%s", h->dir, name);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f, "%s\n", secret);
+	fclose(f);
+	assert_int_equal(chmod(path, 0600), 0);
+}
+
+/* The memif socket of this case (abstract namespace: no file left). */
+static void
+memif_vdev(const struct harness *h, const char *role, char *buf, size_t len)
+{
+	snprintf(buf, len, "--vdev=net_memif0,role=%s,socket=/dipc-%s.sock", role, h->prefix);
+}
+
+/* Start dipc-server with a memif port and @extra application arguments
+ * (NULL-terminated). */
+static void
+start_eth_server(struct harness *h, const char *token, const char *const *extra)
+{
+	char vdev[256];
+	const char *eal[] = { vdev, NULL };
+	const char *app[32];
+	int n = 0;
+
+	memif_vdev(h, "server", vdev, sizeof(vdev));
+	app[n++] = "--idle";
+	app[n++] = "backoff";
+	app[n++] = "--token-file";
+	app[n++] = token;
+	app[n++] = "--eth-port";
+	app[n++] = "net_memif0";
+	app[n++] = "--eth-ip";
+	app[n++] = SERVER_IP;
+	while (extra != NULL && *extra != NULL && n < 30)
+		app[n++] = *extra++;
+	app[n] = NULL;
+	assert_int_equal(harness_spawn_server(h, &h->server, h->prefix, eal, app), 0);
+	if (!harness_wait_log(&h->server, "dipc-server: ready", HARNESS_START_MS)) {
+		harness_dump_log(&h->server);
+		fail_msg("dipc-server with a memif port did not get ready");
+	}
+}
+
+/* Start the remote client with @args (NULL-terminated) after the common
+ * ones. Returns its index in h->clients. */
+static int
+start_eth_client(struct harness *h, const char *token, const char *const *args)
+{
+	const char *bin = getenv("DIPC_ETH_CLIENT");
+	char vdev[256], prefix[96], log[512];
+	char *argv[64];
+	unsigned int i = h->nb_clients;
+	int n = 0;
+
+	assert_true(i < sizeof(h->clients) / sizeof(h->clients[0]));
+	memif_vdev(h, "client", vdev, sizeof(vdev));
+	/* Its own primary, in ordinary memory: nothing shared with the server
+	 * but the memif link. */
+	snprintf(prefix, sizeof(prefix), "--file-prefix=%s_remote", h->prefix);
+	argv[n++] = (char *)(bin != NULL ? bin : "tests/dipc_eth_client");
+	argv[n++] = (char *)"--no-shconf";
+	argv[n++] = (char *)"--no-huge";
+	argv[n++] = (char *)"-m";
+	argv[n++] = (char *)"512";
+	argv[n++] = (char *)"--no-pci";
+	argv[n++] = (char *)"--no-telemetry";
+	argv[n++] = (char *)"-l";
+	argv[n++] = (char *)"0";
+	argv[n++] = prefix;
+	argv[n++] = vdev;
+	argv[n++] = (char *)"--log-level=lib.eal:error";
+	argv[n++] = (char *)"--";
+	argv[n++] = (char *)"--port";
+	argv[n++] = (char *)"net_memif0";
+	argv[n++] = (char *)"--ip";
+	argv[n++] = (char *)CLIENT_IP;
+	argv[n++] = (char *)"--server-ip";
+	argv[n++] = (char *)SERVER_IP;
+	argv[n++] = (char *)"--token";
+	argv[n++] = (char *)token;
+	while (args != NULL && *args != NULL && n < 62)
+		argv[n++] = (char *)*args++;
+	argv[n] = NULL;
+	snprintf(log, sizeof(log), "%s/eth-client-%u.log", h->dir, h->nb_spawned);
+	/* CPU 0, with the control lcore; the worker has CPU 1. */
+	assert_int_equal(harness_spawn(&h->clients[i], log, 0, argv), 0);
+	h->nb_spawned++;
+	h->nb_clients++;
+	return (int)i;
+}
+
+static int
+closed_at_least(const struct harness_state *s, const void *arg)
+{
+	return s->closed >= *(const unsigned long *)arg && s->open == 0;
+}
+
+static void
+test_echo_and_oneway(void **state)
+{
+	struct harness *h = *state;
+	char token[512];
+	const char *args[] = { "--calls", "300", "--max-body", "20000", "--oneway", "100",
+			       NULL };
+	struct harness_state s;
+	unsigned long one = 1;
+	int c;
+
+	write_token(h, "token", "eth transport test secret", token, sizeof(token));
+	start_eth_server(h, token, NULL);
+	c = start_eth_client(h, token, args);
+	harness_expect_client(h, c, 0, 180000);
+	assert_true(harness_log_contains(&h->clients[c], "eth-client: admitted slot"));
+	assert_true(harness_log_contains(&h->clients[c], "eth-client: 300 calls ok"));
+	assert_true(harness_log_contains(&h->clients[c], "eth-client: 100 one-way sent"));
+	if (!harness_wait_state(h, &s, closed_at_least, &one, HARNESS_STATE_MS)) {
+		harness_print_state(&s);
+		harness_dump_log(&h->server);
+		fail_msg("the server did not close the eth connection");
+	}
+	assert_int_equal(s.admitted, 1);
+	assert_int_equal(s.dead, 0);
+	/* 300 calls, 100 one-way: every request taken, 300 answers. */
+	assert_int_equal(s.rx, 400);
+	assert_int_equal(s.tx, 300);
+	assert_int_equal(s.invalid, 0);
+	harness_expect_idle_stop(h, NULL);
+	/* Every mbuf of the port's own pool back. */
+	assert_true(harness_log_contains(&h->server, "dipc-server: eth pool dipc_eth_rx: 16383 of "
+						     "16383 mbufs free"));
+}
+
+/* Malformed frames among good ones: each counted under its reason and
+ * dropped, the server up, the calls after them all answered. */
+static void
+test_malformed_frames(void **state)
+{
+	struct harness *h = *state;
+	char token[512];
+	const char *args[] = { "--garbage", "--calls", "100", "--max-body", "5000", NULL };
+	struct harness_state s;
+	unsigned long one = 1;
+	int c;
+
+	write_token(h, "token", "eth transport test secret", token, sizeof(token));
+	start_eth_server(h, token, NULL);
+	c = start_eth_client(h, token, args);
+	harness_expect_client(h, c, 0, 180000);
+	assert_true(harness_log_contains(&h->clients[c], "eth-client: garbage sent 14"));
+	assert_true(harness_log_contains(&h->clients[c], "eth-client: 100 calls ok"));
+	if (!harness_wait_state(h, &s, closed_at_least, &one, HARNESS_STATE_MS)) {
+		harness_print_state(&s);
+		fail_msg("the server did not close the eth connection");
+	}
+	assert_int_equal(s.rx, 100);
+	harness_expect_idle_stop(h, NULL);
+	/* The report at exit: each reason once, three frames of nobody's
+	 * connection, and the port's pool whole. */
+	if (!harness_log_contains(&h->server, "dipc-server: eth frames dropped: truncated 1 "
+			"dst_mac 1 ip_version 1 ip_csum 1 udp_port 1 magic 1 version 1 type 1 "
+			"flags 1 msg_too_big 1 frag_range 1 unknown_conn 3 ")) {
+		harness_dump_log(&h->server);
+		fail_msg("the server's report does not count each malformed frame once");
+	}
+	assert_true(harness_log_contains(&h->server, "dipc-server: eth pool dipc_eth_rx: 16383 of "
+						     "16383 mbufs free"));
+}
+
+static void
+test_wrong_token_refused(void **state)
+{
+	struct harness *h = *state;
+	char token[512], wrong[512];
+	struct harness_state s;
+	int c;
+
+	write_token(h, "token", "eth transport test secret", token, sizeof(token));
+	write_token(h, "wrong", "eth transport test secreT", wrong, sizeof(wrong));
+	start_eth_server(h, token, NULL);
+	c = start_eth_client(h, wrong, NULL);
+	harness_expect_client(h, c, 4, 180000);
+	assert_true(harness_log_contains(&h->clients[c], "eth-client: refused: 13 wrong token"));
+	assert_int_equal(harness_server_state(h, &s), 0);
+	assert_int_equal(s.admitted, 0);
+	assert_int_equal(s.refused_token, 1);
+	assert_int_equal(s.open, 0);
+	harness_expect_idle_stop(h, NULL);
+}
+
+static int
+dead_at_least(const struct harness_state *s, const void *arg)
+{
+	return s->dead >= *(const unsigned long *)arg && s->open == 0;
+}
+
+static void
+test_killed_peer_reclaimed(void **state)
+{
+	struct harness *h = *state;
+	char token[512];
+	const char *srv[] = { "--heartbeat-ms", "250", NULL };
+	const char *hold[] = { "--calls", "50", "--hold", NULL };
+	const char *again[] = { "--calls", "50", "--src-port", "40001", NULL };
+	struct harness_state s;
+	unsigned long one = 1;
+	int c;
+
+	write_token(h, "token", "eth transport test secret", token, sizeof(token));
+	start_eth_server(h, token, srv);
+	c = start_eth_client(h, token, hold);
+	harness_expect_log(h, c, "eth-client: holding", 180000);
+	kill(h->clients[c].pid, SIGKILL);
+	harness_wait(&h->clients[c], 60000);
+	/* Silent for four periods (1 s): closed as dead, nothing left open. */
+	if (!harness_wait_state(h, &s, dead_at_least, &one, HARNESS_STATE_MS)) {
+		harness_print_state(&s);
+		harness_dump_log(&h->server);
+		fail_msg("the server did not close the silent peer's connection");
+	}
+	assert_true(harness_log_contains(&h->server, "no frame from its peer"));
+	/* A new peer is served. */
+	c = start_eth_client(h, token, again);
+	harness_expect_client(h, c, 0, 180000);
+	assert_true(harness_log_contains(&h->clients[c], "eth-client: 50 calls ok"));
+	harness_expect_idle_stop(h, NULL);
+}
+
+static void
+test_server_stop_closes_peer(void **state)
+{
+	struct harness *h = *state;
+	char token[512];
+	const char *hold[] = { "--calls", "20", "--hold", NULL };
+	int c;
+
+	write_token(h, "token", "eth transport test secret", token, sizeof(token));
+	start_eth_server(h, token, NULL);
+	c = start_eth_client(h, token, hold);
+	harness_expect_log(h, c, "eth-client: holding", 180000);
+	harness_expect_stop(h);
+	harness_expect_client(h, c, 5, 60000);
+	assert_true(harness_log_contains(&h->clients[c], "server closed the connection"));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		HARNESS_TEST(test_echo_and_oneway),
+		HARNESS_TEST(test_malformed_frames),
+		HARNESS_TEST(test_wrong_token_refused),
+		HARNESS_TEST(test_killed_peer_reclaimed),
+		HARNESS_TEST(test_server_stop_closes_peer),
+	};
+
+	return harness_main("eth", "eth", tests, sizeof(tests) / sizeof(tests[0]));
+}
