@@ -69,13 +69,26 @@ struct client {
 	uint32_t heartbeat_ms;
 };
 
+/* A decimal number of @s, or @def when there is none. */
+static unsigned int
+number(const char *s, unsigned int def)
+{
+	char *end;
+	unsigned long v;
+
+	if (s == NULL || *s == '\0')
+		return def;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	return errno != 0 || *end != '\0' || v > UINT32_MAX ? def : (unsigned int)v;
+}
+
 static unsigned int
 wait_scale(void)
 {
-	const char *v = getenv("DIPC_TEST_WAIT_SCALE");
-	int n = v != NULL ? atoi(v) : 1;
+	unsigned int n = number(getenv("DIPC_TEST_WAIT_SCALE"), 1);
 
-	return n > 0 ? (unsigned int)n : 1;
+	return n > 0 ? n : 1;
 }
 
 static void
@@ -490,16 +503,19 @@ main(int argc, char **argv)
 		else if (strcmp(a, "--ip") == 0) ip = v;
 		else if (strcmp(a, "--server-ip") == 0) server_ip = v;
 		else if (strcmp(a, "--token") == 0) token = v;
-		else if (strcmp(a, "--udp-port") == 0) udp = (unsigned int)atoi(v);
-		else if (strcmp(a, "--src-port") == 0) src_port = (unsigned int)atoi(v);
-		else if (strcmp(a, "--mtu") == 0) mtu = (unsigned int)atoi(v);
-		else if (strcmp(a, "--calls") == 0) calls = (unsigned int)atoi(v);
-		else if (strcmp(a, "--oneway") == 0) oneway = (unsigned int)atoi(v);
-		else if (strcmp(a, "--max-body") == 0) max_body = (unsigned int)atoi(v);
+		else if (strcmp(a, "--udp-port") == 0) udp = number(v, UINT32_MAX);
+		else if (strcmp(a, "--src-port") == 0) src_port = number(v, UINT32_MAX);
+		else if (strcmp(a, "--mtu") == 0) mtu = number(v, UINT32_MAX);
+		else if (strcmp(a, "--calls") == 0) calls = number(v, UINT32_MAX);
+		else if (strcmp(a, "--oneway") == 0) oneway = number(v, UINT32_MAX);
+		else if (strcmp(a, "--max-body") == 0) max_body = number(v, UINT32_MAX);
 		else if (strcmp(a, "--seed") == 0) seed = strtoull(v, NULL, 0);
 		else { usage(); return 2; }
 	}
-	if (port_name == NULL || ip == NULL || server_ip == NULL || token == NULL) {
+	if (port_name == NULL || ip == NULL || server_ip == NULL || token == NULL ||
+	    udp == 0 || udp > 65535 || src_port == 0 || src_port > 65535 ||
+	    mtu > DIPC_ETH_MTU_MAX || calls == UINT32_MAX || oneway == UINT32_MAX ||
+	    max_body == UINT32_MAX) {
 		usage();
 		return 2;
 	}

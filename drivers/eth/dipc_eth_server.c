@@ -427,7 +427,10 @@ on_proof(struct dipc_server *s, struct eth_server *es, const struct dipc_eth_fra
 	e->server_nonce = pr.server_nonce;
 	/* Opens the slot: eth_open() sets what the workers read, then
 	 * publishes it. */
-	server_slot_open_remote(s, slot, DIPC_TRANSPORT_ETH, window, -1);
+	if (server_slot_open_remote(s, slot, DIPC_TRANSPORT_ETH, window, -1) != 0) {
+		send_refuse(s, es, fi, EAGAIN, &s->ctl.refused_full, "no worker");
+		return;
+	}
 	es->admitted++;
 	SERVER_LOG(INFO, "eth: admitted %u.%u.%u.%u:%u on slot %u, worker %u, window %u",
 		   ((const uint8_t *)&fi->src_ip)[0], ((const uint8_t *)&fi->src_ip)[1],

@@ -976,7 +976,7 @@ hex_digit(char c)
 int
 dipc_config_parse_mac(const char *text, uint8_t out[6])
 {
-	unsigned int i;
+	size_t i;
 
 	if (strlen(text) != 17)
 		return -EINVAL;

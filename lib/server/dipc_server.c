@@ -772,6 +772,9 @@ server_slot_open_remote(struct dipc_server *s, uint32_t slot, uint16_t transport
 	struct server_worker *w = worker >= 0 && (unsigned int)worker < s->nb_workers ?
 					  &s->workers[worker] : pick_worker(s, ss);
 
+	if (w == NULL) /* no worker: dipc_server_create() refuses that */
+		return -EINVAL;
+
 	ss->transport = transport;
 	ss->pidfd = -1;
 	ss->sock = -1;
