@@ -576,7 +576,12 @@ main(int argc, char **argv)
 		SAY("no ARP answer from %s", server_ip);
 		return 3;
 	}
-	SAY("resolved %s at " RTE_ETHER_ADDR_PRT_FMT, server_ip, RTE_ETHER_ADDR_BYTES(&server_mac));
+	{
+		char mac[RTE_ETHER_ADDR_FMT_SIZE];
+
+		rte_ether_format_addr(mac, sizeof(mac), &server_mac);
+		SAY("resolved %s at %s", server_ip, mac);
+	}
 	c.tmpl.src_mac = info.mac;
 	c.tmpl.dst_mac = server_mac;
 	c.tmpl.src_ip = c.arp.ip;

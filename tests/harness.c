@@ -489,7 +489,15 @@ harness_spawn_server(struct harness *h, struct harness_proc *p, const char *pref
 		eal[n++] = *eal_args++;
 	eal[n] = NULL;
 	snprintf(log, sizeof(log), "%s/server-%u.log", h->dir, h->nb_servers++);
-	build_argv(argv, 64, harness_bin("DIPC_SERVER", "app/dipc-server"), eal, app);
+	n = 0;
+	if (h->netns[0] != '\0') {
+		/* ip execs the server in the namespace: the pid is the server's. */
+		argv[n++] = (char *)(uintptr_t)"/bin/ip";
+		argv[n++] = (char *)(uintptr_t)"netns";
+		argv[n++] = (char *)(uintptr_t)"exec";
+		argv[n++] = h->netns;
+	}
+	build_argv(argv + n, 64 - n, harness_bin("DIPC_SERVER", "app/dipc-server"), eal, app);
 	harness_wait_hugepages();
 	return harness_spawn(p, log, -1, argv);
 }

@@ -73,6 +73,8 @@ struct harness {
 	unsigned int nb_servers; /* server processes spawned, for log names */
 	char freezer[128];       /* a freezer cgroup holding a server thread, or "" */
 	char freezer_state[160]; /* its freezer.state, for the signal handler */
+	char netns[80];          /* run servers in this network namespace
+				  * (ip netns exec), or "" */
 };
 
 /* Generous bounds for waits on a state: a loaded machine (compilers or

@@ -49,11 +49,12 @@ if $prepare; then
 # tshark reads message captures back (tests/test_capture.c, tools/dipc.lua);
 # nodejs is a baseline of tools/baselines.sh; gnuplot-nox draws tools/plot.sh;
 # libssl-dev is libcrypto's HMAC-SHA256 for the eth transport's admission
-# proofs (drivers/eth/dipc_eth_conn.c).
+# proofs (drivers/eth/dipc_eth_conn.c); iproute2 makes the network
+# namespaces and veth pair of the af_packet test (tests/test_eth.c).
 packages="dpdk libdpdk-dev dpdk-dev libnuma-dev libcmocka-dev meson ninja-build pkg-config
 	gcc libc6-dev libhugetlbfs-bin python3 python3-pyelftools strace gdb util-linux procps cppcheck clang-tidy gcovr clang-14 libclang-rt-14-dev
 	liblz4-dev libssl-dev libcjson-dev libprotobuf-c-dev protobuf-c-compiler libmsgpack-dev tshark
-	nodejs gnuplot-nox"
+	nodejs gnuplot-nox iproute2"
 missing=""
 for p in $packages; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||

@@ -126,6 +126,10 @@ struct eth_worker {
 	struct dipc_eth_reasm *reasm;
 	struct rte_ring *handoff;  /* messages for this worker's connections, MP/SC */
 	uint64_t next_expire;      /* TSC */
+	/* The control lcore's: the worker's poll count when it last looked,
+	 * and when it last saw that count move (TSC). */
+	uint64_t seen_polls;
+	uint64_t ran_at;
 	struct dipc_eth_stats st;
 	uint64_t drops[ETH_DROP_MAX];
 } __rte_cache_aligned;
@@ -545,19 +549,35 @@ eth_control(struct dipc_server *s, int stopping, int workers_stopped, int *busy)
 {
 	struct eth_server *es = eth_of(s);
 	struct rte_mbuf *m[ETH_CONTROL_BURST];
-	uint64_t now, silent;
-	unsigned int n, i;
+	uint64_t now, silent, heard;
+	unsigned int n, i, total;
 
 	if (es == NULL || !es->started)
 		return;
 	es->workers_stopped = workers_stopped;
-	n = rte_ring_sc_dequeue_burst(es->to_control, (void **)m, RTE_DIM(m), NULL);
-	for (i = 0; i < n; i++)
-		control_frame(s, es, m[i], stopping, workers_stopped);
-	if (n != 0)
+	/* Every frame waiting (a PONG among them) before a peer is judged
+	 * silent; at most the ring's worth per pass. */
+	for (total = 0; total < ETH_CONTROL_SIZE; total += n) {
+		n = rte_ring_sc_dequeue_burst(es->to_control, (void **)m, RTE_DIM(m), NULL);
+		if (n == 0)
+			break;
+		for (i = 0; i < n; i++)
+			control_frame(s, es, m[i], stopping, workers_stopped);
 		*busy = 1;
+	}
 	now = rte_get_tsc_cycles();
 	silent = es->hz / 1000 * s->cfg.heartbeat_ms * ETH_SILENT_PERIODS;
+	/* When each worker last ran: a peer is silent only if its worker
+	 * kept polling well after the peer's last frame (a worker kept off
+	 * its CPU by a loaded machine has frames waiting, not a dead peer). */
+	for (i = 0; i < s->nb_workers; i++) {
+		uint64_t polls = __atomic_load_n(&s->workers[i].st.polls, __ATOMIC_RELAXED);
+
+		if (polls != es->ew[i].seen_polls || workers_stopped) {
+			es->ew[i].seen_polls = polls;
+			es->ew[i].ran_at = now;
+		}
+	}
 	for (i = 0; i < s->nb_ready; i++) {
 		struct server_slot *ss = &s->slots[i];
 		struct eth_slot *e = &es->slots[i];
@@ -580,7 +600,9 @@ eth_control(struct dipc_server *s, int stopping, int workers_stopped, int *busy)
 			*busy = 1;
 			continue;
 		}
-		if (now - __atomic_load_n(&e->last_heard, __ATOMIC_RELAXED) > silent) {
+		heard = __atomic_load_n(&e->last_heard, __ATOMIC_RELAXED);
+		if (now - heard > silent && es->ew[ss->worker].ran_at > heard &&
+		    es->ew[ss->worker].ran_at - heard > silent) {
 			es->silent++;
 			SERVER_LOG(NOTICE, "eth: slot %u: no frame from its peer for %u ms: closing",
 				   i, s->cfg.heartbeat_ms * ETH_SILENT_PERIODS);
@@ -1035,8 +1057,11 @@ eth_setup(struct dipc_server *s)
 	}
 	memcpy(&es->arp.ip, ip, sizeof(ip));
 
-	/* The port's own receive pool: a frame of MTU + 14 bytes per mbuf. */
-	room = RTE_ALIGN_CEIL(RTE_PKTMBUF_HEADROOM + cfg->eth_mtu + RTE_ETHER_HDR_LEN, 64);
+	/* The port's own receive pool: a frame of MTU + 14 bytes per mbuf, and
+	 * at least DPDK's default room (net_af_packet wants its whole ring
+	 * frame, 2 KB by default, to fit one mbuf). */
+	room = RTE_MAX(RTE_ALIGN_CEIL(RTE_PKTMBUF_HEADROOM + cfg->eth_mtu + RTE_ETHER_HDR_LEN, 64),
+		       (unsigned int)RTE_MBUF_DEFAULT_BUF_SIZE);
 	es->rx_pool = pool_or_log("dipc_eth_rx", cfg->eth_mbufs, RTE_MIN(256u, cfg->eth_mbufs / 2),
 				  room, socket);
 	es->hdr_pool = pool_or_log("dipc_eth_hdr", 8191, 256,
