@@ -649,12 +649,19 @@ main(int argc, char **argv)
 	}
 	if (!no_close) {
 		struct dipc_eth_close cl = { .status = 0 };
-		uint8_t buf[DIPC_ETH_CLOSE_LEN];
-		int n = dipc_eth_close_encode(&cl, buf, sizeof(buf));
+		struct dipc_eth_frame_info fi;
+		uint8_t buf[DIPC_ETH_CTRL_MAX_LEN];
+		int n = dipc_eth_close_encode(&cl, buf, sizeof(buf)), tries, answered = 0;
 
-		if (n > 0)
+		/* Until the server answers with its CLOSE: the link must not go
+		 * while the CLOSE is still in it. */
+		c.timeout = c.hz / 2 * wait_scale();
+		for (tries = 0; n > 0 && tries < 10 && !answered; tries++) {
 			send_ctl(&c, DIPC_ETH_T_CLOSE, buf, (unsigned int)n);
-		SAY("closed");
+			answered = wait_frame(&c, DIPC_ETH_T_MAX, buf + 64, sizeof(buf) - 64, &fi,
+					      NULL) < 0;
+		}
+		SAY("closed%s", answered ? "" : " (the server did not answer)");
 	}
 	dipc_eth_port_close(c.port);
 	rte_eal_cleanup();

@@ -625,6 +625,37 @@ tel_num(const cJSON *d, const char *key, int *ok)
 	return (unsigned long)v->valuedouble;
 }
 
+long
+harness_telemetry_num(const struct harness *h, const char *cmd, const char *key)
+{
+	cJSON *root = harness_telemetry(h, cmd);
+	const cJSON *d = tel_answer(root, cmd);
+	unsigned long v;
+	int ok = 1;
+
+	v = cJSON_IsObject(d) ? tel_num(d, key, &ok) : 0;
+	ok = ok && cJSON_IsObject(d);
+	cJSON_Delete(root);
+	return ok ? (long)v : -1;
+}
+
+int
+harness_telemetry_str(const struct harness *h, const char *cmd, const char *key, char *out,
+		      size_t len)
+{
+	cJSON *root = harness_telemetry(h, cmd);
+	const cJSON *d = tel_answer(root, cmd), *v;
+	int ret = -1;
+
+	v = cJSON_IsObject(d) ? cJSON_GetObjectItemCaseSensitive(d, key) : NULL;
+	if (v != NULL && cJSON_IsString(v) && v->valuestring != NULL) {
+		snprintf(out, len, "%s", v->valuestring);
+		ret = 0;
+	}
+	cJSON_Delete(root);
+	return ret;
+}
+
 /* Entry @i of the number array @key of a dict; *ok cleared if missing. */
 static unsigned int
 tel_column(const cJSON *d, const char *key, int i, int *ok)

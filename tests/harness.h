@@ -217,6 +217,15 @@ void harness_diagnose(const struct harness_proc *p);
  * server did not answer. */
 void *harness_telemetry(const struct harness *h, const char *cmd);
 
+/* A number (>= 0) of the dict a telemetry command answers (e.g.
+ * "/dipc/eth", "frames_in"); -1 if the server did not answer or the dict
+ * has no such number. */
+long harness_telemetry_num(const struct harness *h, const char *cmd, const char *key);
+
+/* A string of such a dict into @out; 0, or -1. */
+int harness_telemetry_str(const struct harness *h, const char *cmd, const char *key, char *out,
+			  size_t len);
+
 /* Read the server's state now. Returns 0, or -1 if it did not answer. */
 int harness_server_state(const struct harness *h, struct harness_state *s);
 

@@ -28,7 +28,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -188,6 +191,7 @@ test_echo_and_oneway(void **state)
 	assert_true(harness_log_contains(&h->clients[c], "eth-client: admitted slot"));
 	assert_true(harness_log_contains(&h->clients[c], "eth-client: 300 calls ok"));
 	assert_true(harness_log_contains(&h->clients[c], "eth-client: 100 one-way sent"));
+	assert_true(harness_log_contains(&h->clients[c], "eth-client: closed\n"));
 	if (!harness_wait_state(h, &s, closed_at_least, &one, HARNESS_STATE_MS)) {
 		harness_print_state(&s);
 		harness_dump_log(&h->server);
@@ -195,6 +199,9 @@ test_echo_and_oneway(void **state)
 	}
 	assert_int_equal(s.admitted, 1);
 	assert_int_equal(s.dead, 0);
+	/* The port's own pool whole, as telemetry says. */
+	assert_int_equal(harness_telemetry_num(h, "/dipc/eth", "pool_free"),
+			 harness_telemetry_num(h, "/dipc/eth", "pool_size"));
 	/* 300 calls, 100 one-way: every request taken, 300 answers. */
 	assert_int_equal(s.rx, 400);
 	assert_int_equal(s.tx, 300);
@@ -228,6 +235,23 @@ test_malformed_frames(void **state)
 		fail_msg("the server did not close the eth connection");
 	}
 	assert_int_equal(s.rx, 100);
+	/* Telemetry (what dipc-info shows too): each reason once. */
+	{
+		static const char *const once[] = {
+			"drop_truncated", "drop_dst_mac", "drop_ip_version", "drop_ip_csum",
+			"drop_udp_port", "drop_magic", "drop_version", "drop_type", "drop_flags",
+			"drop_msg_too_big", "drop_frag_range",
+		};
+		unsigned int k;
+
+		for (k = 0; k < sizeof(once) / sizeof(once[0]); k++)
+			if (harness_telemetry_num(h, "/dipc/eth", once[k]) != 1)
+				fail_msg("/dipc/eth %s is %ld, not 1", once[k],
+					 harness_telemetry_num(h, "/dipc/eth", once[k]));
+		assert_int_equal(harness_telemetry_num(h, "/dipc/eth", "drop_unknown_conn"), 3);
+		assert_int_equal(harness_telemetry_num(h, "/dipc/eth", "drop_over_window"), 0);
+		assert_int_equal(harness_telemetry_num(h, "/dipc/eth", "admitted"), 1);
+	}
 	harness_expect_idle_stop(h, NULL);
 	/* The report at exit: each reason once, three frames of nobody's
 	 * connection, and the port's pool whole. */
@@ -284,6 +308,19 @@ test_killed_peer_reclaimed(void **state)
 	start_eth_server(h, token, srv);
 	c = start_eth_client(h, token, hold);
 	harness_expect_log(h, c, "eth-client: holding", 180000);
+	/* Telemetry shows the connection as an eth one, the port as memif. */
+	{
+		char via[32], drv[32];
+
+		assert_int_equal(harness_telemetry_str(h, "/dipc/connections,0", "transport", via,
+						       sizeof(via)), 0);
+		assert_string_equal(via, "eth");
+		assert_int_equal(harness_telemetry_str(h, "/dipc/eth", "driver", drv,
+						       sizeof(drv)), 0);
+		assert_string_equal(drv, "net_memif");
+		assert_int_equal(harness_telemetry_num(h, "/dipc/eth", "active"), 1);
+		assert_true(harness_telemetry_num(h, "/dipc/eth", "frames_in") > 50);
+	}
 	kill(h->clients[c].pid, SIGKILL);
 	harness_wait(&h->clients[c], 60000);
 	/* Silent for four periods (2 s): closed as dead, nothing left open. */
@@ -317,17 +354,38 @@ test_server_stop_closes_peer(void **state)
 	assert_true(harness_log_contains(&h->clients[c], "server closed the connection"));
 }
 
-/* Run a command line; 0 if it exited 0. */
-static int __attribute__((format(printf, 1, 2)))
-run(const char *fmt, ...)
+/* Run /bin/ip with these arguments (NULL-terminated, after "ip"), its
+ * output thrown away, no shell; 0 if it exited 0. */
+static int
+ip(const char *a0, ...)
 {
-	char cmd[512];
+	const char *argv[16];
 	va_list ap;
+	pid_t pid;
+	int n = 0, st, fd;
 
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	argv[n++] = "ip";
+	argv[n++] = a0;
+	va_start(ap, a0);
+	while (n < 15 && (argv[n] = va_arg(ap, const char *)) != NULL)
+		n++;
 	va_end(ap);
-	return system(cmd) == 0 ? 0 : -1;
+	argv[n] = NULL;
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		fd = open("/dev/null", O_WRONLY);
+		if (fd >= 0) {
+			dup2(fd, STDOUT_FILENO);
+			dup2(fd, STDERR_FILENO);
+		}
+		execv("/bin/ip", (char *const *)(uintptr_t)argv);
+		_exit(127);
+	}
+	if (waitpid(pid, &st, 0) != pid)
+		return -1;
+	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
 }
 
 /* The namespaces of a case: PREFIX_s (the server's) and PREFIX_c. */
@@ -348,30 +406,30 @@ netns_teardown(void **state)
 
 	harness_teardown(state);
 	ns_names(h, ns_s, ns_c, sizeof(ns_s));
-	run("/bin/ip netns del %s 2>/dev/null", ns_s);
-	run("/bin/ip netns del %s 2>/dev/null", ns_c);
+	ip("netns", "del", ns_s, NULL);
+	ip("netns", "del", ns_c, NULL);
 	return 0;
 }
 
-/* Namespaces of test runs that died (their pid is gone): removed. */
+/* Namespaces of test runs that died (their pid is gone): removed. ip
+ * keeps one file per named namespace in /var/run/netns. */
 static void
 netns_cleanup_stale(void)
 {
-	FILE *f = popen("/bin/ip netns list 2>/dev/null", "r");
-	char line[256];
+	DIR *d = opendir("/var/run/netns");
+	struct dirent *e;
 
-	while (f != NULL && fgets(line, sizeof(line), f) != NULL) {
-		char name[128];
+	while (d != NULL && (e = readdir(d)) != NULL) {
 		long pid;
 
-		if (sscanf(line, "%127s", name) != 1 || strncmp(name, "dipct_eth_", 10) != 0)
+		if (strncmp(e->d_name, "dipct_eth_", 10) != 0)
 			continue;
-		pid = strtol(name + 10, NULL, 10);
+		pid = strtol(e->d_name + 10, NULL, 10);
 		if (pid > 0 && kill((pid_t)pid, 0) != 0)
-			run("/bin/ip netns del %s 2>/dev/null", name);
+			ip("netns", "del", e->d_name, NULL);
 	}
-	if (f != NULL)
-		pclose(f);
+	if (d != NULL)
+		closedir(d);
 }
 
 /*
@@ -395,18 +453,18 @@ test_af_packet_between_namespaces(void **state)
 	 * in this namespace (then each moves into its own). */
 	snprintf(if_s, sizeof(if_s), "dv%ds", (int)(getpid() % 1000000));
 	snprintf(if_c, sizeof(if_c), "dv%dc", (int)(getpid() % 1000000));
-	if (run("/bin/ip netns add %s", ns_s) != 0 || run("/bin/ip netns add %s", ns_c) != 0) {
+	if (ip("netns", "add", ns_s, NULL) != 0 || ip("netns", "add", ns_c, NULL) != 0) {
 		print_message("SKIP: no network namespaces here (ip netns add failed)\n");
 		skip();
 	}
-	assert_int_equal(run("/bin/ip link add %s type veth peer name %s", if_s, if_c), 0);
-	assert_int_equal(run("/bin/ip link set %s netns %s", if_s, ns_s), 0);
-	assert_int_equal(run("/bin/ip link set %s netns %s", if_c, ns_c), 0);
+	assert_int_equal(ip("link", "add", if_s, "type", "veth", "peer", "name", if_c, NULL), 0);
+	assert_int_equal(ip("link", "set", if_s, "netns", ns_s, NULL), 0);
+	assert_int_equal(ip("link", "set", if_c, "netns", ns_c, NULL), 0);
 	/* No IPv6 chatter (router solicitations) on the link: dipc frames only. */
-	run("/bin/ip netns exec %s sysctl -qw net.ipv6.conf.all.disable_ipv6=1", ns_s);
-	run("/bin/ip netns exec %s sysctl -qw net.ipv6.conf.all.disable_ipv6=1", ns_c);
-	assert_int_equal(run("/bin/ip -n %s link set %s up", ns_s, if_s), 0);
-	assert_int_equal(run("/bin/ip -n %s link set %s up", ns_c, if_c), 0);
+	ip("netns", "exec", ns_s, "sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1", NULL);
+	ip("netns", "exec", ns_c, "sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1", NULL);
+	assert_int_equal(ip("-n", ns_s, "link", "set", if_s, "up", NULL), 0);
+	assert_int_equal(ip("-n", ns_c, "link", "set", if_c, "up", NULL), 0);
 
 	write_token(h, "token", "eth transport test secret", token, sizeof(token));
 	snprintf(vdev_s, sizeof(vdev_s), "--vdev=net_af_packet0,iface=%s", if_s);

@@ -204,6 +204,46 @@ json_string(const char *str)
 	putchar('"');
 }
 
+/* The eth port: ,"eth":{...} (printed only when the server has one). */
+static void
+print_json_eth(const struct dipc_shm_eth_stats *e)
+{
+	const uint8_t *ip = (const uint8_t *)&e->ip;
+	unsigned int r;
+	int f = 1;
+
+	printf(",\"eth\":{\"port\":%u,\"driver\":", e->port_id);
+	json_string(e->driver);
+	printf(",\"mac\":\"%02x:%02x:%02x:%02x:%02x:%02x\",\"ip\":\"%u.%u.%u.%u\","
+	       "\"udp_port\":%u,\"mtu\":%u,\"offloads\":%u,\"pool_size\":%u,\"pool_free\":%u",
+	       e->mac[0], e->mac[1], e->mac[2], e->mac[3], e->mac[4], e->mac[5], ip[0], ip[1],
+	       ip[2], ip[3], e->udp_port, e->mtu, e->offloads, e->pool_size, e->pool_free);
+	f = 0;
+	json_u64("frames_in", e->frames_in, &f);
+	json_u64("frames_out", e->frames_out, &f);
+	json_u64("msgs_in", e->msgs_in, &f);
+	json_u64("msgs_reassembled", e->msgs_reassembled, &f);
+	json_u64("partials_expired", e->partials_expired, &f);
+	json_u64("hellos", e->hellos, &f);
+	json_u64("challenges", e->challenges, &f);
+	json_u64("proofs", e->proofs, &f);
+	json_u64("admitted", e->admitted, &f);
+	json_u64("refused", e->refused, &f);
+	json_u64("pings_in", e->pings_in, &f);
+	json_u64("pongs_out", e->pongs_out, &f);
+	json_u64("closes_in", e->closes_in, &f);
+	json_u64("silent", e->silent, &f);
+	json_u64("bad_control", e->bad_control, &f);
+	json_u64("control_not_sent", e->ctl_tx_dropped, &f);
+	json_u64("arp_in", e->arp_in, &f);
+	json_u64("arp_replies", e->arp_replies, &f);
+	printf(",\"dropped\":{");
+	f = 1;
+	for (r = 1; r < e->nb_drop; r++)
+		json_u64(e->drop_names[r], e->drops[r], &f);
+	printf("}}");
+}
+
 static void
 print_json(const struct dipc_info *in, const char *prefix)
 {
@@ -277,16 +317,16 @@ print_json(const struct dipc_info *in, const char *prefix)
 
 		/* client_tx, client_rx and heartbeat_age_ms are what the client
 		 * writes into its own slot: client-reported, not the server's. */
-		printf("%s{\"slot\":%u,\"state\":\"%s\",\"pid\":%d,\"uid\":%u,\"gid\":%u,"
-		       "\"worker\":%u,\"generation\":%u,\"window\":%u,\"depth\":%u,\"lent\":%u,"
+		printf("%s{\"slot\":%u,\"state\":\"%s\",\"transport\":\"%s\",\"pid\":%d,"
+		       "\"uid\":%u,\"gid\":%u,\"worker\":%u,\"generation\":%u,\"window\":%u,\"depth\":%u,\"lent\":%u,"
 		       "\"rx\":%" PRIu64 ",\"tx\":%" PRIu64 ",\"client_tx\":%" PRIu64
 		       ",\"client_rx\":%" PRIu64 ",\"invalid\":%" PRIu64 ",\"stalls\":%" PRIu64
 		       ",\"given_back\":%" PRIu64 ",\"lend_refused\":%" PRIu64
 		       ",\"bad_chains\":%" PRIu64 ",\"req_queued\":%u,\"rsp_queued\":%u,"
 		       "\"alloc_queued\":%u,\"free_queued\":%u,\"client_reported\":"
 		       "[\"client_tx\",\"client_rx\",\"heartbeat_age_ms\"],\"heartbeat_age_ms\":",
-		       i ? "," : "", c->slot, dipc_info_conn_state_name(c->state), c->pid, c->uid,
-		       c->gid, c->worker, c->generation, c->window, c->depth, c->lent, c->rx_msgs,
+		       i ? "," : "", c->slot, dipc_info_conn_state_name(c->state),
+		       dipc_info_transport_name(c->transport), c->pid, c->uid, c->gid, c->worker, c->generation, c->window, c->depth, c->lent, c->rx_msgs,
 		       c->tx_msgs, c->client_tx, c->client_rx, c->invalid_msgs, c->stalls,
 		       c->given_back, c->lend_refused, c->bad_chains, c->req_queued, c->rsp_queued,
 		       c->alloc_queued, c->free_queued);
@@ -302,7 +342,39 @@ print_json(const struct dipc_info *in, const char *prefix)
 		printf("%s{\"name\":\"%s\",\"size\":%u,\"in_use\":%u,\"free\":%u,\"data_room\":%u}",
 		       i ? "," : "", p->name, p->size, p->in_use, p->avail, p->data_room);
 	}
-	printf("]}\n");
+	printf("]");
+	if (in->eth.active)
+		print_json_eth(&in->eth);
+	printf("}\n");
+}
+
+/* The eth port's lines. */
+static void
+print_text_eth(const struct dipc_shm_eth_stats *e)
+{
+	const uint8_t *ip = (const uint8_t *)&e->ip;
+	unsigned int r;
+	int any = 0;
+
+	printf("\n  eth port %u (%s) %02x:%02x:%02x:%02x:%02x:%02x %u.%u.%u.%u udp %u, MTU %u, "
+	       "pool %u of %u free\n", e->port_id, e->driver, e->mac[0], e->mac[1], e->mac[2],
+	       e->mac[3], e->mac[4], e->mac[5], ip[0], ip[1], ip[2], ip[3], e->udp_port, e->mtu,
+	       e->pool_free, e->pool_size);
+	printf("  eth frames: in %" PRIu64 ", out %" PRIu64 "; messages in %" PRIu64
+	       " (reassembled %" PRIu64 ", partials expired %" PRIu64 ")\n", e->frames_in,
+	       e->frames_out, e->msgs_in, e->msgs_reassembled, e->partials_expired);
+	printf("  eth admission: hellos %" PRIu64 ", proofs %" PRIu64 ", admitted %" PRIu64
+	       ", refused %" PRIu64 "; pings in %" PRIu64 ", closes in %" PRIu64
+	       ", silent peers %" PRIu64 ", bad control frames %" PRIu64 "; ARP in %" PRIu64
+	       ", answered %" PRIu64 "\n", e->hellos, e->proofs, e->admitted, e->refused,
+	       e->pings_in, e->closes_in, e->silent, e->bad_control, e->arp_in, e->arp_replies);
+	printf("  eth dropped:");
+	for (r = 1; r < e->nb_drop; r++)
+		if (e->drops[r] != 0) {
+			printf("%s %s %" PRIu64, any ? "," : "", e->drop_names[r], e->drops[r]);
+			any = 1;
+		}
+	printf("%s\n", any ? "" : " none");
 }
 
 static void
@@ -359,9 +431,9 @@ print_text(const struct dipc_info *in, const char *prefix)
 	}
 	printf("\n  connections: %u open\n", in->nb_conns);
 	if (in->nb_conns != 0)
-		printf("  %-5s %-9s %-8s %-6s %-6s %-10s %-10s %-7s %-6s %-5s %-5s %s\n", "slot",
-		       "state", "pid", "uid", "worker", "rx", "tx", "invalid", "stalls", "reqq",
-		       "rspq", "heartbeat (client-reported)");
+		printf("  %-5s %-9s %-5s %-8s %-6s %-6s %-10s %-10s %-7s %-6s %-5s %-5s %s\n",
+		       "slot", "state", "via", "pid", "uid", "worker", "rx", "tx", "invalid",
+		       "stalls", "reqq", "rspq", "heartbeat (client-reported)");
 	for (i = 0; i < in->nb_conns; i++) {
 		const struct dipc_info_conn *c = &in->conns[i];
 		char hb[32];
@@ -370,9 +442,10 @@ print_text(const struct dipc_info *in, const char *prefix)
 			snprintf(hb, sizeof(hb), "never");
 		else
 			snprintf(hb, sizeof(hb), "%.1f ms ago", (double)c->heartbeat_age_ns / 1e6);
-		printf("  %-5u %-9s %-8d %-6u %-6u %-10" PRIu64 " %-10" PRIu64 " %-7" PRIu64
+		printf("  %-5u %-9s %-5s %-8d %-6u %-6u %-10" PRIu64 " %-10" PRIu64 " %-7" PRIu64
 		       " %-6" PRIu64 " %-5u %-5u %s\n",
-		       c->slot, dipc_info_conn_state_name(c->state), c->pid, c->uid, c->worker,
+		       c->slot, dipc_info_conn_state_name(c->state),
+		       dipc_info_transport_name(c->transport), c->pid, c->uid, c->worker,
 		       c->rx_msgs, c->tx_msgs, c->invalid_msgs, c->stalls, c->req_queued,
 		       c->rsp_queued, hb);
 	}
@@ -380,6 +453,8 @@ print_text(const struct dipc_info *in, const char *prefix)
 	for (i = 0; i < in->nb_pools; i++)
 		printf("  %-16s %-10u %-10u %-10u %u\n", in->pools[i].name, in->pools[i].size,
 		       in->pools[i].in_use, in->pools[i].avail, in->pools[i].data_room);
+	if (in->eth.active)
+		print_text_eth(&in->eth);
 }
 
 /* One report. Returns 0, or an exit status. */

@@ -535,6 +535,18 @@ control_frame(struct dipc_server *s, struct eth_server *es, struct rte_mbuf *m, 
 			break;
 		}
 		es->closes_in++;
+		/* Answered with a CLOSE, so that the peer knows it was heard
+		 * before it lets its link go (frames in flight die with it). */
+		{
+			struct dipc_eth_close c = { .status = 0 };
+			struct dipc_eth_frame_tmpl t = es->slots[slot].tmpl;
+			uint8_t cb[DIPC_ETH_CLOSE_LEN];
+
+			t.type = DIPC_ETH_T_CLOSE;
+			t.seq = fi.seq;
+			if (dipc_eth_close_encode(&c, cb, sizeof(cb)) > 0)
+				ctl_send(es, &t, cb, sizeof(cb));
+		}
 		server_slot_gone(s, slot, 0, workers_stopped);
 		break;
 	default: /* ACK, and what only a server sends */
@@ -1139,56 +1151,106 @@ eth_setup(struct dipc_server *s)
 	return 0;
 }
 
-/* The report's eth lines: the port, admissions, frames, drops by reason
- * (the frame layer's and the transport's), summed over the workers. */
+/* The counters, summed over the workers and the control lcore, as
+ * published (dipc_shm_stats.eth) and reported. */
+static void
+eth_sum(const struct dipc_server *s, const struct eth_server *es, struct dipc_shm_eth_stats *o)
+{
+	unsigned int i, r;
+
+	memset(o, 0, sizeof(*o));
+	o->active = 1;
+	o->port_id = es->port;
+	o->mtu = es->fcfg.mtu;
+	memcpy(o->mac, es->info.mac.addr_bytes, sizeof(o->mac));
+	o->udp_port = rte_be_to_cpu_16(es->fcfg.udp_port);
+	o->ip = es->arp.ip;
+	o->offloads = es->info.offloads;
+	snprintf(o->driver, sizeof(o->driver), "%s", es->info.driver);
+	o->frames_out = es->ctl_st.frames_out;
+	for (i = 0; i < s->nb_workers; i++) {
+		const struct eth_worker *ew = &es->ew[i];
+
+		/* Relaxed reads of counters each worker writes alone. */
+		o->frames_in += __atomic_load_n(&ew->st.frames_in, __ATOMIC_RELAXED);
+		o->frames_out += __atomic_load_n(&ew->st.frames_out, __ATOMIC_RELAXED);
+		o->msgs_in += __atomic_load_n(&ew->st.msgs_in, __ATOMIC_RELAXED);
+		o->msgs_reassembled += __atomic_load_n(&ew->st.msgs_reassembled, __ATOMIC_RELAXED);
+		o->partials_expired += __atomic_load_n(&ew->st.partials_expired, __ATOMIC_RELAXED);
+		for (r = 1; r < DIPC_ETH_DROP_MAX; r++)
+			o->drops[r] += __atomic_load_n(&ew->st.drops[r], __ATOMIC_RELAXED);
+		for (r = 0; r < ETH_DROP_MAX; r++)
+			o->drops[DIPC_ETH_DROP_MAX + r] +=
+				__atomic_load_n(&ew->drops[r], __ATOMIC_RELAXED);
+	}
+	for (r = 1; r < DIPC_ETH_DROP_MAX; r++)
+		o->drops[r] += es->ctl_st.drops[r];
+	for (r = 0; r < ETH_DROP_MAX; r++)
+		o->drops[DIPC_ETH_DROP_MAX + r] += es->drops[r];
+	/* Slot 0 is "ok" in the frame layer's numbering: named, never counted. */
+	o->nb_drop = DIPC_ETH_DROP_MAX + ETH_DROP_MAX;
+	for (r = 0; r < o->nb_drop; r++)
+		snprintf(o->drop_names[r], sizeof(o->drop_names[r]), "%s",
+			 r < DIPC_ETH_DROP_MAX ? dipc_eth_drop_name(r) :
+						 eth_drop_names[r - DIPC_ETH_DROP_MAX]);
+	o->hellos = es->hellos;
+	o->challenges = es->challenges;
+	o->proofs = es->proofs;
+	o->admitted = es->admitted;
+	o->refused = es->refused;
+	o->pings_in = es->pings_in;
+	o->pongs_out = es->pongs_out;
+	o->closes_in = es->closes_in;
+	o->silent = es->silent;
+	o->bad_control = es->bad_control;
+	o->ctl_tx_dropped = es->ctl_tx_dropped;
+	o->arp_in = es->arp_st.rx;
+	o->arp_replies = es->arp_st.replies_sent;
+	o->pool_size = es->rx_pool->size;
+	o->pool_free = rte_mempool_avail_count(es->rx_pool);
+}
+
+_Static_assert(DIPC_ETH_DROP_MAX + ETH_DROP_MAX <= DIPC_STATS_NB_ETH_DROP,
+	       "the published counters hold every eth drop reason");
+
+static void
+eth_publish(const struct dipc_server *s, struct dipc_shm_stats *st)
+{
+	const struct eth_server *es = eth_of(s);
+
+	if (es != NULL && es->started)
+		eth_sum(s, es, &st->eth);
+}
+
+/* The report's eth lines: the port, admissions, frames, drops by reason,
+ * its pool. */
 static void
 eth_dump(FILE *f, const struct dipc_server *s)
 {
 	const struct eth_server *es = eth_of(s);
-	uint64_t drops[DIPC_ETH_DROP_MAX] = { 0 }, tdrops[ETH_DROP_MAX] = { 0 };
-	uint64_t fin = 0, fout = es != NULL ? es->ctl_st.frames_out : 0, min = 0, reasm = 0;
-	uint64_t expired = 0;
-	unsigned int i, r;
+	struct dipc_shm_eth_stats o;
+	unsigned int r;
 
 	if (es == NULL || !es->started)
 		return;
-	for (i = 0; i < s->nb_workers; i++) {
-		const struct eth_worker *ew = &es->ew[i];
-
-		fin += ew->st.frames_in;
-		fout += ew->st.frames_out;
-		min += ew->st.msgs_in;
-		reasm += ew->st.msgs_reassembled;
-		expired += ew->st.partials_expired;
-		for (r = 0; r < DIPC_ETH_DROP_MAX; r++)
-			drops[r] += ew->st.drops[r];
-		for (r = 0; r < ETH_DROP_MAX; r++)
-			tdrops[r] += ew->drops[r];
-	}
-	for (r = 0; r < DIPC_ETH_DROP_MAX; r++)
-		drops[r] += es->ctl_st.drops[r];
-	for (r = 0; r < ETH_DROP_MAX; r++)
-		tdrops[r] += es->drops[r];
+	eth_sum(s, es, &o);
 	fprintf(f, "dipc-server: eth port %u (%s): frames in %" PRIu64 ", out %" PRIu64
 		   "; messages in %" PRIu64 " (reassembled %" PRIu64 ", partials expired %" PRIu64
-		   ")\n", es->port, es->info.driver, fin, fout, min, reasm, expired);
+		   ")\n", es->port, es->info.driver, o.frames_in, o.frames_out, o.msgs_in,
+		o.msgs_reassembled, o.partials_expired);
 	fprintf(f, "dipc-server: eth admission: hellos %" PRIu64 ", challenges %" PRIu64
 		   ", proofs %" PRIu64 ", admitted %" PRIu64 ", refused %" PRIu64
 		   "; pings in %" PRIu64 ", closes in %" PRIu64 ", silent peers %" PRIu64
 		   ", bad control frames %" PRIu64 ", control frames not sent %" PRIu64 "\n",
-		es->hellos, es->challenges, es->proofs, es->admitted, es->refused, es->pings_in,
-		es->closes_in, es->silent, es->bad_control, es->ctl_tx_dropped);
+		o.hellos, o.challenges, o.proofs, o.admitted, o.refused, o.pings_in, o.closes_in,
+		o.silent, o.bad_control, o.ctl_tx_dropped);
 	fprintf(f, "dipc-server: eth frames dropped:");
-	for (r = 1; r < DIPC_ETH_DROP_MAX; r++)
-		if (drops[r] != 0)
-			fprintf(f, " %s %" PRIu64, dipc_eth_drop_name(r), drops[r]);
-	for (r = 0; r < ETH_DROP_MAX; r++)
-		if (tdrops[r] != 0)
-			fprintf(f, " %s %" PRIu64, eth_drop_names[r], tdrops[r]);
-	fprintf(f, " (ARP: in %" PRIu64 ", answered %" PRIu64 ")\n", es->arp_st.rx,
-		es->arp_st.replies_sent);
+	for (r = 1; r < o.nb_drop; r++)
+		if (o.drops[r] != 0)
+			fprintf(f, " %s %" PRIu64, o.drop_names[r], o.drops[r]);
+	fprintf(f, " (ARP: in %" PRIu64 ", answered %" PRIu64 ")\n", o.arp_in, o.arp_replies);
 	fprintf(f, "dipc-server: eth pool %s: %u of %u mbufs free\n", es->rx_pool->name,
-		rte_mempool_avail_count(es->rx_pool), es->rx_pool->size);
+		o.pool_free, o.pool_size);
 }
 
 const struct server_transport_ops dipc_eth_server_ops = {
@@ -1205,5 +1267,6 @@ const struct server_transport_ops dipc_eth_server_ops = {
 	.control = eth_control,
 	.worker_poll = eth_worker_poll,
 	.dump = eth_dump,
+	.publish = eth_publish,
 };
 

@@ -59,6 +59,16 @@ dipc_info_conn_state_name(uint32_t state)
 }
 
 const char *
+dipc_info_transport_name(uint32_t transport)
+{
+	static const char *const names[] = {
+		[DIPC_TRANSPORT_RING] = "ring", [DIPC_TRANSPORT_ETH] = "eth",
+	};
+
+	return transport < RTE_DIM(names) ? names[transport] : "unknown";
+}
+
+const char *
 dipc_info_status_key(unsigned int status)
 {
 	static const char *const keys[] = {
@@ -198,6 +208,7 @@ collect_conn(struct dipc_info *info, const struct dipc_shm *shm,
 	ic->gid = p->gid;
 	ic->worker = p->worker;
 	ic->generation = p->generation;
+	ic->transport = p->transport;
 	ic->window = p->window;
 	ic->depth = p->depth;
 	ic->lent = p->lent;
@@ -330,6 +341,14 @@ dipc_info_collect(struct dipc_info *info)
 		if (__atomic_load_n(&p->state, __ATOMIC_RELAXED) != DIPC_CONN_FREE)
 			collect_conn(info, shm, p, i, now);
 	}
+	/* The eth port's counters: a snapshot (the server may be writing
+	 * them); its names and count made safe to print. */
+	memcpy(&info->eth, &st->eth, sizeof(info->eth));
+	if (info->eth.nb_drop > DIPC_STATS_NB_ETH_DROP)
+		info->eth.nb_drop = DIPC_STATS_NB_ETH_DROP;
+	info->eth.driver[sizeof(info->eth.driver) - 1] = '\0';
+	for (r = 0; r < DIPC_STATS_NB_ETH_DROP; r++)
+		info->eth.drop_names[r][DIPC_STATS_DROP_NAME_LEN - 1] = '\0';
 	collect_pools(info);
 	rte_memzone_walk(count_memzone, &info->nb_memzones);
 	return 0;

@@ -41,8 +41,9 @@ struct dipc_info_conn {
 	uint32_t gid;          /**< its gid (the kernel's word) */
 	uint32_t worker;       /**< owning worker index */
 	uint32_t generation;   /**< admissions on this slot */
+	uint32_t transport;    /**< enum dipc_transport (dipc_info_transport_name()) */
 	uint32_t window;       /**< granted mbufs in flight */
-	uint32_t depth;        /**< granted ring depth */
+	uint32_t depth;        /**< granted ring depth (0 over eth) */
 	uint32_t req_queued;   /**< requests waiting in the request ring */
 	uint32_t rsp_queued;   /**< responses waiting in the response ring */
 	uint32_t alloc_queued; /**< lent mbufs the client has not taken yet */
@@ -123,6 +124,9 @@ struct dipc_info {
 	uint32_t nb_pools;
 	struct dipc_info_pool pools[DIPC_INFO_MAX_POOLS];
 	uint32_t nb_memzones;             /**< memzones in the process's view (all of EAL's) */
+	/** The eth transport's port and counters (eth.active 0: none); the
+	 *  names NUL-terminated and nb_drop within bounds once collected. */
+	struct dipc_shm_eth_stats eth;
 };
 
 /**
@@ -147,6 +151,9 @@ const char *dipc_info_state_name(uint32_t state);
 
 /** "free", "active", "closing", "revoked", "unknown". */
 const char *dipc_info_conn_state_name(uint32_t state);
+
+/** "ring", "eth" or "unknown" (enum dipc_transport). */
+const char *dipc_info_transport_name(uint32_t transport);
 
 /** A short key for an enum dipc_status ("bad_magic", ...), or NULL if unnamed. */
 const char *dipc_info_status_key(unsigned int status);

@@ -1101,9 +1101,10 @@ publish_stats(struct dipc_server *s, int force)
 		p->gid = ss->client_gid;
 		p->worker = ss->worker;
 		p->generation = ss->generation;
+		p->transport = ss->transport;
 		d = slot_depths(s, i);
 		p->window = d.window;
-		p->depth = ss->conn != NULL ? s->ring_capacity : 0;
+		p->depth = ss->transport == DIPC_TRANSPORT_RING ? s->ring_capacity : 0;
 		p->lent = d.lent;
 		/* Relaxed loads: the owning worker writes them meanwhile. */
 		p->rx_msgs = __atomic_load_n(&ss->cnt.rx_msgs, __ATOMIC_RELAXED);
@@ -1126,6 +1127,9 @@ publish_stats(struct dipc_server *s, int force)
 	s->stats->closed.invalid_msgs = s->closed.invalid_msgs;
 	s->stats->closed.rsp_full = s->closed.rsp_full;
 	s->stats->closed.given_back = s->closed.given_back;
+	for (i = 0; i < DIPC_TRANSPORT_MAX; i++)
+		if (server_transports[i]->publish != NULL)
+			server_transports[i]->publish(s, s->stats);
 }
 
 /* The heartbeat: clients that see none for two periods report the server

@@ -28,6 +28,7 @@
 #include "dipc_shm.h"
 
 struct dipc_server;
+struct dipc_shm_stats;
 struct server_worker;
 struct server_slot;
 struct server_chain;
@@ -117,6 +118,9 @@ struct server_transport_ops {
 	/* Optional. The transport's lines of the report (dipc_server_dump(),
 	 * SIGUSR1), on the control lcore while the workers run: snapshots. */
 	void (*dump)(FILE *f, const struct dipc_server *s);
+	/* Optional. The control lcore, when it publishes the counters
+	 * (dipc_shm_stats.h) for dipc-info and telemetry: the transport's. */
+	void (*publish)(const struct dipc_server *s, struct dipc_shm_stats *st);
 };
 
 /* The transports built into the server, by index (DIPC_TRANSPORT_*). */

@@ -6,6 +6,7 @@
  *   /dipc/connections[,SLOT] open connections, one array per field (the
  *                            first TEL_MAX_CONNS); with SLOT, that one
  *   /dipc/pools              the mbuf pools (size classes)
+ *   /dipc/eth                the eth transport's port and counters
  * They run on EAL's telemetry thread and print what dipc_info_collect()
  * reads from shared memory, so they show what dipc-info shows. Every error
  * is answered as {"error": "..."} (as /dipc/capture's are), never with a
@@ -189,6 +190,7 @@ conn_dict(struct rte_tel_data *d, const struct dipc_info_conn *c)
 {
 	rte_tel_data_add_dict_int(d, "slot", (int)c->slot);
 	rte_tel_data_add_dict_string(d, "state", dipc_info_conn_state_name(c->state));
+	rte_tel_data_add_dict_string(d, "transport", dipc_info_transport_name(c->transport));
 	rte_tel_data_add_dict_int(d, "pid", c->pid);
 	add_u64(d, "uid", c->uid);
 	add_u64(d, "gid", c->gid);
@@ -220,7 +222,7 @@ static int
 tel_connections(const char *cmd, const char *params, struct rte_tel_data *d)
 {
 	const size_t sz = sizeof(struct dipc_info_conn);
-	struct rte_tel_data *pid, *state, *age;
+	struct rte_tel_data *pid, *state, *age, *via;
 	struct dipc_info info;
 	unsigned long slot = 0;
 	unsigned int i, n;
@@ -270,25 +272,30 @@ tel_connections(const char *cmd, const char *params, struct rte_tel_data *d)
 	pid = rte_tel_data_alloc();
 	state = rte_tel_data_alloc();
 	age = rte_tel_data_alloc();
-	if (pid != NULL && state != NULL && age != NULL) {
+	via = rte_tel_data_alloc();
+	if (pid != NULL && state != NULL && age != NULL && via != NULL) {
 		rte_tel_data_start_array(pid, RTE_TEL_INT_VAL);
 		rte_tel_data_start_array(state, RTE_TEL_STRING_VAL);
 		rte_tel_data_start_array(age, RTE_TEL_INT_VAL);
+		rte_tel_data_start_array(via, RTE_TEL_STRING_VAL);
 		for (i = 0; i < n; i++) {
 			const struct dipc_info_conn *c = &info.conns[i];
 
 			rte_tel_data_add_array_int(pid, c->pid);
 			rte_tel_data_add_array_string(state, dipc_info_conn_state_name(c->state));
+			rte_tel_data_add_array_string(via, dipc_info_transport_name(c->transport));
 			rte_tel_data_add_array_int(age, c->heartbeat_age_ns < 0 ? -1 :
 				(int)RTE_MIN(c->heartbeat_age_ns / 1000000, (int64_t)INT32_MAX));
 		}
 		rte_tel_data_add_dict_container(d, "pid", pid, 0);
 		rte_tel_data_add_dict_container(d, "state", state, 0);
 		rte_tel_data_add_dict_container(d, "heartbeat_age_ms", age, 0);
+		rte_tel_data_add_dict_container(d, "transport", via, 0);
 	} else {
 		rte_tel_data_free(pid);
 		rte_tel_data_free(state);
 		rte_tel_data_free(age);
+		rte_tel_data_free(via);
 	}
 	dipc_info_free(&info);
 	return 0;
@@ -325,6 +332,62 @@ tel_pools(const char *cmd, const char *params, struct rte_tel_data *d)
 	return 0;
 }
 
+/* The eth port: {"active": 0} without one; drops as "drop_<reason>". */
+static int
+tel_eth(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	const struct dipc_shm_eth_stats *e;
+	struct dipc_info info;
+	char key[RTE_TEL_MAX_STRING_LEN], addr[32];
+	const uint8_t *ip;
+	unsigned int r;
+
+	if (tel_collect(cmd, params, 0, &info, d) != 0)
+		return 0;
+	e = &info.eth;
+	rte_tel_data_start_dict(d);
+	add_u64(d, "active", e->active);
+	if (e->active) {
+		ip = (const uint8_t *)&e->ip;
+		add_u64(d, "port", e->port_id);
+		rte_tel_data_add_dict_string(d, "driver", e->driver);
+		snprintf(addr, sizeof(addr), "%02x:%02x:%02x:%02x:%02x:%02x", e->mac[0], e->mac[1],
+			 e->mac[2], e->mac[3], e->mac[4], e->mac[5]);
+		rte_tel_data_add_dict_string(d, "mac", addr);
+		snprintf(addr, sizeof(addr), "%u.%u.%u.%u", ip[0], ip[1], ip[2], ip[3]);
+		rte_tel_data_add_dict_string(d, "ip", addr);
+		add_u64(d, "udp_port", e->udp_port);
+		add_u64(d, "mtu", e->mtu);
+		add_u64(d, "offloads", e->offloads);
+		add_u64(d, "pool_size", e->pool_size);
+		add_u64(d, "pool_free", e->pool_free);
+		add_u64(d, "frames_in", e->frames_in);
+		add_u64(d, "frames_out", e->frames_out);
+		add_u64(d, "msgs_in", e->msgs_in);
+		add_u64(d, "msgs_reassembled", e->msgs_reassembled);
+		add_u64(d, "partials_expired", e->partials_expired);
+		add_u64(d, "hellos", e->hellos);
+		add_u64(d, "challenges", e->challenges);
+		add_u64(d, "proofs", e->proofs);
+		add_u64(d, "admitted", e->admitted);
+		add_u64(d, "refused", e->refused);
+		add_u64(d, "pings_in", e->pings_in);
+		add_u64(d, "pongs_out", e->pongs_out);
+		add_u64(d, "closes_in", e->closes_in);
+		add_u64(d, "silent", e->silent);
+		add_u64(d, "bad_control", e->bad_control);
+		add_u64(d, "control_not_sent", e->ctl_tx_dropped);
+		add_u64(d, "arp_in", e->arp_in);
+		add_u64(d, "arp_replies", e->arp_replies);
+		for (r = 1; r < e->nb_drop; r++) {
+			snprintf(key, sizeof(key), "drop_%s", e->drop_names[r]);
+			add_u64(d, key, e->drops[r]);
+		}
+	}
+	dipc_info_free(&info);
+	return 0;
+}
+
 void
 dipc_telemetry_register(void)
 {
@@ -344,4 +407,6 @@ dipc_telemetry_register(void)
 		"Parameters: [int slot]");
 	rte_telemetry_register_cmd("/dipc/pools", tel_pools,
 		"dipc mbuf pools: name, size, avail, in_use, data_room. No parameters");
+	rte_telemetry_register_cmd("/dipc/eth", tel_eth,
+		"dipc eth transport: the port and its counters, drops by reason. No parameters");
 }

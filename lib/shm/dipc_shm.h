@@ -74,8 +74,10 @@ extern "C" {
  * 5: admission over the socket (no client-written admission fields), the
  * counters the server publishes in DIPC_STATS_MZ_NAME only; 6: the queue
  * depths in dipc_shm_conn_stats, published by the server; 7: the
- * connection's transport (dipc_shm_conn.transport). */
-#define DIPC_SHM_ABI_VERSION 7
+ * connection's transport (dipc_shm_conn.transport); 8: the eth port's
+ * counters (dipc_shm_stats.eth) and each connection's transport in
+ * dipc_shm_conn_stats. */
+#define DIPC_SHM_ABI_VERSION 8
 
 /** Transports a connection can use, as dipc_shm_conn.transport holds
  * them: an index, never a function pointer (each process has its own

@@ -30,6 +30,46 @@ extern "C" {
 /** A chain that failed a check: its body dropped whole, its head answered. */
 #define DIPC_STATS_DROP_BAD_CHAIN 2
 
+/** Room for the eth transport's drop reasons in dipc_shm_eth_stats. */
+#define DIPC_STATS_NB_ETH_DROP 48
+/** Room for a drop reason's name, NUL included. */
+#define DIPC_STATS_DROP_NAME_LEN 16
+
+/**
+ * The eth transport's port and counters (all zero without a port),
+ * published by the control lcore from the server's own memory: the frame
+ * layer's and the transport's counters summed over the workers. The drop
+ * reasons come with their names, so that a reader needs no eth code.
+ */
+struct dipc_shm_eth_stats {
+	uint32_t active;        /**< 1: the server has an eth port */
+	uint16_t port_id;       /**< its ethdev port */
+	uint16_t mtu;           /**< IP MTU */
+	uint8_t mac[6];         /**< its MAC address */
+	uint16_t udp_port;      /**< UDP port of dipc frames (host order) */
+	uint32_t ip;            /**< its IPv4 address (network order) */
+	uint32_t offloads;      /**< DIPC_ETH_PORT_OFL_* in use */
+	char driver[32];        /**< the port's driver */
+	uint64_t frames_in;     /**< frames received */
+	uint64_t frames_out;    /**< frames sent (answers and control frames) */
+	uint64_t msgs_in;       /**< whole messages received */
+	uint64_t msgs_reassembled; /**< ... of which made of several frames */
+	uint64_t partials_expired; /**< partial messages whose rest never came */
+	uint64_t hellos, challenges, proofs; /**< admission frames */
+	uint64_t admitted, refused;          /**< admissions over the wire */
+	uint64_t pings_in, pongs_out, closes_in; /**< heartbeats and closes from peers */
+	uint64_t silent;        /**< connections closed: their peer went silent */
+	uint64_t bad_control;   /**< control frames malformed or out of place */
+	uint64_t ctl_tx_dropped; /**< control frames that could not be sent */
+	uint64_t arp_in, arp_replies; /**< ARP frames received, requests answered */
+	uint32_t pool_size;     /**< mbufs of the port's own pool */
+	uint32_t pool_free;     /**< ... in it now */
+	uint32_t nb_drop;       /**< entries of drops[] and drop_names[] in use */
+	uint32_t reserved;
+	uint64_t drops[DIPC_STATS_NB_ETH_DROP]; /**< frames dropped, by reason */
+	char drop_names[DIPC_STATS_NB_ETH_DROP][DIPC_STATS_DROP_NAME_LEN]; /**< their names */
+} __rte_cache_aligned;
+
 /**
  * One worker's counters, written only by that worker (plain increments on
  * lines no other lcore writes), read by anyone: dipc-info, telemetry.
@@ -71,7 +111,7 @@ struct dipc_shm_conn_stats {
 	uint32_t rsp_queued;   /**< see req_queued */
 	uint32_t alloc_queued; /**< see req_queued */
 	uint32_t free_queued;  /**< see req_queued */
-	uint32_t reserved;
+	uint32_t transport;    /**< enum dipc_transport of the connection */
 	uint64_t rx_msgs;      /**< requests dequeued */
 	uint64_t tx_msgs;      /**< responses enqueued */
 	uint64_t invalid_msgs; /**< requests answered with an error or not touched */
@@ -128,6 +168,9 @@ struct dipc_shm_stats {
 		uint64_t rsp_full;
 		uint64_t given_back;
 	} closed __rte_cache_aligned;
+
+	/** The eth transport's port, if any. */
+	struct dipc_shm_eth_stats eth;
 
 	struct dipc_shm_worker_stats workers[] __rte_cache_aligned; /**< nb_workers */
 	/* Then, cache-aligned, max_conns struct dipc_shm_conn_stats:
