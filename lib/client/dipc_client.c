@@ -565,12 +565,19 @@ dipc_client_connect_opts(const struct dipc_client_opts *opts)
 		goto fail;
 	}
 	/* Too many clients admitting at once: the server says EAGAIN; try
-	 * again until our deadline. */
+	 * again until our deadline. The same when the server gave up on a
+	 * handshake we were too slow to finish (its ETIMEDOUT, or its socket
+	 * closed while we wrote): a loaded machine can keep a client off its
+	 * CPU past the server's limit, and a server that runs on will admit
+	 * the next try. */
 	for (;;) {
 		int late = ms_left(deadline, hz) == 0;
 
 		ret = admit(shm, o, have_token == 0 ? &token : NULL, deadline, hz, &c->sock, &res);
-		if (ret != -EAGAIN)
+		if (ret != -EAGAIN &&
+		    !((ret == -ETIMEDOUT || ret == -ECONNRESET) && !late &&
+		      ms_left(deadline, hz) != 0 && check_shm(shm, shm->server_pid) == 0 &&
+		      dipc_shm_load_state(&shm->state) == DIPC_SERVER_RUNNING))
 			break;
 		if (late) {
 			ret = -ETIMEDOUT;
