@@ -13,7 +13,8 @@
  *
  *   dipc_eth_client [EAL args] -- --port NAME --ip A --server-ip B --token FILE
  *       [--udp-port P] [--src-port S] [--mtu M] [--calls N] [--oneway N]
- *       [--max-body B] [--seed S] [--no-close] [--hold] [--hello-only] [--garbage]
+ *       [--min-body B] [--max-body B] [--seed S] [--no-close] [--hold] [--hello-only]
+ *       [--garbage]
  *
  * --garbage: after the admission, one malformed frame of each kind
  * send_garbage() lists (the server counts and drops them), then the calls.
@@ -465,14 +466,14 @@ usage(void)
 {
 	fprintf(stderr, "usage: dipc_eth_client [EAL] -- --port NAME --ip A --server-ip B --token "
 			"FILE [--udp-port P] [--src-port S] [--mtu M] [--calls N] [--oneway N] "
-			"[--max-body B] [--seed S] [--no-close] [--hold] [--hello-only] [--garbage]\n");
+			"[--min-body B] [--max-body B] [--seed S] [--no-close] [--hold] [--hello-only] [--garbage]\n");
 }
 
 int
 main(int argc, char **argv)
 {
 	const char *port_name = NULL, *ip = NULL, *server_ip = NULL, *token = NULL;
-	unsigned int calls = 100, oneway = 0, max_body = 4000, mtu = 1500, udp = 7117;
+	unsigned int calls = 100, oneway = 0, max_body = 4000, min_body = 0, mtu = 1500, udp = 7117;
 	unsigned int src_port = 40000, i;
 	int no_close = 0, hold = 0, hello_only = 0, garbage = 0, ret;
 	uint64_t seed = 1;
@@ -509,13 +510,14 @@ main(int argc, char **argv)
 		else if (strcmp(a, "--calls") == 0) calls = number(v, UINT32_MAX);
 		else if (strcmp(a, "--oneway") == 0) oneway = number(v, UINT32_MAX);
 		else if (strcmp(a, "--max-body") == 0) max_body = number(v, UINT32_MAX);
+		else if (strcmp(a, "--min-body") == 0) min_body = number(v, UINT32_MAX);
 		else if (strcmp(a, "--seed") == 0) seed = strtoull(v, NULL, 0);
 		else { usage(); return 2; }
 	}
 	if (port_name == NULL || ip == NULL || server_ip == NULL || token == NULL ||
 	    udp == 0 || udp > 65535 || src_port == 0 || src_port > 65535 ||
 	    mtu > DIPC_ETH_MTU_MAX || calls == UINT32_MAX || oneway == UINT32_MAX ||
-	    max_body == UINT32_MAX) {
+	    max_body == UINT32_MAX || min_body > max_body) {
 		usage();
 		return 2;
 	}
@@ -599,7 +601,7 @@ main(int argc, char **argv)
 		SAY("garbage sent %u", send_garbage(&c));
 
 	for (i = 0; i < calls; i++) {
-		uint32_t len = max_body == 0 ? 0 : (uint32_t)(rte_rand() % (max_body + 1));
+		uint32_t len = min_body + (uint32_t)(rte_rand() % (max_body - min_body + 1));
 		struct rte_mbuf *m = make_request(&c, DIPC_METHOD_ECHO, 0, i, len), *ans = NULL;
 		struct dipc_eth_frame_info fi;
 		uint8_t buf[DIPC_ETH_CTRL_MAX_LEN];

@@ -8,7 +8,8 @@
  * over the wire with the token.
  *
  * Shows: echo calls byte for byte with bodies up to 20,000 bytes (several
- * frames, chains on both sides) and one-way messages, then a clean close,
+ * frames, chains on both sides) and with the largest message (64 frames),
+ * one-way messages, then a clean close,
  * the server idle with every pool whole; a client with the wrong token
  * refused (EACCES, counted) and nothing opened; a client killed with -9
  * found silent within four heartbeat periods and its connection closed as
@@ -265,6 +266,36 @@ test_malformed_frames(void **state)
 						     "16383 mbufs free"));
 }
 
+/* The largest message over eth at MTU 1500 (64 frames: 91,776 bytes with
+ * its header), a chain of 45 mbufs on the client's side, both ways. */
+static void
+test_largest_message(void **state)
+{
+	struct harness *h = *state;
+	char token[512];
+	const char *args[] = { "--calls", "20", "--min-body", "91752", "--max-body", "91752",
+			       NULL };
+	struct harness_state s;
+	unsigned long one = 1;
+	int c;
+
+	write_token(h, "token", "eth transport test secret", token, sizeof(token));
+	start_eth_server(h, token, NULL);
+	c = start_eth_client(h, token, args);
+	harness_expect_client(h, c, 0, 180000);
+	assert_true(harness_log_contains(&h->clients[c], "eth-client: 20 calls ok"));
+	if (!harness_wait_state(h, &s, closed_at_least, &one, HARNESS_STATE_MS)) {
+		harness_print_state(&s);
+		fail_msg("the server did not close the eth connection");
+	}
+	assert_int_equal(s.rx, 20);
+	assert_int_equal(s.tx, 20);
+	/* 64 frames each way per call. */
+	assert_int_equal(harness_telemetry_num(h, "/dipc/eth", "msgs_reassembled"), 20);
+	assert_true(harness_telemetry_num(h, "/dipc/eth", "frames_in") >= 20L * 64);
+	harness_expect_idle_stop(h, NULL);
+}
+
 static void
 test_wrong_token_refused(void **state)
 {
@@ -495,6 +526,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		HARNESS_TEST(test_echo_and_oneway),
 		HARNESS_TEST(test_malformed_frames),
+		HARNESS_TEST(test_largest_message),
 		HARNESS_TEST(test_wrong_token_refused),
 		HARNESS_TEST(test_killed_peer_reclaimed),
 		HARNESS_TEST(test_server_stop_closes_peer),
