@@ -322,6 +322,12 @@ dipc_server_worker_main(void *arg)
 	const uint32_t idle_spins = s->cfg.idle_spins;
 	const unsigned int sleep_us = s->cfg.idle_sleep_us;
 	struct dipc_shm_worker_stats *const st = &w->st;
+	/* The published line of this worker's counters: the control lcore
+	 * copies them all there every millisecond, but the poll count is also
+	 * stored here by the worker itself, so that a client can see the
+	 * worker serve while the control lcore is kept off its CPU (its
+	 * heartbeat late: dipc_client_check()). */
+	uint64_t *const pub_polls = &s->stats->workers[w->index].polls;
 	uint32_t idle = 0, i, nb_slots;
 	struct dipc_capture *cap;
 	unsigned int work;
@@ -355,7 +361,9 @@ dipc_server_worker_main(void *arg)
 		/* Between passes this worker holds no slot: a slot removed from
 		 * the list before this point is no longer touched. */
 		rte_rcu_qsbr_quiescent(s->qsbr, w->index);
-		st->polls++;
+		/* Every 64 passes: a store to a line only this worker writes. */
+		if ((++st->polls & 63) == 0)
+			__atomic_store_n(pub_polls, st->polls, __ATOMIC_RELAXED);
 		if (work != 0) {
 #ifdef DIPC_WORKER_CYCLES
 			w->cyc.busy += rte_rdtsc() - pass_start;
