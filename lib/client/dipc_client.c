@@ -20,6 +20,7 @@
 #include <rte_mempool.h>
 
 #include "dipc_client.h"
+#include "dipc_client_ops.h"
 #include "dipc_eal.h"
 #include "dipc_ring_transport.h"
 #include "dipc_shm_admit.h"
@@ -157,6 +158,47 @@ dipc_client_eal_init(int argc, char **argv)
 	}
 	/* As rte_eal_init(): argv + ret is where "--" stood, so the caller's
 	 * argv[ret + 1] is its first own argument. */
+	n = dipc_eal_argc(argc, argv);
+	return n < argc ? n : argc - 1;
+}
+
+int
+dipc_client_eal_init_remote(int argc, char **argv)
+{
+	char lcores[96], *args[DIPC_EAL_MAX_ARGS + 1];
+	static char lcores_arg[128];
+	cpu_set_t cpus;
+	int n, ret, cpu, len;
+	struct dipc_eal_default defs[] = {
+		{ "--proc-type=primary", { "--proc-type", NULL } },
+		/* No files shared with anyone: --in-memory, or --no-shconf where
+		 * it cannot be (--no-huge is legacy memory, which it refuses). */
+		{ "--in-memory", { "--in-memory", "--file-prefix", "--no-shconf", "--no-huge" } },
+		{ "--no-shconf", { "--no-shconf", "--in-memory", "--file-prefix", NULL } },
+		{ "--no-telemetry", { "--no-telemetry", "--telemetry", NULL } },
+		{ "--log-level=lib.eal:error", { "--log-level", NULL } },
+		{ lcores_arg, { "-l", "--lcores", "-c", NULL } },
+	};
+
+	/* One lcore, on the CPUs this process may run on (taskset works). */
+	if (sched_getaffinity(0, sizeof(cpus), &cpus) != 0)
+		return -errno;
+	len = 0;
+	for (cpu = 0; cpu < CPU_SETSIZE && len < (int)sizeof(lcores) - 8; cpu++)
+		if (CPU_ISSET(cpu, &cpus))
+			len += snprintf(lcores + len, sizeof(lcores) - len, "%s%d",
+					len ? "," : "", cpu);
+	snprintf(lcores_arg, sizeof(lcores_arg), "--lcores=0@(%s)", lcores);
+
+	n = dipc_eal_args_merge(argc, argv, defs, RTE_DIM(defs), args);
+	if (n < 0)
+		return n;
+	ret = rte_eal_init(n, args);
+	if (ret < 0) {
+		ret = rte_errno != 0 ? -rte_errno : -EINVAL;
+		CLIENT_LOG(DEBUG, "cannot start DPDK for a remote client: %s", rte_strerror(-ret));
+		return ret;
+	}
 	n = dipc_eal_argc(argc, argv);
 	return n < argc ? n : argc - 1;
 }
@@ -488,6 +530,13 @@ dipc_client_connect_opts(const struct dipc_client_opts *opts)
 		ret = -EINVAL;
 		goto fail;
 	}
+	if (o->transport == DIPC_CLIENT_TRANSPORT_ETH)
+		return dipc_eth_client_connect(o);
+	if (o->transport != DIPC_CLIENT_TRANSPORT_RING) {
+		CLIENT_LOG(DEBUG, "unknown transport %u", o->transport);
+		ret = -EINVAL;
+		goto fail;
+	}
 	shm = dipc_shm_lookup();
 	if (shm == NULL) {
 		/* EAL attached, so a primary runs, but it is not a dipc server
@@ -636,6 +685,8 @@ dipc_client_close(struct dipc_client *c)
 {
 	if (c == NULL)
 		return -EINVAL;
+	if (c->core.ops != NULL)
+		return c->core.ops->close(c);
 	take_back_strays(c);
 	/* Every mbuf the server lent us, in the stash, in the rings or still
 	 * in the caller's hands, goes back to the pool when the server takes
@@ -890,15 +941,32 @@ msg_alloc(struct dipc_client *c, uint8_t flags, uint16_t method, uint32_t body_l
 	return m;
 }
 
+/* An allocation on another transport: one segment (@single: ENOSPC past
+ * its max_body, as msg_alloc()) or any layout. */
+static struct rte_mbuf *
+ops_alloc(struct dipc_client *c, uint16_t method, uint32_t body_len, unsigned int flags,
+	  int single, unsigned int wait_ms)
+{
+	if (single && body_len > c->core.ops->limit(c, DIPC_CLIENT_LIMIT_MAX_BODY, 0)) {
+		rte_errno = ENOSPC;
+		return NULL;
+	}
+	return c->core.ops->msg_alloc(c, method, body_len, flags, wait_ms);
+}
+
 struct rte_mbuf *
 dipc_client_msg_alloc(struct dipc_client *c, uint16_t method, uint32_t body_len)
 {
+	if (unlikely(c->core.ops != NULL))
+		return ops_alloc(c, method, body_len, 0, 1, 0);
 	return msg_alloc(c, DIPC_MSG_F_REQUEST, method, body_len);
 }
 
 struct rte_mbuf *
 dipc_client_msg_alloc_oneway(struct dipc_client *c, uint16_t method, uint32_t body_len)
 {
+	if (unlikely(c->core.ops != NULL))
+		return ops_alloc(c, method, body_len, DIPC_MSG_F_ONEWAY, 1, 0);
 	return msg_alloc(c, DIPC_MSG_F_REQUEST | DIPC_MSG_F_ONEWAY, method, body_len);
 }
 
@@ -997,6 +1065,8 @@ dipc_client_msg_alloc_chain(struct dipc_client *c, uint16_t method, uint32_t bod
 	uint64_t total = (uint64_t)DIPC_MSG_HDR_LEN + body_len, left;
 	unsigned int need[DIPC_MAX_CLASSES], last, nb_full;
 
+	if (unlikely(c->core.ops != NULL))
+		return ops_alloc(c, method, body_len, flags, 0, 0);
 	if ((flags & ~DIPC_MSG_F_ONEWAY) != 0) {
 		rte_errno = EINVAL;
 		return NULL;
@@ -1027,6 +1097,8 @@ dipc_client_msg_alloc_wait(struct dipc_client *c, uint16_t method, uint32_t body
 	uint64_t start, deadline;
 	int ret;
 
+	if (unlikely(c->core.ops != NULL))
+		return ops_alloc(c, method, body_len, flags, 0, timeout_ms);
 	if ((flags & ~DIPC_MSG_F_ONEWAY) != 0) {
 		rte_errno = EINVAL;
 		return NULL;
@@ -1075,6 +1147,8 @@ dipc_client_msg_alloc_bulk(struct dipc_client *c, struct rte_mbuf **m, unsigned 
 	uint8_t hdr_flags = DIPC_MSG_F_REQUEST | (uint8_t)flags;
 	unsigned int i;
 
+	if (unlikely(c->core.ops != NULL))
+		return c->core.ops->msg_alloc_bulk(c, m, n, method, body_len, flags);
 	if ((flags & ~DIPC_MSG_F_ONEWAY) != 0)
 		return -EINVAL;
 	if (unlikely(body_len > c->max_body0)) {
@@ -1106,6 +1180,10 @@ dipc_client_msg_free(struct dipc_client *c, struct rte_mbuf *m)
 {
 	struct rte_mbuf *next;
 
+	if (unlikely(c->core.ops != NULL)) {
+		c->core.ops->msg_free(c, m);
+		return;
+	}
 	if (m != NULL && m->nb_segs > 1 && c->core.chains_out != 0)
 		c->core.chains_out--;
 	while (m != NULL) {
@@ -1135,7 +1213,7 @@ dipc_client_msg_free_bulk(struct dipc_client *c, struct rte_mbuf **m, unsigned i
 
 		/* The common case, one segment of our pool, is a push on the
 		 * stash; anything else takes the general path. */
-		if (likely(f->next == NULL && f->pool == c->pool &&
+		if (likely(f->next == NULL && c->core.ops == NULL && f->pool == c->pool &&
 			   rte_mbuf_refcnt_read(f) == 1 && c->nb_stash < c->stash_cap))
 			c->stash[c->nb_stash++] = f;
 		else
@@ -1146,38 +1224,51 @@ dipc_client_msg_free_bulk(struct dipc_client *c, struct rte_mbuf **m, unsigned i
 uint32_t
 dipc_client_window(const struct dipc_client *c)
 {
+	if (c->core.ops != NULL)
+		return c->core.ops->limit(c, DIPC_CLIENT_LIMIT_WINDOW, 0);
 	return c->conn->window;
 }
 
 uint32_t
 dipc_client_depth(const struct dipc_client *c)
 {
+	if (c->core.ops != NULL)
+		return c->core.ops->limit(c, DIPC_CLIENT_LIMIT_DEPTH, 0);
 	return c->conn->depth;
 }
 
 uint32_t
 dipc_client_max_body(const struct dipc_client *c)
 {
+	if (c->core.ops != NULL)
+		return c->core.ops->limit(c, DIPC_CLIENT_LIMIT_MAX_BODY, 0);
 	return c->seg_room[c->nb_classes - 1] - DIPC_MSG_HDR_LEN;
 }
 
 uint32_t
 dipc_client_max_chain_body(const struct dipc_client *c)
 {
-	uint32_t segs = RTE_MIN((uint32_t)DIPC_MSG_MAX_SEGS, c->conn->window);
+	uint32_t segs;
 
+	if (c->core.ops != NULL)
+		return c->core.ops->limit(c, DIPC_CLIENT_LIMIT_MAX_CHAIN_BODY, 0);
+	segs = RTE_MIN((uint32_t)DIPC_MSG_MAX_SEGS, c->conn->window);
 	return segs * c->seg_room[c->nb_classes - 1] - DIPC_MSG_HDR_LEN;
 }
 
 unsigned int
 dipc_client_nb_classes(const struct dipc_client *c)
 {
+	if (c->core.ops != NULL)
+		return c->core.ops->limit(c, DIPC_CLIENT_LIMIT_NB_CLASSES, 0);
 	return c->nb_classes;
 }
 
 uint32_t
 dipc_client_class_max_body(const struct dipc_client *c, unsigned int cls)
 {
+	if (c->core.ops != NULL)
+		return c->core.ops->limit(c, DIPC_CLIENT_LIMIT_CLASS_MAX_BODY, cls);
 	return cls < c->nb_classes ? c->seg_room[cls] - DIPC_MSG_HDR_LEN : 0;
 }
 
@@ -1187,6 +1278,8 @@ __dipc_client_send_chains(struct dipc_client *c, struct rte_mbuf **m, uint16_t n
 	uint32_t segs = 0, chains = 0;
 	uint16_t sent, i;
 
+	if (c->core.ops != NULL)
+		return c->core.ops->send_burst(c, m, n);
 	/* Segments, read before the enqueue: after it they are the server's. */
 	for (i = 0; i < n; i++) {
 		segs += m[i]->nb_segs;
@@ -1205,12 +1298,21 @@ __dipc_client_send_chains(struct dipc_client *c, struct rte_mbuf **m, uint16_t n
 	return sent;
 }
 
+uint16_t
+__dipc_client_recv_ops(struct dipc_client *c, struct rte_mbuf **m, uint16_t n)
+{
+	return c->core.ops->recv_burst(c, m, n);
+}
+
 int
 dipc_client_check(struct dipc_client *c)
 {
-	uint32_t state = dipc_shm_load_state(&c->shm->state);
+	uint32_t state;
 	uint64_t now, now_ns, beat, limit_ns;
 
+	if (c->core.ops != NULL)
+		return c->core.ops->check(c);
+	state = dipc_shm_load_state(&c->shm->state);
 	take_back_strays(c);
 	if (state == DIPC_SERVER_STOPPING || state == DIPC_SERVER_STOPPED)
 		return -ESHUTDOWN;
@@ -1238,7 +1340,7 @@ int
 dipc_client_call(struct dipc_client *c, struct rte_mbuf *req, struct rte_mbuf **rsp,
 		 unsigned int timeout_ms)
 {
-	uint64_t start, deadline;
+	uint64_t start, deadline, hz;
 	struct rte_mbuf *m;
 	uint32_t stream_id;
 	int ret;
@@ -1250,8 +1352,9 @@ dipc_client_call(struct dipc_client *c, struct rte_mbuf *req, struct rte_mbuf **
 	}
 	*rsp = NULL;
 	stream_id = dipc_msg_hdr(req)->stream_id;
+	hz = rte_get_tsc_hz(); /* any transport: not c's */
 	start = rte_rdtsc();
-	deadline = start + c->tsc_hz / 1000 * timeout_ms;
+	deadline = start + hz / 1000 * timeout_ms;
 
 	for (;;) {
 		/* The clock before the try: past the deadline there is one
@@ -1268,7 +1371,7 @@ dipc_client_call(struct dipc_client *c, struct rte_mbuf *req, struct rte_mbuf **
 			dipc_client_msg_free(c, req);
 			return ret;
 		}
-		wait_a_little(start, c->tsc_hz);
+		wait_a_little(start, hz);
 	}
 	for (;;) {
 		int late = rte_rdtsc() > deadline;
@@ -1291,19 +1394,23 @@ dipc_client_call(struct dipc_client *c, struct rte_mbuf *req, struct rte_mbuf **
 			ret = -ETIMEDOUT;
 		if (ret != 0)
 			return ret;
-		wait_a_little(start, c->tsc_hz);
+		wait_a_little(start, hz);
 	}
 }
 
 uint32_t
 dipc_client_msg_stream_id(const struct dipc_client *c)
 {
+	if (c->core.ops != NULL)
+		return c->core.ops->limit(c, DIPC_CLIENT_LIMIT_STREAM_ID, 0);
 	return c->next_stream_id;
 }
 
 unsigned int
 dipc_client_slot(const struct dipc_client *c)
 {
+	if (c->core.ops != NULL)
+		return c->core.ops->limit(c, DIPC_CLIENT_LIMIT_SLOT, 0);
 	return c->slot;
 }
 
@@ -1337,6 +1444,14 @@ dipc_client_strerror(int err)
 		return "timed out waiting for the dipc server";
 	case EPROTO:
 		return "the shared memory or a message is not what this dipc version expects";
+	case ENODEV:
+		return "eth: no such port, or it would not start (give EAL the device: -a or "
+		       "--vdev; the log says why)";
+	case ENETDOWN:
+		return "eth: the port's link did not come up";
+	case EHOSTUNREACH:
+		return "eth: the server's address does not answer ARP (wrong peer address, "
+		       "or not on this link)";
 	default:
 		return strerror(err < 0 ? -err : err);
 	}

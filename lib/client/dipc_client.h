@@ -98,6 +98,30 @@ struct dipc_client;
  */
 int dipc_client_eal_init(int argc, char **argv);
 
+/**
+ * Initialise DPDK's EAL for a remote client: a process on another host
+ * than the server, its own DPDK primary, that reaches the server through
+ * an ethdev port (connect with DIPC_CLIENT_TRANSPORT_ETH).
+ *
+ * The defaults are: --proc-type=primary, --in-memory (no files shared
+ * with any other process; --no-shconf with --no-huge), --no-telemetry, a quiet EAL log, and lcore 0
+ * mapped to the CPUs the process may already run on. Any of these given
+ * in @p argv replaces the default. Name the port as EAL does: a PCI
+ * device (-a), or a vdev (--vdev=net_memif0,role=client, for instance);
+ * --no-huge runs without hugepages (a vdev such as net_memif or
+ * net_af_packet needs none).
+ *
+ * @return
+ *   As dipc_client_eal_init(), without ECONNREFUSED (no local server is
+ *   needed).
+ */
+int dipc_client_eal_init_remote(int argc, char **argv);
+
+/** The shared-memory ring transport: a server on this host (the default). */
+#define DIPC_CLIENT_TRANSPORT_RING 0
+/** The eth transport: a server on another host, through an ethdev port. */
+#define DIPC_CLIENT_TRANSPORT_ETH 1
+
 /** What a client asks for when it connects; zero fields take the defaults. */
 struct dipc_client_opts {
 	/** How long to wait for admission, in ms; 0 = 1000. */
@@ -115,6 +139,37 @@ struct dipc_client_opts {
 	 * one; NULL = the DIPC_TOKEN_FILE environment variable, if set.
 	 */
 	const char *token_file;
+	/** DIPC_CLIENT_TRANSPORT_RING (0) or DIPC_CLIENT_TRANSPORT_ETH. */
+	uint32_t transport;
+	/**
+	 * eth: the server's address, "A.B.C.D" or "A.B.C.D:PORT" (UDP port,
+	 * default 7117). Required for eth; ignored by the ring transport.
+	 */
+	const char *peer;
+	/** eth: this host's IPv4 address on the port, "A.B.C.D". Required. */
+	const char *local_ip;
+	/**
+	 * eth: the ethdev port, by name ("net_memif0", a PCI address) or
+	 * number ("0"); NULL: the only port there is.
+	 */
+	const char *port;
+	/** eth: this side's UDP port; 0 = 7118. All eth connections of a
+	 *  process share the first one's. */
+	uint16_t local_udp_port;
+	/** eth: IP MTU of the port, 0 = 1500; the first connection's holds. */
+	uint16_t mtu;
+	/**
+	 * eth: a request not answered after this many ms is sent again (same
+	 * stream id: the server runs it once and answers again); each retry
+	 * waits twice as long, up to a second. 0 = 20 ms.
+	 */
+	uint32_t retry_ms;
+	/**
+	 * eth: a request not answered after this many ms is given up (its
+	 * answer, if it comes later, is dropped); 0 = 10000. dipc_client_call()
+	 * gives up at its own timeout first.
+	 */
+	uint32_t request_timeout_ms;
 };
 
 /**
@@ -371,6 +426,11 @@ uint32_t dipc_client_class_max_body(const struct dipc_client *c, unsigned int cl
 uint16_t __dipc_client_send_chains(struct dipc_client *c, struct rte_mbuf **m, uint16_t n);
 
 /**
+ * @internal Receive on a connection of another transport than the ring.
+ */
+uint16_t __dipc_client_recv_ops(struct dipc_client *c, struct rte_mbuf **m, uint16_t n);
+
+/**
  * Send up to @p n requests.
  *
  * Inline: an SP enqueue on the connection's request ring and two counter
@@ -392,7 +452,8 @@ dipc_client_send_burst(struct dipc_client *c, struct rte_mbuf **m, uint16_t n)
 	struct dipc_client_core *k = (struct dipc_client_core *)c;
 	uint16_t sent;
 
-	if (unlikely(k->chains_out != 0))
+	/* Chains in the caller's hands, or another transport than the ring. */
+	if (unlikely(k->chains_out != 0 || k->ops != NULL))
 		return __dipc_client_send_chains(c, m, n);
 	/* One mbuf each: nothing of the caller's mbufs is read. */
 	sent = (uint16_t)rte_ring_sp_enqueue_burst(k->req, (void **)m, n, NULL);
@@ -424,8 +485,12 @@ static __rte_always_inline uint16_t
 dipc_client_recv_burst(struct dipc_client *c, struct rte_mbuf **m, uint16_t n)
 {
 	struct dipc_client_core *k = (struct dipc_client_core *)c;
-	uint16_t got = (uint16_t)rte_ring_sc_dequeue_burst(k->rsp, (void **)m, n, NULL), i;
 	uint32_t segs = 0, chains = 0;
+	uint16_t got, i;
+
+	if (unlikely(k->ops != NULL))
+		return __dipc_client_recv_ops(c, m, n);
+	got = (uint16_t)rte_ring_sc_dequeue_burst(k->rsp, (void **)m, n, NULL);
 
 	/* The first cache line of each, which the caller reads next anyway. */
 	for (i = 0; i < got; i++) {

@@ -18,6 +18,8 @@
 extern "C" {
 #endif
 
+struct dipc_client_ops;
+
 /**
  * @internal The first member of struct dipc_client: the fast path's state,
  * on one cache line.
@@ -35,6 +37,10 @@ struct dipc_client_core {
 	/** Chains in the caller's hands: while there are none, a send counts
 	 *  one mbuf per message without reading the caller's mbufs. */
 	uint32_t chains_out;
+	/** NULL for the shared-memory ring transport, whose fast path is the
+	 *  inline code of dipc_client.h; another transport's functions
+	 *  (a process-private table, e.g. the eth transport's). */
+	const struct dipc_client_ops *ops;
 };
 
 #ifdef __cplusplus

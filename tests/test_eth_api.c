@@ -1,0 +1,265 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Description: the client library's eth transport end to end: a real
+ * dipc-server with a net_memif port (role server) on real hugepages, and
+ * tests/dipc_eth_lib_client.c, a remote client written against
+ * dipc_client.h alone (dipc_client_eal_init_remote(), connect options
+ * naming the eth transport and the peer), its own DPDK primary in
+ * ordinary memory with the other end of the memif link.
+ *
+ * Shows: two connections of one process, each with echo calls byte for
+ * byte up to 20,000-byte bodies (chains both ways) and the largest
+ * message, windowed rounds (the whole window in one burst, every answer
+ * matched by stream id), one-way messages, the window's and the size
+ * limits' errors, a clean close, and the server's pool whole; connect
+ * errors: options missing (EINVAL), the wrong token (EACCES), no port or
+ * one that cannot start (ENODEV), no host with the server's address
+ * (EHOSTUNREACH); a server that stops
+ * (ESHUTDOWN) or is killed (EHOSTDOWN within four heartbeat periods) is
+ * reported by dipc_client_check().
+ *
+ * Each case starts its own processes, kills only them, and removes their
+ * files, also when it fails. Exits 77 (skip) only when hugepages cannot be
+ * had.
+ */
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "harness.h"
+
+#define SERVER_IP "10.77.0.1"
+#define CLIENT_IP "10.77.0.2"
+
+/* A token file holding @secret, mode 0600, in the test's run directory. */
+static void
+token_file(const struct harness *h, const char *name, const char *secret, char *path,
+	   size_t len)
+{
+	FILE *f;
+
+	snprintf(path, len, "%s/%s", h->dir, name);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f, "%s\n", secret);
+	fclose(f);
+	assert_int_equal(chmod(path, 0600), 0);
+}
+
+/* dipc-server with a memif port (role server) and @extra arguments. */
+static void
+server_start(struct harness *h, const char *token, const char *const *extra)
+{
+	char vdev[256];
+	const char *eal[] = { vdev, NULL };
+	const char *app[32] = { "--idle", "backoff", "--token-file", token, "--eth-port",
+				"net_memif0", "--eth-ip", SERVER_IP };
+	int n = 8;
+
+	snprintf(vdev, sizeof(vdev), "--vdev=net_memif0,role=server,socket=/dipc-%s.sock",
+		 h->prefix);
+	while (extra != NULL && *extra != NULL && n < 30)
+		app[n++] = *extra++;
+	app[n] = NULL;
+	assert_int_equal(harness_spawn_server(h, &h->server, h->prefix, eal, app), 0);
+	if (!harness_wait_log(&h->server, "dipc-server: ready", HARNESS_START_MS)) {
+		harness_dump_log(&h->server);
+		fail_msg("dipc-server with an eth port did not get ready");
+	}
+}
+
+/* The library client with a memif port (unless @no_port), in ordinary
+ * memory, then @args (NULL-terminated). Returns its index. */
+static int
+client_start(struct harness *h, int no_port, const char *const *args)
+{
+	const char *bin = getenv("DIPC_ETH_LIB_CLIENT");
+	char vdev[256], log[512];
+	char *argv[48];
+	unsigned int i = h->nb_clients;
+	int n = 0;
+
+	assert_true(i < sizeof(h->clients) / sizeof(h->clients[0]));
+	snprintf(vdev, sizeof(vdev), "--vdev=net_memif0,role=client,socket=/dipc-%s.sock",
+		 h->prefix);
+	argv[n++] = (char *)(bin != NULL ? bin : "tests/dipc_eth_lib_client");
+	argv[n++] = (char *)"--no-huge";
+	argv[n++] = (char *)"-m";
+	argv[n++] = (char *)"512";
+	argv[n++] = (char *)"--no-pci";
+	if (!no_port)
+		argv[n++] = vdev;
+	argv[n++] = (char *)"--";
+	while (args != NULL && *args != NULL && n < 46)
+		argv[n++] = (char *)*args++;
+	argv[n] = NULL;
+	snprintf(log, sizeof(log), "%s/eth-lib-client-%u.log", h->dir, h->nb_spawned);
+	/* CPU 0, with the control lcore; the worker has CPU 1. */
+	assert_int_equal(harness_spawn(&h->clients[i], log, 0, argv), 0);
+	h->nb_spawned++;
+	h->nb_clients++;
+	return (int)i;
+}
+
+static int
+closed_at_least(const struct harness_state *s, const void *arg)
+{
+	return s->closed >= *(const unsigned long *)arg && s->open == 0;
+}
+
+static void
+test_calls_windows_limits(void **state)
+{
+	struct harness *h = *state;
+	char token[512];
+	/* A retry late enough that a loaded machine does not send requests
+	 * twice: the counts below are exact. */
+	const char *args[] = { "--peer", SERVER_IP, "--ip", CLIENT_IP, "--token", token,
+			       "--conns", "2", "--window", "32", "--calls", "200",
+			       "--max-body", "20000", "--rounds", "20", "--oneway", "100",
+			       "--limits", "--retry-ms", "60000", NULL };
+	struct harness_state s;
+	unsigned long two = 2, calls;
+	int c;
+
+	token_file(h, "token", "eth library test secret", token, sizeof(token));
+	server_start(h, token, NULL);
+	c = client_start(h, 0, args);
+	harness_expect_client(h, c, 0, 300000);
+	assert_true(harness_log_contains(&h->clients[c], "eth-lib: connected slot 0 window 32"));
+	assert_true(harness_log_contains(&h->clients[c], "eth-lib: connected slot 1 window 32"));
+	assert_true(harness_log_contains(&h->clients[c], "eth-lib: 200 calls ok"));
+	assert_true(harness_log_contains(&h->clients[c], "eth-lib: 20 rounds ok"));
+	assert_true(harness_log_contains(&h->clients[c], "eth-lib: 100 one-way sent"));
+	assert_true(harness_log_contains(&h->clients[c], "eth-lib: limits ok"));
+	assert_true(harness_log_contains(&h->clients[c], "eth-lib: closed"));
+	if (!harness_wait_state(h, &s, closed_at_least, &two, HARNESS_STATE_MS)) {
+		harness_print_state(&s);
+		harness_dump_log(&h->server);
+		fail_msg("the server did not close both eth connections");
+	}
+	assert_int_equal(s.admitted, 2);
+	assert_int_equal(s.dead, 0);
+	assert_int_equal(s.invalid, 0);
+	/* Per connection: 200 calls, 20 rounds of 32, 2 calls of limits(),
+	 * answered; and 100 one-way. */
+	calls = 200 + 20 * 32 + 2;
+	assert_int_equal(s.tx, 2 * calls);
+	assert_int_equal(s.rx, 2 * (calls + 100));
+	assert_int_equal(harness_telemetry_num(h, "/dipc/eth", "pool_free"),
+			 harness_telemetry_num(h, "/dipc/eth", "pool_size"));
+	harness_expect_idle_stop(h, NULL);
+}
+
+static void
+test_connect_errors(void **state)
+{
+	struct harness *h = *state;
+	char token[512], wrong[512];
+	const char *no_ip[] = { "--peer", SERVER_IP, "--token", token, NULL };
+	const char *bad_peer[] = { "--peer", "10.77.0.1:0", "--ip", CLIENT_IP, "--token", token,
+				   NULL };
+	const char *no_port[] = { "--peer", SERVER_IP, "--ip", CLIENT_IP, "--token", token,
+				  NULL };
+	const char *no_server[] = { "--peer", SERVER_IP, "--ip", CLIENT_IP, "--token", token,
+				    "--timeout-ms", "1000", NULL };
+	const char *no_host[] = { "--peer", "10.77.0.9", "--ip", CLIENT_IP, "--token", token,
+				  "--timeout-ms", "1000", NULL };
+	const char *wrong_token[] = { "--peer", SERVER_IP, "--ip", CLIENT_IP, "--token", wrong,
+				      NULL };
+	struct harness_state s;
+	int c;
+
+	token_file(h, "token", "eth library test secret", token, sizeof(token));
+	token_file(h, "wrong", "not the server's secret", wrong, sizeof(wrong));
+	c = client_start(h, 0, no_ip);
+	harness_expect_client(h, c, 3, 120000);
+	assert_true(harness_log_contains(&h->clients[c], "connect failed: EINVAL"));
+	c = client_start(h, 0, bad_peer);
+	harness_expect_client(h, c, 3, 120000);
+	assert_true(harness_log_contains(&h->clients[c], "connect failed: EINVAL"));
+	c = client_start(h, 1, no_port);
+	harness_expect_client(h, c, 3, 120000);
+	assert_true(harness_log_contains(&h->clients[c], "connect failed: ENODEV"));
+	/* A memif port whose server end nobody opened: it cannot start. */
+	c = client_start(h, 0, no_server);
+	harness_expect_client(h, c, 3, 120000);
+	assert_true(harness_log_contains(&h->clients[c], "connect failed: ENODEV"));
+
+	server_start(h, token, NULL);
+	/* An address nobody on the link has: no ARP answer. */
+	c = client_start(h, 0, no_host);
+	harness_expect_client(h, c, 3, 120000);
+	assert_true(harness_log_contains(&h->clients[c], "connect failed: EHOSTUNREACH"));
+	c = client_start(h, 0, wrong_token);
+	harness_expect_client(h, c, 3, 120000);
+	assert_true(harness_log_contains(&h->clients[c], "connect failed: EACCES"));
+	assert_int_equal(harness_server_state(h, &s), 0);
+	assert_int_equal(s.admitted, 0);
+	assert_int_equal(s.refused_token, 1);
+	assert_int_equal(s.open, 0);
+	harness_expect_idle_stop(h, NULL);
+}
+
+static void
+test_server_stop_reported(void **state)
+{
+	struct harness *h = *state;
+	char token[512];
+	const char *args[] = { "--peer", SERVER_IP, "--ip", CLIENT_IP, "--token", token,
+			       "--calls", "20", "--hold", NULL };
+	int c;
+
+	token_file(h, "token", "eth library test secret", token, sizeof(token));
+	server_start(h, token, NULL);
+	c = client_start(h, 0, args);
+	harness_expect_log(h, c, "eth-lib: holding", 180000);
+	harness_expect_stop(h);
+	harness_expect_client(h, c, 4, 60000);
+	assert_true(harness_log_contains(&h->clients[c], "eth-lib: check: ESHUTDOWN"));
+}
+
+static void
+test_server_killed_reported(void **state)
+{
+	struct harness *h = *state;
+	char token[512];
+	const char *srv[] = { "--heartbeat-ms", "200", NULL };
+	const char *args[] = { "--peer", SERVER_IP, "--ip", CLIENT_IP, "--token", token,
+			       "--calls", "20", "--hold", NULL };
+	int c;
+
+	token_file(h, "token", "eth library test secret", token, sizeof(token));
+	server_start(h, token, srv);
+	c = client_start(h, 0, args);
+	harness_expect_log(h, c, "eth-lib: holding", 180000);
+	kill(h->server.pid, SIGKILL);
+	harness_wait(&h->server, 60000);
+	/* Silent four periods: EHOSTDOWN (a memif link that goes down stops
+	 * the frames, as a dead host's would). */
+	harness_expect_client(h, c, 4, 60000);
+	assert_true(harness_log_contains(&h->clients[c], "eth-lib: check: EHOSTDOWN"));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		HARNESS_TEST(test_calls_windows_limits),
+		HARNESS_TEST(test_connect_errors),
+		HARNESS_TEST(test_server_stop_reported),
+		HARNESS_TEST(test_server_killed_reported),
+	};
+
+	return harness_main("eth-api", "ethapi", tests, sizeof(tests) / sizeof(tests[0]));
+}
