@@ -7,8 +7,10 @@
  *
  *   dipc_eth_lib_client [EAL args] -- --peer A[:P] --ip A [--token FILE] [--port NAME]
  *       [--calls N] [--max-body B] [--rounds N] [--oneway N] [--conns N] [--window W]
- *       [--retry-ms R] [--timeout-ms T] [--limits] [--hold]
+ *       [--retry-ms R] [--timeout-ms T] [--transport N] [--limits] [--hold]
  *
+ * --transport N: the raw value of opts.transport (default eth), to see an
+ * unknown one refused.
  * In order, on each of --conns connections (one process, one port):
  * --calls echo calls with bodies of random sizes up to --max-body (over
  * one segment: a chain from dipc_client_msg_alloc_wait()), each answer
@@ -247,7 +249,7 @@ usage(void)
 {
 	fprintf(stderr, "usage: dipc_eth_lib_client [EAL] -- --peer A[:P] --ip A [--token FILE] "
 			"[--port NAME] [--calls N] [--max-body B] [--rounds N] [--oneway N] "
-			"[--conns N] [--window W] [--retry-ms R] [--timeout-ms T] [--limits] "
+			"[--conns N] [--window W] [--retry-ms R] [--timeout-ms T] [--transport N] [--limits] "
 			"[--hold]\n");
 }
 
@@ -286,6 +288,7 @@ main(int argc, char **argv)
 		else if (strcmp(a, "--window") == 0) o.window = number(v);
 		else if (strcmp(a, "--retry-ms") == 0) o.retry_ms = number(v);
 		else if (strcmp(a, "--timeout-ms") == 0) o.timeout_ms = number(v);
+		else if (strcmp(a, "--transport") == 0) o.transport = number(v);
 		else { usage(); return 2; }
 	}
 	if (calls == UINT32_MAX || max_body == UINT32_MAX || rounds == UINT32_MAX ||

@@ -11,8 +11,11 @@
  * byte up to 20,000-byte bodies (chains both ways) and the largest
  * message, windowed rounds (the whole window in one burst, every answer
  * matched by stream id), one-way messages, the window's and the size
- * limits' errors, a clean close, and the server's pool whole; connect
- * errors: options missing (EINVAL), the wrong token (EACCES), no port or
+ * limits' errors, a clean close, and the server's pool whole;
+ * dipc-perf --transport eth in kv mode with --verify and in latency mode;
+ * connect
+ * errors: options missing, or a transport the library does not have
+ * (EINVAL), the wrong token (EACCES), no port or
  * one that cannot start (ENODEV), no host with the server's address
  * (EHOSTUNREACH); a server that stops
  * (ESHUTDOWN) or is killed (EHOSTDOWN within four heartbeat periods) is
@@ -161,6 +164,43 @@ test_calls_windows_limits(void **state)
 	harness_expect_idle_stop(h, NULL);
 }
 
+/* dipc-perf --transport eth: the key-value service with every GET checked
+ * against this client's PUTs, then ping-pong; exit 0 and no error. */
+static void
+test_perf_kv_and_latency(void **state)
+{
+	struct harness *h = *state;
+	const char *perf = getenv("DIPC_PERF");
+	char token[512], vdev[256], log[512];
+	const char *modes[] = { "kv", "latency" };
+	unsigned int i;
+
+	token_file(h, "token", "eth library test secret", token, sizeof(token));
+	server_start(h, token, NULL);
+	snprintf(vdev, sizeof(vdev), "--vdev=net_memif0,role=client,socket=/dipc-%s.sock",
+		 h->prefix);
+	for (i = 0; i < 2; i++) {
+		char *argv[] = {
+			(char *)(perf != NULL ? perf : "app/dipc-perf"), (char *)"--no-huge",
+			(char *)"-m", (char *)"512", (char *)"--no-pci", vdev, (char *)"--",
+			(char *)"--transport", (char *)"eth", (char *)"--peer", (char *)SERVER_IP,
+			(char *)"--local-ip", (char *)CLIENT_IP, (char *)"--token-file", token,
+			(char *)"--mode", (char *)modes[i], (char *)"--duration", (char *)"1",
+			(char *)"--warmup", (char *)"0", (char *)"--verify", (char *)"--timeout",
+			(char *)"30000", NULL,
+		};
+		int c = (int)h->nb_clients;
+
+		snprintf(log, sizeof(log), "%s/perf-%u.log", h->dir, h->nb_spawned);
+		assert_int_equal(harness_spawn(&h->clients[c], log, 0, argv), 0);
+		h->nb_spawned++;
+		h->nb_clients++;
+		harness_expect_client(h, c, 0, 300000);
+		assert_true(harness_log_contains(&h->clients[c], "errors: 0 "));
+	}
+	harness_expect_idle_stop(h, NULL);
+}
+
 static void
 test_connect_errors(void **state)
 {
@@ -173,6 +213,8 @@ test_connect_errors(void **state)
 				  NULL };
 	const char *no_server[] = { "--peer", SERVER_IP, "--ip", CLIENT_IP, "--token", token,
 				    "--timeout-ms", "1000", NULL };
+	const char *unknown[] = { "--peer", SERVER_IP, "--ip", CLIENT_IP, "--token", token,
+				  "--transport", "7", NULL };
 	const char *no_host[] = { "--peer", "10.77.0.9", "--ip", CLIENT_IP, "--token", token,
 				  "--timeout-ms", "1000", NULL };
 	const char *wrong_token[] = { "--peer", SERVER_IP, "--ip", CLIENT_IP, "--token", wrong,
@@ -186,6 +228,9 @@ test_connect_errors(void **state)
 	harness_expect_client(h, c, 3, 120000);
 	assert_true(harness_log_contains(&h->clients[c], "connect failed: EINVAL"));
 	c = client_start(h, 0, bad_peer);
+	harness_expect_client(h, c, 3, 120000);
+	assert_true(harness_log_contains(&h->clients[c], "connect failed: EINVAL"));
+	c = client_start(h, 0, unknown);
 	harness_expect_client(h, c, 3, 120000);
 	assert_true(harness_log_contains(&h->clients[c], "connect failed: EINVAL"));
 	c = client_start(h, 1, no_port);
@@ -256,6 +301,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		HARNESS_TEST(test_calls_windows_limits),
+		HARNESS_TEST(test_perf_kv_and_latency),
 		HARNESS_TEST(test_connect_errors),
 		HARNESS_TEST(test_server_stop_reported),
 		HARNESS_TEST(test_server_killed_reported),

@@ -5,7 +5,9 @@
  *   dipc-perf [EAL args] -- --mode latency|throughput|oneway|kv [options]
  *
  * With --procs P it forks P client processes (procs.c), each a DPDK
- * secondary with its own connections, and reports their sum.
+ * secondary with its own connections, and reports their sum. With
+ * --transport eth it is a remote client instead: its own DPDK primary with
+ * an ethdev port (EAL's -a or --vdev), calling the server at --peer.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -42,6 +44,8 @@ usage(FILE *f)
 		"Usage: dipc-perf [EAL args] -- [options]\n"
 		"  EAL args are optional: a client attaches as a DPDK secondary with defaults\n"
 		"  (--file-prefix=dipc ...); give --file-prefix to reach another server.\n"
+		"  With --transport eth it is its own DPDK primary (--in-memory ...): give EAL\n"
+		"  the port (-a PCI, or --vdev=net_memif0,role=client ...).\n"
 		"Options:\n"
 		"  --mode MODE        benchmark mode (default latency):\n");
 	for (i = 0; modes[i] != NULL; i++)
@@ -60,6 +64,12 @@ usage(FILE *f)
 		"  --procs P          P client processes, each a DPDK secondary with its own\n"
 		"                     --connections, started together; results summed (default 1)\n"
 		"  --timeout MS       connect and call timeout (default 1000)\n"
+		"  --transport T      ring (a server on this host, default) or eth (another\n"
+		"                     host, through an ethdev port: --peer and --local-ip)\n"
+		"  --peer A[:P]       eth: the server's IPv4 address and UDP port (default 7117)\n"
+		"  --local-ip A       eth: this host's IPv4 address on the port\n"
+		"  --port NAME        eth: the ethdev port, by name or number (default: the only one)\n"
+		"  --token-file FILE  the server's token (default: $DIPC_TOKEN_FILE)\n"
 		"  --verify           fill bodies with a pattern and check echoes byte for byte;\n"
 		"                     kv: check every GET's value against this client's PUTs\n"
 		"  --get-ratio R      kv: share of GETs, 0..1 or a percentage (default 0.9)\n"
@@ -130,6 +140,11 @@ parse_args(int argc, char **argv, struct perf_opts *o, const struct perf_mode **
 		{ "keys", required_argument, NULL, 'k' },
 		{ "value-size", required_argument, NULL, 'V' },
 		{ "load", required_argument, NULL, 'L' },
+		{ "transport", required_argument, NULL, 'T' },
+		{ "peer", required_argument, NULL, 'p' },
+		{ "local-ip", required_argument, NULL, 'i' },
+		{ "port", required_argument, NULL, 'o' },
+		{ "token-file", required_argument, NULL, 'K' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -209,6 +224,29 @@ parse_args(int argc, char **argv, struct perf_opts *o, const struct perf_mode **
 			ret = parse_u64("load", optarg, 0, PERF_MAX_PROCS, &v);
 			o->load = (uint32_t)v;
 			break;
+		case 'T':
+			if (strcmp(optarg, "ring") == 0) {
+				o->transport = DIPC_CLIENT_TRANSPORT_RING;
+			} else if (strcmp(optarg, "eth") == 0) {
+				o->transport = DIPC_CLIENT_TRANSPORT_ETH;
+			} else {
+				fprintf(stderr, "dipc-perf: --transport: '%s' is not ring or eth\n",
+					optarg);
+				return -EINVAL;
+			}
+			break;
+		case 'p':
+			o->peer = optarg;
+			break;
+		case 'i':
+			o->local_ip = optarg;
+			break;
+		case 'o':
+			o->port = optarg;
+			break;
+		case 'K':
+			o->token_file = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			exit(0);
@@ -230,6 +268,23 @@ parse_args(int argc, char **argv, struct perf_opts *o, const struct perf_mode **
 	}
 	if (o->load != 0 && *mode != &perf_mode_reclaim) {
 		fprintf(stderr, "dipc-perf: --load: only with --mode reclaim\n");
+		return -EINVAL;
+	}
+	if (o->transport == DIPC_CLIENT_TRANSPORT_ETH) {
+		if (o->peer == NULL || o->local_ip == NULL) {
+			fprintf(stderr, "dipc-perf: --transport eth needs --peer and --local-ip\n");
+			return -EINVAL;
+		}
+		/* One process owns the port; the modes that start processes of
+		 * their own are the ring transport's. */
+		if (o->procs > 1 || (*mode)->own_connections) {
+			fprintf(stderr, "dipc-perf: --transport eth: one process (no --procs), "
+					"mode latency, throughput, oneway or kv\n");
+			return -EINVAL;
+		}
+	} else if (o->peer != NULL || o->local_ip != NULL || o->port != NULL) {
+		fprintf(stderr, "dipc-perf: --peer, --local-ip and --port are for --transport "
+				"eth\n");
 		return -EINVAL;
 	}
 	if (o->procs > 1 && (*mode)->own_connections) {
@@ -343,7 +398,20 @@ perf_run_one(struct perf_opts *o, const struct perf_mode *mode, int argc, char *
 	uint32_t i;
 	int ret;
 
-	ret = dipc_client_eal_init(argc, argv);
+	struct dipc_client_opts co = {
+		.timeout_ms = o->timeout_ms, .token_file = o->token_file,
+		.transport = o->transport, .peer = o->peer, .local_ip = o->local_ip,
+		.port = o->port,
+	};
+
+	if (o->transport == DIPC_CLIENT_TRANSPORT_ETH) {
+		ret = dipc_client_eal_init_remote(argc, argv);
+		/* Room for what a throughput run keeps in flight and the answers
+		 * it has not taken yet. */
+		co.window = RTE_MIN(2 * RTE_MAX(o->window, o->burst), 256u);
+	} else {
+		ret = dipc_client_eal_init(argc, argv);
+	}
 	if (ret < 0) {
 		fprintf(stderr, "dipc-perf: %s\n", dipc_client_strerror(ret));
 		return 3;
@@ -352,7 +420,7 @@ perf_run_one(struct perf_opts *o, const struct perf_mode *mode, int argc, char *
 	if (mode->own_connections)
 		o->connections = 0;
 	for (i = 0; i < o->connections; i++) {
-		conns[i] = dipc_client_connect(o->timeout_ms);
+		conns[i] = dipc_client_connect_opts(&co);
 		if (conns[i] == NULL) {
 			fprintf(stderr, "dipc-perf: connection %u: %s\n", i,
 				dipc_client_strerror(rte_errno));

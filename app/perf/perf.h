@@ -33,6 +33,11 @@ struct perf_opts {
 	uint32_t keys;        /* kv: keys preloaded and used */
 	uint32_t value_size;  /* kv: value bytes per PUT */
 	uint32_t load;        /* reclaim: clients making echo calls beside the victim */
+	uint32_t transport;   /* DIPC_CLIENT_TRANSPORT_RING or _ETH */
+	const char *peer;     /* eth: the server's A.B.C.D[:PORT] */
+	const char *local_ip; /* eth: this host's address on the port */
+	const char *port;     /* eth: the ethdev port (NULL: the only one) */
+	const char *token_file; /* NULL: DIPC_TOKEN_FILE */
 	int eal_argc;         /* the EAL arguments we were given, argv[0] first, */
 	char **eal_argv;      /* for the processes a mode starts (reclaim) */
 };

@@ -138,6 +138,8 @@ struct ec_conn {
 
 struct ec_endpoint {
 	int ready;
+	int started;                  /* the port runs: stopped when the last
+				       * connection closes */
 	uint16_t port;
 	uint16_t mtu;
 	rte_be16_t udp_port;
@@ -395,28 +397,44 @@ ec_poll(struct ec_endpoint *ep)
 	return n;
 }
 
-/* Frame and send a message of @cn whose reference the caller passes:
- * @keep, the library keeps one more for a retry. */
+/* Frames of a burst, handed to the port together. */
+struct ec_txq {
+	unsigned int n;
+	struct rte_mbuf *f[2 * (DIPC_ETH_MAX_FRAGS + 1)];
+};
+
+static inline void
+ec_txq_flush(struct ec_conn *cn, struct ec_txq *q)
+{
+	if (q->n != 0)
+		ec_tx(cn->ep, q->f, q->n, &cn->tx_lost);
+	q->n = 0;
+}
+
+/* Frame a message of @cn (the reference the caller passes goes with the
+ * frames) into @q. */
 static void
-ec_send_msg(struct ec_conn *cn, struct rte_mbuf *m, uint32_t stream_id)
+ec_frame_msg(struct ec_conn *cn, struct rte_mbuf *m, uint32_t stream_id, struct ec_txq *q)
 {
 	struct ec_endpoint *ep = cn->ep;
-	struct rte_mbuf *f[DIPC_ETH_MAX_FRAGS + 1];
 	int n;
+
+	if (RTE_DIM(q->f) - q->n < DIPC_ETH_MAX_FRAGS + 1)
+		ec_txq_flush(cn, q);
 
 	cn->tmpl.type = DIPC_ETH_T_DATA;
 	cn->tmpl.seq = ++cn->seq;
 	/* At most this message's own id: the server must not take it as
 	 * finished. */
 	cn->tmpl.ack = (int32_t)(stream_id - cn->floor) < 0 ? stream_id : cn->floor;
-	n = dipc_eth_frame_build(&ep->fcfg, &cn->tmpl, m, ep->hdr_pool, ep->ind_pool, f,
-				 RTE_DIM(f), &ep->st);
+	n = dipc_eth_frame_build(&ep->fcfg, &cn->tmpl, m, ep->hdr_pool, ep->ind_pool,
+				 q->f + q->n, RTE_DIM(q->f) - q->n, &ep->st);
 	if (n < 0) {
 		cn->tx_lost++;
 		rte_pktmbuf_free(m);
 		return;
 	}
-	ec_tx(ep, f, (unsigned int)n, &cn->tx_lost);
+	q->n += (unsigned int)n;
 }
 
 /* Requests whose answer is late: sent again, or given up. */
@@ -424,11 +442,13 @@ static void
 ec_retry(struct ec_conn *cn, uint64_t now)
 {
 	uint64_t rto_max = cn->ep->hz / 1000 * EC_RTO_MAX_MS;
+	struct ec_txq q;
 	uint32_t s;
 
 	if (now < cn->next_scan)
 		return;
 	cn->next_scan = now + cn->retry_cycles / 4;
+	q.n = 0;
 	for (s = cn->floor; s != cn->next_stream; s++) {
 		struct ec_entry *e = &cn->tab[s & cn->tmask];
 
@@ -443,11 +463,12 @@ ec_retry(struct ec_conn *cn, uint64_t now)
 		}
 		/* The frames take a reference; ours stays for the next try. */
 		rte_pktmbuf_refcnt_update(e->m, 1);
-		ec_send_msg(cn, e->m, s);
+		ec_frame_msg(cn, e->m, s, &q);
 		e->sent_at = now;
 		e->rto = RTE_MIN(e->rto * 2, rto_max);
 		cn->resent++;
 	}
+	ec_txq_flush(cn, &q);
 	ec_floor_advance(cn);
 }
 
@@ -456,10 +477,12 @@ ec_send_burst(struct dipc_client *c, struct rte_mbuf **m, uint16_t n)
 {
 	struct ec_conn *cn = ec_conn_of(c);
 	uint64_t now = rte_get_tsc_cycles();
+	struct ec_txq q;
 	uint16_t i;
 
 	if (unlikely(cn->closed))
 		return 0;
+	q.n = 0;
 	for (i = 0; i < n; i++) {
 		struct rte_mbuf *msg = m[i];
 		const struct dipc_msg_hdr *h;
@@ -480,7 +503,7 @@ ec_send_burst(struct dipc_client *c, struct rte_mbuf **m, uint16_t n)
 		h = dipc_msg_hdr(msg);
 		if (h->flags & DIPC_MSG_F_ONEWAY) {
 			e->m = NULL;
-			ec_send_msg(cn, msg, e->stream_id);
+			ec_frame_msg(cn, msg, e->stream_id, &q);
 			e->state = EC_FREE;
 			continue;
 		}
@@ -489,8 +512,9 @@ ec_send_burst(struct dipc_client *c, struct rte_mbuf **m, uint16_t n)
 		e->first_sent = now;
 		e->sent_at = now;
 		e->rto = cn->retry_cycles;
-		ec_send_msg(cn, msg, e->stream_id);
+		ec_frame_msg(cn, msg, e->stream_id, &q);
 	}
+	ec_txq_flush(cn, &q);
 	ec_floor_advance(cn);
 	cn->tx_msgs += n;
 	return n;
@@ -787,6 +811,12 @@ ec_close(struct dipc_client *c)
 		      " late answers", cn->conn_id, cn->closed ? "" : " (no answer from the server)",
 	       cn->resent, cn->given_up, cn->late_answers);
 	ec_conn_free(cn);
+	/* The last one: the port stops (EAL's clean-up closes only stopped
+	 * ports); the next connect starts it again. */
+	if (ep->nb_conns == 0 && ep->started) {
+		rte_eth_dev_stop(ep->port);
+		ep->started = 0;
+	}
 	return 0;
 }
 
@@ -926,6 +956,7 @@ ec_endpoint_init(struct ec_endpoint *ep, const struct dipc_client_opts *o, rte_b
 		goto fail;
 	}
 	ep->ready = 1;
+	ep->started = 1;
 	return 0;
 nomem:
 	ret = -ENOMEM;
@@ -1121,6 +1152,17 @@ dipc_eth_client_connect(const struct dipc_client_opts *o)
 		EC_LOG(DEBUG, "local_ip differs from the first connection's");
 		ret = -EINVAL;
 		goto fail;
+	} else if (!ep->started) {
+		ret = rte_eth_dev_start(ep->port);
+		if (ret == 0)
+			ret = dipc_eth_port_link_wait(ep->port, timeout_ms) == 0 ? 0 : -ENETDOWN;
+		else
+			ret = -ENODEV;
+		if (ret != 0) {
+			rte_eth_dev_stop(ep->port);
+			goto fail;
+		}
+		ep->started = 1;
 	}
 	if (ep->nb_conns == EC_MAX_CONNS) {
 		ret = -EBUSY;
@@ -1204,6 +1246,11 @@ fail:
 	explicit_bzero(&token, sizeof(token));
 	if (cn != NULL)
 		ec_conn_free(cn);
+	/* No connection left: the port stops, as at the last close. */
+	if (ep->ready && ep->started && ep->nb_conns == 0) {
+		rte_eth_dev_stop(ep->port);
+		ep->started = 0;
+	}
 	rte_errno = -ret;
 	return NULL;
 }

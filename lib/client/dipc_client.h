@@ -38,7 +38,21 @@
  * library prints nothing: it logs through the DPDK logtype dipc.client
  * (reasons behind returned errors at DEBUG).
  *
- * Threading: a struct dipc_client is used by one thread at a time.
+ * Remote clients: a process on another host than the server uses the same
+ * API through the eth transport: it starts DPDK with
+ * dipc_client_eal_init_remote() (its own primary, with an ethdev port)
+ * and connects with dipc_client_connect_opts(), opts.transport
+ * DIPC_CLIENT_TRANSPORT_ETH and the peer's address. The notes on mbufs
+ * and system calls below are the ring transport's; the eth transport's
+ * mbufs are its own pools' (nothing is lent), its calls poll the port,
+ * and a request whose answer is late is sent again (see struct
+ * dipc_client_opts). The other errno values it reports: ENODEV (no such
+ * port, or it would not start), ENETDOWN (no link), EHOSTUNREACH (the
+ * peer does not answer ARP).
+ *
+ * Threading: a struct dipc_client is used by one thread at a time; the
+ * eth connections of one process share its port, so they are used by one
+ * thread at a time together.
  *
  * Mbufs: a client never takes from or puts into the shared mbuf pools
  * itself, and uses no mempool cache. The server lends each connection
@@ -189,7 +203,11 @@ struct dipc_client_opts {
  *   - EACCES: the server refused the token (or none was given);
  *   - ETIMEDOUT, ENOMEM, EPROTO (the shared memory is not a dipc
  *     server's), EINVAL (EAL is not initialised: call
- *     dipc_client_eal_init() first), or the errno of reading the token file.
+ *     dipc_client_eal_init() first; an unknown transport; eth without
+ *     peer or local_ip, or with one that is not an address), or the errno
+ *     of reading the token file;
+ *   - eth only: ENODEV, ENETDOWN, EHOSTUNREACH (see above), EPROTO (a
+ *     WELCOME without the server's proof of the token).
  */
 struct dipc_client *dipc_client_connect_opts(const struct dipc_client_opts *opts);
 
