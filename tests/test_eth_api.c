@@ -13,6 +13,7 @@
  * matched by stream id), one-way messages, the window's and the size
  * limits' errors, a clean close, and the server's pool whole;
  * dipc-perf --transport eth in kv mode with --verify and in latency mode;
+ * dpdk-proc-info and dpdk-dumpcap against the server's port;
  * connect
  * errors: options missing, or a transport the library does not have
  * (EINVAL), the wrong token (EACCES), no port or
@@ -201,6 +202,66 @@ test_perf_kv_and_latency(void **state)
 	harness_expect_idle_stop(h, NULL);
 }
 
+/* Run @argv (NULL-terminated) as one of the case's processes, pinned to
+ * CPU 0; expect exit status 0. Returns its index. */
+static int
+run_tool(struct harness *h, const char *name, char *const *argv)
+{
+	char log[512];
+	int c = (int)h->nb_clients;
+
+	snprintf(log, sizeof(log), "%s/%s-%u.log", h->dir, name, h->nb_spawned);
+	assert_int_equal(harness_spawn(&h->clients[c], log, 0, argv), 0);
+	h->nb_spawned++;
+	h->nb_clients++;
+	harness_expect_client(h, c, 0, 300000);
+	return c;
+}
+
+/* DPDK's own tools against a server with a port: dpdk-proc-info reads the
+ * port's counters, dpdk-dumpcap captures its frames (the server's PINGs
+ * and the client's PONGs) into a pcapng file. */
+static void
+test_dpdk_proc_info_and_dumpcap(void **state)
+{
+	struct harness *h = *state;
+	const char *srv[] = { "--heartbeat-ms", "100", NULL };
+	char token[512], prefix[160], cap[512];
+	const char *args[] = { "--peer", SERVER_IP, "--ip", CLIENT_IP, "--token", token,
+			       "--calls", "20", "--hold", NULL };
+	char *proc_info[] = { (char *)"/usr/bin/dpdk-proc-info", prefix,
+			      (char *)"--log-level=lib.eal:error", (char *)"--", (char *)"--stats",
+			      NULL };
+	char *dumpcap[] = { (char *)"/usr/bin/dpdk-dumpcap", prefix, (char *)"-i",
+			    (char *)"net_memif0", (char *)"-c", (char *)"4", (char *)"-w", cap,
+			    NULL };
+	unsigned char magic[4] = { 0 };
+	FILE *f;
+	int c;
+
+	if (access(proc_info[0], X_OK) != 0 || access(dumpcap[0], X_OK) != 0)
+		skip(); /* tools/setup.sh installs them (package dpdk) */
+	token_file(h, "token", "eth library test secret", token, sizeof(token));
+	snprintf(prefix, sizeof(prefix), "--file-prefix=%s", h->prefix);
+	snprintf(cap, sizeof(cap), "%s/eth.pcapng", h->dir);
+	server_start(h, token, srv);
+	c = client_start(h, 0, args);
+	harness_expect_log(h, c, "eth-lib: holding", 180000);
+	c = run_tool(h, "proc-info", proc_info);
+	assert_true(harness_log_contains(&h->clients[c], "NIC statistics for port 0"));
+	assert_true(harness_log_contains(&h->clients[c], "RX-packets:"));
+	c = run_tool(h, "dumpcap", dumpcap);
+	assert_true(harness_log_contains(&h->clients[c], "Packets received/dropped on interface "
+							  "'net_memif0': 4/0"));
+	f = fopen(cap, "rb");
+	assert_non_null(f);
+	assert_int_equal(fread(magic, 1, sizeof(magic), f), 4);
+	fclose(f);
+	/* A pcapng section header block. */
+	assert_memory_equal(magic, "\x0a\x0d\x0d\x0a", 4);
+	harness_expect_stop(h);
+}
+
 static void
 test_connect_errors(void **state)
 {
@@ -303,6 +364,7 @@ main(void)
 		HARNESS_TEST(test_calls_windows_limits),
 		HARNESS_TEST(test_perf_kv_and_latency),
 		HARNESS_TEST(test_connect_errors),
+		HARNESS_TEST(test_dpdk_proc_info_and_dumpcap),
 		HARNESS_TEST(test_server_stop_reported),
 		HARNESS_TEST(test_server_killed_reported),
 	};

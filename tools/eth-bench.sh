@@ -15,8 +15,9 @@
 #   --link afpacket  two network namespaces of its own joined by a veth
 #                    pair; the server in one on net_af_packet, dipc-perf in
 #                    the other on net_af_packet (eth), against dipc-udpbench
-#                    (kernel UDP sockets, busy-polling) between the same two
-#                    namespaces: ping-pong and windowed echo at each size.
+#                    (kernel UDP sockets, busy-polling, 8 MB socket buffers:
+#                    a window of 16 KB datagrams overflows the default) between
+#                    the same two namespaces: ping-pong and windowed echo.
 #
 # Prints a markdown table of medians, spreads and ratios; raw JSON lines go
 # to --out.
@@ -138,14 +139,15 @@ else
 	run_ring() { # run: the kernel's UDP sockets between the same namespaces
 		local size mode extra
 		start_bg "$work/server.log" "server ready" ip netns exec "$ns_s" "$bin/dipc-udpbench" \
-			--role server --bind 10.77.0.1:7000 --cpu 1 --busy || exit 1
+			--role server --bind 10.77.0.1:7000 --cpu 1 --busy --sockbuf 8388608 || exit 1
 		for size in ${sizes//,/ }; do
 			for mode in pingpong window; do
 				extra=()
 				[ "$mode" = window ] && extra=(--window "$window")
 				tag udp "$1" "$(ip netns exec "$ns_c" "$bin/dipc-udpbench" --role client \
 					--peer 10.77.0.1:7000 --mode "$mode" "${extra[@]}" --size "$size" \
-					--duration "$duration" --warmup 1 --cpu 0 --busy --json)" >>"$out"
+					--duration "$duration" --warmup 1 --cpu 0 --busy --sockbuf 8388608 \
+					--json)" >>"$out"
 			done
 		done
 		stop_bg

@@ -22,6 +22,7 @@
 #include <rte_launch.h>
 #include <rte_lcore.h>
 #include <rte_malloc.h>
+#include <rte_pdump.h>
 #include <rte_random.h>
 
 #include <numa.h>
@@ -453,6 +454,15 @@ dipc_server_create(const struct dipc_server_config *cfg)
 	/* /dipc/ commands of dpdk-telemetry.py (dipc_telemetry.c). */
 	dipc_telemetry_register();
 	dipc_capture_init(s);
+	/* With an eth port, dpdk-dumpcap (a secondary) may capture its frames:
+	 * it asks the primary over EAL's IPC to add the port's callbacks. */
+	if (s->cfg.eth_port[0] != '\0') {
+		if (rte_pdump_init() == 0)
+			s->pdump = 1;
+		else
+			SERVER_LOG(WARNING, "rte_pdump_init: %s: dpdk-dumpcap will not capture "
+					    "the eth port", rte_strerror(rte_errno));
+	}
 	return s;
 fail:
 	dipc_server_free(s);
@@ -1622,6 +1632,10 @@ dipc_server_close(struct dipc_server *s)
 	if (s == NULL)
 		return;
 	dipc_capture_fini(s);
+	if (s->pdump) {
+		rte_pdump_uninit();
+		s->pdump = 0;
+	}
 	server_admit_close(s);
 	for (i = 0; s->slots != NULL && i < s->cfg.max_conns; i++) {
 		if (s->slots[i].pidfd >= 0)

@@ -300,6 +300,8 @@ struct dipc_server {
 	volatile sig_atomic_t dump_requested; /* set by dipc_server_request_dump() */
 	volatile int workers_quit;   /* set by the control lcore */
 	int running;
+	/* rte_pdump_init() done (an eth port: dpdk-dumpcap can capture it). */
+	int pdump;
 };
 
 /* The transports built in, by index (DIPC_TRANSPORT_*). */
