@@ -347,8 +347,15 @@ main(int argc, char **argv)
 			rte_delay_us_sleep(1000);
 		}
 	}
-	for (k = 0; k < nconns; k++)
+	for (k = 0; k < nconns; k++) {
+		struct dipc_client_stats st;
+
+		if (dipc_client_stats(conns[k], &st) == 0)
+			SAY("stats %u: tx %" PRIu64 " rx %" PRIu64 " resent %" PRIu64 " given_up %"
+			    PRIu64 " late %" PRIu64 " tx_lost %" PRIu64, k, st.tx_msgs, st.rx_msgs,
+			    st.resent, st.given_up, st.late_answers, st.tx_lost);
 		dipc_client_close(conns[k]);
+	}
 	SAY("closed");
 	rte_eal_cleanup();
 	return 0;

@@ -33,13 +33,15 @@ test_null_arguments(void **state)
 	(void)state;
 	assert_int_equal(dipc_client_close(NULL), -EINVAL);
 	assert_int_equal(dipc_client_call(NULL, NULL, &rsp, 10), -EINVAL);
+	assert_int_equal(dipc_client_stats(NULL, NULL), -EINVAL);
 }
 
 static void
 test_error_texts(void **state)
 {
 	static const int codes[] = { ECONNREFUSED, ESHUTDOWN, ECONNRESET, EBUSY,
-				     EPROTONOSUPPORT, ETIMEDOUT, EPROTO };
+				     EPROTONOSUPPORT, ETIMEDOUT, EPROTO, ENODEV, ENETDOWN,
+				     EHOSTUNREACH };
 	unsigned int i, j;
 
 	(void)state;

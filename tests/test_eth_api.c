@@ -147,6 +147,12 @@ test_calls_windows_limits(void **state)
 	assert_true(harness_log_contains(&h->clients[c], "eth-lib: 100 one-way sent"));
 	assert_true(harness_log_contains(&h->clients[c], "eth-lib: limits ok"));
 	assert_true(harness_log_contains(&h->clients[c], "eth-lib: closed"));
+	/* The library's own counts: nothing sent twice on a link that loses
+	 * nothing. */
+	assert_true(harness_log_contains(&h->clients[c], "eth-lib: stats 0: tx 942 rx 842 resent 0 "
+							  "given_up 0 late 0 tx_lost 0"));
+	assert_true(harness_log_contains(&h->clients[c], "eth-lib: stats 1: tx 942 rx 842 resent 0 "
+							  "given_up 0 late 0 tx_lost 0"));
 	if (!harness_wait_state(h, &s, closed_at_least, &two, HARNESS_STATE_MS)) {
 		harness_print_state(&s);
 		harness_dump_log(&h->server);

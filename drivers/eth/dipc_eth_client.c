@@ -755,6 +755,19 @@ ec_limit(const struct dipc_client *c, enum dipc_client_limit what, unsigned int 
 	return 0;
 }
 
+static void
+ec_stats(const struct dipc_client *c, struct dipc_client_stats *st)
+{
+	const struct ec_conn *cn = (const struct ec_conn *)c;
+
+	st->tx_msgs = cn->tx_msgs;
+	st->rx_msgs = cn->rx_msgs;
+	st->resent = cn->resent;
+	st->given_up = cn->given_up;
+	st->late_answers = cn->late_answers;
+	st->tx_lost = cn->tx_lost;
+}
+
 /* Free everything @cn holds and forget it. */
 static void
 ec_conn_free(struct ec_conn *cn)
@@ -829,6 +842,7 @@ static const struct dipc_client_ops ec_ops = {
 	.check = ec_check,
 	.close = ec_close,
 	.limit = ec_limit,
+	.stats = ec_stats,
 };
 
 /* "A.B.C.D" into network order; @port_out (may be NULL) from ":P". */

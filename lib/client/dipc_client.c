@@ -1398,6 +1398,21 @@ dipc_client_call(struct dipc_client *c, struct rte_mbuf *req, struct rte_mbuf **
 	}
 }
 
+int
+dipc_client_stats(const struct dipc_client *c, struct dipc_client_stats *st)
+{
+	if (c == NULL || st == NULL)
+		return -EINVAL;
+	memset(st, 0, sizeof(*st));
+	if (c->core.ops != NULL) {
+		c->core.ops->stats(c, st);
+		return 0;
+	}
+	st->tx_msgs = *c->core.tx_msgs;
+	st->rx_msgs = *c->core.rx_msgs;
+	return 0;
+}
+
 uint32_t
 dipc_client_msg_stream_id(const struct dipc_client *c)
 {

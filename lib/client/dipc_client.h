@@ -562,6 +562,29 @@ int dipc_client_call(struct dipc_client *c, struct rte_mbuf *req, struct rte_mbu
  */
 int dipc_client_check(struct dipc_client *c);
 
+/** What a connection has done, as its library counted it. */
+struct dipc_client_stats {
+	uint64_t tx_msgs;      /**< requests sent */
+	uint64_t rx_msgs;      /**< responses received */
+	uint64_t resent;       /**< eth: requests sent again (no answer in time) */
+	uint64_t given_up;     /**< eth: requests given up (request_timeout_ms) */
+	uint64_t late_answers; /**< eth: answers dropped: answered already, or given up */
+	uint64_t tx_lost;      /**< eth: messages the port would not take (sent again
+				*   later if they were requests) */
+};
+
+/**
+ * Read a connection's counters.
+ *
+ * @param c
+ *   The connection.
+ * @param[out] st
+ *   The counters (the eth ones 0 on the ring transport).
+ * @return
+ *   0, or -EINVAL if an argument is NULL.
+ */
+int dipc_client_stats(const struct dipc_client *c, struct dipc_client_stats *st);
+
 /**
  * Stream id the next allocated request will carry.
  */

@@ -52,6 +52,7 @@ struct dipc_client_ops {
 	int (*close)(struct dipc_client *c);
 	uint32_t (*limit)(const struct dipc_client *c, enum dipc_client_limit what,
 			  unsigned int cls);
+	void (*stats)(const struct dipc_client *c, struct dipc_client_stats *st);
 };
 
 /**
