@@ -216,8 +216,12 @@ wait_frame(struct client *c, uint8_t want, uint8_t *buf, size_t len,
 				return fi->type;
 		}
 		if (msg != NULL && c->nb_ready != 0) {
+			unsigned int k;
+
 			*msg = c->ready[0];
-			memmove(&c->ready[0], &c->ready[1], --c->nb_ready * sizeof(c->ready[0]));
+			c->nb_ready--;
+			for (k = 0; k < c->nb_ready; k++)
+				c->ready[k] = c->ready[k + 1];
 			return DIPC_ETH_T_DATA;
 		}
 		if (rte_get_tsc_cycles() > deadline)

@@ -184,8 +184,9 @@ run(const char *spec, struct run *r)
 			fail_msg("attach: %s", err);
 	}
 	while (seq < FRAMES) {
-		unsigned int nb = RTE_MIN(1 + b++ % 8, FRAMES - seq), sent = 0;
+		unsigned int nb = RTE_MIN(1 + b % 8, FRAMES - seq), sent = 0;
 
+		b++;
 		for (k = 0; k < nb; k++)
 			pkts[k] = frame(seq++);
 		while (sent < nb)

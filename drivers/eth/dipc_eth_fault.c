@@ -366,6 +366,7 @@ filler(const struct dipc_eth_fault *f)
 	static const struct rte_ether_addr dst = {
 		.addr_bytes = { 0x01, 0x80, 0xc2, 0x00, 0x00, 0x0e }
 	};
+	static const char note[] = "dipc fault: frame dropped";
 	struct rte_mbuf *m = rte_pktmbuf_alloc(f->pool);
 	struct rte_ether_hdr *eh;
 	char *p;
@@ -382,7 +383,8 @@ filler(const struct dipc_eth_fault *f)
 	eh->dst_addr = dst;
 	eh->src_addr = f->mac;
 	eh->ether_type = rte_cpu_to_be_16(FAULT_FILLER_TYPE);
-	memcpy(p + sizeof(*eh), "dipc fault: frame dropped", 25);
+	/* The note with its NUL, zeros after it. */
+	memcpy(p + sizeof(*eh), note, sizeof(note));
 	return m;
 }
 

@@ -1524,7 +1524,7 @@ eth_setup(struct dipc_server *s)
 	es->started = 1;
 	/* Half the receive pool for the answers kept, shared by the workers;
 	 * the rest for the receive queues, reassembly and requests. */
-	es->kept_budget = RTE_MAX(cfg->eth_mbufs / 2 / s->nb_workers, 1u);
+	es->kept_budget = RTE_MAX(cfg->eth_mbufs / 2 / RTE_MAX(s->nb_workers, 1u), 1u);
 	ret = eth_faults_attach(s, es);
 	if (ret != 0)
 		return ret;
