@@ -606,6 +606,39 @@ test_reorder_and_dup(void **state)
 	harness_expect_idle_stop(h, NULL);
 }
 
+/*
+ * Answers kept past the worker's share: a pool of 1024 mbufs (512 for
+ * answers) and 32 calls of 40,000 bytes out (28 mbufs each way apiece).
+ * New requests are refused (kept_full) while the answers kept fill the
+ * share, the request at the floor never is (the answers above it are
+ * freed only once it is answered): every call completes, the handlers
+ * once per call, and the pool is whole after.
+ */
+static void
+test_kept_share_refuses(void **state)
+{
+	struct harness *h = *state;
+	char token[512];
+	const char *srv[] = { "--eth-mbufs", "1024", NULL };
+	const char *args[] = { "--calls", "100", "--min-body", "40000", "--max-body", "40000",
+			       "--window", "32", "--retry-ms", "50", NULL };
+	struct harness_state s;
+	int c;
+
+	write_token(h, "token", "eth transport test secret", token, sizeof(token));
+	start_eth_server(h, token, srv);
+	c = start_eth_client(h, token, args);
+	harness_expect_client(h, c, 0, 180000);
+	assert_true(harness_log_contains(&h->clients[c], "eth-client: calls ok 100, timed out 0"));
+	expect_closed_and_whole(h, &s);
+	assert_int_equal(s.rx, 100);
+	assert_int_equal(s.tx, 100);
+	print_message("new requests refused while the share was kept: %ld\n",
+		      eth_num(h, "drop_kept_full"));
+	assert_true(eth_num(h, "drop_kept_full") > 0);
+	harness_expect_idle_stop(h, NULL);
+}
+
 /* A bad DIPC_ETH_FAULTS: the server does not start, and says why. */
 static void
 test_bad_fault_spec(void **state)
@@ -777,6 +810,7 @@ main(void)
 		HARNESS_TEST(test_loss_1pct),
 		HARNESS_TEST(test_loss_10pct),
 		HARNESS_TEST(test_reorder_and_dup),
+		HARNESS_TEST(test_kept_share_refuses),
 		HARNESS_TEST(test_bad_fault_spec),
 		cmocka_unit_test_setup_teardown(test_af_packet_between_namespaces, harness_setup,
 						netns_teardown),

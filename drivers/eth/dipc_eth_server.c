@@ -195,7 +195,8 @@ struct eth_worker {
 	uint64_t next_expire;      /* TSC */
 	/* Mbufs this worker's connections keep for answers: what the worker
 	 * added and freed, less what the control lcore freed at closes (each
-	 * word one writer's). */
+	 * word one writer's; an eth connection never moves to another
+	 * worker: balance() leaves it where its frames are fed). */
 	uint64_t kept;
 	uint64_t kept_closed;
 	/* The stream ids of the requests of the last rx_burst(), for its
@@ -885,10 +886,13 @@ stage(struct eth_server *es, struct eth_worker *ew, uint16_t queue, struct eth_s
 		ew->drops[ETH_DROP_OVER_WINDOW]++;
 		goto drop;
 	}
-	if (unlikely(ew->kept - __atomic_load_n(&ew->kept_closed, __ATOMIC_RELAXED) >=
+	if (unlikely(d != 0 && ew->kept - __atomic_load_n(&ew->kept_closed, __ATOMIC_RELAXED) >=
 		     es->kept_budget)) {
 		/* The receive queues need the rest of the pool: the client
-		 * sends it again once acks freed answers. */
+		 * sends it again once acks freed answers. Never the request
+		 * at the floor: the answers kept are of ids above it, freed
+		 * only once the floor moves, and it moves when that request
+		 * is answered (each connection may so go one answer over). */
 		ew->drops[ETH_DROP_KEPT_FULL]++;
 		goto drop;
 	}
