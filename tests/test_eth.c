@@ -174,6 +174,26 @@ closed_at_least(const struct harness_state *s, const void *arg)
 	return s->closed >= *(const unsigned long *)arg && s->open == 0;
 }
 
+/* Wait (a generous bound) until telemetry's /dipc/eth @key equals @want_key's
+ * value (or @want when @want_key is NULL). 1 if so. */
+static int
+wait_eth(struct harness *h, const char *key, const char *want_key, long want)
+{
+	unsigned int i, rounds = HARNESS_STATE_MS / 20 * harness_wait_scale();
+	long v = -1;
+
+	for (i = 0; i < rounds; i++) {
+		if (want_key != NULL)
+			want = harness_telemetry_num(h, "/dipc/eth", want_key);
+		v = harness_telemetry_num(h, "/dipc/eth", key);
+		if (v == want)
+			return 1;
+		usleep(20000);
+	}
+	fprintf(stderr, "/dipc/eth %s is %ld, not %ld\n", key, v, want);
+	return 0;
+}
+
 static void
 test_echo_and_oneway(void **state)
 {
@@ -361,6 +381,11 @@ test_killed_peer_reclaimed(void **state)
 		fail_msg("the server did not close the silent peer's connection");
 	}
 	assert_true(harness_log_contains(&h->server, "no frame from its peer"));
+	/* What its connection kept was freed with it. */
+	if (!wait_eth(h, "kept", NULL, 0) || !wait_eth(h, "pool_free", "pool_size", 0)) {
+		harness_dump_log(&h->server);
+		fail_msg("the silent peer's connection left mbufs kept or out of the pool");
+	}
 	/* A new peer is served. */
 	c = start_eth_client(h, token, again);
 	harness_expect_client(h, c, 0, 180000);
@@ -383,26 +408,12 @@ test_server_stop_closes_peer(void **state)
 	harness_expect_stop(h);
 	harness_expect_client(h, c, 5, 60000);
 	assert_true(harness_log_contains(&h->clients[c], "server closed the connection"));
-}
-
-/* Wait (a generous bound) until telemetry's /dipc/eth @key equals @want_key's
- * value (or @want when @want_key is NULL). 1 if so. */
-static int
-wait_eth(struct harness *h, const char *key, const char *want_key, long want)
-{
-	unsigned int i, rounds = HARNESS_STATE_MS / 20 * harness_wait_scale();
-	long v = -1;
-
-	for (i = 0; i < rounds; i++) {
-		if (want_key != NULL)
-			want = harness_telemetry_num(h, "/dipc/eth", want_key);
-		v = harness_telemetry_num(h, "/dipc/eth", key);
-		if (v == want)
-			return 1;
-		usleep(20000);
+	/* The connection closed by the stop gave back what it kept. */
+	if (!harness_log_contains(&h->server, "dipc-server: eth pool dipc_eth_rx: 16383 of 16383 "
+					      "mbufs free (0 kept for answers)")) {
+		harness_dump_log(&h->server);
+		fail_msg("the stopped server's pool is not whole");
 	}
-	fprintf(stderr, "/dipc/eth %s is %ld, not %ld\n", key, v, want);
-	return 0;
 }
 
 /* A number after @label in the client's log ("... calls ok 300, ..."). */

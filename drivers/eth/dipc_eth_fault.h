@@ -38,8 +38,9 @@
  * frames sent after it. Copies and fillers come from a pool of the
  * module's own.
  *
- * Spec string (dipc_eth_fault_parse(); the server and the client library
- * take it from the environment variable DIPC_ETH_FAULTS):
+ * Spec string (dipc_eth_fault_parse(); the server takes it from the
+ * environment variable DIPC_ETH_FAULTS, and so is the client library's
+ * eth transport to):
  * @code
  *   loss=1%,dup=0.5%,reorder=1%,seed=42,dir=rx|tx|both
  * @endcode
@@ -74,7 +75,7 @@ extern "C" {
  *  receive calls of its queue later. */
 #define DIPC_ETH_FAULT_HOLD_CALLS 64
 
-/** The environment variable the server and the client library read. */
+/** The environment variable the server (and the client library) read. */
 #define DIPC_ETH_FAULT_ENV "DIPC_ETH_FAULTS"
 
 /** What to inject: dipc_eth_fault_parse() fills it. */
