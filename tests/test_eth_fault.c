@@ -10,8 +10,8 @@
  * fillers); with no fault every frame arrives once and in order; with
  * dup=100% every frame twice; with reordering every frame once but not in
  * order; the same seed makes the same decisions and another seed others;
- * a mix of all three loses nothing it did not count; every mbuf back in
- * its pool after detach. The spec parser takes good specs and refuses
+ * a mix of all three loses nothing it did not count; frames still held at
+ * detach freed with it; every mbuf back in its pool after detach. The spec parser takes good specs and refuses
  * bad ones with a message.
  */
 #include <errno.h>
@@ -405,6 +405,52 @@ test_same_seed_same_decisions(void **state)
 	}
 }
 
+/* Frames still held at detach are freed with it: every mbuf back. */
+static void
+test_detach_frees_held(void **state)
+{
+	static struct run r;
+	struct dipc_eth_fault_conf conf;
+	struct dipc_eth_fault_stats st;
+	struct dipc_eth_fault *f;
+	struct rte_mbuf *pkts[8], *in[32];
+	char err[256];
+	unsigned int k, n;
+
+	(void)state;
+	/* Receive: every frame held; one call holds them all. */
+	assert_int_equal(dipc_eth_fault_parse("reorder=100%,dir=rx", &conf, err, sizeof(err)), 0);
+	f = dipc_eth_fault_attach(port_b, 1, 1, &conf, err, sizeof(err));
+	assert_non_null(f);
+	for (k = 0; k < RTE_DIM(pkts); k++)
+		pkts[k] = frame(k);
+	assert_int_equal(rte_eth_tx_burst(port_a, 0, pkts, RTE_DIM(pkts)), RTE_DIM(pkts));
+	assert_int_equal(rte_eth_rx_burst(port_b, 0, in, RTE_DIM(in)), 0);
+	dipc_eth_fault_stats(f, &st, NULL);
+	assert_int_equal(st.held, RTE_DIM(pkts));
+	dipc_eth_fault_detach(f);
+	assert_int_equal(rte_mempool_avail_count(pool), POOL_MBUFS);
+	/* Transmit: each frame held gives its place to the one held before
+	 * it (the first to a filler); the last is still held at detach. */
+	assert_int_equal(dipc_eth_fault_parse("reorder=100%,dir=tx", &conf, err, sizeof(err)), 0);
+	f = dipc_eth_fault_attach(port_a, 1, 1, &conf, err, sizeof(err));
+	assert_non_null(f);
+	for (k = 0; k < RTE_DIM(pkts); k++)
+		pkts[k] = frame(k);
+	assert_int_equal(rte_eth_tx_burst(port_a, 0, pkts, RTE_DIM(pkts)), RTE_DIM(pkts));
+	dipc_eth_fault_stats(f, NULL, &st);
+	assert_int_equal(st.held, 1);
+	assert_int_equal(st.fillers, 1);
+	memset(&r, 0, sizeof(r));
+	drain(&r, 2);
+	assert_int_equal(r.fillers, 1);
+	assert_int_equal(r.n, RTE_DIM(pkts) - 1);
+	for (n = 0; n < r.n; n++)
+		assert_int_equal(r.seq[n], n);
+	dipc_eth_fault_detach(f);
+	assert_int_equal(rte_mempool_avail_count(pool), POOL_MBUFS);
+}
+
 /* All three at once, both sides: what arrived is what was sent, less
  * what was counted dropped, plus what was counted copied. */
 static void
@@ -437,6 +483,7 @@ main(void)
 		cmocka_unit_test(test_reorder_loses_nothing),
 		cmocka_unit_test(test_same_seed_same_decisions),
 		cmocka_unit_test(test_mix_accounted),
+		cmocka_unit_test(test_detach_frees_held),
 	};
 
 	return cmocka_run_group_tests_name("eth-fault", tests, group_setup, group_teardown);
