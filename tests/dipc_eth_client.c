@@ -8,13 +8,29 @@
  * with bodies of random sizes up to --max-body (a body over one frame goes
  * as several, a body over one mbuf as a chain) and checks every answer
  * byte for byte, sends one-way messages, answers the server's PINGs, and
- * closes. Built on drivers/eth directly: the client library's eth
- * transport is not written yet.
+ * closes. Built on drivers/eth directly (raw frames, not the client
+ * library).
  *
  *   dipc_eth_client [EAL args] -- --port NAME --ip A --server-ip B --token FILE
  *       [--udp-port P] [--src-port S] [--mtu M] [--calls N] [--oneway N]
  *       [--min-body B] [--max-body B] [--seed S] [--no-close] [--hold] [--hello-only]
- *       [--garbage]
+ *       [--garbage] [--window W] [--dup] [--retry-ms R] [--call-timeout-ms T]
+ *       [--faults SPEC]
+ *
+ * Reliability (docs/WIRE.md, "Reliability"): calls have stream ids 0, 1,
+ * ... and one-way messages the ids after them; every frame carries the
+ * client's completed floor in its ack (the lowest stream id not finished).
+ * --window W: up to W calls in flight (default 1). --dup: every request
+ * (and one-way message) sent twice at once. --retry-ms R: a call with no
+ * answer after R ms is sent again, the same bytes (same stream id, same
+ * frame seq), and so is a HELLO or PROOF (default 0: never, and an
+ * admission frame waits for its answer the whole timeout).
+ * --call-timeout-ms T: a call with no answer after T ms is given up
+ * (counted, the floor moves past it; default 30 s). --faults SPEC: inject
+ * faults on this side's port (dipc_eth_fault.h), before ARP. An answer
+ * to a call already answered or given up is counted and dropped. The
+ * line "eth-client: calls ok A, timed out B, retransmitted C, duplicate
+ * answers D" comes after the calls.
  *
  * --garbage: after the admission, one malformed frame of each kind
  * send_garbage() lists (the server counts and drops them), then the calls.
@@ -45,6 +61,7 @@
 #include "dipc_config.h"
 #include "dipc_eth_arp.h"
 #include "dipc_eth_conn.h"
+#include "dipc_eth_fault.h"
 #include "dipc_eth_frame.h"
 #include "dipc_eth_port.h"
 #include "dipc_msg.h"
@@ -64,10 +81,16 @@ struct client {
 	struct dipc_token token;
 	struct dipc_eth_ends ends;
 	uint64_t hz, timeout;   /* TSC cycles a wait may last */
+	uint64_t retry;         /* TSC cycles before a request is sent again (0: never) */
 	uint32_t seq;
+	int dup;                /* every request sent twice */
 	int admitted, closed_by_server;
 	uint64_t last_heard;
 	uint32_t heartbeat_ms;
+	uint32_t window;        /* granted: stream ids in flight span less than this */
+	/* Whole DATA messages received while waiting, not yet taken. */
+	struct rte_mbuf *ready[64];
+	unsigned int nb_ready;
 };
 
 /* A decimal number of @s, or @def when there is none. */
@@ -165,8 +188,11 @@ wait_frame(struct client *c, uint8_t want, uint8_t *buf, size_t len,
 				r = dipc_eth_reasm_input(c->reasm, pkts[i], fi, now, &out, &c->st);
 				if (r != DIPC_ETH_OK || out == NULL)
 					continue;
-				if (want == DIPC_ETH_T_DATA && msg != NULL && *msg == NULL) {
-					*msg = out;
+				/* Kept for the caller, in the order they came: more
+				 * than one may come in a burst. */
+				if (want == DIPC_ETH_T_DATA && msg != NULL &&
+				    c->nb_ready < RTE_DIM(c->ready)) {
+					c->ready[c->nb_ready++] = out;
 					continue;
 				}
 				rte_pktmbuf_free(out);
@@ -189,8 +215,15 @@ wait_frame(struct client *c, uint8_t want, uint8_t *buf, size_t len,
 			if (fi->type == want || fi->type == DIPC_ETH_T_REFUSE)
 				return fi->type;
 		}
-		if (msg != NULL && *msg != NULL)
+		if (msg != NULL && c->nb_ready != 0) {
+			unsigned int k;
+
+			*msg = c->ready[0];
+			c->nb_ready--;
+			for (k = 0; k < c->nb_ready; k++)
+				c->ready[k] = c->ready[k + 1];
 			return DIPC_ETH_T_DATA;
+		}
 		if (rte_get_tsc_cycles() > deadline)
 			return 0;
 		/* Back off when idle: the test shares two CPUs. */
@@ -237,6 +270,30 @@ resolve(struct client *c, rte_be32_t ip, struct rte_ether_addr *mac)
 	return -ETIMEDOUT;
 }
 
+/*
+ * Send a control frame (its payload in @buf, replaced by the answer's)
+ * and wait for the answer of type @want (or a REFUSE): with --retry-ms,
+ * sent again each time that passed without one, until the timeout.
+ */
+static int
+ask(struct client *c, uint8_t type, uint8_t *buf, unsigned int len, uint8_t want,
+    struct dipc_eth_frame_info *fi)
+{
+	uint8_t out[DIPC_ETH_CTRL_MAX_LEN];
+	uint64_t timeout = c->timeout, deadline = rte_get_tsc_cycles() + timeout;
+	int t;
+
+	memcpy(out, buf, len);
+	if (c->retry != 0)
+		c->timeout = c->retry;
+	do {
+		send_ctl(c, type, out, len);
+		t = wait_frame(c, want, buf, DIPC_ETH_CTRL_MAX_LEN, fi, NULL);
+	} while (t == 0 && c->retry != 0 && rte_get_tsc_cycles() < deadline);
+	c->timeout = timeout;
+	return t;
+}
+
 static int
 admit(struct client *c, uint16_t window, uint32_t max_msg_len, int hello_only)
 {
@@ -256,8 +313,7 @@ admit(struct client *c, uint16_t window, uint32_t max_msg_len, int hello_only)
 	n = dipc_eth_hello_encode(&h, buf, sizeof(buf));
 	if (n < 0)
 		return 6;
-	send_ctl(c, DIPC_ETH_T_HELLO, buf, (unsigned int)n);
-	t = wait_frame(c, DIPC_ETH_T_CHALLENGE, buf, sizeof(buf), &fi, NULL);
+	t = ask(c, DIPC_ETH_T_HELLO, buf, (unsigned int)n, DIPC_ETH_T_CHALLENGE, &fi);
 	if (t == DIPC_ETH_T_REFUSE)
 		goto refused;
 	if (t != DIPC_ETH_T_CHALLENGE || dipc_eth_challenge_decode(buf, fi.msg_len, &ch) != 0 ||
@@ -281,8 +337,7 @@ admit(struct client *c, uint16_t window, uint32_t max_msg_len, int hello_only)
 	n = dipc_eth_proof_encode(&pr, buf, sizeof(buf));
 	if (n < 0)
 		return 6;
-	send_ctl(c, DIPC_ETH_T_PROOF, buf, (unsigned int)n);
-	t = wait_frame(c, DIPC_ETH_T_WELCOME, buf, sizeof(buf), &fi, NULL);
+	t = ask(c, DIPC_ETH_T_PROOF, buf, (unsigned int)n, DIPC_ETH_T_WELCOME, &fi);
 	if (t == DIPC_ETH_T_REFUSE)
 		goto refused;
 	if (t != DIPC_ETH_T_WELCOME || dipc_eth_welcome_decode(buf, fi.msg_len, &w) != 0) {
@@ -299,6 +354,7 @@ admit(struct client *c, uint16_t window, uint32_t max_msg_len, int hello_only)
 	/* One queue here: frames sent on it reach the server's queue 0, whose
 	 * worker hands them to w.queue's if that is another one. */
 	c->heartbeat_ms = w.heartbeat_ms;
+	c->window = w.window;
 	c->admitted = 1;
 	SAY("admitted slot %u gen %u window %u queue %u max %u", fi.conn_id, fi.conn_gen, w.window,
 	    w.queue, w.max_msg_len);
@@ -349,14 +405,15 @@ make_request(struct client *c, uint16_t method, uint8_t flags, uint32_t stream,
 	return head;
 }
 
+/* A message's frames with frame seq @seq (0: the next one). */
 static int
-send_msg(struct client *c, struct rte_mbuf *m)
+send_msg_seq(struct client *c, struct rte_mbuf *m, uint32_t seq)
 {
 	struct rte_mbuf *f[DIPC_ETH_MAX_FRAGS + 1];
 	int n;
 
 	c->tmpl.type = DIPC_ETH_T_DATA;
-	c->tmpl.seq = ++c->seq;
+	c->tmpl.seq = seq != 0 ? seq : ++c->seq;
 	n = dipc_eth_frame_build(&c->fcfg, &c->tmpl, m, c->hdr_pool, c->ind_pool, f, RTE_DIM(f),
 				 &c->st);
 	if (n < 0) {
@@ -461,12 +518,157 @@ send_garbage(struct client *c)
 	return i;
 }
 
+/* A call in flight. */
+struct call {
+	uint32_t sid, len, seq;
+	uint64_t started, sent_at;
+	unsigned int tries;
+	int active;
+};
+
+/* The lowest stream id not finished: every frame's ack. */
+static void
+set_floor(struct client *c, const struct call *calls, unsigned int window, uint32_t next)
+{
+	uint32_t f = next;
+	unsigned int k;
+
+	for (k = 0; k < window; k++)
+		if (calls[k].active && (int32_t)(calls[k].sid - f) < 0)
+			f = calls[k].sid;
+	c->tmpl.ack = f;
+}
+
+/* A request's frames (twice with --dup); @seq 0 the first time. */
+static int
+send_request(struct client *c, uint16_t method, uint8_t flags, uint32_t sid, uint32_t len,
+	     uint32_t *seq)
+{
+	unsigned int k;
+
+	for (k = 0; k < (c->dup ? 2u : 1u); k++) {
+		struct rte_mbuf *m = make_request(c, method, flags, sid, len);
+
+		if (m == NULL || send_msg_seq(c, m, *seq) != 0)
+			return -1;
+		*seq = c->tmpl.seq;
+	}
+	return 0;
+}
+
+/*
+ * @calls echo calls, up to @window at once, each sent again after
+ * c->retry without an answer and given up after @give_up; every answer
+ * checked byte for byte. Returns 0 (counts in the out parameters), 1 on
+ * a wrong answer or a failed send, 5 if the server closed.
+ */
+static int
+run_calls(struct client *c, unsigned int calls, unsigned int window, uint32_t min_body,
+	  uint32_t max_body, uint64_t give_up, unsigned int *ok, unsigned int *timed_out,
+	  unsigned int *retrans, unsigned int *dup_answers)
+{
+	struct call cs[64];
+	uint64_t timeout = c->timeout;
+	unsigned int done = 0, k, inflight = 0;
+	uint32_t next = 0;
+
+	memset(cs, 0, sizeof(cs));
+	window = RTE_MAX(1u, RTE_MIN(window, (unsigned int)RTE_DIM(cs)));
+	/* Answers are waited for a millisecond at a time, between the
+	 * retries' checks. */
+	c->timeout = c->hz / 1000;
+	while (done < calls) {
+		struct dipc_eth_frame_info fi;
+		struct rte_mbuf *ans = NULL;
+		uint8_t buf[DIPC_ETH_CTRL_MAX_LEN];
+		uint64_t now;
+		int t;
+
+		/* New calls while fewer than @window are out, and their ids
+		 * within the granted window above the floor (a call that waits
+		 * for its answer holds the floor: later ids wait for it). */
+		for (k = 0; k < window && inflight < window && next < calls &&
+			    next - c->tmpl.ack < c->window; k++) {
+			struct call *x = &cs[k];
+
+			if (x->active)
+				continue;
+			x->sid = next++;
+			x->len = min_body + (uint32_t)(rte_rand() % (max_body - min_body + 1));
+			x->seq = 0;
+			x->tries = 1;
+			x->active = 1;
+			inflight++;
+			x->started = x->sent_at = rte_get_tsc_cycles();
+			if (send_request(c, DIPC_METHOD_ECHO, 0, x->sid, x->len, &x->seq) != 0) {
+				SAY("cannot send call %u", x->sid);
+				return 1;
+			}
+		}
+		t = wait_frame(c, DIPC_ETH_T_DATA, buf, sizeof(buf), &fi, &ans);
+		if (t < 0) {
+			SAY("server closed the connection at call %u", done);
+			return 5;
+		}
+		if (ans != NULL) {
+			struct dipc_msg_hdr h;
+			const void *hp = rte_pktmbuf_read(ans, 0, sizeof(h), &h);
+
+			if (hp != NULL && hp != &h)
+				memcpy(&h, hp, sizeof(h));
+			for (k = 0; hp != NULL && k < window; k++)
+				if (cs[k].active && cs[k].sid == h.stream_id)
+					break;
+			if (hp == NULL || k == window) {
+				/* A call answered already (a copy, or an answer sent
+				 * again) or given up. */
+				(*dup_answers)++;
+			} else if (check_answer(ans, cs[k].sid, cs[k].len) != 0) {
+				SAY("wrong answer to call %u (%u bytes, got %u)", cs[k].sid, cs[k].len,
+				    ans->pkt_len);
+				rte_pktmbuf_free(ans);
+				return 1;
+			} else {
+				cs[k].active = 0;
+				inflight--;
+				done++;
+				(*ok)++;
+			}
+			rte_pktmbuf_free(ans);
+		}
+		now = rte_get_tsc_cycles();
+		for (k = 0; k < window; k++) {
+			struct call *x = &cs[k];
+
+			if (!x->active)
+				continue;
+			if (now - x->started > give_up) {
+				SAY("call %u timed out after %u tries", x->sid, x->tries);
+				x->active = 0;
+				inflight--;
+				done++;
+				(*timed_out)++;
+			} else if (c->retry != 0 && now - x->sent_at > c->retry) {
+				x->sent_at = now;
+				x->tries++;
+				(*retrans)++;
+				if (send_request(c, DIPC_METHOD_ECHO, 0, x->sid, x->len, &x->seq) != 0)
+					return 1;
+			}
+		}
+		set_floor(c, cs, window, next);
+	}
+	c->timeout = timeout;
+	return 0;
+}
+
 static void
 usage(void)
 {
 	fprintf(stderr, "usage: dipc_eth_client [EAL] -- --port NAME --ip A --server-ip B --token "
 			"FILE [--udp-port P] [--src-port S] [--mtu M] [--calls N] [--oneway N] "
-			"[--min-body B] [--max-body B] [--seed S] [--no-close] [--hold] [--hello-only] [--garbage]\n");
+			"[--min-body B] [--max-body B] [--seed S] [--no-close] [--hold] [--hello-only] [--garbage] "
+			"[--window W] [--dup] [--retry-ms R] [--call-timeout-ms T] [--faults SPEC]\n");
 }
 
 int
@@ -474,8 +676,11 @@ main(int argc, char **argv)
 {
 	const char *port_name = NULL, *ip = NULL, *server_ip = NULL, *token = NULL;
 	unsigned int calls = 100, oneway = 0, max_body = 4000, min_body = 0, mtu = 1500, udp = 7117;
-	unsigned int src_port = 40000, i;
-	int no_close = 0, hold = 0, hello_only = 0, garbage = 0, ret;
+	unsigned int src_port = 40000, i, window = 1, retry_ms = 0, call_timeout_ms = 30000;
+	unsigned int ok = 0, timed_out = 0, retrans = 0, dup_answers = 0;
+	const char *faults = NULL;
+	struct dipc_eth_fault *fault = NULL;
+	int no_close = 0, hold = 0, hello_only = 0, garbage = 0, dup = 0, ret;
 	uint64_t seed = 1;
 	struct client c;
 	struct dipc_eth_port_conf pc;
@@ -498,6 +703,7 @@ main(int argc, char **argv)
 		if (strcmp(a, "--hold") == 0) { hold = 1; continue; }
 		if (strcmp(a, "--hello-only") == 0) { hello_only = 1; continue; }
 		if (strcmp(a, "--garbage") == 0) { garbage = 1; continue; }
+		if (strcmp(a, "--dup") == 0) { dup = 1; continue; }
 		if (v == NULL) { usage(); return 2; }
 		i++;
 		if (strcmp(a, "--port") == 0) port_name = v;
@@ -512,18 +718,25 @@ main(int argc, char **argv)
 		else if (strcmp(a, "--max-body") == 0) max_body = number(v, UINT32_MAX);
 		else if (strcmp(a, "--min-body") == 0) min_body = number(v, UINT32_MAX);
 		else if (strcmp(a, "--seed") == 0) seed = strtoull(v, NULL, 0);
+		else if (strcmp(a, "--window") == 0) window = number(v, UINT32_MAX);
+		else if (strcmp(a, "--retry-ms") == 0) retry_ms = number(v, UINT32_MAX);
+		else if (strcmp(a, "--call-timeout-ms") == 0) call_timeout_ms = number(v, UINT32_MAX);
+		else if (strcmp(a, "--faults") == 0) faults = v;
 		else { usage(); return 2; }
 	}
 	if (port_name == NULL || ip == NULL || server_ip == NULL || token == NULL ||
 	    udp == 0 || udp > 65535 || src_port == 0 || src_port > 65535 ||
 	    mtu > DIPC_ETH_MTU_MAX || calls == UINT32_MAX || oneway == UINT32_MAX ||
-	    max_body == UINT32_MAX || min_body > max_body) {
+	    max_body == UINT32_MAX || min_body > max_body || window == 0 || window > 32 ||
+	    retry_ms == UINT32_MAX || call_timeout_ms == UINT32_MAX || call_timeout_ms == 0) {
 		usage();
 		return 2;
 	}
 	memset(&c, 0, sizeof(c));
 	c.hz = rte_get_tsc_hz();
 	c.timeout = c.hz * 30 * wait_scale();
+	c.retry = c.hz / 1000 * retry_ms;
+	c.dup = dup;
 	rte_srand(seed);
 	if (dipc_token_load(token, 0, &c.token, err, sizeof(err)) != 0) {
 		fprintf(stderr, "eth-client: %s\n", err);
@@ -555,6 +768,21 @@ main(int argc, char **argv)
 	if (dipc_eth_port_start(&pc, &info, err, sizeof(err)) != 0) {
 		fprintf(stderr, "eth-client: %s\n", err);
 		return 2;
+	}
+	if (faults != NULL) {
+		struct dipc_eth_fault_conf fc;
+		char what[128];
+
+		if (dipc_eth_fault_parse(faults, &fc, err, sizeof(err)) != 0) {
+			fprintf(stderr, "eth-client: %s\n", err);
+			return 2;
+		}
+		fault = dipc_eth_fault_attach(c.port, 1, 1, &fc, err, sizeof(err));
+		if (fault == NULL) {
+			fprintf(stderr, "eth-client: %s\n", err);
+			return 2;
+		}
+		SAY("injecting faults: %s", dipc_eth_fault_describe(&fc, what, sizeof(what)));
 	}
 	if (dipc_eth_port_link_wait(c.port, 60000 * wait_scale()) != 0) {
 		SAY("no link");
@@ -600,39 +828,23 @@ main(int argc, char **argv)
 	if (garbage)
 		SAY("garbage sent %u", send_garbage(&c));
 
-	for (i = 0; i < calls; i++) {
-		uint32_t len = min_body + (uint32_t)(rte_rand() % (max_body - min_body + 1));
-		struct rte_mbuf *m = make_request(&c, DIPC_METHOD_ECHO, 0, i, len), *ans = NULL;
-		struct dipc_eth_frame_info fi;
-		uint8_t buf[DIPC_ETH_CTRL_MAX_LEN];
-		int t;
-
-		if (m == NULL || send_msg(&c, m) != 0) {
-			SAY("cannot send call %u", i);
-			return 1;
-		}
-		t = wait_frame(&c, DIPC_ETH_T_DATA, buf, sizeof(buf), &fi, &ans);
-		if (t < 0) {
-			SAY("server closed the connection at call %u", i);
-			return 5;
-		}
-		if (ans == NULL) {
-			SAY("no answer to call %u (%u bytes)", i, len);
-			return 1;
-		}
-		if (check_answer(ans, i, len) != 0) {
-			SAY("wrong answer to call %u (%u bytes, got %u)", i, len, ans->pkt_len);
-			rte_pktmbuf_free(ans);
-			return 1;
-		}
-		rte_pktmbuf_free(ans);
-	}
-	SAY("%u calls ok", calls);
+	ret = run_calls(&c, calls, window, min_body, max_body,
+			c.hz / 1000 * call_timeout_ms * wait_scale(), &ok, &timed_out, &retrans,
+			&dup_answers);
+	if (ret != 0)
+		return ret;
+	SAY("calls ok %u, timed out %u, retransmitted %u, duplicate answers %u", ok, timed_out,
+	    retrans, dup_answers);
+	if (ok == calls)
+		SAY("%u calls ok", calls);
+	/* One-way messages: the stream ids after the calls', each finished
+	 * once sent. */
 	for (i = 0; i < oneway; i++) {
-		struct rte_mbuf *m = make_request(&c, DIPC_METHOD_SINK, DIPC_MSG_F_ONEWAY, i, 64);
+		uint32_t seq = 0;
 
-		if (m == NULL || send_msg(&c, m) != 0)
+		if (send_request(&c, DIPC_METHOD_SINK, DIPC_MSG_F_ONEWAY, calls + i, 64, &seq) != 0)
 			return 1;
+		c.tmpl.ack = calls + i + 1;
 	}
 	if (oneway != 0)
 		SAY("%u one-way sent", oneway);
@@ -664,6 +876,15 @@ main(int argc, char **argv)
 					      NULL) < 0;
 		}
 		SAY("closed%s", answered ? "" : " (the server did not answer)");
+	}
+	if (fault != NULL) {
+		struct dipc_eth_fault_stats rx, tx;
+
+		dipc_eth_fault_stats(fault, &rx, &tx);
+		SAY("faults: rx dropped %" PRIu64 ", copied %" PRIu64 ", reordered %" PRIu64
+		    "; tx dropped %" PRIu64 ", copied %" PRIu64 ", reordered %" PRIu64, rx.dropped,
+		    rx.duplicated, rx.reordered, tx.dropped, tx.duplicated, tx.reordered);
+		dipc_eth_fault_detach(fault);
 	}
 	dipc_eth_port_close(c.port);
 	rte_eal_cleanup();

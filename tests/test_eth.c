@@ -174,6 +174,26 @@ closed_at_least(const struct harness_state *s, const void *arg)
 	return s->closed >= *(const unsigned long *)arg && s->open == 0;
 }
 
+/* Wait (a generous bound) until telemetry's /dipc/eth @key equals @want_key's
+ * value (or @want when @want_key is NULL). 1 if so. */
+static int
+wait_eth(struct harness *h, const char *key, const char *want_key, long want)
+{
+	unsigned int i, rounds = HARNESS_STATE_MS / 20 * harness_wait_scale();
+	long v = -1;
+
+	for (i = 0; i < rounds; i++) {
+		if (want_key != NULL)
+			want = harness_telemetry_num(h, "/dipc/eth", want_key);
+		v = harness_telemetry_num(h, "/dipc/eth", key);
+		if (v == want)
+			return 1;
+		usleep(20000);
+	}
+	fprintf(stderr, "/dipc/eth %s is %ld, not %ld\n", key, v, want);
+	return 0;
+}
+
 static void
 test_echo_and_oneway(void **state)
 {
@@ -361,6 +381,11 @@ test_killed_peer_reclaimed(void **state)
 		fail_msg("the server did not close the silent peer's connection");
 	}
 	assert_true(harness_log_contains(&h->server, "no frame from its peer"));
+	/* What its connection kept was freed with it. */
+	if (!wait_eth(h, "kept", NULL, 0) || !wait_eth(h, "pool_free", "pool_size", 0)) {
+		harness_dump_log(&h->server);
+		fail_msg("the silent peer's connection left mbufs kept or out of the pool");
+	}
 	/* A new peer is served. */
 	c = start_eth_client(h, token, again);
 	harness_expect_client(h, c, 0, 180000);
@@ -383,6 +408,268 @@ test_server_stop_closes_peer(void **state)
 	harness_expect_stop(h);
 	harness_expect_client(h, c, 5, 60000);
 	assert_true(harness_log_contains(&h->clients[c], "server closed the connection"));
+	/* The connection closed by the stop gave back what it kept. */
+	if (!harness_log_contains(&h->server, "dipc-server: eth pool dipc_eth_rx: 16383 of 16383 "
+					      "mbufs free (0 kept for answers)")) {
+		harness_dump_log(&h->server);
+		fail_msg("the stopped server's pool is not whole");
+	}
+}
+
+/* A number after @label in the client's log ("... calls ok 300, ..."). */
+static long
+client_num(const struct harness_proc *p, const char *label)
+{
+	char line[512];
+	long v = -1;
+	FILE *f = fopen(p->log, "r");
+
+	if (f == NULL)
+		return -1;
+	while (fgets(line, sizeof(line), f) != NULL) {
+		const char *at = strstr(line, label);
+
+		if (at != NULL && strncmp(line, "eth-client: calls ok", 20) == 0)
+			v = strtol(at + strlen(label), NULL, 10);
+	}
+	fclose(f);
+	return v;
+}
+
+static long
+eth_num(struct harness *h, const char *key)
+{
+	return harness_telemetry_num(h, "/dipc/eth", key);
+}
+
+/* After a case's client closed: the connection closed, nothing kept,
+ * the pool whole (frames held back by injected faults come out within
+ * milliseconds). */
+static void
+expect_closed_and_whole(struct harness *h, struct harness_state *s)
+{
+	unsigned long one = 1;
+
+	if (!harness_wait_state(h, s, closed_at_least, &one, HARNESS_STATE_MS)) {
+		harness_print_state(s);
+		harness_dump_log(&h->server);
+		fail_msg("the server did not close the eth connection");
+	}
+	assert_int_equal(s->dead, 0);
+	/* Published every millisecond or so: waited for. */
+	if (!wait_eth(h, "kept", NULL, 0)) {
+		harness_dump_log(&h->server);
+		fail_msg("answers still kept after the connection closed");
+	}
+	if (!wait_eth(h, "pool_free", "pool_size", 0)) {
+		harness_dump_log(&h->server);
+		fail_msg("the port's pool is not whole after the connection closed");
+	}
+}
+
+/*
+ * Every request sent twice (the test client's --dup), four calls in
+ * flight: each call answered once (a copy of an answer is counted by the
+ * client), the handlers ran once per stream id (the server's request
+ * count: what its core was handed), and each second copy counted once by
+ * the server: dropped while its first ran, or answered again from the
+ * answer kept, or dropped as one-way.
+ */
+static void
+test_duplicates_run_once(void **state)
+{
+	struct harness *h = *state;
+	char token[512];
+	const char *args[] = { "--calls", "300", "--max-body", "3000", "--oneway", "50", "--dup",
+			       "--window", "4", NULL };
+	struct harness_state s;
+	long inflight, resent, oneway;
+	int c;
+
+	write_token(h, "token", "eth transport test secret", token, sizeof(token));
+	start_eth_server(h, token, NULL);
+	c = start_eth_client(h, token, args);
+	harness_expect_client(h, c, 0, 180000);
+	assert_true(harness_log_contains(&h->clients[c], "eth-client: 300 calls ok"));
+	assert_true(harness_log_contains(&h->clients[c], "eth-client: 50 one-way sent"));
+	expect_closed_and_whole(h, &s);
+	/* Once per stream id: 300 calls, 50 one-way, 300 answers. */
+	assert_int_equal(s.rx, 350);
+	assert_int_equal(s.tx, 300);
+	assert_int_equal(s.invalid, 0);
+	inflight = eth_num(h, "drop_dup_inflight");
+	resent = eth_num(h, "drop_resent");
+	oneway = eth_num(h, "drop_dup_oneway");
+	print_message("copies: %ld while running, %ld answered again, %ld one-way\n", inflight,
+		      resent, oneway);
+	assert_int_equal(inflight + resent + oneway, 350);
+	assert_int_equal(eth_num(h, "drop_dup_stale"), 0);
+	assert_int_equal(eth_num(h, "drop_over_window"), 0);
+	/* Each answer sent again reached the client as a second answer (but
+	 * the last few, which may come after it finished its calls). */
+	assert_true(client_num(&h->clients[c], "duplicate answers ") <= resent);
+	assert_true(client_num(&h->clients[c], "duplicate answers ") >= resent - 4);
+	assert_int_equal(client_num(&h->clients[c], "retransmitted "), 0);
+	harness_expect_idle_stop(h, NULL);
+	assert_true(harness_log_contains(&h->server, "dipc-server: eth pool dipc_eth_rx: 16383 of "
+						     "16383 mbufs free (0 kept for answers)"));
+}
+
+/* The server with DIPC_ETH_FAULTS=@faults in its environment. */
+static void
+start_faulty_server(struct harness *h, const char *token, const char *faults)
+{
+	assert_int_equal(setenv("DIPC_ETH_FAULTS", faults, 1), 0);
+	start_eth_server(h, token, NULL);
+	unsetenv("DIPC_ETH_FAULTS");
+	if (!harness_log_contains(&h->server, "injecting faults")) {
+		harness_dump_log(&h->server);
+		fail_msg("the server does not say that it injects faults");
+	}
+}
+
+/*
+ * A lossy link: the server drops @faults' share of the frames it
+ * receives and sends; the client sends a call again after 20 ms without
+ * an answer (and its HELLO and PROOF). Every call completes, the handlers
+ * ran once per call however often a request came, lost answers were sent
+ * again from those kept, the pool is whole once the connection closed.
+ */
+static void
+lossy(void **state, const char *faults, int expect_resent)
+{
+	struct harness *h = *state;
+	char token[512];
+	const char *args[] = { "--calls", "300", "--max-body", "3000", "--window", "4",
+			       "--retry-ms", "20", NULL };
+	struct harness_state s;
+	long retrans, again;
+	int c;
+
+	write_token(h, "token", "eth transport test secret", token, sizeof(token));
+	start_faulty_server(h, token, faults);
+	c = start_eth_client(h, token, args);
+	harness_expect_client(h, c, 0, 180000);
+	assert_true(harness_log_contains(&h->clients[c], "eth-client: calls ok 300, timed out 0"));
+	expect_closed_and_whole(h, &s);
+	/* What the server's core was handed: once per call. */
+	assert_int_equal(s.rx, 300);
+	assert_int_equal(s.tx, 300);
+	retrans = client_num(&h->clients[c], "retransmitted ");
+	again = eth_num(h, "drop_resent");
+	print_message("%s: the client sent %ld calls again; the server dropped %ld copies while "
+		      "running, sent %ld answers again\n", faults, retrans,
+		      eth_num(h, "drop_dup_inflight"), again);
+	if (expect_resent) {
+		assert_true(retrans > 0);
+		assert_true(again > 0);
+	}
+	/* A copy of a call is never over the window the client keeps. */
+	assert_int_equal(eth_num(h, "drop_over_window"), 0);
+	harness_expect_idle_stop(h, NULL);
+	if (!harness_log_contains(&h->server, "dipc-server: eth faults injected: rx ")) {
+		harness_dump_log(&h->server);
+		fail_msg("no fault line in the server's report");
+	}
+	assert_true(harness_log_contains(&h->server, "dipc-server: eth pool dipc_eth_rx: 16383 of "
+						     "16383 mbufs free (0 kept for answers)"));
+}
+
+static void
+test_loss_1pct(void **state)
+{
+	lossy(state, "loss=1%,seed=11,dir=both", 0);
+}
+
+static void
+test_loss_10pct(void **state)
+{
+	lossy(state, "loss=10%,seed=12,dir=both", 1);
+}
+
+/* Frames copied and reordered both ways, eight calls in flight: every
+ * call answered, the handlers once per call, copies counted. */
+static void
+test_reorder_and_dup(void **state)
+{
+	struct harness *h = *state;
+	char token[512];
+	const char *args[] = { "--calls", "300", "--max-body", "3000", "--window", "8",
+			       "--retry-ms", "50", NULL };
+	struct harness_state s;
+	long dups;
+	int c;
+
+	write_token(h, "token", "eth transport test secret", token, sizeof(token));
+	start_faulty_server(h, token, "dup=5%,reorder=5%,seed=13,dir=both");
+	c = start_eth_client(h, token, args);
+	harness_expect_client(h, c, 0, 180000);
+	assert_true(harness_log_contains(&h->clients[c], "eth-client: calls ok 300, timed out 0"));
+	expect_closed_and_whole(h, &s);
+	assert_int_equal(s.rx, 300);
+	assert_int_equal(s.tx, 300);
+	dups = eth_num(h, "drop_dup_inflight") + eth_num(h, "drop_resent") +
+	       eth_num(h, "drop_dup_oneway") + eth_num(h, "drop_dup_stale");
+	print_message("copies dropped by the server: %ld (%ld of fragments)\n", dups,
+		      eth_num(h, "drop_dup"));
+	/* Copies of requests reached the server and ran no handler. */
+	assert_true(dups + eth_num(h, "drop_dup") > 0);
+	harness_expect_idle_stop(h, NULL);
+}
+
+/*
+ * Answers kept past the worker's share: a pool of 1024 mbufs (512 for
+ * answers) and 32 calls of 40,000 bytes out (28 mbufs each way apiece).
+ * New requests are refused (kept_full) while the answers kept fill the
+ * share, the request at the floor never is (the answers above it are
+ * freed only once it is answered): every call completes, the handlers
+ * once per call, and the pool is whole after.
+ */
+static void
+test_kept_share_refuses(void **state)
+{
+	struct harness *h = *state;
+	char token[512];
+	const char *srv[] = { "--eth-mbufs", "1024", NULL };
+	const char *args[] = { "--calls", "100", "--min-body", "40000", "--max-body", "40000",
+			       "--window", "32", "--retry-ms", "50", NULL };
+	struct harness_state s;
+	int c;
+
+	write_token(h, "token", "eth transport test secret", token, sizeof(token));
+	start_eth_server(h, token, srv);
+	c = start_eth_client(h, token, args);
+	harness_expect_client(h, c, 0, 180000);
+	assert_true(harness_log_contains(&h->clients[c], "eth-client: calls ok 100, timed out 0"));
+	expect_closed_and_whole(h, &s);
+	assert_int_equal(s.rx, 100);
+	assert_int_equal(s.tx, 100);
+	print_message("new requests refused while the share was kept: %ld\n",
+		      eth_num(h, "drop_kept_full"));
+	assert_true(eth_num(h, "drop_kept_full") > 0);
+	harness_expect_idle_stop(h, NULL);
+}
+
+/* A bad DIPC_ETH_FAULTS: the server does not start, and says why. */
+static void
+test_bad_fault_spec(void **state)
+{
+	struct harness *h = *state;
+	char token[512], vdev[256];
+	const char *eal[] = { vdev, NULL };
+	const char *app[] = { "--token-file", token, "--eth-port", "net_memif0", "--eth-ip",
+			      SERVER_IP, NULL };
+
+	write_token(h, "token", "eth transport test secret", token, sizeof(token));
+	memif_vdev(h, "server", vdev, sizeof(vdev));
+	assert_int_equal(setenv("DIPC_ETH_FAULTS", "loss=1", 1), 0);
+	assert_int_equal(harness_spawn_server(h, &h->server, h->prefix, eal, app), 0);
+	unsetenv("DIPC_ETH_FAULTS");
+	assert_true(harness_wait(&h->server, HARNESS_START_MS) > 0);
+	if (!harness_log_contains(&h->server, "DIPC_ETH_FAULTS=loss=1: fault spec: bad value")) {
+		harness_dump_log(&h->server);
+		fail_msg("the server did not refuse a bad fault spec with its reason");
+	}
 }
 
 /* Run /bin/ip with these arguments (NULL-terminated, after "ip"), its
@@ -530,6 +817,12 @@ main(void)
 		HARNESS_TEST(test_wrong_token_refused),
 		HARNESS_TEST(test_killed_peer_reclaimed),
 		HARNESS_TEST(test_server_stop_closes_peer),
+		HARNESS_TEST(test_duplicates_run_once),
+		HARNESS_TEST(test_loss_1pct),
+		HARNESS_TEST(test_loss_10pct),
+		HARNESS_TEST(test_reorder_and_dup),
+		HARNESS_TEST(test_kept_share_refuses),
+		HARNESS_TEST(test_bad_fault_spec),
 		cmocka_unit_test_setup_teardown(test_af_packet_between_namespaces, harness_setup,
 						netns_teardown),
 	};

@@ -13,7 +13,9 @@
  * matched by stream id), one-way messages, the window's and the size
  * limits' errors, a clean close, and the server's pool whole;
  * dipc-perf --transport eth in kv mode with --verify and in latency mode;
- * dpdk-proc-info and dpdk-dumpcap against the server's port;
+ * dpdk-proc-info and dpdk-dumpcap against the server's port; a lossy link
+ * (faults injected on both sides): every call completes, each request
+ * runs once;
  * connect
  * errors: options missing, or a transport the library does not have
  * (EINVAL), the wrong token (EACCES), no port or
@@ -168,6 +170,77 @@ test_calls_windows_limits(void **state)
 	assert_int_equal(s.rx, 2 * (calls + 100));
 	assert_int_equal(harness_telemetry_num(h, "/dipc/eth", "pool_free"),
 			 harness_telemetry_num(h, "/dipc/eth", "pool_size"));
+	harness_expect_idle_stop(h, NULL);
+}
+
+/* Wait until the server's eth pool is whole (every mbuf free); 1 if it
+ * was within the generous bound. */
+static int
+wait_pool_whole(struct harness *h)
+{
+	unsigned int i;
+
+	for (i = 0; i < 600 * harness_wait_scale(); i++) {
+		if (harness_telemetry_num(h, "/dipc/eth", "pool_free") ==
+		    harness_telemetry_num(h, "/dipc/eth", "pool_size"))
+			return 1;
+		usleep(100 * 1000);
+	}
+	return 0;
+}
+
+/*
+ * A lossy link, faults injected on both sides (DIPC_ETH_FAULTS in the
+ * server's environment and in the client's, each with its own seed):
+ * frames lost, copied and reordered both ways. Every call completes byte
+ * for byte, windowed rounds included; the server ran each request once
+ * (its request count is the number of distinct requests); the library
+ * sent requests again; nothing kept and the pool whole after the close.
+ */
+static void
+test_lossy_link(void **state)
+{
+	struct harness *h = *state;
+	char token[512];
+	const char *args[] = { "--peer", SERVER_IP, "--ip", CLIENT_IP, "--token", token,
+			       "--window", "16", "--calls", "200", "--max-body", "3000",
+			       "--rounds", "5", "--retry-ms", "10", NULL };
+	struct harness_state s;
+	unsigned long one = 1;
+	int c;
+
+	token_file(h, "token", "eth library test secret", token, sizeof(token));
+	assert_int_equal(setenv("DIPC_ETH_FAULTS", "loss=5%,dup=2%,reorder=2%,seed=21,dir=both",
+				1), 0);
+	server_start(h, token, NULL);
+	assert_int_equal(setenv("DIPC_ETH_FAULTS", "loss=5%,dup=2%,reorder=2%,seed=22,dir=both",
+				1), 0);
+	c = client_start(h, 0, args);
+	unsetenv("DIPC_ETH_FAULTS");
+	assert_true(harness_log_contains(&h->server, "injecting faults"));
+	harness_expect_client(h, c, 0, 300000);
+	assert_true(harness_log_contains(&h->clients[c], "eth-lib: 200 calls ok"));
+	assert_true(harness_log_contains(&h->clients[c], "eth-lib: 5 rounds ok"));
+	/* The library sent requests again, and said so. */
+	assert_false(harness_log_contains(&h->clients[c], " resent 0 "));
+	if (!harness_wait_state(h, &s, closed_at_least, &one, HARNESS_STATE_MS)) {
+		harness_print_state(&s);
+		harness_dump_log(&h->server);
+		fail_msg("the server did not close the eth connection");
+	}
+	/* Each distinct request handed to the core once: 200 calls and 5
+	 * rounds of the window (16), however often their frames came. */
+	assert_int_equal(s.rx, 200 + 5 * 16);
+	assert_int_equal(s.tx, 200 + 5 * 16);
+	assert_int_equal(harness_telemetry_num(h, "/dipc/eth", "kept"), 0);
+	/* Partial messages whose lost fragments never came expire (the
+	 * reassembly's timeout, a second): then the pool is whole. */
+	if (!wait_pool_whole(h)) {
+		harness_dump_log(&h->server);
+		fail_msg("the eth pool is not whole: %ld of %ld free",
+			 harness_telemetry_num(h, "/dipc/eth", "pool_free"),
+			 harness_telemetry_num(h, "/dipc/eth", "pool_size"));
+	}
 	harness_expect_idle_stop(h, NULL);
 }
 
@@ -369,6 +442,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		HARNESS_TEST(test_calls_windows_limits),
 		HARNESS_TEST(test_perf_kv_and_latency),
+		HARNESS_TEST(test_lossy_link),
 		HARNESS_TEST(test_connect_errors),
 		HARNESS_TEST(test_dpdk_proc_info_and_dumpcap),
 		HARNESS_TEST(test_server_stop_reported),

@@ -215,9 +215,10 @@ print_json_eth(const struct dipc_shm_eth_stats *e)
 	printf(",\"eth\":{\"port\":%u,\"driver\":", e->port_id);
 	json_string(e->driver);
 	printf(",\"mac\":\"%02x:%02x:%02x:%02x:%02x:%02x\",\"ip\":\"%u.%u.%u.%u\","
-	       "\"udp_port\":%u,\"mtu\":%u,\"offloads\":%u,\"pool_size\":%u,\"pool_free\":%u",
+	       "\"udp_port\":%u,\"mtu\":%u,\"offloads\":%u,\"pool_size\":%u,\"pool_free\":%u,"
+	       "\"kept\":%u",
 	       e->mac[0], e->mac[1], e->mac[2], e->mac[3], e->mac[4], e->mac[5], ip[0], ip[1],
-	       ip[2], ip[3], e->udp_port, e->mtu, e->offloads, e->pool_size, e->pool_free);
+	       ip[2], ip[3], e->udp_port, e->mtu, e->offloads, e->pool_size, e->pool_free, e->kept);
 	f = 0;
 	json_u64("frames_in", e->frames_in, &f);
 	json_u64("frames_out", e->frames_out, &f);
@@ -357,9 +358,9 @@ print_text_eth(const struct dipc_shm_eth_stats *e)
 	int any = 0;
 
 	printf("\n  eth port %u (%s) %02x:%02x:%02x:%02x:%02x:%02x %u.%u.%u.%u udp %u, MTU %u, "
-	       "pool %u of %u free\n", e->port_id, e->driver, e->mac[0], e->mac[1], e->mac[2],
-	       e->mac[3], e->mac[4], e->mac[5], ip[0], ip[1], ip[2], ip[3], e->udp_port, e->mtu,
-	       e->pool_free, e->pool_size);
+	       "pool %u of %u free (%u kept for answers)\n", e->port_id, e->driver, e->mac[0],
+	       e->mac[1], e->mac[2], e->mac[3], e->mac[4], e->mac[5], ip[0], ip[1], ip[2], ip[3],
+	       e->udp_port, e->mtu, e->pool_free, e->pool_size, e->kept);
 	printf("  eth frames: in %" PRIu64 ", out %" PRIu64 "; messages in %" PRIu64
 	       " (reassembled %" PRIu64 ", partials expired %" PRIu64 ")\n", e->frames_in,
 	       e->frames_out, e->msgs_in, e->msgs_reassembled, e->partials_expired);

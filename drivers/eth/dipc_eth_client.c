@@ -52,6 +52,7 @@
 #include "dipc_client_ops.h"
 #include "dipc_eth_arp.h"
 #include "dipc_eth_conn.h"
+#include "dipc_eth_fault.h"
 #include "dipc_eth_frame.h"
 #include "dipc_eth_port.h"
 #include "dipc_msg.h"
@@ -154,6 +155,7 @@ struct ec_endpoint {
 	struct dipc_eth_arp_cfg arp;
 	struct dipc_eth_neigh *neigh;
 	struct dipc_eth_port_info info;
+	struct dipc_eth_fault *faults; /* DIPC_ETH_FAULTS, or NULL */
 	struct ec_conn *conns[EC_MAX_CONNS];
 	unsigned int nb_conns;
 	/* A handshake under way: the control frame it waits for, from its
@@ -948,6 +950,21 @@ ec_endpoint_init(struct ec_endpoint *ep, const struct dipc_client_opts *o, rte_b
 		ret = -ENODEV;
 		goto fail;
 	}
+	/* Tests of a lossy link: the same variable as the server's. */
+	if (getenv(DIPC_ETH_FAULT_ENV) != NULL) {
+		struct dipc_eth_fault_conf fc;
+
+		if (dipc_eth_fault_parse(getenv(DIPC_ETH_FAULT_ENV), &fc, err, sizeof(err)) != 0 ||
+		    (ep->faults = dipc_eth_fault_attach(ep->port, 1, 1, &fc, err,
+							sizeof(err))) == NULL) {
+			EC_LOG(ERR, "%s: %s", DIPC_ETH_FAULT_ENV, err);
+			rte_eth_dev_stop(ep->port);
+			ret = -EINVAL;
+			goto fail;
+		}
+		EC_LOG(WARNING, "%s=%s: injecting faults on port %u", DIPC_ETH_FAULT_ENV,
+		       getenv(DIPC_ETH_FAULT_ENV), ep->port);
+	}
 	ret = dipc_eth_port_link_wait(ep->port, timeout_ms);
 	if (ret != 0) {
 		EC_LOG(DEBUG, "port %u: no link within %u ms", ep->port, timeout_ms);
@@ -975,6 +992,7 @@ ec_endpoint_init(struct ec_endpoint *ep, const struct dipc_client_opts *o, rte_b
 nomem:
 	ret = -ENOMEM;
 fail:
+	dipc_eth_fault_detach(ep->faults);
 	dipc_eth_reasm_free(ep->reasm);
 	dipc_eth_neigh_free(ep->neigh);
 	rte_mempool_free(ep->ind_pool);

@@ -32,9 +32,26 @@
  * connections whose peer sent CLOSE or went silent for four heartbeat
  * periods, and sends each peer a PING every period.
  *
- * Not yet (issue 11, parts 3 and 4): retransmission, the per-connection
- * window of answered stream ids, credits beyond the admission's window.
- * A message lost on the wire is a call that times out on the client.
+ * Reliability on a lossy link (docs/WIRE.md, "Reliability"): a request is
+ * known by its connection and its dipc stream id; a client sends one that
+ * got no answer again, the same bytes, and every frame it sends carries
+ * its completed floor in the frame header's ack (each stream id before it
+ * is finished for the client). Each connection has a table of the recent
+ * stream ids (a power of two >= its window, struct eth_sid), which the
+ * owning worker consults for each whole request before the core sees it:
+ * a request already running, answered or without an answer, or below the
+ * floor, never reaches a handler again; one answered gets its answer
+ * again, the same bytes. The answers are kept (a reference on their
+ * segments, never sent themselves: each send is a header mbuf and
+ * indirect mbufs, so that nothing a port still holds is written) until
+ * the client's floor passes them or the connection closes; a worker that
+ * keeps its share of the receive pool refuses new requests (counted)
+ * until acknowledgements free some.
+ *
+ * DIPC_ETH_FAULTS in the environment (dipc_eth_fault.h) injects loss,
+ * duplication and reordering on the port's queues, for tests.
+ *
+ * Not yet: credits beyond the admission's window.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -51,6 +68,7 @@
 #include "dipc_config.h"
 #include "dipc_eth_arp.h"
 #include "dipc_eth_conn.h"
+#include "dipc_eth_fault.h"
 #include "dipc_eth_frame.h"
 #include "dipc_eth_port.h"
 #include "server_private.h"
@@ -84,6 +102,11 @@ enum eth_drop {
 	ETH_DROP_CONTROL_FULL, /* the control lcore's ring is full */
 	ETH_DROP_TX_FULL,      /* frames the port would not take */
 	ETH_DROP_TX_BUILD,     /* answers that could not be framed (pools empty) */
+	ETH_DROP_DUP_STALE,    /* a request below the client's floor (finished) */
+	ETH_DROP_DUP_INFLIGHT, /* a request still running */
+	ETH_DROP_DUP_ONEWAY,   /* a request that ran and has no answer (one-way) */
+	ETH_DROP_RESENT,       /* a request answered: its kept answer sent again */
+	ETH_DROP_KEPT_FULL,    /* a new request refused: the worker keeps its share of answers */
 	ETH_DROP_MAX
 };
 
@@ -94,6 +117,38 @@ static const char *const eth_drop_names[ETH_DROP_MAX] = {
 	[ETH_DROP_CONTROL_FULL] = "control_full",
 	[ETH_DROP_TX_FULL] = "tx_full",
 	[ETH_DROP_TX_BUILD] = "tx_build",
+	[ETH_DROP_DUP_STALE] = "dup_stale",
+	[ETH_DROP_DUP_INFLIGHT] = "dup_inflight",
+	[ETH_DROP_DUP_ONEWAY] = "dup_oneway",
+	[ETH_DROP_RESENT] = "resent",
+	[ETH_DROP_KEPT_FULL] = "kept_full",
+};
+
+/* A stream id's state in its connection's table (struct eth_sid). */
+enum eth_sid_state {
+	SID_FREE = 0,   /* no request of this entry's id (or past the floor) */
+	SID_RUNNING,    /* received, handed to the core, not answered yet */
+	SID_ANSWERED,   /* answered: its answer kept (rsp) */
+	SID_NO_ANSWER,  /* ran, and no answer came (one-way, or dropped by its handler) */
+};
+
+/* A recent stream id of a connection, the owning worker's. */
+struct eth_sid {
+	uint32_t sid;
+	uint8_t state;          /* enum eth_sid_state */
+	uint8_t pad;
+	uint16_t nb_segs;       /* rsp's segments (counted as kept) */
+	uint32_t frame_seq;     /* the frames' seq when it was first sent */
+	struct rte_mbuf *rsp;   /* the answer kept: a reference, never sent itself */
+};
+
+/* A message handed to the worker that serves its connection. */
+struct eth_handoff {
+	struct rte_mbuf *m;
+	uint32_t slot;
+	uint32_t seq;
+	uint32_t ack;
+	uint32_t pad;
 };
 
 /* A connection's eth state, in the server's private memory. */
@@ -112,7 +167,19 @@ struct eth_slot {
 	uint32_t rx_seq;        /* highest request seq received */
 	uint32_t tx_seq;        /* answers framed */
 	uint64_t last_heard;    /* TSC of the last frame from the peer (relaxed) */
+	/* The stream id table: ids in [floor, floor + sid_mask] map one to
+	 * one onto its entries. */
+	uint32_t sid_mask;      /* entries - 1 */
+	uint32_t floor;         /* the client's completed floor, as far as acks said */
+	uint32_t top;           /* highest stream id taken */
+	uint32_t floor_set;     /* 0 until the first request's ack */
+	uint32_t kept;          /* mbufs kept for the answers (relaxed: published) */
+	/* The latest ack of a PING or PONG (the control lcore's store,
+	 * watched by the worker) and the one the worker took. */
+	uint32_t ctl_ack;
 	struct rte_mbuf *stage[ETH_STAGE];
+	uint32_t stage_sid[ETH_STAGE];  /* each staged request's stream id */
+	struct eth_sid sids[ETH_STAGE];
 	/* The control lcore's. */
 	uint64_t client_nonce;
 	uint64_t server_nonce;
@@ -124,8 +191,19 @@ struct eth_slot {
 /* A worker's eth state. */
 struct eth_worker {
 	struct dipc_eth_reasm *reasm;
-	struct rte_ring *handoff;  /* messages for this worker's connections, MP/SC */
+	struct rte_ring *handoff;  /* struct eth_handoff for this worker's connections, MP/SC */
 	uint64_t next_expire;      /* TSC */
+	/* Mbufs this worker's connections keep for answers: what the worker
+	 * added and freed, less what the control lcore freed at closes (each
+	 * word one writer's; an eth connection never moves to another
+	 * worker: balance() leaves it where its frames are fed). */
+	uint64_t kept;
+	uint64_t kept_closed;
+	/* The stream ids of the requests of the last rx_burst(), for its
+	 * tx_burst(). */
+	unsigned int nb_burst;
+	uint32_t burst_sid[ETH_STAGE];
+	uint64_t next_flush;       /* TSC: with faults, an empty send (dipc_eth_fault.h) */
 	/* The control lcore's: the worker's poll count when it last looked,
 	 * and when it last saw that count move (TSC). */
 	uint64_t seen_polls;
@@ -154,6 +232,8 @@ struct eth_server {
 	uint64_t hz;
 	uint64_t start;                /* TSC at setup: the cookies' clock */
 	int started;
+	uint64_t kept_budget;          /* mbufs each worker may keep for answers */
+	struct dipc_eth_fault *faults; /* DIPC_ETH_FAULTS, or NULL */
 	/* Control lcore counters. */
 	struct dipc_eth_stats ctl_st;
 	uint64_t hellos, challenges, proofs, admitted, refused, pings_in, pongs_out;
@@ -517,16 +597,21 @@ control_frame(struct dipc_server *s, struct eth_server *es, struct rte_mbuf *m, 
 		break;
 	case DIPC_ETH_T_PING:
 		slot = conn_of(s, es, &fi);
-		if (slot != SERVER_NO_SLOT)
+		if (slot != SERVER_NO_SLOT) {
+			/* Its ack, for the worker (the word it watches). */
+			__atomic_store_n(&es->slots[slot].ctl_ack, fi.ack, __ATOMIC_RELAXED);
 			on_ping(es, slot, &fi, payload);
-		else
+		} else {
 			es->drops[ETH_DROP_UNKNOWN_CONN]++;
+		}
 		break;
 	case DIPC_ETH_T_PONG:
 		slot = conn_of(s, es, &fi);
-		if (slot != SERVER_NO_SLOT)
+		if (slot != SERVER_NO_SLOT) {
+			__atomic_store_n(&es->slots[slot].ctl_ack, fi.ack, __ATOMIC_RELAXED);
 			__atomic_store_n(&es->slots[slot].last_heard, rte_get_tsc_cycles(),
 					 __ATOMIC_RELAXED);
+		}
 		break;
 	case DIPC_ETH_T_CLOSE:
 		slot = conn_of(s, es, &fi);
@@ -635,20 +720,194 @@ eth_control(struct dipc_server *s, int stopping, int workers_stopped, int *busy)
 	}
 }
 
-/* Queue a whole message on its connection (owning worker only). */
-static __rte_always_inline void
-stage(struct eth_worker *ew, struct eth_slot *e, struct rte_mbuf *m, uint32_t seq, uint64_t now)
+/* Give back what an entry kept (owning worker). */
+static inline void
+sid_release(struct eth_worker *ew, struct eth_slot *e, struct eth_sid *x)
 {
-	if (unlikely(e->tail - e->head >= e->window)) {
-		ew->drops[ETH_DROP_OVER_WINDOW]++;
-		rte_pktmbuf_free(m);
+	if (x->rsp != NULL) {
+		ew->kept -= x->nb_segs;
+		__atomic_store_n(&e->kept, e->kept - x->nb_segs, __ATOMIC_RELAXED);
+		rte_pktmbuf_free(x->rsp);
+		x->rsp = NULL;
+	}
+	x->state = SID_FREE;
+}
+
+/*
+ * The client's completed floor moves to @ack (owning worker): only
+ * forward, never past @limit (the highest stream id seen, plus one); the
+ * entries it passes give back what they kept.
+ */
+static void
+floor_advance(struct eth_worker *ew, struct eth_slot *e, uint32_t ack, uint32_t limit)
+{
+	uint32_t from = e->floor, n, i;
+
+	if ((int32_t)(ack - limit) > 0)
+		ack = limit;
+	if (unlikely(!e->floor_set)) {
+		/* The first request: its ack is the floor, its id the top. */
+		e->floor = ack;
+		e->top = limit - 1;
+		e->floor_set = 1;
 		return;
 	}
-	e->stage[e->tail & (ETH_STAGE - 1)] = m;
-	e->tail++;
+	if ((int32_t)(ack - from) <= 0)
+		return;
+	e->floor = ack;
+	n = ack - from;
+	if (n > e->sid_mask) {
+		for (i = 0; i <= e->sid_mask; i++) {
+			struct eth_sid *x = &e->sids[i];
+
+			if (x->state != SID_FREE && (int32_t)(x->sid - ack) < 0)
+				sid_release(ew, e, x);
+		}
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		struct eth_sid *x = &e->sids[(from + i) & e->sid_mask];
+
+		if (x->state != SID_FREE && x->sid == from + i)
+			sid_release(ew, e, x);
+	}
+}
+
+/* Send frames on the worker's queue; what the port will not take is
+ * dropped and counted. */
+static void
+tx_frames(struct eth_server *es, struct eth_worker *ew, uint16_t queue, struct rte_mbuf **frames,
+	  unsigned int nb)
+{
+	unsigned int sent = 0, tries;
+
+	for (tries = 0; sent < nb && tries < ETH_TX_RETRIES; tries++)
+		sent += rte_eth_tx_burst(es->port, queue, frames + sent, (uint16_t)(nb - sent));
+	if (unlikely(sent < nb)) {
+		ew->drops[ETH_DROP_TX_FULL] += nb - sent;
+		rte_pktmbuf_free_bulk(frames + sent, nb - sent);
+	}
+}
+
+/*
+ * Frame a kept answer by reference: a clone (indirect mbufs on its
+ * segments) that dipc_eth_frame_build() turns into header and indirect
+ * mbufs, so that the answer itself is never handed to the port nor
+ * written. Returns the frames, or -1 (counted: pools empty).
+ */
+static int
+frame_kept(struct eth_server *es, struct eth_worker *ew, const struct dipc_eth_frame_tmpl *t,
+	   struct rte_mbuf *rsp, struct rte_mbuf **frames, unsigned int room)
+{
+	struct rte_mbuf *c = rte_pktmbuf_clone(rsp, es->ind_pool);
+	int k;
+
+	if (unlikely(c == NULL)) {
+		ew->drops[ETH_DROP_TX_BUILD]++;
+		return -1;
+	}
+	k = dipc_eth_frame_build(&es->fcfg, t, c, es->hdr_pool, es->ind_pool, frames, room,
+				 &ew->st);
+	if (unlikely(k < 0)) {
+		rte_pktmbuf_free(c);
+		ew->drops[ETH_DROP_TX_BUILD]++;
+		return -1;
+	}
+	return k;
+}
+
+/* A kept answer sent again, its frames as the first time (seq too). */
+static void
+resend(struct eth_server *es, struct eth_worker *ew, uint16_t queue, struct eth_slot *e,
+       const struct eth_sid *x)
+{
+	struct rte_mbuf *frames[DIPC_ETH_MAX_FRAGS + 1];
+	struct dipc_eth_frame_tmpl t = e->tmpl;
+	int k;
+
+	t.seq = x->frame_seq;
+	t.ack = e->rx_seq;
+	k = frame_kept(es, ew, &t, x->rsp, frames, RTE_DIM(frames));
+	if (k > 0)
+		tx_frames(es, ew, queue, frames, (unsigned int)k);
+}
+
+/*
+ * A whole request of the connection (owning worker only), with the ack of
+ * the frame that completed it: the floor moved, then the request taken
+ * by its stream id (a new one queued for the core; one seen before
+ * dropped, its answer sent again if it has one), each drop counted.
+ */
+static void
+stage(struct eth_server *es, struct eth_worker *ew, uint16_t queue, struct eth_slot *e,
+      struct rte_mbuf *m, uint32_t seq, uint32_t ack, uint64_t now)
+{
+	struct eth_sid *x;
+	uint32_t sid, limit;
+	int32_t d;
+
+	/* The reassembly leaves the whole dipc header in the first segment. */
+	memcpy(&sid, rte_pktmbuf_mtod_offset(m, const uint8_t *,
+					     offsetof(struct dipc_msg_hdr, stream_id)),
+	       sizeof(sid));
+	__atomic_store_n(&e->last_heard, now, __ATOMIC_RELAXED);
 	if ((int32_t)(seq - e->rx_seq) > 0)
 		e->rx_seq = seq;
-	__atomic_store_n(&e->last_heard, now, __ATOMIC_RELAXED);
+	/* This request's id counts as seen for its own ack. */
+	limit = (e->floor_set && (int32_t)(e->top - sid) > 0 ? e->top : sid) + 1;
+	floor_advance(ew, e, ack, limit);
+	d = (int32_t)(sid - e->floor);
+	if (unlikely(d < 0)) {
+		ew->drops[ETH_DROP_DUP_STALE]++;
+		goto drop;
+	}
+	if (unlikely((uint32_t)d > e->sid_mask)) {
+		/* Past its window of ids: the client broke it. */
+		ew->drops[ETH_DROP_OVER_WINDOW]++;
+		goto drop;
+	}
+	x = &e->sids[sid & e->sid_mask];
+	if (unlikely(x->state != SID_FREE && x->sid == sid)) {
+		switch (x->state) {
+		case SID_RUNNING:
+			ew->drops[ETH_DROP_DUP_INFLIGHT]++;
+			break;
+		case SID_ANSWERED:
+			ew->drops[ETH_DROP_RESENT]++;
+			resend(es, ew, queue, e, x);
+			break;
+		default:
+			ew->drops[ETH_DROP_DUP_ONEWAY]++;
+			break;
+		}
+		goto drop;
+	}
+	if (unlikely(e->tail - e->head >= e->window)) {
+		ew->drops[ETH_DROP_OVER_WINDOW]++;
+		goto drop;
+	}
+	if (unlikely(d != 0 && ew->kept - __atomic_load_n(&ew->kept_closed, __ATOMIC_RELAXED) >=
+		     es->kept_budget)) {
+		/* The receive queues need the rest of the pool: the client
+		 * sends it again once acks freed answers. Never the request
+		 * at the floor: the answers kept are of ids above it, freed
+		 * only once the floor moves, and it moves when that request
+		 * is answered (each connection may so go one answer over). */
+		ew->drops[ETH_DROP_KEPT_FULL]++;
+		goto drop;
+	}
+	if (x->state != SID_FREE)  /* an id the floor passed: not released yet */
+		sid_release(ew, e, x);
+	x->sid = sid;
+	x->state = SID_RUNNING;
+	if ((int32_t)(sid - e->top) > 0)
+		e->top = sid;
+	e->stage_sid[e->tail & (ETH_STAGE - 1)] = sid;
+	e->stage[e->tail & (ETH_STAGE - 1)] = m;
+	e->tail++;
+	return;
+drop:
+	rte_pktmbuf_free(m);
 }
 
 /* A whole message from the port: to its connection's queue, here or on
@@ -660,6 +919,7 @@ deliver(struct dipc_server *s, struct eth_server *es, struct server_worker *w,
 	struct eth_worker *ew = &es->ew[w->index];
 	const struct server_slot *ss;
 	struct eth_slot *e;
+	struct eth_handoff h;
 	uint32_t slot = fi->conn_id, owner;
 
 	if (unlikely(slot >= s->cfg.max_conns)) {
@@ -679,15 +939,17 @@ deliver(struct dipc_server *s, struct eth_server *es, struct server_worker *w,
 	}
 	owner = ss->worker;
 	if (likely(owner == w->index)) {
-		stage(ew, e, m, fi->seq, now);
+		stage(es, ew, (uint16_t)w->index, e, m, fi->seq, fi->ack, now);
 		return;
 	}
-	/* Another worker's connection: its handoff ring, with the slot and
-	 * seq in fields only the server writes of its own mbufs (checked
-	 * again there). */
-	m->hash.fdir.hi = slot;
-	m->hash.fdir.lo = fi->seq;
-	if (rte_ring_mp_enqueue(es->ew[owner].handoff, m) != 0) {
+	/* Another worker's connection: its handoff ring, with the slot, seq
+	 * and ack the checks passed (the slot checked again there). */
+	h.m = m;
+	h.slot = slot;
+	h.seq = fi->seq;
+	h.ack = fi->ack;
+	h.pad = 0;
+	if (rte_ring_mp_enqueue_elem(es->ew[owner].handoff, &h, sizeof(h)) != 0) {
 		ew->drops[ETH_DROP_HANDOFF_FULL]++;
 		rte_pktmbuf_free(m);
 	}
@@ -733,19 +995,22 @@ eth_worker_poll(struct server_worker *w)
 	}
 	/* Messages other workers received for this worker's connections. */
 	if (unlikely(rte_ring_count(ew->handoff) != 0)) {
-		n = rte_ring_sc_dequeue_burst(ew->handoff, (void **)pkts, ETH_RX_BURST, NULL);
+		struct eth_handoff hs[ETH_RX_BURST];
+
+		n = rte_ring_sc_dequeue_burst_elem(ew->handoff, hs, sizeof(hs[0]), ETH_RX_BURST,
+						   NULL);
 		now = rte_get_tsc_cycles();
 		for (i = 0; i < n; i++) {
-			struct rte_mbuf *m = pkts[i];
-			uint32_t slot = m->hash.fdir.hi;
+			uint32_t slot = hs[i].slot;
 
 			if (slot >= s->cfg.max_conns || s->slots[slot].worker != w->index ||
 			    !__atomic_load_n(&es->slots[slot].active, __ATOMIC_ACQUIRE)) {
 				ew->drops[ETH_DROP_UNKNOWN_CONN]++;
-				rte_pktmbuf_free(m);
+				rte_pktmbuf_free(hs[i].m);
 				continue;
 			}
-			stage(ew, &es->slots[slot], m, m->hash.fdir.lo, now);
+			stage(es, ew, (uint16_t)w->index, &es->slots[slot], hs[i].m, hs[i].seq,
+			      hs[i].ack, now);
 		}
 		work += n;
 	}
@@ -762,10 +1027,24 @@ eth_worker_poll(struct server_worker *w)
 		}
 		work += n;
 	}
-	/* Partial messages whose rest never came. */
+	/* Partial messages whose rest never came (also once frames stopped
+	 * coming: a lost fragment's message holds mbufs of the pool). */
+	if (now == 0 && unlikely(dipc_eth_reasm_partials(ew->reasm) != 0))
+		now = rte_get_tsc_cycles();
 	if (unlikely(now != 0 && now >= ew->next_expire)) {
 		ew->next_expire = now + es->hz / 1000;
 		dipc_eth_reasm_expire(ew->reasm, now, &ew->st);
+	}
+	/* Injected faults (tests): copies and frames held back on the
+	 * transmit queue go out at its next call; a quiet queue gets an empty
+	 * one every millisecond, so that none stays held. */
+	if (unlikely(es->faults != NULL)) {
+		uint64_t t = rte_get_tsc_cycles();
+
+		if (t >= ew->next_flush) {
+			ew->next_flush = t + es->hz / 1000;
+			rte_eth_tx_burst(es->port, (uint16_t)w->index, pkts, 0);
+		}
 	}
 	return work;
 }
@@ -782,13 +1061,23 @@ eth_rx_burst(struct server_worker *w, struct server_slot *ss, uint32_t slot, uns
 	struct dipc_server *s = w->s;
 	const struct dipc_ring_owner_map *pm = &s->maps[SERVER_ETH_CLASS];
 	struct eth_slot *e = eth_slot_of(s, slot);
+	struct eth_worker *ew = &eth_of(s)->ew[w->index];
+	uint32_t ack = __atomic_load_n(&e->ctl_ack, __ATOMIC_RELAXED);
 	unsigned int n, i;
 
+	/* A PING's or PONG's ack (the control lcore's word): the floor, no
+	 * further than the highest stream id taken. */
+	if (ack != ss->watch_seen[1]) {
+		ss->watch_seen[1] = ack;
+		if (e->floor_set)
+			floor_advance(ew, e, ack, e->top + 1);
+	}
 	n = RTE_MIN(e->tail - e->head, burst);
 	ss->watch_seen[0] = e->tail;
+	ew->nb_burst = n;
 	for (i = 0; i < n; i++) {
 		struct dipc_server_msg *msg = &w->msgs[i];
-		struct rte_mbuf *m = e->stage[e->head++ & (ETH_STAGE - 1)];
+		struct rte_mbuf *m = e->stage[e->head & (ETH_STAGE - 1)];
 		struct server_chain *c = server_req_chain(w, msg);
 		uint16_t data_off = m->data_off, data_len = m->data_len, nb_segs = m->nb_segs;
 		uint32_t pkt_len = m->pkt_len, sum = 0;
@@ -796,6 +1085,7 @@ eth_rx_burst(struct server_worker *w, struct server_slot *ss, uint32_t slot, uns
 		unsigned int k;
 		int ok;
 
+		ew->burst_sid[i] = e->stage_sid[e->head++ & (ETH_STAGE - 1)];
 		msg->mbuf = m;
 		msg->cls_ = SERVER_ETH_CLASS;
 		msg->nb_segs = 1;
@@ -856,7 +1146,12 @@ eth_rx_burst(struct server_worker *w, struct server_slot *ss, uint32_t slot, uns
 	return n;
 }
 
-/* Frame the answers and send them on the worker's queue. */
+/*
+ * Frame the answers and send them on the worker's queue. An answer to a
+ * request its table has running is kept (until the client's floor passes
+ * it) and sent by reference; then the requests of the burst that got no
+ * answer are marked so (a copy of one is dropped, not run again).
+ */
 static void
 eth_tx_burst(struct server_worker *w, struct server_slot *ss, uint32_t slot,
 	     const struct server_tx *tx)
@@ -866,33 +1161,64 @@ eth_tx_burst(struct server_worker *w, struct server_slot *ss, uint32_t slot,
 	struct eth_worker *ew = &es->ew[w->index];
 	struct eth_slot *e = eth_slot_of(s, slot);
 	struct rte_mbuf *frames[ETH_TX_FRAMES];
-	unsigned int i, nb = 0, sent, tries;
+	const uint16_t queue = (uint16_t)w->index;
+	unsigned int i, nb = 0;
 	int k;
 
 	for (i = 0; i < tx->nb; i++) {
+		struct rte_mbuf *m = tx->m[i];
+		struct eth_sid *x;
+		uint32_t sid;
+
+		/* The stream id the core wrote into the answer's header. */
+		memcpy(&sid, rte_pktmbuf_mtod_offset(m, const uint8_t *,
+						     offsetof(struct dipc_msg_hdr, stream_id)),
+		       sizeof(sid));
+		x = &e->sids[sid & e->sid_mask];
 		e->tmpl.seq = ++e->tx_seq;
 		e->tmpl.ack = e->rx_seq;
-		k = dipc_eth_frame_build(&es->fcfg, &e->tmpl, tx->m[i], es->hdr_pool, es->ind_pool,
-					 frames + nb, ETH_TX_FRAMES - nb, &ew->st);
-		if (unlikely(k < 0)) {
-			ew->drops[ETH_DROP_TX_BUILD]++;
-			rte_pktmbuf_free(tx->m[i]);
-			continue;
+		if (likely(x->state == SID_RUNNING && x->sid == sid)) {
+			/* Kept: from now on only read, never handed to the port. */
+			x->state = SID_ANSWERED;
+			x->rsp = m;
+			x->nb_segs = m->nb_segs;
+			x->frame_seq = e->tmpl.seq;
+			ew->kept += m->nb_segs;
+			__atomic_store_n(&e->kept, e->kept + m->nb_segs, __ATOMIC_RELAXED);
+			/* No frames (pools empty, counted): a copy of the request
+			 * gets the answer. */
+			k = frame_kept(es, ew, &e->tmpl, m, frames + nb, ETH_TX_FRAMES - nb);
+			if (unlikely(k < 0))
+				continue;
+		} else {
+			/* Its id's entry was given up (the floor passed it): sent
+			 * as it is, not kept. */
+			k = dipc_eth_frame_build(&es->fcfg, &e->tmpl, m, es->hdr_pool, es->ind_pool,
+						 frames + nb, ETH_TX_FRAMES - nb, &ew->st);
+			if (unlikely(k < 0)) {
+				ew->drops[ETH_DROP_TX_BUILD]++;
+				rte_pktmbuf_free(m);
+				continue;
+			}
 		}
 		nb += (unsigned int)k;
 		/* The next answer may be a whole message of frames. */
-		if (nb + DIPC_ETH_MAX_FRAGS > ETH_TX_FRAMES || i + 1 == tx->nb) {
-			sent = 0;
-			for (tries = 0; sent < nb && tries < ETH_TX_RETRIES; tries++)
-				sent += rte_eth_tx_burst(es->port, (uint16_t)w->index, frames + sent,
-							 (uint16_t)(nb - sent));
-			if (unlikely(sent < nb)) {
-				ew->drops[ETH_DROP_TX_FULL] += nb - sent;
-				rte_pktmbuf_free_bulk(frames + sent, nb - sent);
-			}
+		if (nb + DIPC_ETH_MAX_FRAGS > ETH_TX_FRAMES) {
+			tx_frames(es, ew, queue, frames, nb);
 			nb = 0;
 		}
 	}
+	if (nb != 0)
+		tx_frames(es, ew, queue, frames, nb);
+	/* The burst's requests without an answer (one-way, or dropped by
+	 * their handler) ran all the same. */
+	for (i = 0; i < ew->nb_burst; i++) {
+		struct eth_sid *x = &e->sids[ew->burst_sid[i] & e->sid_mask];
+
+		if (x->state == SID_RUNNING && x->sid == ew->burst_sid[i])
+			x->state = SID_NO_ANSWER;
+	}
+	ew->nb_burst = 0;
 	for (i = 0; i < tx->nb_drop; i++)
 		rte_pktmbuf_free(tx->drop[i]);
 	ss->cnt.tx_msgs += tx->nb;
@@ -922,13 +1248,23 @@ eth_open(struct dipc_server *s, uint32_t slot, uint32_t window)
 	e->tail = 0;
 	e->rx_seq = 0;
 	e->tx_seq = 0;
+	/* The stream id table: at least the window (every request the
+	 * client may have out has its entry), empty (close emptied it). */
+	e->sid_mask = rte_align32pow2(e->window) - 1;
+	e->floor = 0;
+	e->top = 0;
+	e->floor_set = 0;
+	e->kept = 0;
+	e->ctl_ack = 0;
 	e->tmpl.conn_gen = ss->generation;
 	e->last_heard = now;
 	e->next_ping = now;
 	e->pings = 0;
-	ss->nb_watch = 1;
+	ss->nb_watch = 2;
 	ss->watch[0] = &e->tail;
 	ss->watch_seen[0] = 0;
+	ss->watch[1] = &e->ctl_ack;
+	ss->watch_seen[1] = 0;
 	__atomic_store_n(&e->active, 1, __ATOMIC_RELEASE);
 }
 
@@ -938,8 +1274,32 @@ eth_stop(struct dipc_server *s, uint32_t slot)
 	__atomic_store_n(&eth_slot_of(s, slot)->active, 0, __ATOMIC_RELEASE);
 }
 
-/* Once no worker touches the slot: free what its queue held. Partial
- * messages in the workers' reassembly tables expire on their own. */
+/* Free every answer a connection keeps and empty its table (no worker
+ * touches it): returns the mbufs freed, added to @ew's kept_closed. */
+static unsigned int
+sids_free(struct eth_slot *e, struct eth_worker *ew)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < ETH_STAGE; i++) {
+		struct eth_sid *x = &e->sids[i];
+
+		if (x->rsp != NULL) {
+			n += x->nb_segs;
+			rte_pktmbuf_free(x->rsp);
+			x->rsp = NULL;
+		}
+		x->state = SID_FREE;
+	}
+	if (ew != NULL && n != 0)
+		__atomic_store_n(&ew->kept_closed, ew->kept_closed + n, __ATOMIC_RELAXED);
+	__atomic_store_n(&e->kept, 0, __ATOMIC_RELAXED);
+	return n;
+}
+
+/* Once no worker touches the slot: free what its queue held and the
+ * answers it kept. Partial messages in the workers' reassembly tables
+ * expire on their own. */
 static unsigned int
 eth_close(struct dipc_server *s, uint32_t slot)
 {
@@ -952,6 +1312,9 @@ eth_close(struct dipc_server *s, uint32_t slot)
 		rte_pktmbuf_free(e->stage[e->head++ & (ETH_STAGE - 1)]);
 		n++;
 	}
+	/* The answers kept: the worker's count of them goes down by what
+	 * is freed here (its kept_closed, this lcore's word). */
+	n += sids_free(e, &eth_of(s)->ew[ss->worker]);
 	ss->nb_watch = 0;
 	e->peer_ip = 0;
 	e->peer_port = 0;
@@ -980,6 +1343,10 @@ eth_teardown(struct dipc_server *s, int free_shared)
 	RTE_SET_USED(free_shared);
 	if (es == NULL)
 		return;
+	/* The faults first: they hold frames, and their callbacks must be
+	 * gone before the port is. */
+	dipc_eth_fault_detach(es->faults);
+	es->faults = NULL;
 	if (es->started)
 		dipc_eth_port_close(es->port);
 	if (es->slots != NULL)
@@ -988,13 +1355,16 @@ eth_teardown(struct dipc_server *s, int free_shared)
 
 			while (e->head != e->tail)
 				rte_pktmbuf_free(e->stage[e->head++ & (ETH_STAGE - 1)]);
+			sids_free(e, NULL);
 		}
 	if (es->ew != NULL)
 		for (i = 0; i < s->nb_workers; i++) {
+			struct eth_handoff h;
+
 			dipc_eth_reasm_free(es->ew[i].reasm);
 			while (es->ew[i].handoff != NULL &&
-			       rte_ring_sc_dequeue(es->ew[i].handoff, (void **)&m) == 0)
-				rte_pktmbuf_free(m);
+			       rte_ring_sc_dequeue_elem(es->ew[i].handoff, &h, sizeof(h)) == 0)
+				rte_pktmbuf_free(h.m);
 			rte_ring_free(es->ew[i].handoff);
 		}
 	while (es->to_control != NULL && rte_ring_sc_dequeue(es->to_control, (void **)&m) == 0)
@@ -1029,6 +1399,33 @@ pool_or_log(const char *name, unsigned int n, unsigned int cache, unsigned int r
 			   rte_errno == ENOMEM ? " (not enough free hugepage memory: lower eth.mbufs, "
 						 "or see dpdk-hugepages.py -s)" : "");
 	return mp;
+}
+
+/* DIPC_ETH_FAULTS (dipc_eth_fault.h): faults injected on every queue of
+ * the port, for tests; a bad spec fails the server's start. */
+static int
+eth_faults_attach(struct dipc_server *s, struct eth_server *es)
+{
+	const char *spec = getenv(DIPC_ETH_FAULT_ENV);
+	struct dipc_eth_fault_conf fc;
+	char err[256], what[128];
+
+	if (spec == NULL || *spec == '\0')
+		return 0;
+	if (dipc_eth_fault_parse(spec, &fc, err, sizeof(err)) != 0) {
+		SERVER_LOG(ERR, "eth: %s=%s: %s", DIPC_ETH_FAULT_ENV, spec, err);
+		return -EINVAL;
+	}
+	es->faults = dipc_eth_fault_attach(es->port, (uint16_t)s->nb_workers,
+					   (uint16_t)s->nb_workers, &fc, err, sizeof(err));
+	if (es->faults == NULL) {
+		SERVER_LOG(ERR, "eth: %s", err);
+		return -rte_errno;
+	}
+	SERVER_LOG(WARNING, "eth: %s is set: injecting faults on port %u (%s): frames will be "
+		   "lost, copied and reordered on purpose", DIPC_ETH_FAULT_ENV, es->port,
+		   dipc_eth_fault_describe(&fc, what, sizeof(what)));
+	return 0;
 }
 
 /* Create: the port, its pools, the workers' and slots' state. No port
@@ -1098,7 +1495,8 @@ eth_setup(struct dipc_server *s)
 		return -ENOMEM;
 	for (i = 0; i < s->nb_workers; i++) {
 		snprintf(name, sizeof(name), "dipc_eth_hand_%u", i);
-		es->ew[i].handoff = rte_ring_create(name, ETH_HANDOFF_SIZE, socket, RING_F_SC_DEQ);
+		es->ew[i].handoff = rte_ring_create_elem(name, sizeof(struct eth_handoff),
+							 ETH_HANDOFF_SIZE, socket, RING_F_SC_DEQ);
 		es->ew[i].reasm = dipc_eth_reasm_create(ETH_REASM_ENTRIES, 8 * DIPC_ETH_MAX_FRAGS,
 							es->hz / 1000 * ETH_REASM_TIMEOUT_MS,
 							socket);
@@ -1128,6 +1526,12 @@ eth_setup(struct dipc_server *s)
 		return ret;
 	}
 	es->started = 1;
+	/* Half the receive pool for the answers kept, shared by the workers;
+	 * the rest for the receive queues, reassembly and requests. */
+	es->kept_budget = RTE_MAX(cfg->eth_mbufs / 2 / RTE_MAX(s->nb_workers, 1u), 1u);
+	ret = eth_faults_attach(s, es);
+	if (ret != 0)
+		return ret;
 	es->arp.mac = es->info.mac;
 	es->fcfg.mtu = (uint16_t)cfg->eth_mtu;
 	es->fcfg.udp_port = rte_cpu_to_be_16((uint16_t)cfg->eth_udp_port);
@@ -1208,6 +1612,9 @@ eth_sum(const struct dipc_server *s, const struct eth_server *es, struct dipc_sh
 	o->arp_replies = es->arp_st.replies_sent;
 	o->pool_size = es->rx_pool->size;
 	o->pool_free = rte_mempool_avail_count(es->rx_pool);
+	for (i = 0; i < s->nb_workers; i++)
+		o->kept += __atomic_load_n(&es->ew[i].kept, __ATOMIC_RELAXED) -
+			   __atomic_load_n(&es->ew[i].kept_closed, __ATOMIC_RELAXED);
 }
 
 _Static_assert(DIPC_ETH_DROP_MAX + ETH_DROP_MAX <= DIPC_STATS_NB_ETH_DROP,
@@ -1249,8 +1656,18 @@ eth_dump(FILE *f, const struct dipc_server *s)
 		if (o.drops[r] != 0)
 			fprintf(f, " %s %" PRIu64, o.drop_names[r], o.drops[r]);
 	fprintf(f, " (ARP: in %" PRIu64 ", answered %" PRIu64 ")\n", o.arp_in, o.arp_replies);
-	fprintf(f, "dipc-server: eth pool %s: %u of %u mbufs free\n", es->rx_pool->name,
-		o.pool_free, o.pool_size);
+	fprintf(f, "dipc-server: eth pool %s: %u of %u mbufs free (%u kept for answers)\n",
+		es->rx_pool->name, o.pool_free, o.pool_size, o.kept);
+	if (es->faults != NULL) {
+		struct dipc_eth_fault_stats rx, tx;
+
+		dipc_eth_fault_stats(es->faults, &rx, &tx);
+		fprintf(f, "dipc-server: eth faults injected: rx %" PRIu64 " frames: dropped %" PRIu64
+			   ", copied %" PRIu64 ", reordered %" PRIu64 "; tx %" PRIu64
+			   " frames: dropped %" PRIu64 ", copied %" PRIu64 ", reordered %" PRIu64
+			   "\n", rx.frames, rx.dropped, rx.duplicated, rx.reordered, tx.frames,
+			tx.dropped, tx.duplicated, tx.reordered);
+	}
 }
 
 const struct server_transport_ops dipc_eth_server_ops = {

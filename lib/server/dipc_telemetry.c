@@ -361,6 +361,7 @@ tel_eth(const char *cmd, const char *params, struct rte_tel_data *d)
 		add_u64(d, "offloads", e->offloads);
 		add_u64(d, "pool_size", e->pool_size);
 		add_u64(d, "pool_free", e->pool_free);
+		add_u64(d, "kept", e->kept);
 		add_u64(d, "frames_in", e->frames_in);
 		add_u64(d, "frames_out", e->frames_out);
 		add_u64(d, "msgs_in", e->msgs_in);

@@ -65,7 +65,8 @@ struct dipc_shm_eth_stats {
 	uint32_t pool_size;     /**< mbufs of the port's own pool */
 	uint32_t pool_free;     /**< ... in it now */
 	uint32_t nb_drop;       /**< entries of drops[] and drop_names[] in use */
-	uint32_t reserved;
+	uint32_t kept;          /**< mbufs of the pool kept for answers that may be sent
+				 *   again (was reserved, 0, in layout 8's first servers) */
 	uint64_t drops[DIPC_STATS_NB_ETH_DROP]; /**< frames dropped, by reason */
 	char drop_names[DIPC_STATS_NB_ETH_DROP][DIPC_STATS_DROP_NAME_LEN]; /**< their names */
 } __rte_cache_aligned;
