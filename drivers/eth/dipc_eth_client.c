@@ -1237,7 +1237,7 @@ dipc_eth_client_connect(const struct dipc_client_opts *o)
 		;
 	cn->tmask = tsize - 1;
 	cn->tab = calloc(tsize, sizeof(*cn->tab));
-	cn->rq = calloc(tsize, sizeof(*cn->rq));
+	cn->rq = calloc(tsize, sizeof(struct rte_mbuf *));
 	if (cn->tab == NULL || cn->rq == NULL) {
 		ret = -ENOMEM;
 		goto fail_admitted;
