@@ -790,26 +790,23 @@ tx_frames(struct eth_server *es, struct eth_worker *ew, uint16_t queue, struct r
 }
 
 /*
- * Frame a kept answer by reference: a clone (indirect mbufs on its
- * segments) that dipc_eth_frame_build() turns into header and indirect
- * mbufs, so that the answer itself is never handed to the port nor
- * written. Returns the frames, or -1 (counted: pools empty).
+ * Frame a kept answer by reference: one more reference on its segments
+ * for the frames, so that dipc_eth_frame_build() chains a header mbuf in
+ * front of it (one frame) or slices it with indirect mbufs (several),
+ * and never writes it; the port frees only its frames' references.
+ * Returns the frames, or -1 (counted: pools empty).
  */
 static int
 frame_kept(struct eth_server *es, struct eth_worker *ew, const struct dipc_eth_frame_tmpl *t,
 	   struct rte_mbuf *rsp, struct rte_mbuf **frames, unsigned int room)
 {
-	struct rte_mbuf *c = rte_pktmbuf_clone(rsp, es->ind_pool);
 	int k;
 
-	if (unlikely(c == NULL)) {
-		ew->drops[ETH_DROP_TX_BUILD]++;
-		return -1;
-	}
-	k = dipc_eth_frame_build(&es->fcfg, t, c, es->hdr_pool, es->ind_pool, frames, room,
+	rte_pktmbuf_refcnt_update(rsp, 1);
+	k = dipc_eth_frame_build(&es->fcfg, t, rsp, es->hdr_pool, es->ind_pool, frames, room,
 				 &ew->st);
 	if (unlikely(k < 0)) {
-		rte_pktmbuf_free(c);
+		rte_pktmbuf_refcnt_update(rsp, -1);
 		ew->drops[ETH_DROP_TX_BUILD]++;
 		return -1;
 	}
