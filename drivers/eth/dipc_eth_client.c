@@ -603,18 +603,17 @@ static void
 ec_take_id(struct ec_conn *cn, struct rte_mbuf *m, uint8_t flags, uint16_t method,
 	   uint32_t body_len)
 {
-	struct dipc_msg_hdr *h = dipc_msg_hdr(m);
 	struct ec_entry *e = &cn->tab[cn->next_stream & cn->tmask];
+	uint16_t data_len = m->data_len;
+	uint32_t pkt_len = m->pkt_len;
 
-	h->magic = DIPC_MSG_MAGIC;
-	h->version = DIPC_MSG_VERSION;
-	h->flags = flags;
-	h->method = method;
-	h->status = DIPC_STATUS_OK;
-	h->reserved = 0;
-	h->stream_id = cn->next_stream;
-	h->body_len = body_len;
-	h->csum = 0;
+	/* The header with body 0 (it fits any first segment), then the
+	 * lengths the layout set. */
+	m->data_len = 0;
+	dipc_msg_init(m, flags, method, cn->next_stream, 0);
+	dipc_msg_hdr(m)->body_len = body_len;
+	m->data_len = data_len;
+	m->pkt_len = pkt_len;
 	e->m = m;
 	e->stream_id = cn->next_stream;
 	e->state = EC_ALLOCATED;

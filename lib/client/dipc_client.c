@@ -105,14 +105,29 @@ struct dipc_client {
 	int sock;                /* the admission socket, open while connected */
 };
 
+/* The CPUs this process may run on, as an EAL CPU list ("0,1"). */
+static int
+allowed_cpus(char *buf, size_t size)
+{
+	cpu_set_t cpus;
+	int cpu, len = 0;
+
+	if (sched_getaffinity(0, sizeof(cpus), &cpus) != 0)
+		return -errno;
+	buf[0] = '\0';
+	for (cpu = 0; cpu < CPU_SETSIZE && len < (int)size - 8; cpu++)
+		if (CPU_ISSET(cpu, &cpus))
+			len += snprintf(buf + len, size - (size_t)len, "%s%d", len ? "," : "", cpu);
+	return 0;
+}
+
 int
 dipc_client_eal_init(int argc, char **argv)
 {
 	char lcores[96], *args[DIPC_EAL_MAX_ARGS + 1];
 	static char lcores_arg[128];
 	const char *prefix;
-	cpu_set_t cpus;
-	int n, ret, pid, cpu, len;
+	int n, ret, pid;
 	struct dipc_eal_default defs[] = {
 		{ "--proc-type=secondary", { "--proc-type", NULL } },
 		{ "--file-prefix=" DIPC_DEFAULT_FILE_PREFIX, { "--file-prefix", NULL } },
@@ -124,13 +139,9 @@ dipc_client_eal_init(int argc, char **argv)
 
 	/* An lcore id no server uses (servers take low ids), mapped to the
 	 * CPUs this process may already run on, so taskset still works. */
-	if (sched_getaffinity(0, sizeof(cpus), &cpus) != 0)
-		return -errno;
-	len = 0;
-	for (cpu = 0; cpu < CPU_SETSIZE && len < (int)sizeof(lcores) - 8; cpu++)
-		if (CPU_ISSET(cpu, &cpus))
-			len += snprintf(lcores + len, sizeof(lcores) - len, "%s%d",
-					len ? "," : "", cpu);
+	ret = allowed_cpus(lcores, sizeof(lcores));
+	if (ret != 0)
+		return ret;
 	snprintf(lcores_arg, sizeof(lcores_arg), "--lcores=%d@(%s)",
 		 RTE_MAX_LCORE - 1 - (int)(getpid() % CLIENT_LCORES), lcores);
 
@@ -167,8 +178,7 @@ dipc_client_eal_init_remote(int argc, char **argv)
 {
 	char lcores[96], *args[DIPC_EAL_MAX_ARGS + 1];
 	static char lcores_arg[128];
-	cpu_set_t cpus;
-	int n, ret, cpu, len;
+	int n, ret;
 	struct dipc_eal_default defs[] = {
 		{ "--proc-type=primary", { "--proc-type", NULL } },
 		/* No files shared with anyone: --in-memory, or --no-shconf where
@@ -181,13 +191,9 @@ dipc_client_eal_init_remote(int argc, char **argv)
 	};
 
 	/* One lcore, on the CPUs this process may run on (taskset works). */
-	if (sched_getaffinity(0, sizeof(cpus), &cpus) != 0)
-		return -errno;
-	len = 0;
-	for (cpu = 0; cpu < CPU_SETSIZE && len < (int)sizeof(lcores) - 8; cpu++)
-		if (CPU_ISSET(cpu, &cpus))
-			len += snprintf(lcores + len, sizeof(lcores) - len, "%s%d",
-					len ? "," : "", cpu);
+	ret = allowed_cpus(lcores, sizeof(lcores));
+	if (ret != 0)
+		return ret;
 	snprintf(lcores_arg, sizeof(lcores_arg), "--lcores=0@(%s)", lcores);
 
 	n = dipc_eal_args_merge(argc, argv, defs, RTE_DIM(defs), args);
