@@ -5,9 +5,9 @@
 /**
  * @file
  * The eth transport's connection layer: the payloads of its control
- * frames (every frame type but DATA and ACK, whose payload belongs to the
- * reliability layer, not written yet: docs/WIRE.md, "Control frames") and
- * the admission's proofs.
+ * frames (every frame type but DATA and ACK; ACK is defined on the wire
+ * but not sent: a request's answer and the ack field of every frame do
+ * its work, docs/WIRE.md, "Reliability") and the admission's proofs.
  *
  * Admission over the wire, four frames:
  *   client HELLO     -> (versions, window, largest message, client nonce)
