@@ -144,6 +144,7 @@ window_round(struct dipc_client *c)
 	uint32_t w = dipc_client_window(c), first, got = 0, sent = 0, i;
 	struct rte_mbuf *m[256], *r[32];
 	uint8_t seen[256] = { 0 };
+	uint64_t deadline = rte_get_tsc_cycles() + rte_get_tsc_hz() / 1000 * CALL_MS;
 	unsigned int idle = 0;
 	int ret;
 
@@ -184,10 +185,14 @@ window_round(struct dipc_client *c)
 			SAY("window round: %s", errname(ret));
 			return -1;
 		}
-		if (++idle > 1000000) {
-			SAY("window round: %u of %u answers", got, w);
+		/* A lost answer comes again after the retry time: wait for it
+		 * as a call does (its timeout), backing off when idle. */
+		if (rte_get_tsc_cycles() > deadline) {
+			SAY("window round: %u of %u answers in %u ms", got, w, CALL_MS);
 			return -1;
 		}
+		if (++idle > 1000)
+			rte_delay_us_sleep(50);
 	}
 	return 0;
 }

@@ -809,7 +809,10 @@ harness_state_idle(const struct harness_state *s, const void *arg __attribute__(
 {
 	unsigned int i;
 
-	if (s->open != 0 || s->nb_pools == 0)
+	/* Slot states are read live, the counters as the control lcore last
+	 * published them: a slot already free may not be counted closed yet
+	 * (nor its messages). Every close counts in closed, dead ones too. */
+	if (s->open != 0 || s->nb_pools == 0 || s->closed < s->admitted)
 		return 0;
 	for (i = 0; i < s->nb_pools; i++)
 		if (s->pool_size[i] == 0 || s->pool_free[i] != s->pool_size[i])
