@@ -129,7 +129,8 @@ struct ec_conn {
 	 * tab: the window bounds what it holds). */
 	struct rte_mbuf **rq;
 	uint32_t rq_head, rq_tail;
-	uint64_t retry_cycles, give_up_cycles, next_scan;
+	/* Set at connect: no division on the receive path. */
+	uint64_t retry_cycles, give_up_cycles, rto_max_cycles, silent_cycles, next_scan;
 	uint64_t last_heard;
 	int closed;                   /* the server closed: close_err says why */
 	int close_err;
@@ -443,7 +444,6 @@ ec_frame_msg(struct ec_conn *cn, struct rte_mbuf *m, uint32_t stream_id, struct 
 static void
 ec_retry(struct ec_conn *cn, uint64_t now)
 {
-	uint64_t rto_max = cn->ep->hz / 1000 * EC_RTO_MAX_MS;
 	struct ec_txq q;
 	uint32_t s;
 
@@ -467,7 +467,7 @@ ec_retry(struct ec_conn *cn, uint64_t now)
 		rte_pktmbuf_refcnt_update(e->m, 1);
 		ec_frame_msg(cn, e->m, s, &q);
 		e->sent_at = now;
-		e->rto = RTE_MIN(e->rto * 2, rto_max);
+		e->rto = RTE_MIN(e->rto * 2, cn->rto_max_cycles);
 		cn->resent++;
 	}
 	ec_txq_flush(cn, &q);
@@ -549,7 +549,7 @@ ec_check(struct dipc_client *c)
 	ec_retry(cn, now);
 	if (cn->closed)
 		return -cn->close_err;
-	if (now - cn->last_heard > cn->ep->hz / 1000 * cn->heartbeat_ms * EC_SILENT_PERIODS)
+	if (now - cn->last_heard > cn->silent_cycles)
 		return -EHOSTDOWN;
 	return 0;
 }
@@ -1249,6 +1249,8 @@ dipc_eth_client_connect(const struct dipc_client_opts *o)
 	cn->retry_cycles = hz / 1000 * (o->retry_ms != 0 ? o->retry_ms : EC_RETRY_MS_DEFAULT);
 	cn->give_up_cycles = hz / 1000 * (o->request_timeout_ms != 0 ? o->request_timeout_ms :
 								      EC_GIVE_UP_MS_DEFAULT);
+	cn->rto_max_cycles = hz / 1000 * EC_RTO_MAX_MS;
+	cn->silent_cycles = hz / 1000 * cn->heartbeat_ms * EC_SILENT_PERIODS;
 	cn->last_heard = rte_get_tsc_cycles();
 	cn->core.tx_msgs = &cn->tx_msgs;
 	cn->core.rx_msgs = &cn->rx_msgs;
