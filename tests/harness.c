@@ -414,6 +414,20 @@ harness_diagnose(const struct harness_proc *p)
 			print_stacks(holders.pid[i]);
 }
 
+void
+harness_write_token(const struct harness *h, const char *name, const char *secret, mode_t mode,
+		    char *path, size_t len)
+{
+	FILE *f;
+
+	snprintf(path, len, "%s/%s", h->dir, name);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f, "%s\n", secret);
+	fclose(f);
+	assert_int_equal(chmod(path, mode), 0);
+}
+
 int
 harness_run_dir_exists(const char *prefix)
 {

@@ -202,6 +202,11 @@ void harness_dump_log(const struct harness_proc *p);
 /* 1 if EAL's runtime directory of @prefix exists, 0 if not. */
 int harness_run_dir_exists(const char *prefix);
 
+/* A token file of @mode holding @secret, in the test's run directory;
+ * its path in @path. */
+void harness_write_token(const struct harness *h, const char *name, const char *secret,
+			 mode_t mode, char *path, size_t len);
+
 /* Print to stderr, for a process that overstays a wait: its threads'
  * states and kernel wait channels, and who holds or waits for the flock
  * of the hugetlbfs directory (EAL's machine-wide lock, see

@@ -42,21 +42,6 @@
 #define SERVER_IP "10.77.0.1"
 #define CLIENT_IP "10.77.0.2"
 
-/* A token file of @mode holding @secret, in the test's run directory. */
-static void
-write_token(const struct harness *h, const char *name, const char *secret, char *path,
-	    size_t len)
-{
-	FILE *f;
-
-	snprintf(path, len, "%s/%s", h->dir, name);
-	f = fopen(path, "w");
-	assert_non_null(f);
-	fprintf(f, "%s\n", secret);
-	fclose(f);
-	assert_int_equal(chmod(path, 0600), 0);
-}
-
 /* The memif socket of this case (abstract namespace: no file left). */
 static void
 memif_vdev(const struct harness *h, const char *role, char *buf, size_t len)
@@ -205,7 +190,7 @@ test_echo_and_oneway(void **state)
 	unsigned long one = 1;
 	int c;
 
-	write_token(h, "token", "eth transport test secret", token, sizeof(token));
+	harness_write_token(h, "token", "eth transport test secret", 0600, token, sizeof(token));
 	start_eth_server(h, token, NULL);
 	c = start_eth_client(h, token, args);
 	harness_expect_client(h, c, 0, 180000);
@@ -245,7 +230,7 @@ test_malformed_frames(void **state)
 	unsigned long one = 1;
 	int c;
 
-	write_token(h, "token", "eth transport test secret", token, sizeof(token));
+	harness_write_token(h, "token", "eth transport test secret", 0600, token, sizeof(token));
 	start_eth_server(h, token, NULL);
 	c = start_eth_client(h, token, args);
 	harness_expect_client(h, c, 0, 180000);
@@ -299,7 +284,7 @@ test_largest_message(void **state)
 	unsigned long one = 1;
 	int c;
 
-	write_token(h, "token", "eth transport test secret", token, sizeof(token));
+	harness_write_token(h, "token", "eth transport test secret", 0600, token, sizeof(token));
 	start_eth_server(h, token, NULL);
 	c = start_eth_client(h, token, args);
 	harness_expect_client(h, c, 0, 180000);
@@ -324,8 +309,8 @@ test_wrong_token_refused(void **state)
 	struct harness_state s;
 	int c;
 
-	write_token(h, "token", "eth transport test secret", token, sizeof(token));
-	write_token(h, "wrong", "eth transport test secreT", wrong, sizeof(wrong));
+	harness_write_token(h, "token", "eth transport test secret", 0600, token, sizeof(token));
+	harness_write_token(h, "wrong", "eth transport test secreT", 0600, wrong, sizeof(wrong));
 	start_eth_server(h, token, NULL);
 	c = start_eth_client(h, wrong, NULL);
 	harness_expect_client(h, c, 4, 180000);
@@ -355,7 +340,7 @@ test_killed_peer_reclaimed(void **state)
 	unsigned long one = 1;
 	int c;
 
-	write_token(h, "token", "eth transport test secret", token, sizeof(token));
+	harness_write_token(h, "token", "eth transport test secret", 0600, token, sizeof(token));
 	start_eth_server(h, token, srv);
 	c = start_eth_client(h, token, hold);
 	harness_expect_log(h, c, "eth-client: holding", 180000);
@@ -401,7 +386,7 @@ test_server_stop_closes_peer(void **state)
 	const char *hold[] = { "--calls", "20", "--hold", NULL };
 	int c;
 
-	write_token(h, "token", "eth transport test secret", token, sizeof(token));
+	harness_write_token(h, "token", "eth transport test secret", 0600, token, sizeof(token));
 	start_eth_server(h, token, NULL);
 	c = start_eth_client(h, token, hold);
 	harness_expect_log(h, c, "eth-client: holding", 180000);
@@ -486,7 +471,7 @@ test_duplicates_run_once(void **state)
 	long inflight, resent, oneway;
 	int c;
 
-	write_token(h, "token", "eth transport test secret", token, sizeof(token));
+	harness_write_token(h, "token", "eth transport test secret", 0600, token, sizeof(token));
 	start_eth_server(h, token, NULL);
 	c = start_eth_client(h, token, args);
 	harness_expect_client(h, c, 0, 180000);
@@ -546,7 +531,7 @@ lossy(void **state, const char *faults, int expect_resent)
 	long retrans, again;
 	int c;
 
-	write_token(h, "token", "eth transport test secret", token, sizeof(token));
+	harness_write_token(h, "token", "eth transport test secret", 0600, token, sizeof(token));
 	start_faulty_server(h, token, faults);
 	c = start_eth_client(h, token, args);
 	harness_expect_client(h, c, 0, 180000);
@@ -600,7 +585,7 @@ test_reorder_and_dup(void **state)
 	long dups;
 	int c;
 
-	write_token(h, "token", "eth transport test secret", token, sizeof(token));
+	harness_write_token(h, "token", "eth transport test secret", 0600, token, sizeof(token));
 	start_faulty_server(h, token, "dup=5%,reorder=5%,seed=13,dir=both");
 	c = start_eth_client(h, token, args);
 	harness_expect_client(h, c, 0, 180000);
@@ -636,7 +621,7 @@ test_kept_share_refuses(void **state)
 	struct harness_state s;
 	int c;
 
-	write_token(h, "token", "eth transport test secret", token, sizeof(token));
+	harness_write_token(h, "token", "eth transport test secret", 0600, token, sizeof(token));
 	start_eth_server(h, token, srv);
 	c = start_eth_client(h, token, args);
 	harness_expect_client(h, c, 0, 180000);
@@ -660,7 +645,7 @@ test_bad_fault_spec(void **state)
 	const char *app[] = { "--token-file", token, "--eth-port", "net_memif0", "--eth-ip",
 			      SERVER_IP, NULL };
 
-	write_token(h, "token", "eth transport test secret", token, sizeof(token));
+	harness_write_token(h, "token", "eth transport test secret", 0600, token, sizeof(token));
 	memif_vdev(h, "server", vdev, sizeof(vdev));
 	assert_int_equal(setenv("DIPC_ETH_FAULTS", "loss=1", 1), 0);
 	assert_int_equal(harness_spawn_server(h, &h->server, h->prefix, eal, app), 0);
@@ -784,7 +769,7 @@ test_af_packet_between_namespaces(void **state)
 	assert_int_equal(ip("-n", ns_s, "link", "set", if_s, "up", NULL), 0);
 	assert_int_equal(ip("-n", ns_c, "link", "set", if_c, "up", NULL), 0);
 
-	write_token(h, "token", "eth transport test secret", token, sizeof(token));
+	harness_write_token(h, "token", "eth transport test secret", 0600, token, sizeof(token));
 	snprintf(vdev_s, sizeof(vdev_s), "--vdev=net_af_packet0,iface=%s", if_s);
 	snprintf(vdev_c, sizeof(vdev_c), "--vdev=net_af_packet0,iface=%s", if_c);
 	snprintf(h->netns, sizeof(h->netns), "%s", ns_s);

@@ -47,21 +47,6 @@
 #define SERVER_IP "10.77.0.1"
 #define CLIENT_IP "10.77.0.2"
 
-/* A token file holding @secret, mode 0600, in the test's run directory. */
-static void
-token_file(const struct harness *h, const char *name, const char *secret, char *path,
-	   size_t len)
-{
-	FILE *f;
-
-	snprintf(path, len, "%s/%s", h->dir, name);
-	f = fopen(path, "w");
-	assert_non_null(f);
-	fprintf(f, "%s\n", secret);
-	fclose(f);
-	assert_int_equal(chmod(path, 0600), 0);
-}
-
 /* dipc-server with a memif port (role server) and @extra arguments. */
 static void
 server_start(struct harness *h, const char *token, const char *const *extra)
@@ -138,7 +123,7 @@ test_calls_windows_limits(void **state)
 	unsigned long two = 2, calls;
 	int c;
 
-	token_file(h, "token", "eth library test secret", token, sizeof(token));
+	harness_write_token(h, "token", "eth library test secret", 0600, token, sizeof(token));
 	server_start(h, token, NULL);
 	c = client_start(h, 0, args);
 	harness_expect_client(h, c, 0, 300000);
@@ -209,7 +194,7 @@ test_lossy_link(void **state)
 	unsigned long one = 1;
 	int c;
 
-	token_file(h, "token", "eth library test secret", token, sizeof(token));
+	harness_write_token(h, "token", "eth library test secret", 0600, token, sizeof(token));
 	assert_int_equal(setenv("DIPC_ETH_FAULTS", "loss=5%,dup=2%,reorder=2%,seed=21,dir=both",
 				1), 0);
 	server_start(h, token, NULL);
@@ -255,7 +240,7 @@ test_perf_kv_and_latency(void **state)
 	const char *modes[] = { "kv", "latency" };
 	unsigned int i;
 
-	token_file(h, "token", "eth library test secret", token, sizeof(token));
+	harness_write_token(h, "token", "eth library test secret", 0600, token, sizeof(token));
 	server_start(h, token, NULL);
 	snprintf(vdev, sizeof(vdev), "--vdev=net_memif0,role=client,socket=/dipc-%s.sock",
 		 h->prefix);
@@ -320,7 +305,7 @@ test_dpdk_proc_info_and_dumpcap(void **state)
 
 	if (access(proc_info[0], X_OK) != 0 || access(dumpcap[0], X_OK) != 0)
 		skip(); /* tools/setup.sh installs them (package dpdk) */
-	token_file(h, "token", "eth library test secret", token, sizeof(token));
+	harness_write_token(h, "token", "eth library test secret", 0600, token, sizeof(token));
 	snprintf(prefix, sizeof(prefix), "--file-prefix=%s", h->prefix);
 	snprintf(cap, sizeof(cap), "%s/eth.pcapng", h->dir);
 	server_start(h, token, srv);
@@ -362,8 +347,8 @@ test_connect_errors(void **state)
 	struct harness_state s;
 	int c;
 
-	token_file(h, "token", "eth library test secret", token, sizeof(token));
-	token_file(h, "wrong", "not the server's secret", wrong, sizeof(wrong));
+	harness_write_token(h, "token", "eth library test secret", 0600, token, sizeof(token));
+	harness_write_token(h, "wrong", "not the server's secret", 0600, wrong, sizeof(wrong));
 	c = client_start(h, 0, no_ip);
 	harness_expect_client(h, c, 3, 120000);
 	assert_true(harness_log_contains(&h->clients[c], "connect failed: EINVAL"));
@@ -405,7 +390,7 @@ test_server_stop_reported(void **state)
 			       "--calls", "20", "--hold", NULL };
 	int c;
 
-	token_file(h, "token", "eth library test secret", token, sizeof(token));
+	harness_write_token(h, "token", "eth library test secret", 0600, token, sizeof(token));
 	server_start(h, token, NULL);
 	c = client_start(h, 0, args);
 	harness_expect_log(h, c, "eth-lib: holding", 180000);
@@ -424,7 +409,7 @@ test_server_killed_reported(void **state)
 			       "--calls", "20", "--hold", NULL };
 	int c;
 
-	token_file(h, "token", "eth library test secret", token, sizeof(token));
+	harness_write_token(h, "token", "eth library test secret", 0600, token, sizeof(token));
 	server_start(h, token, srv);
 	c = client_start(h, 0, args);
 	harness_expect_log(h, c, "eth-lib: holding", 180000);

@@ -891,21 +891,6 @@ test_version_mismatch_refused(void **state)
 	expect_state(&s, refused_shutdown, 0);
 }
 
-/* A token file of @mode holding @secret, in the test's run directory. */
-static void
-write_token(const struct harness *h, const char *name, const char *secret, mode_t mode,
-	    char *path, size_t len)
-{
-	FILE *f;
-
-	snprintf(path, len, "%s/%s", h->dir, name);
-	f = fopen(path, "w");
-	assert_non_null(f);
-	fprintf(f, "%s\n", secret);
-	fclose(f);
-	assert_int_equal(chmod(path, mode), 0);
-}
-
 /*
  * Admission with a token: a client without the token or with a wrong one
  * is refused with EACCES; with it, it is served. A token file others can
@@ -922,9 +907,9 @@ test_token_admission(void **state)
 	struct harness_state s;
 	int c;
 
-	write_token(h, "token", "correct horse battery staple", 0600, good, sizeof(good));
-	write_token(h, "wrong", "correct horse battery stapler", 0600, wrong, sizeof(wrong));
-	write_token(h, "open", "correct horse battery staple", 0644, open_file,
+	harness_write_token(h, "token", "correct horse battery staple", 0600, good, sizeof(good));
+	harness_write_token(h, "wrong", "correct horse battery stapler", 0600, wrong, sizeof(wrong));
+	harness_write_token(h, "open", "correct horse battery staple", 0644, open_file,
 		    sizeof(open_file));
 
 	assert_int_not_equal(harness_start_server(h, srv_open), 0);
