@@ -40,7 +40,7 @@ round_trip(const struct perf_opts *o, struct dipc_client *c, uint64_t *cycles)
 		return ret;
 	h = dipc_msg_hdr(rsp);
 	ret = (h->flags & DIPC_MSG_F_ERROR) || h->body_len != o->size ||
-	      (o->verify && perf_check(dipc_msg_body(rsp), o->size, sid) != 0);
+	      (o->verify && perf_check(rsp, o->size, sid) != 0);
 	dipc_client_msg_free(c, rsp);
 	*cycles = rte_rdtsc_precise() - t0;
 	return ret;

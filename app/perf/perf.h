@@ -102,9 +102,10 @@ int perf_kv_parse_ratio(const char *s, double *out);
 uint64_t perf_cycles(double seconds);
 double perf_ns(uint64_t cycles);
 
-/* Fill and check a body with a pattern derived from the stream id. */
+/* Fill a body with a pattern derived from the stream id; check that
+ * message @m (one segment or a chain) carries @len bytes of it. */
 void perf_fill(void *body, uint32_t len, uint32_t stream_id);
-int perf_check(const void *body, uint32_t len, uint32_t stream_id);
+int perf_check(const struct rte_mbuf *m, uint32_t len, uint32_t stream_id);
 
 /* Server gone or stopping? Checks every connection; 0 if all is well. */
 int perf_check_server(struct dipc_client **conns, uint32_t n);

@@ -50,7 +50,7 @@ recv_some(const struct perf_opts *o, struct dipc_client *c, uint32_t n, uint64_t
 	for (i = 0; i < got; i++) {
 		h = dipc_msg_hdr(m[i]);
 		if ((h->flags & DIPC_MSG_F_ERROR) || h->body_len != o->size ||
-		    (o->verify && perf_check(dipc_msg_body(m[i]), o->size, h->stream_id) != 0))
+		    (o->verify && perf_check(m[i], o->size, h->stream_id) != 0))
 			(*errors)++;
 	}
 	dipc_client_msg_free_bulk(c, m, got);

@@ -29,15 +29,25 @@ perf_fill(void *body, uint32_t len, uint32_t stream_id)
 }
 
 int
-perf_check(const void *body, uint32_t len, uint32_t stream_id)
+perf_check(const struct rte_mbuf *m, uint32_t len, uint32_t stream_id)
 {
-	const uint8_t *p = body;
-	uint32_t i;
+	uint32_t off = DIPC_MSG_HDR_LEN, i = 0;
 
-	for (i = 0; i < len; i++)
-		if (p[i] != (uint8_t)(stream_id * 31u + i * 7u))
+	/* An answer may be a chain (the eth transport reassembles frames
+	 * into one): every segment's bytes, the header's skipped. */
+	if (m->pkt_len != DIPC_MSG_HDR_LEN + len)
+		return -1;
+	for (; m != NULL; m = m->next, off = 0) {
+		const uint8_t *p = rte_pktmbuf_mtod(m, const uint8_t *);
+		uint32_t k;
+
+		if (off > m->data_len)
 			return -1;
-	return 0;
+		for (k = off; k < m->data_len && i < len; k++, i++)
+			if (p[k] != (uint8_t)(stream_id * 31u + i * 7u))
+				return -1;
+	}
+	return i == len ? 0 : -1;
 }
 
 int
