@@ -11,7 +11,10 @@
 #                    through the shared-memory ring transport (a secondary)
 #                    and through the eth transport (its own primary with
 #                    the other memif end): ping-pong latency and windowed
-#                    echo at each --sizes.
+#                    echo at each --sizes. With --zero-copy, dipc-perf's
+#                    memif end runs zero-copy (zero-copy=yes: its own mbufs
+#                    are memif's buffers, so its side copies nothing; this
+#                    needs hugepages and --single-file-segments).
 #   --link afpacket  two network namespaces of its own joined by a veth
 #                    pair; the server in one on net_af_packet, dipc-perf in
 #                    the other on net_af_packet (eth), against dipc-udpbench
@@ -22,8 +25,8 @@
 # Prints a markdown table of medians, spreads and ratios; raw JSON lines go
 # to --out.
 #
-# Usage: tools/eth-bench.sh [--link memif|afpacket] [--runs N] [--duration S]
-#          [--sizes 64,1024,16384] [--window W] [--out FILE]
+# Usage: tools/eth-bench.sh [--link memif|afpacket] [--zero-copy] [--runs N]
+#          [--duration S] [--sizes 64,1024,16384] [--window W] [--out FILE]
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -33,6 +36,7 @@ runs=5
 duration=3
 sizes=64,1024,16384
 window=32
+zero_copy=no
 out=$(mktemp /tmp/dipc-eth-bench.XXXXXX.jsonl)
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -41,12 +45,15 @@ while [ $# -gt 0 ]; do
 	--duration) duration=$2; shift 2 ;;
 	--sizes) sizes=$2; shift 2 ;;
 	--window) window=$2; shift 2 ;;
+	--zero-copy) zero_copy=yes; shift ;;
 	--out) out=$2; shift 2 ;;
-	-h|--help) sed -n '3,24p' "$0"; exit 0 ;;
+	-h|--help) sed -n '3,28p' "$0"; exit 0 ;;
 	*) echo "eth-bench: unknown option '$1'" >&2; exit 2 ;;
 	esac
 done
 case "$link" in memif|afpacket) ;; *) echo "eth-bench: --link memif or afpacket" >&2; exit 2 ;; esac
+[ "$zero_copy" = no ] || [ "$link" = memif ] ||
+	{ echo "eth-bench: --zero-copy is a memif option" >&2; exit 2; }
 [ "$(id -u)" -eq 0 ] || { echo "eth-bench: must run as root" >&2; exit 1; }
 : >"$out"
 for b in dipc-server dipc-perf dipc-cacheprobe dipc-udpbench; do
@@ -81,6 +88,13 @@ tag() { # system run json -> json with system and run added
 perf_args=(--duration "$duration" --warmup 1 --window "$window" --burst 32 --timeout 10000
 	--token-file "$token" --json)
 remote_eal=(--no-huge -m 512 --no-pci)
+memif_zc=
+if [ "$zero_copy" = yes ]; then
+	# memif shares the client's memory with the server by its file
+	# descriptors: hugepages (its own, --in-memory), one file per list.
+	remote_eal=(-m 256 --single-file-segments --no-pci)
+	memif_zc=",zero-copy=yes"
+fi
 
 if [ "$link" = memif ]; then
 	start_bg "$work/server.log" "dipc-server: ready" "$bin/dipc-server" -l 0-1 \
@@ -102,7 +116,7 @@ if [ "$link" = memif ]; then
 		for size in ${sizes//,/ }; do
 			for mode in latency throughput; do
 				tag eth "$1" "$(taskset -c 0 "$bin/dipc-perf" "${remote_eal[@]}" \
-					--vdev="net_memif0,role=client,socket=/$prefix.sock" -- \
+					--vdev="net_memif0,role=client,socket=/$prefix.sock$memif_zc" -- \
 					--transport eth --peer 10.77.0.1 --local-ip 10.77.0.2 \
 					--mode "$mode" --size "$size" "${perf_args[@]}" 2>/dev/null)" >>"$out"
 			done
@@ -167,10 +181,10 @@ for run in $(seq "$runs"); do
 done
 stop_bg
 
-python3 - "$out" "$base" "$link" <<'PY'
+python3 - "$out" "$base" "$link" "$zero_copy" <<'PY'
 import json, statistics, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
-base, link = sys.argv[2], sys.argv[3]
+base, link, zc = sys.argv[2], sys.argv[3], sys.argv[4] == "yes"
 mode_of = {("ring", "lat"): "latency", ("ring", "win"): "throughput",
            ("eth", "lat"): "latency", ("eth", "win"): "throughput",
            ("udp", "lat"): "pingpong", ("udp", "win"): "window"}
@@ -191,7 +205,8 @@ def fmt(xs, unit):
 sizes = sorted({int(r["size"]) for r in rows if r.get("system") == "eth"})
 name = {"ring": "ring transport", "udp": "kernel UDP"}[base]
 target = {"memif": {"lat": "≤ 3x", "win": "≥ 0.3x"}, "afpacket": {"lat": "–", "win": "–"}}[link]
-print(f"| metric | {name}: median (min–max) | eth over {link}: median (min–max) | "
+over = f"{link}, zero-copy client" if zc else link
+print(f"| metric | {name}: median (min–max) | eth over {over}: median (min–max) | "
       f"eth/{base}, ratio of medians | per-run ratios | target |")
 print("|---|---|---|---|---|---|")
 for size in sizes:
