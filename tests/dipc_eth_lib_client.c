@@ -7,7 +7,8 @@
  *
  *   dipc_eth_lib_client [EAL args] -- --peer A[:P] --ip A [--token FILE] [--port NAME]
  *       [--calls N] [--max-body B] [--rounds N] [--oneway N] [--conns N] [--window W]
- *       [--retry-ms R] [--timeout-ms T] [--transport N] [--limits] [--hold]
+ *       [--retry-ms R] [--timeout-ms T] [--request-timeout-ms T] [--transport N]
+ *       [--limits] [--hold] [--give-up N]
  *
  * --transport N: the raw value of opts.transport (default eth), to see an
  * unknown one refused.
@@ -20,18 +21,23 @@
  * --limits: the window's and the size limits' errors (ENOBUFS one past
  * the window, then served again once the requests are freed; ENOSPC past
  * the largest message; EINVAL for unknown flags). --hold: then
- * dipc_client_check() until it reports an error, printed.
+ * dipc_client_check() until it reports an error, printed. --give-up N
+ * (one connection; the test stops the server first): print "waiting",
+ * keep the connection alive until SIGUSR1, then send N requests in one
+ * burst and expect each back as the library's DIPC_STATUS_TIMED_OUT
+ * answer (its stream id, once), then a call that returns ETIMEDOUT.
  *
  * Lines for the test: "eth-lib: connected slot S window W max_body B
  * max_chain C", "eth-lib: connect failed: ERRNAME: text", "eth-lib: N calls
  * ok", "eth-lib: R rounds ok", "eth-lib: M one-way sent", "eth-lib: limits
- * ok", "eth-lib: check: ERRNAME", "eth-lib: closed".
+ * ok", "eth-lib: check: ERRNAME", "eth-lib: N given up ok", "eth-lib: closed".
  *
  * Exit codes: 0 done, 1 a wrong or missing answer, 2 usage, 3 connect
  * failed, 4 --hold ended with the error printed.
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -255,7 +261,88 @@ usage(void)
 	fprintf(stderr, "usage: dipc_eth_lib_client [EAL] -- --peer A[:P] --ip A [--token FILE] "
 			"[--port NAME] [--calls N] [--max-body B] [--rounds N] [--oneway N] "
 			"[--conns N] [--window W] [--retry-ms R] [--timeout-ms T] [--transport N] [--limits] "
-			"[--hold]\n");
+			"[--hold] [--request-timeout-ms T] [--give-up N]\n");
+}
+
+static volatile sig_atomic_t go;
+
+static void
+on_usr1(int sig __rte_unused)
+{
+	go = 1;
+}
+
+/* --give-up: @n requests that no one answers (the server is stopped),
+ * each of which must come back as the library's timed-out answer. */
+static int
+give_up(struct dipc_client *c, uint32_t n)
+{
+	struct rte_mbuf *m[256], *r[32], *rsp;
+	uint8_t seen[256] = { 0 };
+	uint64_t deadline;
+	uint32_t first, got = 0, sent = 0;
+	int ret;
+
+	SAY("waiting");
+	deadline = rte_get_tsc_cycles() + rte_get_tsc_hz() / 1000 * CALL_MS * 3;
+	while (!go) {
+		/* Polls: the connection stays alive on both sides. */
+		ret = dipc_client_check(c);
+		if (ret != 0 || rte_get_tsc_cycles() > deadline) {
+			SAY("give-up: no signal (%s)", ret != 0 ? errname(ret) : "timeout");
+			return -1;
+		}
+		rte_delay_us_sleep(1000);
+	}
+	n = RTE_MIN(n, (uint32_t)RTE_DIM(m));
+	ret = dipc_client_msg_alloc_bulk(c, m, n, DIPC_METHOD_ECHO, 64, 0);
+	if (ret != 0) {
+		SAY("give-up: bulk alloc of %u: %s", n, errname(ret));
+		return -1;
+	}
+	first = dipc_msg_hdr(m[0])->stream_id;
+	while (sent < n)
+		sent += dipc_client_send_burst(c, m + sent, (uint16_t)(n - sent));
+	/* Receives only: a check could find the server silent first. */
+	deadline = rte_get_tsc_cycles() + rte_get_tsc_hz() / 1000 * CALL_MS;
+	while (got < n && rte_get_tsc_cycles() < deadline) {
+		uint16_t k, nb = dipc_client_recv_burst(c, r, RTE_DIM(r));
+
+		for (k = 0; k < nb; k++) {
+			const struct dipc_msg_hdr *h = dipc_msg_hdr(r[k]);
+			uint32_t s = h->stream_id - first;
+
+			if (s >= n || seen[s] || !(h->flags & DIPC_MSG_F_ERROR) ||
+			    h->status != DIPC_STATUS_TIMED_OUT || h->method != DIPC_METHOD_ECHO ||
+			    h->body_len != 0 || r[k]->pkt_len != DIPC_MSG_HDR_LEN) {
+				SAY("give-up: answer stream %u flags %#x status %u body %u",
+				    h->stream_id, h->flags, h->status, h->body_len);
+				dipc_client_msg_free(c, r[k]);
+				return -1;
+			}
+			seen[s] = 1;
+			dipc_client_msg_free(c, r[k]);
+		}
+		got += nb;
+		if (nb == 0)
+			rte_delay_us_sleep(100);
+	}
+	if (got != n) {
+		SAY("give-up: %u of %u answers", got, n);
+		return -1;
+	}
+	rsp = dipc_client_msg_alloc(c, DIPC_METHOD_ECHO, 64);
+	if (rsp == NULL) {
+		SAY("give-up: alloc: %s", errname(rte_errno));
+		return -1;
+	}
+	ret = dipc_client_call(c, rsp, &rsp, CALL_MS);
+	if (ret != -ETIMEDOUT) {
+		SAY("give-up: call: %s", ret == 0 ? "answered" : errname(ret));
+		return -1;
+	}
+	SAY("%u given up ok", n);
+	return 0;
 }
 
 int
@@ -263,6 +350,7 @@ main(int argc, char **argv)
 {
 	struct dipc_client_opts o = { .transport = DIPC_CLIENT_TRANSPORT_ETH };
 	unsigned int calls = 0, max_body = 4000, rounds = 0, oneway = 0, nconns = 1, i, k;
+	unsigned int give_ups = 0;
 	struct dipc_client *conns[MAX_CONNS];
 	int hold = 0, lim = 0, ret;
 
@@ -293,13 +381,20 @@ main(int argc, char **argv)
 		else if (strcmp(a, "--window") == 0) o.window = number(v);
 		else if (strcmp(a, "--retry-ms") == 0) o.retry_ms = number(v);
 		else if (strcmp(a, "--timeout-ms") == 0) o.timeout_ms = number(v);
+		else if (strcmp(a, "--request-timeout-ms") == 0) o.request_timeout_ms = number(v);
+		else if (strcmp(a, "--give-up") == 0) give_ups = number(v);
 		else if (strcmp(a, "--transport") == 0) o.transport = number(v);
 		else { usage(); return 2; }
 	}
 	if (calls == UINT32_MAX || max_body == UINT32_MAX || rounds == UINT32_MAX ||
 	    oneway == UINT32_MAX || nconns == 0 || nconns > MAX_CONNS || o.window == UINT32_MAX ||
-	    o.retry_ms == UINT32_MAX || o.timeout_ms == UINT32_MAX) {
+	    o.retry_ms == UINT32_MAX || o.timeout_ms == UINT32_MAX ||
+	    o.request_timeout_ms == UINT32_MAX || give_ups == UINT32_MAX) {
 		usage();
+		return 2;
+	}
+	if (give_ups != 0 && signal(SIGUSR1, on_usr1) == SIG_ERR) {
+		SAY("signal: %s", strerror(errno));
 		return 2;
 	}
 	for (k = 0; k < nconns; k++) {
@@ -339,6 +434,8 @@ main(int argc, char **argv)
 		if (oneway != 0)
 			SAY("%u one-way sent", oneway);
 		if (lim && limits(c) != 0)
+			return 1;
+		if (give_ups != 0 && give_up(c, give_ups) != 0)
 			return 1;
 	}
 	if (hold) {

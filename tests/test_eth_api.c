@@ -15,7 +15,8 @@
  * dipc-perf --transport eth in kv mode with --verify and in latency mode;
  * dpdk-proc-info and dpdk-dumpcap against the server's port; a lossy link
  * (faults injected on both sides): every call completes, each request
- * runs once;
+ * runs once; requests no one answers come back as the library's
+ * timed-out answers;
  * connect
  * errors: options missing, or a transport the library does not have
  * (EINVAL), the wrong token (EACCES), no port or
@@ -421,6 +422,60 @@ test_server_killed_reported(void **state)
 	assert_true(harness_log_contains(&h->clients[c], "eth-lib: check: EHOSTDOWN"));
 }
 
+/*
+ * Requests no one answers (the server stopped with SIGSTOP once the client
+ * is connected): each comes back to the receive as the library's error
+ * answer (DIPC_STATUS_TIMED_OUT, its stream id, once) after the request
+ * timeout, a call returns ETIMEDOUT, and the library counts them given
+ * up; so a caller counting its requests in flight never waits for ever.
+ * The server, continued, then closes the connection and its pool is whole.
+ */
+static void
+test_given_up_requests_answered(void **state)
+{
+	struct harness *h = *state;
+	char token[512];
+	/* A long heartbeat: the client must not find the stopped server
+	 * silent before its requests time out. */
+	const char *srv[] = { "--heartbeat-ms", "2000", NULL };
+	const char *args[] = { "--peer", SERVER_IP, "--ip", CLIENT_IP, "--token", token,
+			       "--calls", "5", "--give-up", "8", "--retry-ms", "50",
+			       "--request-timeout-ms", "300", NULL };
+	struct harness_state s;
+	unsigned long one = 1;
+	int c;
+
+	harness_write_token(h, "token", "eth library test secret", 0600, token, sizeof(token));
+	server_start(h, token, srv);
+	c = client_start(h, 0, args);
+	harness_expect_log(h, c, "eth-lib: waiting", 180000);
+	assert_int_equal(kill(h->server.pid, SIGSTOP), 0);
+	assert_int_equal(kill(h->clients[c].pid, SIGUSR1), 0);
+	harness_wait(&h->clients[c], 60000);
+	assert_int_equal(kill(h->server.pid, SIGCONT), 0);
+	if (!harness_log_contains(&h->clients[c], "eth-lib: 8 given up ok")) {
+		harness_dump_log(&h->clients[c]);
+		fail_msg("the client did not get its given-up requests back as answers");
+	}
+	/* 5 calls, 8 requests and one call given up, each sent once more at
+	 * least (50 ms, 100 ms, ...) before the 300 ms were up. */
+	assert_true(harness_log_contains(&h->clients[c], "eth-lib: stats 0: tx 14 rx 14 "));
+	assert_true(harness_log_contains(&h->clients[c], " given_up 9 "));
+	assert_false(harness_log_contains(&h->clients[c], " resent 0 "));
+	assert_true(harness_log_contains(&h->clients[c], "eth-lib: closed"));
+	assert_int_equal(h->clients[c].status, 0);
+	if (!harness_wait_state(h, &s, closed_at_least, &one, HARNESS_STATE_MS)) {
+		harness_print_state(&s);
+		harness_dump_log(&h->server);
+		fail_msg("the server did not close the eth connection");
+	}
+	if (!wait_pool_whole(h)) {
+		harness_dump_log(&h->server);
+		fail_msg("the eth pool is not whole");
+	}
+	harness_expect_idle_stop(h, NULL);
+}
+
 int
 main(void)
 {
@@ -432,6 +487,7 @@ main(void)
 		HARNESS_TEST(test_dpdk_proc_info_and_dumpcap),
 		HARNESS_TEST(test_server_stop_reported),
 		HARNESS_TEST(test_server_killed_reported),
+		HARNESS_TEST(test_given_up_requests_answered),
 	};
 
 	return harness_main("eth-api", "ethapi", tests, sizeof(tests) / sizeof(tests[0]));

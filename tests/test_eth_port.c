@@ -11,7 +11,8 @@
  * and then carry a dipc frame byte for byte; every mbuf back in its pool
  * once the ports are closed; each check of a received ARP frame (and that
  * nothing is learned from a bad one, a static entry never overwritten);
- * the neighbour table's limits and ageing.
+ * the neighbour table's limits and ageing; the transmit backlog (order,
+ * its limit, a stuck queue's frames dropped, every mbuf back).
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -24,6 +25,7 @@
 #include <cmocka.h>
 
 #include <rte_arp.h>
+#include <rte_cycles.h>
 #include <rte_dev.h>
 #include <rte_eal.h>
 #include <rte_errno.h>
@@ -626,6 +628,119 @@ test_arp_request(void **state)
 	assert_string_equal(dipc_eth_arp_result_name(7), "unknown");
 }
 
+/* @n frames of one byte each, numbered from @first. */
+static void
+numbered(struct rte_mbuf **f, unsigned int n, unsigned int first)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		f[i] = rte_pktmbuf_alloc(pool);
+		assert_non_null(f[i]);
+		*(uint8_t *)rte_pktmbuf_append(f[i], 1) = (uint8_t)(first + i);
+	}
+}
+
+/* Take @n frames off the port's transmit ring: numbered from @first, in
+ * order. */
+static void
+take_numbered(struct rte_ring *r, unsigned int n, unsigned int first)
+{
+	struct rte_mbuf *m[128];
+	unsigned int i;
+
+	assert_true(n <= RTE_DIM(m));
+	assert_int_equal(rte_ring_dequeue_burst(r, (void **)m, n, NULL), n);
+	for (i = 0; i < n; i++) {
+		assert_int_equal(*rte_pktmbuf_mtod(m[i], uint8_t *), (uint8_t)(first + i));
+		rte_pktmbuf_free(m[i]);
+	}
+}
+
+/*
+ * The transmit backlog on a net_ring port whose ring holds 63 frames:
+ * what the queue does not take waits, in order, and goes first when
+ * there is room; past the backlog's size frames are freed and counted; a
+ * queue that takes nothing for max_wait_ms has its backlog dropped; every
+ * mbuf back in the pool.
+ */
+static void
+test_tx_backlog(void **state)
+{
+	struct rte_ring *tx, *rx;
+	struct rte_mbuf *f[128];
+	struct dipc_eth_backlog b;
+	struct dipc_eth_port_conf c;
+	struct dipc_eth_port_info info;
+	unsigned int avail = rte_mempool_avail_count(pool);
+	int port;
+
+	(void)state;
+	tx = rte_ring_create("backlog_tx", 64, SOCKET_ID_ANY, RING_F_SP_ENQ | RING_F_SC_DEQ);
+	rx = rte_ring_create("backlog_rx", 64, SOCKET_ID_ANY, RING_F_SP_ENQ | RING_F_SC_DEQ);
+	assert_non_null(tx);
+	assert_non_null(rx);
+	port = rte_eth_from_rings("net_ring_backlog", &rx, 1, &tx, 1, SOCKET_ID_ANY);
+	assert_true(port >= 0);
+	c = good_conf((uint16_t)port);
+	c.nb_rxq = 1;
+	c.nb_txq = 1;
+	assert_int_equal(dipc_eth_port_start(&c, &info, NULL, 0), 0);
+
+	assert_int_equal(dipc_eth_backlog_init(&b, 100, 50, SOCKET_ID_ANY), -EINVAL);
+	assert_int_equal(dipc_eth_backlog_init(&b, 0, 50, SOCKET_ID_ANY), -EINVAL);
+	assert_int_equal(dipc_eth_backlog_init(&b, 131072, 50, SOCKET_ID_ANY), -EINVAL);
+	assert_int_equal(dipc_eth_backlog_init(&b, 64, 0, SOCKET_ID_ANY), -EINVAL);
+	assert_int_equal(dipc_eth_backlog_init(&b, 64, 50, SOCKET_ID_ANY), 0);
+
+	/* 100 frames: 63 into the ring, 37 wait. */
+	numbered(f, 100, 0);
+	assert_int_equal(dipc_eth_tx((uint16_t)port, 0, &b, f, 100), 0);
+	assert_int_equal(rte_ring_count(tx), 63);
+	assert_int_equal(dipc_eth_backlog_count(&b), 37);
+	/* 40 more go behind them: 27 fit, 13 are freed and counted. */
+	numbered(f, 40, 100);
+	assert_int_equal(dipc_eth_tx((uint16_t)port, 0, &b, f, 40), 13);
+	assert_int_equal(dipc_eth_backlog_count(&b), 64);
+	/* Room again: the backlog goes out in order (63..126). */
+	take_numbered(tx, 63, 0);
+	assert_int_equal(dipc_eth_backlog_flush((uint16_t)port, 0, &b), 0);
+	assert_int_equal(dipc_eth_backlog_count(&b), 1);
+	take_numbered(tx, 63, 63);
+	assert_int_equal(dipc_eth_backlog_flush((uint16_t)port, 0, &b), 0);
+	assert_int_equal(dipc_eth_backlog_count(&b), 0);
+	take_numbered(tx, 1, 126);
+	assert_int_equal(rte_ring_count(tx), 0);
+
+	/* A queue that takes nothing: the backlog is dropped once 50 ms have
+	 * passed since the first flush that sent nothing, not before. */
+	numbered(f, 73, 0);
+	assert_int_equal(dipc_eth_tx((uint16_t)port, 0, &b, f, 73), 0);
+	assert_int_equal(dipc_eth_backlog_count(&b), 10);
+	assert_int_equal(dipc_eth_backlog_flush((uint16_t)port, 0, &b), 0);
+	assert_int_equal(dipc_eth_backlog_count(&b), 10);
+	rte_delay_us_sleep(60 * 1000); /* time passing, not a wait for another thread */
+	assert_int_equal(dipc_eth_backlog_flush((uint16_t)port, 0, &b), 10);
+	assert_int_equal(dipc_eth_backlog_count(&b), 0);
+	take_numbered(tx, 63, 0);
+
+	/* Drop and free: the frames waiting go back to the pool. */
+	numbered(f, 68, 0);
+	assert_int_equal(dipc_eth_tx((uint16_t)port, 0, &b, f, 68), 0);
+	assert_int_equal(dipc_eth_backlog_drop(&b), 5);
+	take_numbered(tx, 63, 0);
+	numbered(f, 66, 0);
+	assert_int_equal(dipc_eth_tx((uint16_t)port, 0, &b, f, 66), 0);
+	dipc_eth_backlog_free(&b);
+	assert_int_equal(dipc_eth_backlog_count(&b), 0);
+	dipc_eth_backlog_free(&b); /* all zero: nothing to do */
+	take_numbered(tx, 63, 0);
+	assert_int_equal(dipc_eth_port_close((uint16_t)port), 0);
+	assert_int_equal(rte_mempool_avail_count(pool), avail);
+	rte_ring_free(tx);
+	rte_ring_free(rx);
+}
+
 int
 main(void)
 {
@@ -636,6 +751,7 @@ main(void)
 		cmocka_unit_test(test_arp_input_checks),
 		cmocka_unit_test(test_neigh_table),
 		cmocka_unit_test(test_arp_request),
+		cmocka_unit_test(test_tx_backlog),
 	};
 
 	return cmocka_run_group_tests_name("eth-port", tests, group_setup, group_teardown);

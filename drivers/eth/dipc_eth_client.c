@@ -76,8 +76,10 @@ static const unsigned int ec_class_mbufs[EC_CLASSES] = { 8191, 255, 63 };
 #define EC_MAX_CONNS 64
 /* Frames received per poll. */
 #define EC_RX_BURST 32
-/* Attempts to hand one message's frames to the port. */
-#define EC_TX_TRIES 64
+/* Frames that wait for room on the port's queue: fewer than the header
+ * mbufs, which each of them may hold. */
+#define EC_BACKLOG 1024
+#define EC_BACKLOG_WAIT_MS 100
 /* A server silent this many heartbeat periods is down (as it judges us). */
 #define EC_SILENT_PERIODS 4
 /* The longest wait between two sends of one request. */
@@ -152,6 +154,7 @@ struct ec_endpoint {
 	struct rte_mempool *hdr_pool, *ind_pool;
 	struct dipc_eth_frame_cfg fcfg;
 	struct dipc_eth_reasm *reasm;
+	struct dipc_eth_backlog txb;  /* frames the port would not take yet */
 	struct dipc_eth_stats st;
 	struct dipc_eth_arp_cfg arp;
 	struct dipc_eth_neigh *neigh;
@@ -182,20 +185,14 @@ ec_conn_of(struct dipc_client *c)
 	return (struct ec_conn *)c;
 }
 
-/* Hand frames to the port; what it will not take after a few tries is
- * lost (a request is sent again, an answer asked again). */
+/* Hand frames to the port; what it will not take now waits in the
+ * backlog (sent first by the next transmit or poll), and only what does
+ * not fit there is lost (a request is sent again, an answer asked again). */
 static void
 ec_tx(struct ec_endpoint *ep, struct rte_mbuf **f, unsigned int n, uint64_t *lost)
 {
-	unsigned int sent = 0, tries;
-
-	for (tries = 0; sent < n && tries < EC_TX_TRIES; tries++)
-		sent += rte_eth_tx_burst(ep->port, 0, f + sent, (uint16_t)(n - sent));
-	if (sent < n) {
-		rte_pktmbuf_free_bulk(f + sent, n - sent);
-		if (lost != NULL)
-			(*lost)++;
-	}
+	if (unlikely(dipc_eth_tx(ep->port, 0, &ep->txb, f, n) != 0) && lost != NULL)
+		(*lost)++;
 }
 
 /* A control frame of connection @cn (or of a handshake, @t given). */
@@ -357,6 +354,10 @@ ec_poll(struct ec_endpoint *ep)
 	uint16_t n, i;
 	uint64_t now;
 
+	/* Frames dropped here (the port took none for a while) are requests
+	 * sent again or answers asked again, as any lost frame. */
+	if (unlikely(dipc_eth_backlog_count(&ep->txb) != 0))
+		(void)dipc_eth_backlog_flush(ep->port, 0, &ep->txb);
 	n = rte_eth_rx_burst(ep->port, 0, pkts, EC_RX_BURST);
 	if (n == 0)
 		return 0;
@@ -440,6 +441,33 @@ ec_frame_msg(struct ec_conn *cn, struct rte_mbuf *m, uint32_t stream_id, struct 
 	q->n += (unsigned int)n;
 }
 
+/*
+ * Give up the request of @e: its place in the answers goes to an error
+ * answer made here (DIPC_STATUS_TIMED_OUT, the request's method and
+ * stream id, no body), so that a caller counting its requests in flight
+ * sees each one end. -ENOBUFS (nothing changed) without an mbuf for it.
+ */
+static int
+ec_give_up(struct ec_conn *cn, struct ec_entry *e)
+{
+	const struct dipc_msg_hdr *rq = dipc_msg_hdr(e->m);
+	struct rte_mbuf *a = rte_pktmbuf_alloc(cn->ep->pools[0]);
+	struct dipc_msg_hdr *h;
+
+	if (a == NULL)
+		return -ENOBUFS;
+	/* 2 KB class: a header always fits. */
+	(void)dipc_msg_init(a, DIPC_MSG_F_RESPONSE | DIPC_MSG_F_ERROR, rq->method, e->stream_id, 0);
+	h = dipc_msg_hdr(a);
+	h->status = DIPC_STATUS_TIMED_OUT;
+	rte_pktmbuf_free(e->m);
+	e->m = NULL;
+	e->state = EC_FREE;
+	/* Never full: the window counts what it holds. */
+	cn->rq[cn->rq_tail++ & cn->tmask] = a;
+	return 0;
+}
+
 /* Requests whose answer is late: sent again, or given up. */
 static void
 ec_retry(struct ec_conn *cn, uint64_t now)
@@ -457,10 +485,10 @@ ec_retry(struct ec_conn *cn, uint64_t now)
 		if (e->state != EC_SENT || now - e->sent_at < e->rto)
 			continue;
 		if (now - e->first_sent >= cn->give_up_cycles) {
-			rte_pktmbuf_free(e->m);
-			e->m = NULL;
-			e->state = EC_FREE;
-			cn->given_up++;
+			/* The caller learns it as an answer; without an mbuf
+			 * for it, at the next scan. */
+			if (ec_give_up(cn, e) == 0)
+				cn->given_up++;
 			continue;
 		}
 		/* The frames take a reference; ours stays for the next try. */
@@ -830,6 +858,7 @@ ec_close(struct dipc_client *c)
 	if (ep->nb_conns == 0 && ep->started) {
 		rte_eth_dev_stop(ep->port);
 		ep->started = 0;
+		dipc_eth_backlog_drop(&ep->txb);
 	}
 	return 0;
 }
@@ -933,7 +962,7 @@ ec_endpoint_init(struct ec_endpoint *ep, const struct dipc_client_opts *o, rte_b
 	ep->neigh = dipc_eth_neigh_create(16, ep->hz * 60, SOCKET_ID_ANY);
 	ep->reasm = dipc_eth_reasm_create(64, 4 * DIPC_ETH_MAX_FRAGS, ep->hz, SOCKET_ID_ANY);
 	if (ep->hdr_pool == NULL || ep->ind_pool == NULL || ep->neigh == NULL ||
-	    ep->reasm == NULL)
+	    ep->reasm == NULL || dipc_eth_backlog_init(&ep->txb, EC_BACKLOG, EC_BACKLOG_WAIT_MS, SOCKET_ID_ANY) != 0)
 		goto nomem;
 	memset(&pc, 0, sizeof(pc));
 	pc.port_id = ep->port;
@@ -992,6 +1021,7 @@ nomem:
 	ret = -ENOMEM;
 fail:
 	dipc_eth_fault_detach(ep->faults);
+	dipc_eth_backlog_free(&ep->txb);
 	dipc_eth_reasm_free(ep->reasm);
 	dipc_eth_neigh_free(ep->neigh);
 	rte_mempool_free(ep->ind_pool);

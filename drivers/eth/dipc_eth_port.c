@@ -12,6 +12,7 @@
 #include <rte_common.h>
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
+#include <rte_malloc.h>
 #include <rte_mbuf.h>
 
 #include "dipc_eth_frame.h"
@@ -263,4 +264,101 @@ dipc_eth_port_close(uint16_t port_id)
 		return ret;
 	/* Queues (and the mbufs in their descriptors) are released by close. */
 	return rte_eth_dev_close(port_id);
+}
+
+int
+dipc_eth_backlog_init(struct dipc_eth_backlog *b, unsigned int entries,
+		      unsigned int max_wait_ms, int socket_id)
+{
+	memset(b, 0, sizeof(*b));
+	if (entries == 0 || entries > 65536 || !rte_is_power_of_2(entries) || max_wait_ms == 0)
+		return -EINVAL;
+	b->max_wait = rte_get_tsc_hz() / 1000 * max_wait_ms;
+	b->f = rte_zmalloc_socket("dipc_eth_backlog", sizeof(b->f[0]) * entries,
+				  RTE_CACHE_LINE_SIZE, socket_id);
+	if (b->f == NULL)
+		return -ENOMEM;
+	b->mask = entries - 1;
+	return 0;
+}
+
+unsigned int
+dipc_eth_backlog_drop(struct dipc_eth_backlog *b)
+{
+	unsigned int n = 0;
+
+	for (; b->head != b->tail; n++)
+		rte_pktmbuf_free(b->f[b->head++ & b->mask]);
+	return n;
+}
+
+void
+dipc_eth_backlog_free(struct dipc_eth_backlog *b)
+{
+	dipc_eth_backlog_drop(b);
+	rte_free(b->f);
+	memset(b, 0, sizeof(*b));
+}
+
+unsigned int
+dipc_eth_backlog_flush(uint16_t port_id, uint16_t queue_id, struct dipc_eth_backlog *b)
+{
+	unsigned int took = 0;
+	uint64_t now;
+
+	/* At most two runs: the oldest to the array's end, then from 0. */
+	while (b->head != b->tail) {
+		uint32_t at = b->head & b->mask;
+		uint32_t run = RTE_MIN(b->tail - b->head, b->mask + 1 - at);
+		uint16_t k = rte_eth_tx_burst(port_id, queue_id, b->f + at,
+					      (uint16_t)RTE_MIN(run, (uint32_t)UINT16_MAX));
+
+		b->head += k;
+		took += k;
+		if (k < run)
+			break;
+	}
+	if (took != 0 || b->head == b->tail) {
+		b->stuck_at = 0;
+		return 0;
+	}
+	/* The clock only when the queue took nothing. */
+	now = rte_get_tsc_cycles();
+	if (b->stuck_at == 0) {
+		b->stuck_at = now;
+		return 0;
+	}
+	if (now - b->stuck_at < b->max_wait)
+		return 0;
+	b->stuck_at = 0;
+	return dipc_eth_backlog_drop(b);
+}
+
+unsigned int
+dipc_eth_tx(uint16_t port_id, uint16_t queue_id, struct dipc_eth_backlog *b,
+	    struct rte_mbuf **f, unsigned int n)
+{
+	unsigned int sent = 0, room, keep, lost = 0;
+
+	if (unlikely(b->head != b->tail))
+		lost = dipc_eth_backlog_flush(port_id, queue_id, b);
+	/* Nothing may overtake what waits. */
+	if (likely(b->head == b->tail))
+		while (sent < n) {
+			uint16_t k = rte_eth_tx_burst(port_id, queue_id, f + sent,
+						      (uint16_t)RTE_MIN(n - sent, (unsigned int)UINT16_MAX));
+
+			if (k == 0)
+				break;
+			sent += k;
+		}
+	if (likely(sent == n))
+		return lost;
+	room = b->mask + 1 - (b->tail - b->head);
+	keep = RTE_MIN(room, n - sent);
+	for (; keep > 0; keep--)
+		b->f[b->tail++ & b->mask] = f[sent++];
+	if (sent < n)
+		rte_pktmbuf_free_bulk(f + sent, n - sent);
+	return lost + (n - sent);
 }

@@ -136,6 +136,78 @@ int dipc_eth_port_link_wait(uint16_t port_id, unsigned int timeout_ms);
  */
 int dipc_eth_port_close(uint16_t port_id);
 
+/**
+ * Frames a transmit queue would not take yet, to go before any new ones:
+ * a FIFO of mbuf pointers, sized at creation (no allocation after it).
+ * Used by one thread, the queue's (no lock). A port whose ring is full
+ * (a peer that reads slowly, a burst of a large message's frames) then
+ * delays frames instead of losing them, which would leave the peer a
+ * partial message to hold until it expires and the sender to send it
+ * all again. A queue that takes nothing for max_wait_ms (a link down, a
+ * peer gone) has its backlog dropped, so that no frame holds its mbufs
+ * for ever.
+ */
+struct dipc_eth_backlog {
+	uint32_t head;         /**< next to send */
+	uint32_t tail;         /**< next free entry */
+	uint32_t mask;         /**< entries - 1 */
+	struct rte_mbuf **f;   /**< [mask + 1] */
+	uint64_t stuck_at;     /**< TSC of the first try that sent nothing, 0: none */
+	uint64_t max_wait;     /**< TSC cycles */
+};
+
+/**
+ * Set up a backlog of @p entries frames (a power of two, 1..65536), whose
+ * frames are dropped when the queue takes none for @p max_wait_ms.
+ *
+ * @return
+ *   0, -EINVAL, or -ENOMEM.
+ */
+int dipc_eth_backlog_init(struct dipc_eth_backlog *b, unsigned int entries,
+			  unsigned int max_wait_ms, int socket_id);
+
+/**
+ * Free the frames waiting in a backlog (a port stopped: they will not go).
+ *
+ * @return
+ *   Frames freed.
+ */
+unsigned int dipc_eth_backlog_drop(struct dipc_eth_backlog *b);
+
+/**
+ * Free the frames still in a backlog and its array; it may be set up
+ * again. A backlog never set up (all zero) is fine.
+ */
+void dipc_eth_backlog_free(struct dipc_eth_backlog *b);
+
+/** Frames waiting in a backlog. */
+static inline uint32_t
+dipc_eth_backlog_count(const struct dipc_eth_backlog *b)
+{
+	return b->tail - b->head;
+}
+
+/**
+ * Hand the port what waits in @p b, oldest first; drop it all if the
+ * queue has taken nothing for the backlog's max_wait_ms.
+ *
+ * @return
+ *   Frames dropped.
+ */
+unsigned int dipc_eth_backlog_flush(uint16_t port_id, uint16_t queue_id,
+				    struct dipc_eth_backlog *b);
+
+/**
+ * Send @p n frames after the backlog's: what the port does not take now
+ * joins the backlog, in order, and what does not fit there either is
+ * freed.
+ *
+ * @return
+ *   Frames freed (0 unless the backlog was full or dropped as stuck).
+ */
+unsigned int dipc_eth_tx(uint16_t port_id, uint16_t queue_id, struct dipc_eth_backlog *b,
+			 struct rte_mbuf **f, unsigned int n);
+
 #ifdef __cplusplus
 }
 #endif

@@ -91,8 +91,12 @@
 /* Partial messages per worker, and how long one may wait for its rest. */
 #define ETH_REASM_ENTRIES 256
 #define ETH_REASM_TIMEOUT_MS 1000
-/* Tries to send what the transmit queue had no room for. */
+/* Tries of the control lcore to send a frame itself (workers stopped). */
 #define ETH_TX_RETRIES 64
+/* Frames of a worker that wait for room on its transmit queue, and how
+ * long a queue that takes none keeps them. */
+#define ETH_BACKLOG 1024
+#define ETH_BACKLOG_WAIT_MS 100
 
 /* Frames the transport dropped, beyond the frame layer's reasons. */
 enum eth_drop {
@@ -204,6 +208,7 @@ struct eth_worker {
 	unsigned int nb_burst;
 	uint32_t burst_sid[ETH_STAGE];
 	uint64_t next_flush;       /* TSC: with faults, an empty send (dipc_eth_fault.h) */
+	struct dipc_eth_backlog txb; /* frames its queue would not take yet */
 	/* The control lcore's: the worker's poll count when it last looked,
 	 * and when it last saw that count move (TSC). */
 	uint64_t seen_polls;
@@ -773,20 +778,17 @@ floor_advance(struct eth_worker *ew, struct eth_slot *e, uint32_t ack, uint32_t 
 	}
 }
 
-/* Send frames on the worker's queue; what the port will not take is
- * dropped and counted. */
+/* Send frames on the worker's queue; what the port will not take now
+ * waits in the worker's backlog (sent first at its next send or pass),
+ * and only what does not fit there is dropped and counted. */
 static void
 tx_frames(struct eth_server *es, struct eth_worker *ew, uint16_t queue, struct rte_mbuf **frames,
 	  unsigned int nb)
 {
-	unsigned int sent = 0, tries;
+	unsigned int lost = dipc_eth_tx(es->port, queue, &ew->txb, frames, nb);
 
-	for (tries = 0; sent < nb && tries < ETH_TX_RETRIES; tries++)
-		sent += rte_eth_tx_burst(es->port, queue, frames + sent, (uint16_t)(nb - sent));
-	if (unlikely(sent < nb)) {
-		ew->drops[ETH_DROP_TX_FULL] += nb - sent;
-		rte_pktmbuf_free_bulk(frames + sent, nb - sent);
-	}
+	if (unlikely(lost != 0))
+		ew->drops[ETH_DROP_TX_FULL] += lost;
 }
 
 /*
@@ -965,6 +967,9 @@ eth_worker_poll(struct server_worker *w)
 	enum dipc_eth_drop r;
 	uint64_t now;
 
+	if (unlikely(dipc_eth_backlog_count(&ew->txb) != 0))
+		ew->drops[ETH_DROP_TX_FULL] += dipc_eth_backlog_flush(es->port, (uint16_t)w->index,
+								      &ew->txb);
 	n = rte_eth_rx_burst(es->port, (uint16_t)w->index, pkts, ETH_RX_BURST);
 	work = n;
 	now = n != 0 ? rte_get_tsc_cycles() : 0;
@@ -1013,15 +1018,8 @@ eth_worker_poll(struct server_worker *w)
 	}
 	/* The control lcore's frames: worker 0 sends them. */
 	if (w->index == 0 && unlikely(rte_ring_count(es->ctl_tx) != 0)) {
-		unsigned int sent = 0, tries;
-
 		n = rte_ring_sc_dequeue_burst(es->ctl_tx, (void **)pkts, ETH_RX_BURST, NULL);
-		for (tries = 0; sent < n && tries < ETH_TX_RETRIES; tries++)
-			sent += rte_eth_tx_burst(es->port, 0, pkts + sent, (uint16_t)(n - sent));
-		if (sent < n) {
-			ew->drops[ETH_DROP_TX_FULL] += n - sent;
-			rte_pktmbuf_free_bulk(pkts + sent, n - sent);
-		}
+		tx_frames(es, ew, 0, pkts, n);
 		work += n;
 	}
 	/* Partial messages whose rest never came (also once frames stopped
@@ -1359,6 +1357,7 @@ eth_teardown(struct dipc_server *s, int free_shared)
 			struct eth_handoff h;
 
 			dipc_eth_reasm_free(es->ew[i].reasm);
+			dipc_eth_backlog_free(&es->ew[i].txb);
 			while (es->ew[i].handoff != NULL &&
 			       rte_ring_sc_dequeue_elem(es->ew[i].handoff, &h, sizeof(h)) == 0)
 				rte_pktmbuf_free(h.m);
@@ -1497,7 +1496,8 @@ eth_setup(struct dipc_server *s)
 		es->ew[i].reasm = dipc_eth_reasm_create(ETH_REASM_ENTRIES, 8 * DIPC_ETH_MAX_FRAGS,
 							es->hz / 1000 * ETH_REASM_TIMEOUT_MS,
 							socket);
-		if (es->ew[i].handoff == NULL || es->ew[i].reasm == NULL)
+		if (es->ew[i].handoff == NULL || es->ew[i].reasm == NULL ||
+		    dipc_eth_backlog_init(&es->ew[i].txb, ETH_BACKLOG, ETH_BACKLOG_WAIT_MS, socket) != 0)
 			return -ENOMEM;
 	}
 	if (dipc_eth_cookie_key_init(&es->ck) != 0) {

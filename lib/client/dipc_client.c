@@ -1388,6 +1388,12 @@ dipc_client_call(struct dipc_client *c, struct rte_mbuf *req, struct rte_mbuf **
 				return -EPROTO;
 			}
 			if (dipc_msg_hdr(m)->stream_id == stream_id) {
+				/* The transport gave the request up (eth). */
+				if ((dipc_msg_hdr(m)->flags & DIPC_MSG_F_ERROR) &&
+				    dipc_msg_hdr(m)->status == DIPC_STATUS_TIMED_OUT) {
+					dipc_client_msg_free(c, m);
+					return -ETIMEDOUT;
+				}
 				*rsp = m;
 				return 0;
 			}

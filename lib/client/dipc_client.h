@@ -179,9 +179,11 @@ struct dipc_client_opts {
 	 */
 	uint32_t retry_ms;
 	/**
-	 * eth: a request not answered after this many ms is given up (its
-	 * answer, if it comes later, is dropped); 0 = 10000. dipc_client_call()
-	 * gives up at its own timeout first.
+	 * eth: a request not answered after this many ms is given up: it
+	 * comes back as a DIPC_STATUS_TIMED_OUT error response
+	 * (dipc_client_recv_burst()), and its answer, if it comes later, is
+	 * dropped; 0 = 10000. dipc_client_call() gives up at its own timeout
+	 * when that is shorter.
 	 */
 	uint32_t request_timeout_ms;
 };
@@ -490,6 +492,12 @@ dipc_client_send_burst(struct dipc_client *c, struct rte_mbuf **m, uint16_t n)
  * may be a chain (rte_pktmbuf_is_contiguous() is false): read its body
  * with dipc_codec_mbuf_copy_out() or dipc_codec_mbuf_read().
  *
+ * Over the eth transport, a request the library gives up (no answer
+ * within request_timeout_ms, retries included) comes back here too, as an
+ * error response made by the library: its stream id and method, no body,
+ * DIPC_MSG_F_ERROR and status DIPC_STATUS_TIMED_OUT (the request may or
+ * may not have run). So every request sent ends in one response.
+ *
  * @param c
  *   The connection.
  * @param[out] m
@@ -539,7 +547,8 @@ dipc_client_recv_burst(struct dipc_client *c, struct rte_mbuf **m, uint16_t n)
  * @param timeout_ms
  *   How long to wait.
  * @return
- *   0, or -ETIMEDOUT, -ESHUTDOWN, -ECONNRESET, -EHOSTDOWN (see
+ *   0, or -ETIMEDOUT (no answer within @p timeout_ms, or the transport
+ *   gave the request up: DIPC_STATUS_TIMED_OUT), -ESHUTDOWN, -ECONNRESET, -EHOSTDOWN (see
  *   dipc_client_check()), -EPROTO (a malformed response), -EINVAL.
  */
 int dipc_client_call(struct dipc_client *c, struct rte_mbuf *req, struct rte_mbuf **rsp,
@@ -569,8 +578,9 @@ struct dipc_client_stats {
 	uint64_t resent;       /**< eth: requests sent again (no answer in time) */
 	uint64_t given_up;     /**< eth: requests given up (request_timeout_ms) */
 	uint64_t late_answers; /**< eth: answers dropped: answered already, or given up */
-	uint64_t tx_lost;      /**< eth: messages the port would not take (sent again
-				*   later if they were requests) */
+	uint64_t tx_lost;      /**< eth: messages the port would not take, with its
+				*   backlog full (sent again later if they were
+				*   requests) */
 };
 
 /**

@@ -10,6 +10,7 @@ static const char *const status_names[DIPC_STATUS_MAX] = {
 	[DIPC_STATUS_UNKNOWN_METHOD] = "unknown method",
 	[DIPC_STATUS_SHUTTING_DOWN] = "server shutting down",
 	[DIPC_STATUS_BAD_MBUF] = "mbuf metadata corrupted",
+	[DIPC_STATUS_TIMED_OUT] = "no answer in time: the request may or may not have run",
 };
 
 const char *

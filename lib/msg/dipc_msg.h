@@ -70,6 +70,12 @@ enum dipc_status {
 	DIPC_STATUS_UNKNOWN_METHOD = 5, /**< no handler for the method */
 	DIPC_STATUS_SHUTTING_DOWN = 6,  /**< server is stopping */
 	DIPC_STATUS_BAD_MBUF = 7,       /**< mbuf metadata corrupted (repaired by the server) */
+	/**
+	 * No answer came in time: made by the client library, never sent by
+	 * a server, when a transport that sends requests again (eth) gives a
+	 * request up. The request may or may not have run.
+	 */
+	DIPC_STATUS_TIMED_OUT = 8,
 	DIPC_STATUS_MAX
 };
 
