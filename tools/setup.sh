@@ -50,11 +50,14 @@ if $prepare; then
 # nodejs is a baseline of tools/baselines.sh; gnuplot-nox draws tools/plot.sh;
 # libssl-dev is libcrypto's HMAC-SHA256 for the eth transport's admission
 # proofs (drivers/eth/dipc_eth_conn.c); iproute2 makes the network
-# namespaces and veth pair of the af_packet test (tests/test_eth.c).
+# namespaces and veth pair of the af_packet test (tests/test_eth.c);
+# iceoryx (iox-roudi), its C binding and cmake (which meson asks for the
+# binding: Debian ships no .pc file) are the publish/subscribe baseline
+# (app/iceoryx-bench, tools/iceoryx-bench.sh).
 packages="dpdk libdpdk-dev dpdk-dev libnuma-dev libcmocka-dev meson ninja-build pkg-config
 	gcc libc6-dev libhugetlbfs-bin python3 python3-pyelftools strace gdb util-linux procps cppcheck clang-tidy gcovr clang-14 libclang-rt-14-dev
 	liblz4-dev libssl-dev libcjson-dev libprotobuf-c-dev protobuf-c-compiler libmsgpack-dev tshark
-	nodejs gnuplot-nox iproute2"
+	nodejs gnuplot-nox iproute2 iceoryx libiceoryx-binding-c-dev cmake"
 missing=""
 for p in $packages; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
