@@ -12,7 +12,8 @@
  * message, windowed rounds (the whole window in one burst, every answer
  * matched by stream id), one-way messages, the window's and the size
  * limits' errors, a clean close, and the server's pool whole;
- * dipc-perf --transport eth in kv mode with --verify and in latency mode;
+ * dipc-perf --transport eth in kv mode with --verify, in latency mode, and
+ * windowed with chains both ways, copying and zero-copy (--verify);
  * dpdk-proc-info and dpdk-dumpcap against the server's port; a lossy link
  * (faults injected on both sides): every call completes, each request
  * runs once; requests no one answers come back as the library's
@@ -231,27 +232,43 @@ test_lossy_link(void **state)
 }
 
 /* dipc-perf --transport eth: the key-value service with every GET checked
- * against this client's PUTs, then ping-pong; exit 0 and no error. */
+ * against this client's PUTs, ping-pong, and windowed echo of 20,000-byte
+ * bodies (chains both ways) checked byte for byte, the last also with
+ * the client's memif end zero-copy (its own mbufs memif's buffers: on
+ * hugepages, one file per memory list); exit 0 and no error. */
 static void
 test_perf_kv_and_latency(void **state)
 {
 	struct harness *h = *state;
 	const char *perf = getenv("DIPC_PERF");
-	char token[512], vdev[256], log[512];
-	const char *modes[] = { "kv", "latency" };
+	char token[512], vdev[256], vdev_zc[256], log[512];
+	static const struct {
+		const char *mode, *size;
+		int zero_copy;
+	} runs[] = {
+		{ "kv", "64", 0 }, { "latency", "64", 0 }, { "throughput", "20000", 0 },
+		{ "throughput", "20000", 1 },
+	};
 	unsigned int i;
 
 	harness_write_token(h, "token", "eth library test secret", 0600, token, sizeof(token));
 	server_start(h, token, NULL);
 	snprintf(vdev, sizeof(vdev), "--vdev=net_memif0,role=client,socket=/dipc-%s.sock",
 		 h->prefix);
-	for (i = 0; i < 2; i++) {
+	snprintf(vdev_zc, sizeof(vdev_zc),
+		 "--vdev=net_memif0,role=client,socket=/dipc-%s.sock,zero-copy=yes", h->prefix);
+	for (i = 0; i < sizeof(runs) / sizeof(runs[0]); i++) {
+		char *eal_copy[] = { (char *)"--no-huge", (char *)"-m", (char *)"512", vdev };
+		char *eal_zc[] = { (char *)"--single-file-segments", (char *)"-m", (char *)"256",
+				   vdev_zc };
+		char **eal = runs[i].zero_copy ? eal_zc : eal_copy;
 		char *argv[] = {
-			(char *)(perf != NULL ? perf : "app/dipc-perf"), (char *)"--no-huge",
-			(char *)"-m", (char *)"512", (char *)"--no-pci", vdev, (char *)"--",
+			(char *)(perf != NULL ? perf : "app/dipc-perf"), eal[0], eal[1], eal[2],
+			(char *)"--no-pci", eal[3], (char *)"--",
 			(char *)"--transport", (char *)"eth", (char *)"--peer", (char *)SERVER_IP,
 			(char *)"--local-ip", (char *)CLIENT_IP, (char *)"--token-file", token,
-			(char *)"--mode", (char *)modes[i], (char *)"--duration", (char *)"1",
+			(char *)"--mode", (char *)runs[i].mode, (char *)"--size", (char *)runs[i].size,
+			(char *)"--window", (char *)"8", (char *)"--duration", (char *)"1",
 			(char *)"--warmup", (char *)"0", (char *)"--verify", (char *)"--timeout",
 			(char *)"30000", NULL,
 		};
@@ -262,7 +279,11 @@ test_perf_kv_and_latency(void **state)
 		h->nb_spawned++;
 		h->nb_clients++;
 		harness_expect_client(h, c, 0, 300000);
-		assert_true(harness_log_contains(&h->clients[c], "errors: 0 "));
+		if (!harness_log_contains(&h->clients[c], "errors: 0 ")) {
+			harness_dump_log(&h->clients[c]);
+			fail_msg("dipc-perf %s of %s bytes%s: errors", runs[i].mode, runs[i].size,
+				 runs[i].zero_copy ? " (zero-copy)" : "");
+		}
 	}
 	harness_expect_idle_stop(h, NULL);
 }

@@ -647,11 +647,12 @@ static void
 take_numbered(struct rte_ring *r, unsigned int n, unsigned int first)
 {
 	struct rte_mbuf *m[128];
-	unsigned int i;
+	unsigned int i, got;
 
 	assert_true(n <= RTE_DIM(m));
-	assert_int_equal(rte_ring_dequeue_burst(r, (void **)m, n, NULL), n);
-	for (i = 0; i < n; i++) {
+	got = rte_ring_dequeue_burst(r, (void **)m, n, NULL);
+	assert_int_equal(got, n);
+	for (i = 0; i < got; i++) {
 		assert_int_equal(*rte_pktmbuf_mtod(m[i], uint8_t *), (uint8_t)(first + i));
 		rte_pktmbuf_free(m[i]);
 	}

@@ -962,7 +962,8 @@ ec_endpoint_init(struct ec_endpoint *ep, const struct dipc_client_opts *o, rte_b
 	ep->neigh = dipc_eth_neigh_create(16, ep->hz * 60, SOCKET_ID_ANY);
 	ep->reasm = dipc_eth_reasm_create(64, 4 * DIPC_ETH_MAX_FRAGS, ep->hz, SOCKET_ID_ANY);
 	if (ep->hdr_pool == NULL || ep->ind_pool == NULL || ep->neigh == NULL ||
-	    ep->reasm == NULL || dipc_eth_backlog_init(&ep->txb, EC_BACKLOG, EC_BACKLOG_WAIT_MS, SOCKET_ID_ANY) != 0)
+	    ep->reasm == NULL ||
+	    dipc_eth_backlog_init(&ep->txb, EC_BACKLOG, EC_BACKLOG_WAIT_MS, SOCKET_ID_ANY) != 0)
 		goto nomem;
 	memset(&pc, 0, sizeof(pc));
 	pc.port_id = ep->port;

@@ -274,7 +274,7 @@ dipc_eth_backlog_init(struct dipc_eth_backlog *b, unsigned int entries,
 	if (entries == 0 || entries > 65536 || !rte_is_power_of_2(entries) || max_wait_ms == 0)
 		return -EINVAL;
 	b->max_wait = rte_get_tsc_hz() / 1000 * max_wait_ms;
-	b->f = rte_zmalloc_socket("dipc_eth_backlog", sizeof(b->f[0]) * entries,
+	b->f = rte_zmalloc_socket("dipc_eth_backlog", sizeof(struct rte_mbuf *) * entries,
 				  RTE_CACHE_LINE_SIZE, socket_id);
 	if (b->f == NULL)
 		return -ENOMEM;
