@@ -62,6 +62,7 @@
  *   - after the input, once the table is flushed, every pool is full and
  *     every external buffer freed (no mbuf leaked or freed twice).
  */
+#include <sched.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -161,10 +162,17 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	char *args[] = { "fuzz_eth_frame", "--no-huge", "--no-shconf", "-m", "192", "--no-pci",
 			 "-l", "0", "--no-telemetry", "--log-level=*:error", NULL };
 	unsigned int i;
+	cpu_set_t cpus;
+	int had_cpus;
 
 	RTE_SET_USED(argc);
 	RTE_SET_USED(argv);
+	had_cpus = sched_getaffinity(0, sizeof(cpus), &cpus) == 0;
 	CHECK(rte_eal_init(RTE_DIM(args) - 1, args) >= 0);
+	/* EAL pinned this thread to lcore 0's CPU: the CPUs it had before,
+	 * so that libFuzzer's -jobs do not all share CPU 0. */
+	if (had_cpus)
+		CHECK(sched_setaffinity(0, sizeof(cpus), &cpus) == 0);
 	rx_pool = rte_pktmbuf_pool_create("fz_rx", RX_MBUFS, 0, 0, RTE_PKTMBUF_HEADROOM + RX_ROOM,
 					  SOCKET_ID_ANY);
 	msg_pool = rte_pktmbuf_pool_create("fz_msg", MSG_MBUFS, 0, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
