@@ -24,6 +24,7 @@
 #include <rte_errno.h>
 #include <rte_mbuf.h>
 
+#include "dipc_chain_hook.h"
 #include "dipc_client.h"
 #include "dipc_codec_mbuf.h"
 
@@ -214,6 +215,28 @@ mode_grow(struct dipc_client *c)
 	CHECK(dipc_msg_hdr(r)->status == DIPC_STATUS_BAD_LENGTH, "status %u",
 	      dipc_msg_hdr(r)->status);
 	dipc_client_msg_free(c, r);
+	/* A handler's error statuses: its own, except the client library's
+	 * TIMED_OUT, and values past the enum, answered UNKNOWN_METHOD. */
+	{
+		static const int32_t ret_of[] = { -DIPC_STATUS_BAD_FLAGS, -DIPC_STATUS_TIMED_OUT,
+						  -DIPC_STATUS_MAX, -1000, 77 };
+		static const uint16_t want[] = { DIPC_STATUS_BAD_FLAGS, DIPC_STATUS_UNKNOWN_METHOD,
+						 DIPC_STATUS_UNKNOWN_METHOD,
+						 DIPC_STATUS_UNKNOWN_METHOD,
+						 DIPC_STATUS_UNKNOWN_METHOD };
+
+		for (i = 0; i < RTE_DIM(ret_of); i++) {
+			m = dipc_client_msg_alloc(c, DIPC_CHAIN_METHOD_RETURN, sizeof(ret_of[i]));
+			CHECK(m != NULL, "alloc");
+			memcpy(dipc_msg_body(m), &ret_of[i], sizeof(ret_of[i]));
+			ret = dipc_client_call(c, m, &r, 5000);
+			CHECK(ret == 0, "return %d: %s", ret_of[i], dipc_client_strerror(ret));
+			CHECK((dipc_msg_hdr(r)->flags & DIPC_MSG_F_ERROR) &&
+			      dipc_msg_hdr(r)->status == want[i], "return %d: status %u",
+			      ret_of[i], dipc_msg_hdr(r)->status);
+			dipc_client_msg_free(c, r);
+		}
+	}
 	printf("grow ok: %u sizes\n", n);
 	return 0;
 }

@@ -9,6 +9,9 @@
  * the response body is L bytes of the pattern tests/dipc_chain_client.c
  * checks; L above dipc_server_max_chain_body() is answered with
  * DIPC_STATUS_BAD_LENGTH.
+ *
+ * DIPC_CHAIN_METHOD_RETURN: the request body is an int32 that the handler
+ * returns as it is (what the worker makes of a handler's return value).
  */
 #include <rte_mbuf.h>
 
@@ -42,8 +45,19 @@ grow_handler(struct dipc_server_msg *msg, void *arg __rte_unused)
 	return DIPC_HANDLER_RESPOND;
 }
 
+static int
+return_handler(struct dipc_server_msg *msg, void *arg __rte_unused)
+{
+	int32_t v;
+
+	if (dipc_server_msg_read(msg, 0, sizeof(v), &v) != 0)
+		return -DIPC_STATUS_BAD_LENGTH;
+	return v;
+}
+
 void
 dipc_chain_test_hook(struct dipc_server *s)
 {
 	dipc_server_register(s, DIPC_CHAIN_METHOD_GROW, grow_handler, NULL);
+	dipc_server_register(s, DIPC_CHAIN_METHOD_RETURN, return_handler, NULL);
 }

@@ -2,8 +2,9 @@
 #ifndef DIPC_CHAIN_HOOK_H
 #define DIPC_CHAIN_HOOK_H
 
-/* Test method of dipc_chain_server (tests/dipc_chain_hook.c). */
+/* Test methods of dipc_chain_server (tests/dipc_chain_hook.c). */
 #define DIPC_CHAIN_METHOD_GROW 200
+#define DIPC_CHAIN_METHOD_RETURN 201
 
 struct dipc_server;
 

@@ -107,7 +107,9 @@ struct dipc_server_msg {
  * @return
  *   DIPC_HANDLER_RESPOND or DIPC_HANDLER_DROP, or an enum dipc_status
  *   negated: the worker answers with that error (an empty body, the
- *   DIPC_MSG_F_ERROR flag) and frees any answer built.
+ *   DIPC_MSG_F_ERROR flag) and frees any answer built. Any other value,
+ *   and DIPC_STATUS_TIMED_OUT (the client library's own), is answered
+ *   DIPC_STATUS_UNKNOWN_METHOD.
  */
 typedef int (*dipc_server_handler_t)(struct dipc_server_msg *msg, void *arg);
 

@@ -62,7 +62,9 @@ dispatch(struct dipc_server *s, struct dipc_server_msg *msg, enum dipc_status *s
 		return FATE_DROP;
 	if (msg->rsp != NULL) /* an error after all: the answer built is not sent */
 		server_msg_free_rsp(s, msg);
-	*status = ret < 0 && -ret < DIPC_STATUS_MAX && -ret != DIPC_STATUS_OK ?
+	/* TIMED_OUT is the client library's own (a request it gave up). */
+	*status = ret < 0 && -ret < DIPC_STATUS_MAX && -ret != DIPC_STATUS_OK &&
+			  -ret != DIPC_STATUS_TIMED_OUT ?
 			  (enum dipc_status)-ret : DIPC_STATUS_UNKNOWN_METHOD;
 	return FATE_ERROR;
 }
