@@ -197,10 +197,13 @@ dipc_eth_backlog_count(const struct dipc_eth_backlog *b)
 unsigned int dipc_eth_backlog_flush(uint16_t port_id, uint16_t queue_id,
 				    struct dipc_eth_backlog *b);
 
+/** Tries of dipc_eth_tx() to hand the port new frames before they wait. */
+#define DIPC_ETH_TX_TRIES 64
+
 /**
- * Send @p n frames after the backlog's: what the port does not take now
- * joins the backlog, in order, and what does not fit there either is
- * freed.
+ * Send @p n frames after the backlog's: what the port does not take in
+ * DIPC_ETH_TX_TRIES tries joins the backlog, in order, and what does not
+ * fit there either is freed.
  *
  * @return
  *   Frames freed (0 unless the backlog was full or dropped as stuck).
