@@ -47,7 +47,7 @@ while [ $# -gt 0 ]; do
 	--window) window=$2; shift 2 ;;
 	--zero-copy) zero_copy=yes; shift ;;
 	--out) out=$2; shift 2 ;;
-	-h|--help) sed -n '3,28p' "$0"; exit 0 ;;
+	-h|--help) sed -n '3,29p' "$0"; exit 0 ;;
 	*) echo "eth-bench: unknown option '$1'" >&2; exit 2 ;;
 	esac
 done
