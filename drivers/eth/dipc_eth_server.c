@@ -91,8 +91,6 @@
 /* Partial messages per worker, and how long one may wait for its rest. */
 #define ETH_REASM_ENTRIES 256
 #define ETH_REASM_TIMEOUT_MS 1000
-/* Tries of the control lcore to send a frame itself (workers stopped). */
-#define ETH_TX_RETRIES 64
 /* Frames of a worker that wait for room on its transmit queue, and how
  * long a queue that takes none keeps them. */
 #define ETH_BACKLOG 1024
@@ -281,7 +279,7 @@ ctl_out(struct eth_server *es, struct rte_mbuf *m)
 		}
 		return;
 	}
-	for (tries = 0; tries < ETH_TX_RETRIES; tries++)
+	for (tries = 0; tries < DIPC_ETH_TX_TRIES; tries++)
 		if (rte_eth_tx_burst(es->port, 0, &m, 1) == 1)
 			return;
 	rte_pktmbuf_free(m);
